@@ -1,0 +1,43 @@
+// swift-tools-version:5.9
+// MedGemma Workstation — an in-process Gemma 3 / MedGemma engine and terminal workstation.
+// No SwiftPM package dependencies: system libraries only, each behind a module map.
+import PackageDescription
+
+let package = Package(
+    name: "medgemma",
+    products: [
+        .executable(name: "medgemma", targets: ["medgemma"]),
+    ],
+    targets: [
+        // Thin C-library targets: the only places where C headers are imported.
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG",
+                       providers: [.apt(["libpng-dev"])]),
+
+        // GGUF container, metadata, tensor views and quant block layouts.
+        .target(name: "GGUF"),
+        // Dequantization, quantized dot products, matmul, threading, BLAS.
+        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS"]),
+        // Tokenizer, chat template, model, sampler, engine.
+        .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
+        // Image decoding (PNG through libpng; JPEG and DICOM follow).
+        .target(name: "MedImaging", dependencies: ["CLibPNG"]),
+        // Terminal user interface on ncursesw.
+        .target(name: "TUI", dependencies: ["CNCursesW"]),
+        // Subcommands and hand-written argument parsing; the executable only calls in.
+        .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "TUI"]),
+        .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
+
+        // Test helpers: fixture paths, the real default model, the built executable.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
+        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "TestSupport"]),
+        .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
+        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "TestSupport", .target(name: "medgemma")]),
+    ]
+)

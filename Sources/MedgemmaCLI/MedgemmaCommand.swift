@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GGUF
+
+/// The `medgemma` executable: dispatches to a subcommand, turns errors into one line on
+/// standard error and an exit status (2 for usage errors, 1 for everything else).
+public enum MedgemmaCommand {
+    /// Every subcommand, in the order `--help` lists them.
+    public static let subcommands: [any Subcommand.Type] = [
+        InfoCommand.self,
+    ]
+
+    public static let version = "0.1.0"
+
+    static var help: String {
+        let width = subcommands.map { $0.name.count }.max() ?? 0
+        let list = subcommands.map { "  \($0.name + String(repeating: " ", count: width - $0.name.count))  \($0.summary)" }
+        return """
+        medgemma \(version) — MedGemma Workstation: review cases and chat with MedGemma, in-process on the CPU.
+
+        Usage: medgemma <command> [options]
+               medgemma <command> --help
+
+        Commands:
+        \(list.joined(separator: "\n"))
+
+        Options:
+          -h, --help     show this help
+          --version      print the version
+
+        AI output is a research draft, not for clinical use.
+
+        """
+    }
+
+    public static func main() -> Never {
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs a command line (without the program name); returns the exit status.
+    public static func run(_ argv: [String]) -> Int32 {
+        guard let first = argv.first else {
+            Console.out(help)
+            return 0
+        }
+        if first == "-h" || first == "--help" || first == "help" {
+            Console.out(help)
+            return 0
+        }
+        if first == "--version" {
+            Console.out("medgemma \(version)\n")
+            return 0
+        }
+        guard let command = subcommands.first(where: { $0.name == first }) else {
+            Console.err("medgemma: unknown command '\(first)' (see 'medgemma --help')\n")
+            return 2
+        }
+        do {
+            let parsed = try ArgumentParser.parse(Array(argv.dropFirst()), spec: command.spec, command: command.qualifiedName)
+            if parsed.wantsHelp {
+                Console.out(command.help)
+                return 0
+            }
+            return try command.run(parsed)
+        } catch let error as UsageError {
+            Console.err("\(error)\n")
+            return 2
+        } catch {
+            Console.err("\(command.qualifiedName): \(error)\n")
+            return 1
+        }
+    }
+}

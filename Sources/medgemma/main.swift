@@ -1,0 +1,3 @@
+import MedgemmaCLI
+
+MedgemmaCommand.main()

@@ -1,0 +1,2 @@
+import XCTest
+final class MedImagingPlaceholderTests: XCTestCase { func testNothing() {} }

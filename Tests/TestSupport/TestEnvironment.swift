@@ -1,0 +1,39 @@
+import Foundation
+import XCTest
+
+/// Where tests find their committed fixtures and the real default model.
+public enum TestEnvironment {
+    /// `Tests/Fixtures`, found from this source file's location (no bundle resources needed).
+    public static let fixtures: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    public static func fixture(_ relativePath: String) -> URL {
+        fixtures.appendingPathComponent(relativePath)
+    }
+
+    /// The real gemma-3-270m Q4_K_M file, as `make test` fetches it.
+    /// When it is missing the test is skipped, unless `MEDGEMMA_REQUIRE_MODEL=1`
+    /// (set by `make test`), where a missing model is a failure.
+    public static func defaultModel(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let env = ProcessInfo.processInfo.environment
+        let path: String
+        if let p = env["MEDGEMMA_MODEL"], !p.isEmpty {
+            path = p
+        } else {
+            let dir = env["MEDGEMMA_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/models")
+            path = dir + "/gemma-3-270m-q4_k_m.gguf"
+        }
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if env["MEDGEMMA_REQUIRE_MODEL"] == "1" {
+            XCTFail("default model missing at \(path); run 'make model'", file: file, line: line)
+        }
+        throw XCTSkip("default model not found at \(path); run 'make model'")
+    }
+
+    /// The built `medgemma` executable next to the test bundle (same build folder).
+    public static var executable: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent("medgemma").path
+    }
+}
