@@ -1,0 +1,37 @@
+# MedGemma Workstation — the two set-up commands are `make run` and `make test`.
+SWIFT ?= swift
+MODELS ?= $(or $(MEDGEMMA_MODELS),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/medgemma/models)
+MODEL := $(MODELS)/gemma-3-270m-q4_k_m.gguf
+RELEASE := .build/release
+
+.PHONY: run test deps model build build-tests clean help
+
+help:
+	@echo "make run     install what is missing, fetch the default model, build, open the workstation"
+	@echo "make test    the same set-up, then build and run every test (release build)"
+	@echo "make model   fetch the default model only"
+	@echo "make clean   remove build output"
+
+## Install missing system packages (apt when root; otherwise prints the command).
+deps:
+	@Tools/install-deps.sh
+
+## Fetch and verify the default gemma-3-270m Q4_K_M model (does nothing when present).
+model: deps
+	@MEDGEMMA_MODELS="$(MODELS)" Tools/fetch-model.sh
+
+build: deps
+	$(SWIFT) build -c release
+
+run: model build
+	$(RELEASE)/medgemma --model "$(MODEL)" --samples samples
+
+build-tests: deps
+	$(SWIFT) build -c release --build-tests
+
+# Tests run optimised: numeric code is 10–100× slower in debug builds.
+test: model build-tests
+	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 $(SWIFT) test -c release --skip-build
+
+clean:
+	rm -rf .build

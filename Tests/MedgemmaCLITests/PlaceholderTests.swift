@@ -1,2 +1,0 @@
-import XCTest
-final class MedgemmaCLIPlaceholderTests: XCTestCase { func testNothing() {} }
