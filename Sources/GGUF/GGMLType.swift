@@ -74,10 +74,12 @@ public enum GGMLType: UInt32, CaseIterable, Sendable, CustomStringConvertible {
     /// Bits per weight, including the block scales.
     public var bitsPerWeight: Double { Double(blockBytes * 8) / Double(blockSize) }
 
-    /// Bytes of one row of `count` values; nil when `count` is not whole blocks.
+    /// Bytes of one row of `count` values; nil when `count` is negative, not whole blocks,
+    /// or so large that the byte count overflows.
     public func rowBytes(count: Int) -> Int? {
-        guard count % blockSize == 0 else { return nil }
-        return count / blockSize * blockBytes
+        guard count >= 0, count % blockSize == 0 else { return nil }
+        let (bytes, overflow) = (count / blockSize).multipliedReportingOverflow(by: blockBytes)
+        return overflow ? nil : bytes
     }
 
     /// Names of ggml types we do not support, for a helpful error message.

@@ -37,12 +37,44 @@ public struct GGUFError: Error, Equatable, CustomStringConvertible, Sendable {
         case invalidValue(key: String, reason: String)
     }
 
-    public var description: String { "\(file): \(problem.text)" }
+    /// One line: control characters in the path or in names taken from the file are escaped.
+    public var description: String { "\(GGUFError.oneLine(file)): \(problem.text)" }
+
+    /// `s` with control characters (newlines included) escaped, so a message stays on one line.
+    static func oneLine(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: needsEscape) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where needsEscape(u): out += "\\u{\(String(u.value, radix: 16))}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
+    }
+
+    /// A name read from the file, shortened for a message (the full name stays in `Problem`).
+    static func shown(_ name: String) -> String {
+        name.count <= maxShownName ? name : String(name.prefix(maxShownName)) + "…"
+    }
+
+    static let maxShownName = 80
 }
 
 extension GGUFError.Problem {
-    /// The problem as a short phrase (no file name, no newline).
-    public var text: String {
+    /// The problem as a short phrase (no file name, no newline): names read from the file
+    /// are shortened and their control characters escaped.
+    public var text: String { GGUFError.oneLine(rawText) }
+
+    private var rawText: String {
+        func q(_ s: String) -> String { GGUFError.shown(s) }
         switch self {
         case .cannotOpen(let reason): return "cannot open: \(reason)"
         case .notAFile: return "not a regular file"
@@ -53,26 +85,26 @@ extension GGUFError.Problem {
         case .unsupportedVersion(let v): return "unsupported GGUF version \(v) (2 and 3 are supported)"
         case .truncated(let what, let offset): return "truncated: \(what) at byte \(offset) runs past the end of the file"
         case .countTooLarge(let what, let count): return "\(what) count \(count) is larger than the file could hold"
-        case .unknownValueType(let key, let type): return "metadata \"\(key)\" has unknown value type \(type)"
-        case .nestingTooDeep(let key): return "metadata \"\(key)\" nests arrays too deeply"
-        case .duplicateKey(let key): return "duplicate metadata key \"\(key)\""
+        case .unknownValueType(let key, let type): return "metadata \"\(q(key))\" has unknown value type \(type)"
+        case .nestingTooDeep(let key): return "metadata \"\(q(key))\" nests arrays too deeply"
+        case .duplicateKey(let key): return "duplicate metadata key \"\(q(key))\""
         case .badAlignment(let a): return "general.alignment \(a) is not a power of two"
-        case .badTensorName(let name): return "invalid tensor name \"\(name.prefix(80))\""
-        case .duplicateTensor(let name): return "duplicate tensor \"\(name)\""
-        case .badDimensionCount(let t, let n): return "tensor \"\(t)\" has \(n) dimensions (1 to 4 allowed)"
-        case .dimensionOverflow(let t): return "tensor \"\(t)\" has dimensions whose product overflows"
+        case .badTensorName(let name): return "invalid tensor name \"\(q(name))\""
+        case .duplicateTensor(let name): return "duplicate tensor \"\(q(name))\""
+        case .badDimensionCount(let t, let n): return "tensor \"\(q(t))\" has \(n) dimensions (1 to 4 allowed)"
+        case .dimensionOverflow(let t): return "tensor \"\(q(t))\" has dimensions whose product overflows"
         case .unknownTensorType(let t, let type):
             let name = GGMLType.knownName(of: type).map { " (\($0))" } ?? ""
-            return "tensor \"\(t)\" has unsupported type \(type)\(name)"
+            return "tensor \"\(q(t))\" has unsupported type \(type)\(name)"
         case .rowNotWholeBlocks(let t, let type, let n):
-            return "tensor \"\(t)\" row of \(n) values is not a whole number of \(type.name) blocks of \(type.blockSize)"
-        case .tensorMisaligned(let t, let offset, let a): return "tensor \"\(t)\" data offset \(offset) is not aligned to \(a) bytes"
-        case .tensorOutOfBounds(let t, let end, let size): return "tensor \"\(t)\" data ends at byte \(end), past the end of the file (\(size) bytes)"
-        case .wrongMetadataType(let key, let expected, let found): return "metadata \"\(key)\" should be \(expected), found \(found)"
-        case .missingKey(let key): return "missing metadata \"\(key)\""
-        case .missingTensor(let name): return "missing tensor \"\(name)\""
-        case .wrongTensorShape(let t, let e, let f): return "tensor \"\(t)\" has shape \(f), expected \(e)"
-        case .invalidValue(let key, let reason): return "metadata \"\(key)\": \(reason)"
+            return "tensor \"\(q(t))\" row of \(n) values is not a whole number of \(type.name) blocks of \(type.blockSize)"
+        case .tensorMisaligned(let t, let offset, let a): return "tensor \"\(q(t))\" data offset \(offset) is not aligned to \(a) bytes"
+        case .tensorOutOfBounds(let t, let end, let size): return "tensor \"\(q(t))\" data ends at byte \(end), past the end of the file (\(size) bytes)"
+        case .wrongMetadataType(let key, let expected, let found): return "metadata \"\(q(key))\" should be \(expected), found \(found)"
+        case .missingKey(let key): return "missing metadata \"\(q(key))\""
+        case .missingTensor(let name): return "missing tensor \"\(q(name))\""
+        case .wrongTensorShape(let t, let e, let f): return "tensor \"\(q(t))\" has shape \(f), expected \(e)"
+        case .invalidValue(let key, let reason): return "metadata \"\(q(key))\": \(reason)"
         }
     }
 }

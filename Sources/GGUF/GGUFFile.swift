@@ -22,6 +22,9 @@ public final class GGUFFile: @unchecked Sendable {
     static let maxArrayDepth = 4
     /// ggml's GGML_MAX_NAME is 64 including the terminator.
     static let maxTensorNameBytes = 63
+    /// Most elements reserved up front from a count the file claims; beyond it arrays grow
+    /// as elements are actually read, so memory follows the bytes present, not the claim.
+    static let maxReserve = 1 << 16
 
     public convenience init(path: String) throws(GGUFError) {
         try self.init(mapping: MappedFile(path: path))
@@ -52,10 +55,10 @@ public final class GGUFFile: @unchecked Sendable {
         // Metadata.
         var keys: [String] = []
         var values: [String: GGUFValue] = [:]
-        keys.reserveCapacity(Int(kvCount))
+        keys.reserveCapacity(min(Int(kvCount), Self.maxReserve))
         for i in 0..<Int(kvCount) {
             let key = try r.readString("metadata key #\(i)")
-            let rawType = try r.read(UInt32.self, "type of \"\(key)\"")
+            let rawType = try r.read(UInt32.self, "type of \"\(GGUFError.shown(key))\"")
             guard let type = GGUFValueType(rawValue: rawType) else { throw GGUFError(file: file, .unknownValueType(key: key, type: rawType)) }
             let value = try Self.readValue(type, key: key, depth: 0, reader: &r)
             guard values[key] == nil else { throw GGUFError(file: file, .duplicateKey(key)) }
@@ -77,7 +80,7 @@ public final class GGUFFile: @unchecked Sendable {
 
         // Tensor infos (offsets are relative until data_start is known).
         var pending: [(name: String, shape: [Int], type: GGMLType, offset: UInt64, bytes: Int)] = []
-        pending.reserveCapacity(Int(tensorCount))
+        pending.reserveCapacity(min(Int(tensorCount), Self.maxReserve))
         var index: [String: Int] = [:]
         for i in 0..<Int(tensorCount) {
             let name = try r.readString("name of tensor #\(i)")
@@ -86,24 +89,33 @@ public final class GGUFFile: @unchecked Sendable {
             let nDims = try r.read(UInt32.self, "dimension count of \"\(name)\"")
             guard (1...4).contains(nDims) else { throw GGUFError(file: file, .badDimensionCount(tensor: name, count: nDims)) }
             var shape: [Int] = []
+            // Both the element count and the row count (every dimension after the first) must
+            // fit in Int: with ne[0] = 0 the first is 0 while the second can still overflow.
             var elements = 1
+            var rows = 1
             for d in 0..<Int(nDims) {
                 let ne = try r.read(UInt64.self, "dimension \(d) of \"\(name)\"")
                 guard let n = Int(exactly: ne) else { throw GGUFError(file: file, .dimensionOverflow(tensor: name)) }
                 let (product, overflow) = elements.multipliedReportingOverflow(by: n)
                 guard !overflow else { throw GGUFError(file: file, .dimensionOverflow(tensor: name)) }
                 elements = product
+                if d > 0 {
+                    let (r2, o2) = rows.multipliedReportingOverflow(by: n)
+                    guard !o2 else { throw GGUFError(file: file, .dimensionOverflow(tensor: name)) }
+                    rows = r2
+                }
                 shape.append(n)
             }
             let rawType = try r.read(UInt32.self, "type of \"\(name)\"")
             guard let type = GGMLType(rawValue: rawType) else { throw GGUFError(file: file, .unknownTensorType(tensor: name, type: rawType)) }
             let offset = try r.read(UInt64.self, "data offset of \"\(name)\"")
-            guard let rowBytes = type.rowBytes(count: shape[0]) else {
+            guard shape[0] % type.blockSize == 0 else {
                 throw GGUFError(file: file, .rowNotWholeBlocks(tensor: name, type: type, rowLength: shape[0]))
             }
-            let rows = shape.dropFirst().reduce(1, *)   // cannot overflow: bounded by `elements`
-            let (bytes, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
-            guard !overflow else { throw GGUFError(file: file, .dimensionOverflow(tensor: name)) }
+            // The byte size can overflow even when the element count does not (e.g. [2^62] F32).
+            let (rowBytes, o1) = (shape[0] / type.blockSize).multipliedReportingOverflow(by: type.blockBytes)
+            let (bytes, o2) = rowBytes.multipliedReportingOverflow(by: rows)
+            guard !o1, !o2 else { throw GGUFError(file: file, .dimensionOverflow(tensor: name)) }
             index[name] = i
             pending.append((name, shape, type, offset, bytes))
         }
@@ -131,37 +143,37 @@ public final class GGUFFile: @unchecked Sendable {
 
     private static func readValue(_ type: GGUFValueType, key: String, depth: Int, reader r: inout ByteReader) throws(GGUFError) -> GGUFValue {
         switch type {
-        case .uint8: return .uint8(try r.read(UInt8.self, "value of \"\(key)\""))
-        case .int8: return .int8(try r.read(Int8.self, "value of \"\(key)\""))
-        case .uint16: return .uint16(try r.read(UInt16.self, "value of \"\(key)\""))
-        case .int16: return .int16(try r.read(Int16.self, "value of \"\(key)\""))
-        case .uint32: return .uint32(try r.read(UInt32.self, "value of \"\(key)\""))
-        case .int32: return .int32(try r.read(Int32.self, "value of \"\(key)\""))
-        case .uint64: return .uint64(try r.read(UInt64.self, "value of \"\(key)\""))
-        case .int64: return .int64(try r.read(Int64.self, "value of \"\(key)\""))
-        case .float32: return .float32(try r.readFloat("value of \"\(key)\""))
-        case .float64: return .float64(try r.readDouble("value of \"\(key)\""))
+        case .uint8: return .uint8(try r.read(UInt8.self, "value of \"\(GGUFError.shown(key))\""))
+        case .int8: return .int8(try r.read(Int8.self, "value of \"\(GGUFError.shown(key))\""))
+        case .uint16: return .uint16(try r.read(UInt16.self, "value of \"\(GGUFError.shown(key))\""))
+        case .int16: return .int16(try r.read(Int16.self, "value of \"\(GGUFError.shown(key))\""))
+        case .uint32: return .uint32(try r.read(UInt32.self, "value of \"\(GGUFError.shown(key))\""))
+        case .int32: return .int32(try r.read(Int32.self, "value of \"\(GGUFError.shown(key))\""))
+        case .uint64: return .uint64(try r.read(UInt64.self, "value of \"\(GGUFError.shown(key))\""))
+        case .int64: return .int64(try r.read(Int64.self, "value of \"\(GGUFError.shown(key))\""))
+        case .float32: return .float32(try r.readFloat("value of \"\(GGUFError.shown(key))\""))
+        case .float64: return .float64(try r.readDouble("value of \"\(GGUFError.shown(key))\""))
         case .bool:
-            let b = try r.read(UInt8.self, "value of \"\(key)\"")
+            let b = try r.read(UInt8.self, "value of \"\(GGUFError.shown(key))\"")
             guard b <= 1 else { throw GGUFError(file: r.file, .invalidValue(key: key, reason: "bool byte is \(b), not 0 or 1")) }
             return .bool(b == 1)
-        case .string: return .string(try r.readString("value of \"\(key)\""))
+        case .string: return .string(try r.readString("value of \"\(GGUFError.shown(key))\""))
         case .array: return .array(try readArray(key: key, depth: depth + 1, reader: &r))
         }
     }
 
     private static func readArray(key: String, depth: Int, reader r: inout ByteReader) throws(GGUFError) -> GGUFArray {
         guard depth <= maxArrayDepth else { throw GGUFError(file: r.file, .nestingTooDeep(key: key)) }
-        let rawType = try r.read(UInt32.self, "array type of \"\(key)\"")
+        let rawType = try r.read(UInt32.self, "array type of \"\(GGUFError.shown(key))\"")
         guard let type = GGUFValueType(rawValue: rawType) else { throw GGUFError(file: r.file, .unknownValueType(key: key, type: rawType)) }
-        let count64 = try r.read(UInt64.self, "array length of \"\(key)\"")
+        let count64 = try r.read(UInt64.self, "array length of \"\(GGUFError.shown(key))\"")
         guard count64 <= UInt64(r.remaining / type.minimumEncodedSize) else {
-            throw GGUFError(file: r.file, .countTooLarge(what: "array \"\(key)\"", count: count64))
+            throw GGUFError(file: r.file, .countTooLarge(what: "array \"\(GGUFError.shown(key))\"", count: count64))
         }
         let n = Int(count64)
 
         func scalars<T: FixedWidthInteger>(_: T.Type) throws(GGUFError) -> [T] {
-            try r.need(n * MemoryLayout<T>.size, "array \"\(key)\"")
+            try r.need(n * MemoryLayout<T>.size, "array \"\(GGUFError.shown(key))\"")
             let base = r.bytes.baseAddress! + r.offset
             let out = (0..<n).map { T(littleEndian: base.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
             r.seek(to: r.offset + n * MemoryLayout<T>.size)
@@ -204,8 +216,8 @@ public final class GGUFFile: @unchecked Sendable {
             return .bool(raw.map { $0 == 1 })
         case .string:
             var out: [String] = []
-            out.reserveCapacity(n)
-            for i in 0..<n { out.append(try r.readString("element \(i) of \"\(key)\"")) }
+            out.reserveCapacity(min(n, maxReserve))
+            for i in 0..<n { out.append(try r.readString("element \(i) of \"\(GGUFError.shown(key))\"")) }
             return .string(out)
         case .array:
             var out: [GGUFArray] = []

@@ -14,7 +14,9 @@ public final class MappedFile: @unchecked Sendable {
 
     public init(path: String) throws(GGUFError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a
+        // regular file); it changes nothing for regular files or mmap.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw GGUFError(file: path, .cannotOpen(reason: String(cString: strerror(errno)))) }
         defer { close(fd) }
         var st = stat()

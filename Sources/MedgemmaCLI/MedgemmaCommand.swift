@@ -11,6 +11,9 @@ public enum MedgemmaCommand {
     /// Every subcommand, in the order `--help` lists them.
     public static let subcommands: [any Subcommand.Type] = [
         InfoCommand.self,
+        TokenizeCommand.self,
+        GenerateCommand.self,
+        LogitsCommand.self,
     ]
 
     public static let version = "0.1.0"

@@ -1,0 +1,185 @@
+import Foundation
+import GGUF
+import Kernels
+
+/// The Gemma 3 decoder forward pass (GEMMA3.md §3.4), reading top to bottom like the paper:
+/// scaled embeddings → per layer: RMSNorm, Q/K/V, per-head Q/K norm, RoPE (local/global
+/// bases), grouped-query attention with the sliding-window mask on local layers, output
+/// projection, post-attention norm, GeGLU feed-forward with pre/post norms → final norm →
+/// tied output projection.
+public final class GemmaModel: @unchecked Sendable {
+    public let file: GGUFFile
+    public let config: GemmaConfig
+    public let weights: GemmaWeights
+
+    public init(file: GGUFFile) throws(GGUFError) {
+        self.file = file
+        config = try GemmaConfig(file: file)
+        weights = try GemmaWeights(file: file, config: config)
+    }
+
+    public convenience init(path: String) throws(GGUFError) {
+        try self.init(file: GGUFFile(path: path))
+    }
+
+    public func makeCache(capacity: Int) -> KVCache { KVCache(config: config, capacity: capacity) }
+
+    /// Input rows for one forward pass: token ids (embedded and scaled by sqrt(d)) or
+    /// ready-made embedding rows (image tokens; not scaled, attended non-causally).
+    public enum Input {
+        case tokens([Int32])
+        case embeddings([Float], count: Int)
+    }
+
+    /// Runs `input` at positions `cache.count ..< cache.count + n`, appends to the cache, and
+    /// returns the logits of the last row (or of every row when `allLogits`).
+    public func forward(_ input: Input, cache: KVCache, allLogits: Bool = false) throws -> [Float] {
+        let c = config
+        let d = c.embeddingLength
+        let n: Int
+        var x: [Float]
+        var causal = true
+        switch input {
+        case .tokens(let tokens):
+            n = tokens.count
+            x = [Float](repeating: 0, count: n * d)
+            let scale = Float(d).squareRoot()
+            try x.withUnsafeMutableBufferPointer { xb in
+                for (i, t) in tokens.enumerated() {
+                    guard t >= 0, Int(t) < c.vocabularySize else { throw TokenOutOfRangeError(token: t, vocabulary: c.vocabularySize) }
+                    let row = UnsafeMutableBufferPointer(rebasing: xb[(i * d)..<(i * d + d)])
+                    dequantize(weights.tokenEmbedding.type, weights.tokenEmbedding.row(Int(t)), into: row)
+                    for j in 0..<d { row[j] *= scale }
+                }
+            }
+        case .embeddings(let rows, let count):
+            precondition(rows.count == count * d, "embedding rows must be count × d")
+            n = count
+            x = rows
+            causal = false
+        }
+        guard n > 0 else { return [] }
+        let start = cache.count
+        guard start + n <= cache.capacity else { throw ContextFullError(capacity: cache.capacity, needed: start + n) }
+
+        let qDim = c.headCount * c.headDim
+        let kvDim = c.kvHeadCount * c.headDim
+        var h = [Float](repeating: 0, count: n * d)
+        var q = [Float](repeating: 0, count: n * qDim)
+        var attn = [Float](repeating: 0, count: n * qDim)
+        var proj = [Float](repeating: 0, count: n * d)
+        var gate = [Float](repeating: 0, count: n * c.feedForwardLength)
+        var up = [Float](repeating: 0, count: n * c.feedForwardLength)
+
+        for (l, w) in weights.layers.enumerated() {
+            // (T3) pre-attention norm; (T4) projections; K and V go straight into the cache.
+            rmsNormRows(x, w.attnNorm, into: &h, rows: n, eps: c.rmsEpsilon)
+            linear(w.q, h, rows: n, into: &q)
+            let kOut = cache.keys[l] + start * kvDim
+            let vOut = cache.values[l] + start * kvDim
+            linear(w.k, h, rows: n, into: UnsafeMutableBufferPointer(start: kOut, count: n * kvDim))
+            linear(w.v, h, rows: n, into: UnsafeMutableBufferPointer(start: vOut, count: n * kvDim))
+            // (T5) per-head norms, (T6) RoPE, (T7) query pre-scale.
+            let base = c.ropeBase(layer: l), scale = c.ropeScale(layer: l)
+            q.withUnsafeMutableBufferPointer { qb in
+                for i in 0..<n {
+                    let pos = start + i
+                    for head in 0..<c.headCount {
+                        let v = qb.baseAddress! + i * qDim + head * c.headDim
+                        rmsNorm(v, w.qNorm, count: c.headDim, eps: c.rmsEpsilon)
+                        rope(v, dim: c.headDim, position: pos, base: base, scale: scale)
+                        for j in 0..<c.headDim { v[j] *= c.queryScale }
+                    }
+                    for g in 0..<c.kvHeadCount {
+                        let v = kOut + i * kvDim + g * c.headDim
+                        rmsNorm(v, w.kNorm, count: c.headDim, eps: c.rmsEpsilon)
+                        rope(v, dim: c.headDim, position: pos, base: base, scale: scale)
+                    }
+                }
+            }
+            // (T8, T9, M1–M3) attention over the cache.
+            attention(layer: l, queries: q, rows: n, start: start, causal: causal, cache: cache, into: &attn)
+            // (T10, T11) output projection and post-attention norm into the residual.
+            linear(w.output, attn, rows: n, into: &proj)
+            addNormedRows(proj, w.postAttentionNorm, to: &x, rows: n, eps: c.rmsEpsilon)
+            // (T12–T15) GeGLU feed-forward.
+            rmsNormRows(x, w.ffnNorm, into: &h, rows: n, eps: c.rmsEpsilon)
+            linear(w.gate, h, rows: n, into: &gate)
+            linear(w.up, h, rows: n, into: &up)
+            for i in 0..<gate.count { gate[i] = geluTanh(gate[i]) * up[i] }
+            linear(w.down, gate, rows: n, into: &proj)
+            addNormedRows(proj, w.postFFNNorm, to: &x, rows: n, eps: c.rmsEpsilon)
+        }
+        cache.count = start + n
+
+        // (T16, T17) final norm and output projection, only for the rows asked for.
+        let outRows = allLogits ? n : 1
+        let firstRow = n - outRows
+        var z = [Float](repeating: 0, count: outRows * d)
+        let tail = Array(x[(firstRow * d)...])
+        rmsNormRows(tail, weights.outputNorm, into: &z, rows: outRows, eps: c.rmsEpsilon)
+        var logits = [Float](repeating: 0, count: outRows * c.vocabularySize)
+        linear(weights.outputProjection, z, rows: outRows, into: &logits)
+        if let cap = c.finalLogitSoftcap {
+            for i in 0..<logits.count { logits[i] = cap * tanh(logits[i] / cap) }
+        }
+        return logits
+    }
+
+    /// Attention for `rows` queries at positions `start…`, reading keys/values from the cache
+    /// (which already holds this batch). Heads and queries are spread over all cores.
+    private func attention(layer l: Int, queries: [Float], rows n: Int, start: Int, causal: Bool,
+                           cache: KVCache, into out: inout [Float]) {
+        let c = config
+        let qDim = c.headCount * c.headDim, kvDim = c.kvHeadCount * c.headDim, D = c.headDim
+        let group = c.headCount / c.kvHeadCount
+        let window = c.isGlobal(layer: l) || c.slidingWindow <= 0 ? Int.max : c.slidingWindow
+        let keys = cache.keys[l], values = cache.values[l]
+        let end = start + n
+        queries.withUnsafeBufferPointer { qb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let qp = qb.baseAddress!, op = ob.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: n * c.headCount) { job in
+                    let i = job / c.headCount, head = job % c.headCount
+                    let g = head / group
+                    let pos = start + i
+                    // Causal: keys up to this position; an image batch sees its whole block (M3).
+                    let last = causal ? pos : end - 1
+                    // Sliding window (M2): masked when pos − p_j ≥ window.
+                    let first = window == Int.max ? 0 : max(0, pos - window + 1)
+                    let query = qp + i * qDim + head * D
+                    var scores = [Float](repeating: 0, count: last - first + 1)
+                    var maxScore = -Float.infinity
+                    for j in first...last {
+                        let k = keys + j * kvDim + g * D
+                        var s: Float = 0
+                        for t in 0..<D { s += query[t] * k[t] }
+                        scores[j - first] = s
+                        maxScore = max(maxScore, s)
+                    }
+                    var sum: Float = 0
+                    for j in 0..<scores.count {
+                        let e = expf(scores[j] - maxScore)
+                        scores[j] = e
+                        sum += e
+                    }
+                    let o = op + i * qDim + head * D
+                    for t in 0..<D { o[t] = 0 }
+                    let inv = 1 / sum
+                    for j in first...last {
+                        let p = scores[j - first] * inv
+                        let v = values + j * kvDim + g * D
+                        for t in 0..<D { o[t] += p * v[t] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A token id outside the vocabulary was given to the model.
+public struct TokenOutOfRangeError: Error, CustomStringConvertible {
+    public let token: Int32
+    public let vocabulary: Int
+    public var description: String { "token id \(token) is outside the vocabulary (0..<\(vocabulary))" }
+}

@@ -1,0 +1,55 @@
+/// Why an image could not be decoded.
+///
+/// Every case carries the source (a file path, or a label for in-memory bytes) so
+/// that `description` alone is a complete, one-line message fit for a terminal or log.
+public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be opened or read (missing, a directory, no permission).
+    case unreadable(source: String, reason: String)
+    /// The input has no bytes at all.
+    case empty(source: String)
+    /// The input does not start with the PNG signature.
+    case notPNG(source: String)
+    /// The input ends before the image does.
+    case truncated(source: String, detail: String)
+    /// The header asks for more pixels than the decoder is willing to allocate.
+    case tooLarge(source: String, width: Int, height: Int, limit: Int)
+    /// The input is a PNG but its structure or compressed data is damaged or unsupported.
+    case corrupt(source: String, detail: String)
+
+    /// The file path or label the error is about.
+    public var source: String {
+        switch self {
+        case .unreadable(let source, _), .empty(let source), .notPNG(let source),
+             .truncated(let source, _), .tooLarge(let source, _, _, _), .corrupt(let source, _):
+            return source
+        }
+    }
+
+    /// One line: "<source>: <problem>".
+    public var description: String {
+        let problem: String
+        switch self {
+        case .unreadable(_, let reason):
+            problem = "cannot read file: \(reason)"
+        case .empty:
+            problem = "empty file, not a PNG image"
+        case .notPNG:
+            problem = "not a PNG image (the PNG signature is missing)"
+        case .truncated(_, let detail):
+            problem = "truncated PNG: \(detail)"
+        case .tooLarge(_, let width, let height, let limit):
+            problem = "image too large: \(width)×\(height) pixels exceeds the limit of \(limit) pixels"
+        case .corrupt(_, let detail):
+            problem = "damaged PNG: \(detail)"
+        }
+        return Self.oneLine("\(source): \(problem)")
+    }
+
+    /// Control characters (including newlines) from file names or library messages
+    /// would break the one-line promise, so they become spaces.
+    private static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? " " : $0
+        }))
+    }
+}

@@ -1,0 +1,83 @@
+import Gemma
+import GGUF
+
+/// `medgemma generate --prompt TEXT`: raw continuation, no chat template.
+enum GenerateCommand: Subcommand {
+    static let name = "generate"
+    static let summary = "continue raw text (no chat template); --json for ids"
+    static let help = """
+    Usage: medgemma generate --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K]
+                             [--top-p P] [--seed S] [--json] [--model M]
+
+    Continues TEXT as it is, without the chat template: special tokens in TEXT are parsed
+    and BOS is added. The continuation streams to standard output; timings go to standard
+    error. Generation stops at <eos> or <end_of_turn>, or after N tokens.
+
+    Options:
+      --prompt TEXT      the text to continue ('-' reads standard input)
+      --max-tokens N     at most N new tokens (default 64)
+      --temperature T    0 is greedy (default 1.0)
+      --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
+      --top-p P          nucleus sampling threshold (default 0.95)
+      --seed S           random seed (default 0); same seed, same output
+      --json             print {"prompt_ids": [...], "ids": [...], "text": "..."} at the end instead of streaming
+      --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      -h, --help         show this help
+
+    AI output is a research draft, not for clinical use.
+
+    """
+    static let spec = ArgumentSpec(flags: ["--json"],
+                                   options: ["--prompt", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--model"],
+                                   aliases: ["-p": "--prompt", "-n": "--max-tokens", "-m": "--model"])
+
+    static func run(_ args: ParsedArguments) throws -> Int32 {
+        guard let promptArg = args["--prompt"] else { throw UsageError(command: qualifiedName, "missing --prompt") }
+        let settings = try SamplingOptions.parse(args, command: qualifiedName)
+        let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 64, range: 0...1_000_000, command: qualifiedName)
+        let promptText = try PromptInput.read(promptArg)
+        let path = ModelLocator.resolve(args["--model"])
+        let file = try GGUFFile(path: path)
+        let tokenizer = try GemmaTokenizer(file: file)
+        let model = try GemmaModel(file: file)
+        let ids = tokenizer.encode(promptText, addBOS: true, parseSpecial: true)
+        let json = args.has("--json")
+
+        let cache = model.makeCache(capacity: ids.count + maxTokens)
+        var sampler = Sampler(settings: settings)
+        ids.forEach { sampler.observe($0) }
+        var decoder = StreamingDecoder(tokenizer: tokenizer)
+        var generated: [Int32] = []
+        var text = ""
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        var logits = try model.prefill(ids, cache: cache)
+        let prefill = clock.now - t0
+        let t1 = clock.now
+        while generated.count < maxTokens {
+            let token = sampler.sample(logits)
+            if tokenizer.isEndOfGeneration(token) { break }
+            generated.append(token)
+            let piece = decoder.append(token)
+            text += piece
+            if !json { Console.out(TerminalText.sanitized(piece)) }
+            if generated.count == maxTokens { break }
+            logits = try model.forward(.tokens([token]), cache: cache)
+        }
+        let rest = decoder.finish()
+        text += rest
+        let decode = clock.now - t1
+        if json {
+            let out: JSONValue = .object([
+                ("prompt_ids", .array(ids.map { .int(Int($0)) })),
+                ("ids", .array(generated.map { .int(Int($0)) })),
+                ("text", .string(text)),
+            ])
+            Console.out(out.rendered() + "\n")
+        } else {
+            Console.out(TerminalText.sanitized(rest) + "\n")
+        }
+        Console.err(Timing.line(promptTokens: ids.count, prefill: prefill, generated: generated.count, decode: decode) + "\n")
+        return 0
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class GemmaPlaceholderTests: XCTestCase { func testNothing() {} }

@@ -1,2 +1,0 @@
-import XCTest
-final class MedImagingPlaceholderTests: XCTestCase { func testNothing() {} }

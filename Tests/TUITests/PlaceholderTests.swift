@@ -1,2 +1,0 @@
-import XCTest
-final class TUIPlaceholderTests: XCTestCase { func testNothing() {} }
