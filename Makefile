@@ -3,6 +3,9 @@ SWIFT ?= swift
 MODELS ?= $(or $(MEDGEMMA_MODELS),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/medgemma/models)
 MODEL := $(MODELS)/gemma-3-270m-q4_k_m.gguf
 RELEASE := .build/release
+# Tests build optimised (numeric code is 10–100× slower in debug) with -enable-testing,
+# in their own folder so `make run` and `make test` never rebuild each other's output.
+TEST_FLAGS := -c release -Xswiftc -enable-testing --scratch-path .build-test
 
 .PHONY: run test deps model build build-tests clean help
 
@@ -27,11 +30,10 @@ run: model build
 	$(RELEASE)/medgemma --model "$(MODEL)" --samples samples
 
 build-tests: deps
-	$(SWIFT) build -c release --build-tests
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
 
-# Tests run optimised: numeric code is 10–100× slower in debug builds.
 test: model build-tests
-	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 $(SWIFT) test -c release --skip-build
+	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-test

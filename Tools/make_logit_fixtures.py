@@ -33,9 +33,14 @@ Settings (all: n_ctx=2048, n_threads=2, n_batch=512, logits_all=False, CPU, defa
                   informational, not part of the requested pair)
 
 In every setting llama.cpp quantizes activations to Q8_0/Q8_K for the weight matmuls
-(spec §2.3), so a Swift engine that keeps activations in f32 is expected to differ from all
-of them by ~1e-2..1e-1 in logits. Tools/reference_forward.py gives an independent float64
-oracle for comparison.
+(spec §2.3). On this model that is NOT a 1e-2 effect: Gemma's residual stream has large
+outlier channels, so block-wise Q8 activations are coarse, and the measured differences are
+large. Measured when this file was made (max |Δlogit| over top-20 ids): fa_off vs fa_on
+0.20..1.23 per prompt; float64 reference (Tools/reference_forward.py) vs llama.cpp
+0.19..1.04; a numpy emulation of Q8 activations alone moves the f64 reference's top-20 by
+~0.2..0.4. So tolerances for a Swift f32 engine against THIS file must be ~1.0-1.5 on
+logits, and greedy tokens can only be required to match while the stored margin is
+comfortably above that (see greedy.margin). For tight tolerances use reference_f64.json.
 
 How to run (from the repository root, ~1-2 minutes on 2 cores)
 ---------------------------------------------------------------
@@ -303,8 +308,10 @@ def main():
             "spread_fa: max |logit(fa_off)-logit(fa_on)| over the union of both top-20 id sets",
             "spread_kv_f32: same between fa_off and fa_off_kv_f32",
             "greedy_agree_prefix: leading greedy steps identical in all three settings",
-            "llama.cpp quantizes activations to Q8 for weight matmuls; an f32 engine differs "
-            "by ~1e-2..1e-1",
+            "llama.cpp quantizes activations to Q8 for weight matmuls (and rounds K/V, and "
+            "with FA the V accumulator, to F16); on this model that moves top-20 logits by up "
+            "to ~1.0, so compare an f32 engine to this file with tolerance ~1.0-1.5 and use "
+            "reference_f64.json for tight checks",
         ],
         "n_greedy": N_GREEDY,
         "prompts": [results[name] for name, _ in PROMPTS],

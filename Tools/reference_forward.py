@@ -34,7 +34,14 @@ How to run (from the repository root; needs llamacpp.json first)
     python3 Tools/make_logit_fixtures.py          # writes llamacpp.json (prompt ids)
     python3 Tools/reference_forward.py [--model PATH] [--prompts a,b,...] [--greedy N]
 
-Default prompts: all prompts in llamacpp.json (the 877-token one takes ~1 minute on 2 cores).
+Default prompts: all prompts in llamacpp.json; 5-7 minutes on 2 shared cores (the greedy
+continuations recompute the whole sequence per step; the 877-token prompt runs twice, once
+as the no-SWA ablation). Start-up (GGUFReader parsing the vocabulary) takes ~25 s.
+
+Expected agreement: a float32 engine without activation quantization should match this file
+to ~1e-2 on logits (spec §11's f32 numbers agree to 0.004). llama.cpp (llamacpp.json)
+differs by 0.2..1.0 on this model because of its Q8 activation quantization and F16 KV
+cache; see vs_llamacpp.
 Needs numpy and gguf (gguf-py 0.19.0). Uses 2 BLAS threads unless OPENBLAS_NUM_THREADS /
 OMP_NUM_THREADS are already set.
 """

@@ -3,8 +3,9 @@
 ///
 /// The f16 → Float direction is written with bit operations rather than through
 /// `Float16` because it sits in the inner loop of F16 tensors and of every block, and
-/// Swift's `Float16` conversion is a library call on x86-64 without F16C. It is exact for every input: subnormals, ±0, ±inf, and NaN (the payload
-/// is kept, as numpy does, which is the oracle the tests use).
+/// Swift's `Float16` conversion is a library call on x86-64 without F16C. It is exact for
+/// every input: subnormals, ±0, ±inf, and NaN (the payload is kept, as numpy does, which is
+/// the oracle the tests use).
 
 /// 2¹¹²: a finite half's exponent and mantissa, moved into a Float's fields, describe the
 /// half's value times 2⁻¹¹²; multiplying by this rebiases it exactly, subnormals included.

@@ -63,7 +63,10 @@ struct RowChunking {
     static let minimumWorkPerChunk = 32 * 1024
     static let chunksPerCore = 4
 
-    init(rowCount: Int, rowLength: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// Read once: the count does not change while the process runs.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    init(rowCount: Int, rowLength: Int, cores: Int = RowChunking.cores) {
         let minRows = max(1, Self.minimumWorkPerChunk / max(1, rowLength))
         let wanted = max(1, cores * Self.chunksPerCore)
         let rows = max(minRows, (rowCount + wanted - 1) / wanted)

@@ -12,6 +12,7 @@ public enum MedgemmaCommand {
     public static let subcommands: [any Subcommand.Type] = [
         InfoCommand.self,
         TokenizeCommand.self,
+        AskCommand.self,
         GenerateCommand.self,
         LogitsCommand.self,
     ]

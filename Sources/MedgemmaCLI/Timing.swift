@@ -1,5 +1,16 @@
 /// The timing line printed after a reply.
+import Gemma
+
 enum Timing {
+    /// Prefill and decode speed and time to first token of a chat reply.
+    static func line(_ s: GenerationStats) -> String {
+        let cached = s.promptTokens - s.processedPromptTokens
+        return "prompt \(s.processedPromptTokens) tokens" + (cached > 0 ? " (+\(cached) cached)" : "")
+            + " at \(ModelCard.fixed(s.prefillTokensPerSecond, 1)) tok/s, first token after \(ModelCard.fixed(seconds(s.timeToFirstToken), 2)) s, "
+            + "\(s.generatedTokens) tokens at \(ModelCard.fixed(s.decodeTokensPerSecond, 1)) tok/s (\(s.stopReason.rawValue)); "
+            + "context \(s.contextUsed)/\(s.contextSize)"
+    }
+
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }

@@ -17,6 +17,8 @@ public enum Key: Equatable, Sendable {
     case resize
     /// A mouse event (mouse reporting is not enabled by this wrapper yet).
     case mouse
+    /// The input stream ended or failed (terminal closed); the program should quit.
+    case endOfInput
     /// A key ncurses knows but this wrapper does not name, with its raw code.
     case unknown(Int)
 

@@ -111,10 +111,13 @@ public final class Terminal {
         _ = curs_set(visible ? 1 : 0)
     }
 
-    /// Waits for the next key.
+    /// Waits for the next key. Returns `.endOfInput` when the terminal input is gone,
+    /// so a reading loop ends instead of spinning.
     public func getKey() -> Key {
         while true {
+            errno = 0
             if let key = readKey() { return key }
+            if errno != EINTR { return .endOfInput }  // a signal interrupted the read: retry
         }
     }
 
@@ -125,12 +128,13 @@ public final class Terminal {
         return readKey()
     }
 
+    /// One `wget_wch`: a character, a function-key code, or nil (timeout, error).
     private func readKey() -> Key? {
         var character: wint_t = 0
         switch wget_wch(screen.pointer, &character) {
         case KEY_CODE_YES: return Key(keyCode: Int32(bitPattern: character))
         case OK: return Key(character: character)
-        default: return nil  // timeout, or a signal interrupted the read
+        default: return nil
         }
     }
 }

@@ -43,6 +43,15 @@ final class SentencePieceMergerTests: XCTestCase {
         XCTAssertEqual(prefixed.decode(prefixed.encode("a a", addBOS: false)), " a a")
     }
 
+    func testAPieceWithAnInnerSpaceStillMergesAcrossTheSpace() throws {
+        // Fragments are cut before "▁" for speed, except where a piece with "▁" inside
+        // ("a▁b" here, ">▁</" in Gemma 3) occurs across it.
+        let t = try tokenizer([("a", -10), ("▁", -10), ("b", -10), ("a▁", -2), ("a▁b", -1), ("▁c", -1), ("c", -10)])
+        XCTAssertEqual(t.encode("a b", addBOS: false), [Support.syntheticID(4)])
+        XCTAssertEqual(t.encode("a b c a c", addBOS: false),
+                       [4, 5, 1, 0, 5].map(Support.syntheticID))
+    }
+
     func testCharactersOutsideTheVocabularyBecomeBytes() throws {
         let t = try tokenizer([("a", -1)])
         let ids = t.encode("aé🩺", addBOS: false)

@@ -46,25 +46,43 @@ final class TmuxHarness {
         return last
     }
 
+    /// Runs one tmux client command and returns its output.
+    ///
+    /// Uses `posix_spawn` and `waitpid` rather than Foundation's `Process`: the tmux
+    /// server that `new-session` forks inherits the client's descriptors, and
+    /// `Process` (pipes, and its exit-monitoring socket) would wait for the server
+    /// to exit too. Output goes to a file for the same reason.
     @discardableResult
     private func run(_ arguments: [String], check: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = ["-L", socket, "-u"] + arguments
+        let outputPath = NSTemporaryDirectory() + "/\(socket)-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+
         var environment = ProcessInfo.processInfo.environment
         environment["LANG"] = "C.UTF-8"
         environment["LC_ALL"] = "C.UTF-8"
         environment.removeValue(forKey: "TMUX")  // nested inside a developer's tmux
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        if check && process.terminationStatus != 0 {
-            throw NSError(domain: "tmux", code: Int(process.terminationStatus),
+        let argv = ([tmux, "-L", socket, "-u"] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tmux, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw NSError(domain: "tmux", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot run tmux"])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exitedCleanly = status & 0x7F == 0 && (status >> 8) & 0xFF == 0
+        if check && !exitedCleanly {
+            throw NSError(domain: "tmux", code: Int(status),
                           userInfo: [NSLocalizedDescriptionKey: "tmux \(arguments.first ?? ""): \(text)"])
         }
         return text

@@ -37,6 +37,8 @@ public final class GemmaTokenizer: Sendable {
     /// Byte value → its byte-fallback token id.
     private let byteTokens: [Int32]
     private let splitter: SpecialTokenSplitter
+    /// Where fragments may be cut into independent parts (nil: never).
+    private let spaceBoundaries: SpaceBoundaries?
 
     // MARK: - Loading
 
@@ -144,12 +146,18 @@ public final class GemmaTokenizer: Sendable {
             attributes[Int(first)].insert(.control)
         }
         for id in ids(SpecialTokenTexts.fillInMiddle) { attributes[Int(id)].insert(.control) }
-        var endOfGeneration = Set(ids(SpecialTokenTexts.fillInMiddleEndsGeneration) + ids(SpecialTokenTexts.endOfGeneration))
+        var endOfGeneration = Set(ids(SpecialTokenTexts.fillInMiddleEndsGeneration))
         for id in endOfGeneration { attributes[Int(id)].insert(.control) }
+        // CONTROL tokens whose text contains "unused" are UNUSED too (before the
+        // end-of-generation texts gain CONTROL, as in llama.cpp).
         for (index, token) in tokens.enumerated() where attributes[index].contains(.control) && token.utf8.count >= 6 {
             if token.utf8.withContiguousStorageIfAvailable({ Self.containsUnused($0) }) ?? token.contains("unused") {
                 attributes[index].insert(.unused)
             }
+        }
+        for id in ids(SpecialTokenTexts.endOfGeneration) {
+            endOfGeneration.insert(id)
+            attributes[Int(id)].insert(.control)
         }
         endOfGeneration.insert(eos)
         if let eot { endOfGeneration.insert(eot) }
@@ -168,6 +176,7 @@ public final class GemmaTokenizer: Sendable {
         }
         self.byteTokens = byteTokens
         splitter = SpecialTokenSplitter(pieces: pieces, attributes: attributes)
+        spaceBoundaries = SpaceBoundaries(pieces: pieces)
     }
 
     /// Whether the bytes contain "unused" (llama.cpp marks such CONTROL tokens UNUSED).
@@ -212,7 +221,7 @@ public final class GemmaTokenizer: Sendable {
         if text.count > 0 {
             let matches = splitter.matches(in: text, parseSpecial: parseSpecial)
             byteTokens.withUnsafeBufferPointer { byteTokens in
-                let merger = SentencePieceMerger(pieces: pieces, byteTokens: byteTokens)
+                let merger = SentencePieceMerger(pieces: pieces, boundaries: spaceBoundaries, byteTokens: byteTokens)
                 var position = 0
                 var afterSpecial = true
                 func raw(_ end: Int) {

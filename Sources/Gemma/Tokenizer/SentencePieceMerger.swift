@@ -41,6 +41,7 @@ final class SentencePieceMerger {
     }
 
     private let pieces: PieceTable
+    private let boundaries: SpaceBoundaries?
     private let cache: PieceLookupCache
     private let byteTokens: UnsafeBufferPointer<Int32>
     private var text: [UInt8] = []
@@ -48,8 +49,10 @@ final class SentencePieceMerger {
     private var heap: [Bigram] = []
 
     /// `byteTokens` (256 ids, one per byte value) must stay valid for the merger's lifetime.
-    init(pieces: PieceTable, byteTokens: UnsafeBufferPointer<Int32>) {
+    /// `boundaries` (nil: never cut) says where a fragment may be cut into independent parts.
+    init(pieces: PieceTable, boundaries: SpaceBoundaries?, byteTokens: UnsafeBufferPointer<Int32>) {
         self.pieces = pieces
+        self.boundaries = boundaries
         cache = PieceLookupCache(table: pieces)
         self.byteTokens = byteTokens
     }
@@ -109,16 +112,16 @@ final class SentencePieceMerger {
             count += 1
         }
 
-        // S5: bigram merging with a binary max-heap in `h`.
+        // S5: bigram merging with a 4-ary max-heap in `h` (shallower than a binary heap,
+        // and a node's children share cache lines: this matters for one huge fragment).
         var heapCount = 0
-        let maxLength = pieces.maxLength
 
         @inline(__always)
         func push(_ item: Bigram) {
             var i = heapCount
             heapCount += 1
             while i > 0 {
-                let parent = (i - 1) >> 1
+                let parent = (i - 1) >> 2
                 if !item.precedes(h[parent]) { break }
                 h[i] = h[parent]
                 i = parent
@@ -134,14 +137,18 @@ final class SentencePieceMerger {
                 let last = h[heapCount]
                 var i = 0
                 while true {
-                    let l = 2 * i + 1
-                    if l >= heapCount { break }
-                    var child = l
-                    let r = l + 1
-                    if r < heapCount && h[r].precedes(h[l]) { child = r }
-                    if !h[child].precedes(last) { break }
-                    h[i] = h[child]
-                    i = child
+                    let first = 4 * i + 1
+                    if first >= heapCount { break }
+                    var best = first
+                    let end = min(first + 4, heapCount)
+                    var c = first + 1
+                    while c < end {
+                        if h[c].precedes(h[best]) { best = c }
+                        c += 1
+                    }
+                    if !h[best].precedes(last) { break }
+                    h[i] = h[best]
+                    i = best
                 }
                 h[i] = last
             }
@@ -152,44 +159,64 @@ final class SentencePieceMerger {
         func tryAdd(_ left: Int32, _ right: Int32) {
             if left < 0 || right < 0 { return }
             let size = Int(s[Int(left)].length + s[Int(right)].length)
-            if size > maxLength { return }
             let (token, score) = cache.lookup(t + Int(s[Int(left)].start), size)
             if token < 0 { return }
             push(Bigram(score: score, left: left, right: right, size: Int32(size), token: token))
         }
 
-        if count > 1 {
-            for i in 1..<count { tryAdd(Int32(i - 1), Int32(i)) }
-        }
-        while heapCount > 0 {
-            let bigram = pop()
-            let l = Int(bigram.left), r = Int(bigram.right)
-            let leftLength = s[l].length, rightLength = s[r].length
-            if leftLength == 0 || rightLength == 0 || leftLength + rightLength != bigram.size { continue }
-            s[l].length = leftLength + rightLength
-            s[l].token = bigram.token
-            s[r].length = 0
-            let after = s[r].next
-            s[l].next = after
-            if after >= 0 { s[Int(after)].prev = bigram.left }
-            tryAdd(s[l].prev, bigram.left)
-            tryAdd(bigram.left, after)
+        // One segment of symbols [first, end): merge inside it, then emit it (S6).
+        func run(_ first: Int, _ end: Int) {
+            s[first].prev = -1
+            s[end - 1].next = -1
+            heapCount = 0
+            if end - first > 1 {
+                for i in (first + 1)..<end { tryAdd(Int32(i - 1), Int32(i)) }
+            }
+            while heapCount > 0 {
+                let bigram = pop()
+                let l = Int(bigram.left), r = Int(bigram.right)
+                let leftLength = s[l].length, rightLength = s[r].length
+                if leftLength == 0 || rightLength == 0 || leftLength + rightLength != bigram.size { continue }
+                s[l].length = leftLength + rightLength
+                s[l].token = bigram.token
+                s[r].length = 0
+                let after = s[r].next
+                s[l].next = after
+                if after >= 0 { s[Int(after)].prev = bigram.left }
+                tryAdd(s[l].prev, bigram.left)
+                tryAdd(bigram.left, after)
+            }
+            // S6: emit pieces, or bytes for characters outside the vocabulary.
+            var i = Int32(first)
+            while i != -1 {
+                let symbol = s[Int(i)]
+                var token = symbol.token
+                if token < 0 { token = cache.lookup(t + Int(symbol.start), Int(symbol.length)).id }
+                if token >= 0 {
+                    output.append(token)
+                } else {
+                    for k in 0..<Int(symbol.length) {
+                        output.append(byteTokens[Int(t[Int(symbol.start) + k])])
+                    }
+                }
+                i = symbol.next
+            }
         }
 
-        // S6: emit pieces, or bytes for characters outside the vocabulary.
-        var i: Int32 = 0
-        while i != -1 {
-            let symbol = s[Int(i)]
-            var token = symbol.token
-            if token < 0 { token = cache.lookup(t + Int(symbol.start), Int(symbol.length)).id }
-            if token >= 0 {
-                output.append(token)
-            } else {
-                for k in 0..<Int(symbol.length) {
-                    output.append(byteTokens[Int(t[Int(symbol.start) + k])])
+        // Independent segments: a merge never crosses the start of a "▁" symbol unless
+        // some piece has "▁" after its first byte and occurs there (see `SpaceBoundaries`),
+        // so the fragment is cut before each other "▁". Same result, small heaps.
+        var segmentStart = 0
+        if let boundaries {
+            for i in 1..<max(count, 1) {
+                let start = Int(s[i].start)
+                if s[i].length == 3 && t[start] == 0xE2 && t[start + 1] == 0x96 && t[start + 2] == 0x81
+                    && !boundaries.isCrossed(at: start, in: t, count: n) {
+                    run(segmentStart, i)
+                    segmentStart = i
                 }
             }
-            i = symbol.next
         }
+        run(segmentStart, count)
     }
 }

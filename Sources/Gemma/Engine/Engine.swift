@@ -1,0 +1,115 @@
+import Dispatch
+import GGUF
+
+/// Owns the model and runs every forward pass on its own serial background queue.
+/// Callers get tokens as they are produced through a callback (or an `AsyncStream`) and
+/// can cancel between any two tokens.
+///
+/// Context policy: a prompt that does not fit the conversation's context fails with a
+/// clear message; a reply that reaches the end of the context stops there with the
+/// stop reason `.contextFull`, keeping what was generated.
+public final class Engine: @unchecked Sendable {
+    public let model: GemmaModel
+    public let tokenizer: GemmaTokenizer
+    private let queue = DispatchQueue(label: "medgemma.engine", qos: .userInitiated)
+
+    public init(model: GemmaModel, tokenizer: GemmaTokenizer) {
+        self.model = model
+        self.tokenizer = tokenizer
+    }
+
+    /// Maps the model file and builds the tokenizer and the model from it.
+    public convenience init(path: String) throws(GGUFError) {
+        let file = try GGUFFile(path: path)
+        try self.init(model: GemmaModel(file: file), tokenizer: GemmaTokenizer(file: file))
+    }
+
+    /// Tokens of a conversation rendered with the chat template and the generation prompt.
+    public func promptTokens(for conversation: Conversation) throws -> [Int32] {
+        let text = try ChatTemplate.render(conversation.messages, addGenerationPrompt: true)
+        return tokenizer.encode(text, addBOS: true, parseSpecial: true)
+    }
+
+    /// Replies to the conversation's last user message. Events arrive on the engine queue.
+    @discardableResult
+    public func reply(to conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
+                      onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
+        let handle = GenerationHandle()
+        queue.async { [self] in
+            defer { handle.markFinished() }
+            do {
+                let stats = try run(conversation, settings: settings, maxTokens: maxTokens, handle: handle, onEvent: onEvent)
+                onEvent(.finished(stats))
+            } catch {
+                onEvent(.failed("\(error)"))
+            }
+        }
+        return handle
+    }
+
+    /// The same as `reply(to:…)`, as an `AsyncStream`; ending the stream's consumer cancels.
+    public func replyStream(to conversation: Conversation, settings: SamplingSettings, maxTokens: Int) -> AsyncStream<GenerationEvent> {
+        AsyncStream { continuation in
+            let handle = reply(to: conversation, settings: settings, maxTokens: maxTokens) { event in
+                continuation.yield(event)
+                switch event {
+                case .finished, .failed: continuation.finish()
+                case .token: break
+                }
+            }
+            continuation.onTermination = { _ in handle.cancel() }
+        }
+    }
+
+    private func run(_ conversation: Conversation, settings: SamplingSettings, maxTokens: Int, handle: GenerationHandle,
+                     onEvent: (GenerationEvent) -> Void) throws -> GenerationStats {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let tokens = try promptTokens(for: conversation)
+        var stats = GenerationStats()
+        stats.promptTokens = tokens.count
+        stats.contextSize = conversation.contextSize
+        guard tokens.count < conversation.contextSize else {
+            throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count + 1)
+        }
+        let reused = conversation.reuse(for: tokens)
+        let fresh = Array(tokens[reused...])
+        stats.processedPromptTokens = fresh.count
+
+        var sampler = Sampler(settings: settings)
+        tokens.forEach { sampler.observe($0) }
+        var logits = try model.prefill(fresh, cache: conversation.cache)
+        conversation.cachedTokens += fresh
+        stats.prefill = clock.now - start
+
+        var decoder = StreamingDecoder(tokenizer: tokenizer)
+        var text = ""
+        let decodeStart = clock.now
+        var stop = StopReason.maxTokens
+        while stats.generatedTokens < maxTokens {
+            if handle.isCancelled { stop = .cancelled; break }
+            let token = sampler.sample(logits)
+            if tokenizer.isEndOfGeneration(token) { stop = .endOfTurn; break }
+            let piece = decoder.append(token)
+            text += piece
+            if stats.generatedTokens == 0 { stats.timeToFirstToken = clock.now - start }
+            onEvent(.token(GeneratedToken(id: token, text: piece, index: stats.generatedTokens, elapsed: clock.now - start)))
+            stats.generatedTokens += 1
+            if stats.generatedTokens == maxTokens { stop = .maxTokens; break }
+            if conversation.cache.count >= conversation.contextSize { stop = .contextFull; break }
+            if handle.isCancelled { stop = .cancelled; break }
+            logits = try model.forward(.tokens([token]), cache: conversation.cache)
+            conversation.cachedTokens.append(token)
+        }
+        let tail = decoder.finish()
+        if !tail.isEmpty {
+            text += tail
+            onEvent(.token(GeneratedToken(id: -1, text: tail, index: stats.generatedTokens, elapsed: clock.now - start)))
+        }
+        stats.decode = clock.now - decodeStart
+        stats.stopReason = stop
+        stats.contextUsed = conversation.cache.count
+        conversation.addAssistant(text)
+        return stats
+    }
+}

@@ -1,0 +1,51 @@
+/// What a listener receives while the engine replies.
+public enum GenerationEvent: Sendable {
+    /// One generated token and the text it completes (may be empty while a multi-byte
+    /// character is still incomplete).
+    case token(GeneratedToken)
+    /// The reply ended; the statistics say why and how fast.
+    case finished(GenerationStats)
+    /// The reply could not be produced (the message is one line).
+    case failed(String)
+}
+
+public struct GeneratedToken: Sendable {
+    public let id: Int32
+    public let text: String
+    /// 0 for the first generated token.
+    public let index: Int
+    /// Time since the request started.
+    public let elapsed: Duration
+}
+
+public enum StopReason: String, Sendable {
+    case endOfTurn = "end of turn"
+    case maxTokens = "token limit"
+    case cancelled = "cancelled"
+    case contextFull = "context full"
+}
+
+/// Timings of one reply: prefill and decode speed, time to first token.
+public struct GenerationStats: Sendable {
+    /// Tokens of the whole rendered prompt.
+    public var promptTokens = 0
+    /// Prompt tokens actually run through the model (the rest came from the KV cache).
+    public var processedPromptTokens = 0
+    public var generatedTokens = 0
+    public var prefill: Duration = .zero
+    public var decode: Duration = .zero
+    public var timeToFirstToken: Duration = .zero
+    public var stopReason: StopReason = .endOfTurn
+    /// Positions used in the context after this reply, and its size.
+    public var contextUsed = 0
+    public var contextSize = 0
+
+    public var prefillTokensPerSecond: Double { Self.rate(processedPromptTokens, prefill) }
+    /// Decode rate over the tokens after the first (the first one's time is prefill's).
+    public var decodeTokensPerSecond: Double { Self.rate(max(0, generatedTokens - 1), decode) }
+
+    static func rate(_ n: Int, _ d: Duration) -> Double {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        return s > 0 ? Double(n) / s : 0
+    }
+}

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Gemma
+
+/// `medgemma ask "question"`: one chat turn, streamed as it is generated.
+enum AskCommand: Subcommand {
+    static let name = "ask"
+    static let summary = "ask the model one question in the chat template; the answer streams"
+    static let help = """
+    Usage: medgemma ask [--model M] [--system S] [--max-tokens N] [--temperature T]
+                        [--top-k K] [--top-p P] [--seed S] [--ctx N] QUESTION
+
+    Asks QUESTION as one user turn of the Gemma chat template (with the system instruction
+    S folded in) and streams the answer to standard output as it is generated; timings go
+    to standard error. QUESTION '-' reads standard input. Ctrl-C stops generation cleanly
+    and keeps what was written.
+
+    Options:
+      --system S         a system instruction, e.g. "You are an expert radiologist."
+      --max-tokens N     at most N tokens in the answer (default 512)
+      --temperature T    0 is greedy (default 1.0, as the Gemma 3 model card recommends)
+      --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
+      --top-p P          nucleus sampling threshold (default 0.95)
+      --seed S           random seed (default 0); same seed and question, same answer
+      --ctx N            context size in tokens (default 4096)
+      --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      -h, --help         show this help
+
+    AI output is a research draft, not for clinical use.
+
+    """
+    static let spec = ArgumentSpec(
+        options: ["--model", "--system", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"],
+        aliases: ["-m": "--model", "-n": "--max-tokens", "-s": "--system"],
+        positionals: 1...1, positionalName: "QUESTION")
+
+    static func run(_ args: ParsedArguments) throws -> Int32 {
+        let settings = try SamplingOptions.parse(args, command: qualifiedName)
+        let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 512, range: 1...1_000_000, command: qualifiedName)
+        let ctx = try ArgumentParser.int(args, "--ctx", default: 4096, range: 16...1_048_576, command: qualifiedName)
+        let question = try PromptInput.read(args.positionals[0])
+        let engine = try Engine(path: ModelLocator.resolve(args["--model"]))
+        let conversation = Conversation(model: engine.model, contextSize: min(ctx, engine.model.config.trainingContext),
+                                        system: args["--system"])
+        conversation.addUser(question)
+
+        final class Outcome: @unchecked Sendable { var stats: GenerationStats?; var failure: String? }
+        let outcome = Outcome()
+        let handle = engine.reply(to: conversation, settings: settings, maxTokens: maxTokens) { event in
+            switch event {
+            case .token(let t): Console.out(TerminalText.sanitized(t.text))
+            case .finished(let s): outcome.stats = s
+            case .failed(let message): outcome.failure = message
+            }
+        }
+        let interrupt = InterruptWatcher { handle.cancel() }
+        handle.wait()
+        interrupt.stop()
+        if let failure = outcome.failure { throw CommandFailure(failure) }
+        Console.out("\n")
+        if let s = outcome.stats { Console.err(Timing.line(s) + "\n") }
+        Console.err(Disclaimer.text + "\n")
+        return outcome.stats?.stopReason == .cancelled ? 130 : 0
+    }
+}
+
+/// A failure already phrased for the user.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// The note every AI output carries.
+enum Disclaimer {
+    static let text = "AI-generated research draft — not for clinical use; requires review by a qualified clinician."
+}
