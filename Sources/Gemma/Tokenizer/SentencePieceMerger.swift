@@ -112,12 +112,46 @@ final class SentencePieceMerger {
             count += 1
         }
 
-        // S5: bigram merging with a 4-ary max-heap in `h` (shallower than a binary heap,
-        // and a node's children share cache lines: this matters for one huge fragment).
+        // Independent segments: a merge never crosses the start of a "▁" symbol unless
+        // some piece has "▁" after its first byte and occurs there (see `SpaceBoundaries`),
+        // so the fragment is cut before each other "▁". Same result, small heaps.
+        var work = Work(t: t, s: s, h: h, cache: cache, byteTokens: byteTokens)
+        var segmentStart = 0
+        if let boundaries {
+            for i in 1..<max(count, 1) {
+                let start = Int(s[i].start)
+                if s[i].length == 3 && t[start] == 0xE2 && t[start + 1] == 0x96 && t[start + 2] == 0x81
+                    && !boundaries.isCrossed(at: start, in: t, count: n) {
+                    work.run(segmentStart, i, &output)
+                    segmentStart = i
+                }
+            }
+        }
+        work.run(segmentStart, count, &output)
+    }
+
+    /// The merge of one segment, with all state in a local value (so that every access is
+    /// checked statically: no captured variables, no class properties in the loop).
+    private struct Work {
+        let t: UnsafePointer<UInt8>
+        let s: UnsafeMutablePointer<Symbol>
+        /// A 4-ary max-heap (shallower than a binary heap; a node's children share cache lines).
+        let h: UnsafeMutablePointer<Bigram>
+        let cache: PieceLookupCache
+        let byteTokens: UnsafeBufferPointer<Int32>
         var heapCount = 0
 
+        init(t: UnsafePointer<UInt8>, s: UnsafeMutablePointer<Symbol>, h: UnsafeMutablePointer<Bigram>,
+             cache: PieceLookupCache, byteTokens: UnsafeBufferPointer<Int32>) {
+            self.t = t
+            self.s = s
+            self.h = h
+            self.cache = cache
+            self.byteTokens = byteTokens
+        }
+
         @inline(__always)
-        func push(_ item: Bigram) {
+        mutating func push(_ item: Bigram) {
             var i = heapCount
             heapCount += 1
             while i > 0 {
@@ -130,7 +164,7 @@ final class SentencePieceMerger {
         }
 
         @inline(__always)
-        func pop() -> Bigram {
+        mutating func pop() -> Bigram {
             let top = h[0]
             heapCount -= 1
             if heapCount > 0 {
@@ -155,8 +189,9 @@ final class SentencePieceMerger {
             return top
         }
 
+        /// Queues the pair (left, right) when their concatenation is a piece.
         @inline(__always)
-        func tryAdd(_ left: Int32, _ right: Int32) {
+        mutating func tryAdd(_ left: Int32, _ right: Int32) {
             if left < 0 || right < 0 { return }
             let size = Int(s[Int(left)].length + s[Int(right)].length)
             let (token, score) = cache.lookup(t + Int(s[Int(left)].start), size)
@@ -164,8 +199,8 @@ final class SentencePieceMerger {
             push(Bigram(score: score, left: left, right: right, size: Int32(size), token: token))
         }
 
-        // One segment of symbols [first, end): merge inside it, then emit it (S6).
-        func run(_ first: Int, _ end: Int) {
+        /// S5 and S6 for the symbols [first, end): merge inside them, then emit them.
+        mutating func run(_ first: Int, _ end: Int, _ output: inout [Int32]) {
             s[first].prev = -1
             s[end - 1].next = -1
             heapCount = 0
@@ -202,21 +237,5 @@ final class SentencePieceMerger {
                 i = symbol.next
             }
         }
-
-        // Independent segments: a merge never crosses the start of a "▁" symbol unless
-        // some piece has "▁" after its first byte and occurs there (see `SpaceBoundaries`),
-        // so the fragment is cut before each other "▁". Same result, small heaps.
-        var segmentStart = 0
-        if let boundaries {
-            for i in 1..<max(count, 1) {
-                let start = Int(s[i].start)
-                if s[i].length == 3 && t[start] == 0xE2 && t[start + 1] == 0x96 && t[start + 2] == 0x81
-                    && !boundaries.isCrossed(at: start, in: t, count: n) {
-                    run(segmentStart, i)
-                    segmentStart = i
-                }
-            }
-        }
-        run(segmentStart, count)
     }
 }

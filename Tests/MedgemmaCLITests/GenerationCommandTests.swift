@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `logits`, `generate` and `ask` as a user runs them, on the real default model.
+/// Expected tokens and logits are GEMMA3.md §11's (an independent numpy reference).
+final class GenerationCommandTests: XCTestCase {
+    func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    func testLogitsOfTheCapitalOfFrance() throws {
+        let model = try TestEnvironment.defaultModel()
+        let r = try CommandRunner.medgemma(["logits", "--top", "5", "--model", model, "The capital of France is"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let root = try json(r.stdout)
+        XCTAssertEqual(root["prompt_ids"] as? [Int], [2, 818, 5279, 529, 7001, 563])
+        let top = try XCTUnwrap(root["top"] as? [[String: Any]])
+        XCTAssertEqual(top.compactMap { $0["id"] as? Int }, [506, 496, 9079, 886, 3224])
+        XCTAssertEqual(top.compactMap { $0["piece"] as? String }, [" the", " a", " Paris", " one", " known"])
+        let expected: [Double] = [19.09, 18.55, 18.27, 18.11, 17.78]
+        for (entry, want) in zip(top, expected) {
+            XCTAssertEqual(try XCTUnwrap(entry["logit"] as? Double), want, accuracy: 0.15)
+        }
+    }
+
+    func testGreedyGenerateContinuesAsTheReference() throws {
+        let model = try TestEnvironment.defaultModel()
+        let r = try CommandRunner.medgemma(["generate", "--temperature", "0", "--max-tokens", "12", "--json", "--model", model,
+                                            "--prompt", "The capital of France is"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let root = try json(r.stdout)
+        XCTAssertEqual((root["ids"] as? [Int])?.count, 12)
+        let text = try XCTUnwrap(root["text"] as? String)
+        XCTAssertTrue(text.hasPrefix(" the capital of the country of France. It is the largest"), text)
+        XCTAssertTrue(r.stderr.contains("tok/s"), r.stderr)
+
+        let counting = try CommandRunner.medgemma(["generate", "--temperature", "0", "-n", "12", "--json", "--model", model,
+                                                   "--prompt", "1, 2, 3, 4, 5,"])
+        XCTAssertTrue(try XCTUnwrap(json(counting.stdout)["text"] as? String).hasPrefix(" 6, 7, 8, 9,"))
+    }
+
+    func testAskStreamsWithTimingsAndTheResearchNote() throws {
+        let model = try TestEnvironment.defaultModel()
+        let r = try CommandRunner.medgemma(["ask", "--temperature", "0", "--max-tokens", "6", "--model", model, "-"],
+                                           stdin: "What is the capital of France? Answer in one sentence.")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.isEmpty)
+        XCTAssertTrue(r.stderr.contains("prompt 21 tokens"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not for clinical use"), r.stderr)
+    }
+
+    func testBadSamplingValuesAreUsageErrors() throws {
+        let r = try CommandRunner.medgemma(["ask", "--temperature", "hot", "hello"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "medgemma ask: --temperature must be a number ≥ 0, got 'hot' (see 'medgemma ask --help')\n")
+        let p = try CommandRunner.medgemma(["generate", "--prompt", "x", "--top-p", "2"])
+        XCTAssertEqual(p.status, 2)
+        let missing = try CommandRunner.medgemma(["generate"])
+        XCTAssertEqual(missing.stderr, "medgemma generate: missing --prompt (see 'medgemma generate --help')\n")
+    }
+}
