@@ -3,6 +3,14 @@
 // No SwiftPM package dependencies: system libraries only, each behind a module map.
 import PackageDescription
 
+// x86-64 kernels are compiled for AVX2 + FMA + F16C and only called after a run-time CPU
+// check (Kernels/CPUFeatures.swift); on other hosts the target builds empty, without flags.
+#if arch(x86_64)
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]
+#else
+let avx2Flags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "medgemma",
     products: [
@@ -19,8 +27,10 @@ let package = Package(
 
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF"),
+        // AVX2 integer dot products (x86-64 only; never called on a CPU without AVX2/FMA/F16C).
+        .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
         // Dequantization, quantized dot products, matmul, threading, BLAS.
-        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS"]),
+        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2"]),
         // Tokenizer, chat template, model, sampler, engine.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).

@@ -15,6 +15,7 @@ public enum MedgemmaCommand {
         AskCommand.self,
         GenerateCommand.self,
         LogitsCommand.self,
+        BenchCommand.self,
     ]
 
     public static let version = "0.1.0"

@@ -1,0 +1,118 @@
+import Gemma
+import GGUF
+import Kernels
+
+/// `medgemma bench`: prompt-processing and generation speed, llama-bench style, so the
+/// engine can be compared with llama.cpp on the same file and machine.
+enum BenchCommand: Subcommand {
+    static let name = "bench"
+    static let summary = "measure prompt processing and generation speed (llama-bench style)"
+    static let help = """
+    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--model M]
+
+    Measures the engine like llama-bench: "ppN" runs a prompt of N tokens through a fresh
+    context in batches; "tgN" generates N tokens one at a time after BOS. Token ids are
+    random (seeded), sampling is not timed. Each test runs once to warm up, then REPS times;
+    min, median and max tokens/s are reported.
+
+    Options:
+      -p, --prompt-tokens N   prompt length for the pp test (default 512; 0 skips it)
+      -n, --gen-tokens N      tokens for the tg test (default 128; 0 skips it)
+      -t, --threads N         worker threads (default: all cores)
+      -r, --repetitions N     timed runs per test (default 5)
+      --json                  print [{"test": "pp512", "threads": 2, "tokens_per_second": {"min": …, "median": …, "max": …}}, …]
+      --model M               the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      -h, --help              show this help
+
+    """
+    static let spec = ArgumentSpec(
+        flags: ["--json"], options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model"],
+        aliases: ["-p": "--prompt-tokens", "-n": "--gen-tokens", "-t": "--threads", "-r": "--repetitions", "-m": "--model"])
+
+    struct Result {
+        let test: String
+        let rates: [Double]
+        var sorted: [Double] { rates.sorted() }
+        var min: Double { sorted.first ?? 0 }
+        var max: Double { sorted.last ?? 0 }
+        var median: Double {
+            let s = sorted
+            guard !s.isEmpty else { return 0 }
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+    }
+
+    static func run(_ args: ParsedArguments) throws -> Int32 {
+        let p = try ArgumentParser.int(args, "--prompt-tokens", default: 512, range: 0...65_536, command: qualifiedName)
+        let n = try ArgumentParser.int(args, "--gen-tokens", default: 128, range: 0...65_536, command: qualifiedName)
+        let reps = try ArgumentParser.int(args, "--repetitions", default: 5, range: 1...1000, command: qualifiedName)
+        let threads = try ArgumentParser.int(args, "--threads", default: WorkerThreads.count, range: 1...1024, command: qualifiedName)
+        WorkerThreads.count = threads
+        let path = ModelLocator.resolve(args["--model"])
+        let file = try GGUFFile(path: path)
+        let model = try GemmaModel(file: file)
+        let bos: Int32 = Int32(try file.metadata.int("tokenizer.ggml.bos_token_id") ?? 2)
+        var rng = SeededGenerator(seed: 1234)
+        func randomTokens(_ count: Int) -> [Int32] {
+            (0..<count).map { _ in Int32(truncatingIfNeeded: rng.next() % UInt64(model.config.vocabularySize)) }
+        }
+        let clock = ContinuousClock()
+        var results: [Result] = []
+
+        if p > 0 {
+            var rates: [Double] = []
+            for rep in 0...reps {
+                let cache = model.makeCache(capacity: p)
+                let tokens = [bos] + randomTokens(p - 1)
+                let t0 = clock.now
+                _ = try model.prefill(tokens, cache: cache)
+                let s = Timing.seconds(clock.now - t0)
+                if rep > 0 { rates.append(Double(p) / s) }
+                if !args.has("--json") { Console.err(".") }
+            }
+            results.append(Result(test: "pp\(p)", rates: rates))
+        }
+        if n > 0 {
+            var rates: [Double] = []
+            for rep in 0...reps {
+                let cache = model.makeCache(capacity: n + 1)
+                var logits = try model.forward(.tokens([bos]), cache: cache)
+                let tokens = randomTokens(n)
+                let t0 = clock.now
+                for t in tokens { logits = try model.forward(.tokens([t]), cache: cache) }
+                let s = Timing.seconds(clock.now - t0)
+                _ = logits
+                if rep > 0 { rates.append(Double(n) / s) }
+                if !args.has("--json") { Console.err(".") }
+            }
+            results.append(Result(test: "tg\(n)", rates: rates))
+        }
+        if !args.has("--json") { Console.err("\n") }
+
+        if args.has("--json") {
+            let json: JSONValue = .array(results.map { r in
+                .object([
+                    ("test", .string(r.test)),
+                    ("threads", .int(threads)),
+                    ("model", .string(path.split(separator: "/").last.map(String.init) ?? path)),
+                    ("tokens_per_second", .object([("min", .number(round2(r.min))), ("median", .number(round2(r.median))), ("max", .number(round2(r.max)))])),
+                    ("repetitions", .int(reps)),
+                ])
+            })
+            Console.out(json.rendered() + "\n")
+        } else {
+            let name = (try file.metadata.string("general.name")) ?? "model"
+            let size = ModelCard.bytes(file.fileSize)
+            let params = ModelCard.count(file.tensorInfos.reduce(0) { $0 + $1.elementCount })
+            Console.out("| model | size | params | backend | threads | test | t/s (median, min–max) |\n")
+            Console.out("| --- | ---: | ---: | --- | ---: | ---: | ---: |\n")
+            for r in results {
+                Console.out("| \(name) | \(size) | \(params) | CPU (\(KernelBackend.name)) | \(threads) | \(r.test) | "
+                            + "\(ModelCard.fixed(r.median, 2)) (\(ModelCard.fixed(r.min, 2))–\(ModelCard.fixed(r.max, 2))) |\n")
+            }
+        }
+        return 0
+    }
+
+    static func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+}
