@@ -4,7 +4,8 @@
 # Run by `make run` and `make test`; a second run with everything present does nothing.
 set -euo pipefail
 
-packages=(libncursesw5-dev libopenblas-dev libpng-dev)
+# tmux: the TUI is tested in a real pseudo-terminal.
+packages=(libncursesw5-dev libopenblas-dev libpng-dev tmux)
 # For fetching the default model from PyPI.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)

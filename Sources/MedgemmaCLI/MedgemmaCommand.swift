@@ -26,7 +26,8 @@ public enum MedgemmaCommand {
         return """
         medgemma \(version) — MedGemma Workstation: review cases and chat with MedGemma, in-process on the CPU.
 
-        Usage: medgemma <command> [options]
+        Usage: medgemma [--model M] [--samples DIR] [--study DIR]   open the workstation
+               medgemma <command> [options]
                medgemma <command> --help
 
         Commands:
@@ -48,6 +49,8 @@ public enum MedgemmaCommand {
     /// Runs a command line (without the program name); returns the exit status.
     public static func run(_ argv: [String]) -> Int32 {
         guard let first = argv.first else {
+            // Bare `medgemma` opens the workstation at a terminal, and prints help elsewhere.
+            if isatty(0) == 1 && isatty(1) == 1 { return runWorkstation([]) }
             Console.out(help)
             return 0
         }
@@ -58,6 +61,9 @@ public enum MedgemmaCommand {
         if first == "--version" {
             Console.out("medgemma \(version)\n")
             return 0
+        }
+        if first.hasPrefix("-") {
+            return runWorkstation(argv)
         }
         guard let command = subcommands.first(where: { $0.name == first }) else {
             Console.err("medgemma: unknown command '\(first)' (see 'medgemma --help')\n")
@@ -75,6 +81,23 @@ public enum MedgemmaCommand {
             return 2
         } catch {
             Console.err("\(command.qualifiedName): \(error)\n")
+            return 1
+        }
+    }
+
+    static func runWorkstation(_ argv: [String]) -> Int32 {
+        do {
+            let parsed = try ArgumentParser.parse(argv, spec: WorkstationCommand.spec, command: "medgemma")
+            if parsed.wantsHelp {
+                Console.out(help)
+                return 0
+            }
+            return try WorkstationCommand.run(parsed)
+        } catch let error as UsageError {
+            Console.err("\(error)\n")
+            return 2
+        } catch {
+            Console.err("medgemma: \(error)\n")
             return 1
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TUI
 import XCTest
+import TestSupport
 
 /// Runs `TerminalSmokeDemo` on a real terminal (a tmux pane) and checks what a person
 /// would: the box, title and wide characters are on screen and line up, a key ends

@@ -3,13 +3,13 @@ import XCTest
 
 /// Runs a command in a detached tmux session on a private server socket, the way a
 /// person would look at it: read the screen, type keys, wait for it to finish.
-final class TmuxHarness {
-    let socket = "medgemma-tui-test-\(getpid())-\(UUID().uuidString.prefix(8))"
-    let session = "smoke"
+public final class TmuxHarness {
+    public let socket = "medgemma-tui-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+    public let session = "smoke"
     private let tmux: String
 
     /// nil when tmux is not installed.
-    init?() {
+    public init?() {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .map { "\($0)/tmux" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else { return nil }
@@ -19,23 +19,23 @@ final class TmuxHarness {
     deinit { _ = try? run(["kill-server"]) }
 
     /// Starts `command` (a shell command line) in an 80×24 pane.
-    func start(_ command: String) throws {
+    public func start(_ command: String) throws {
         // -f /dev/null: the user's tmux.conf must not change what the test sees.
         try run(["-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-s", session, command], check: true)
     }
 
     /// The visible pane text, one string per row.
-    func screen() throws -> [String] {
+    public func screen() throws -> [String] {
         try run(["capture-pane", "-p", "-t", session]).components(separatedBy: "\n")
     }
 
     /// Types keys (tmux key names: "q", "C-c", "Enter").
-    func sendKeys(_ keys: String...) throws {
+    public func sendKeys(_ keys: String...) throws {
         try run(["send-keys", "-t", session] + keys, check: true)
     }
 
     /// Polls the screen until `predicate` holds or `timeout` passes; returns the last screen.
-    func waitForScreen(timeout: TimeInterval = 30, _ predicate: ([String]) -> Bool) throws -> [String] {
+    public func waitForScreen(timeout: TimeInterval = 30, _ predicate: ([String]) -> Bool) throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String] = []
         while Date() < deadline {
