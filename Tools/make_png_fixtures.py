@@ -37,7 +37,9 @@ import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "Tests", "Fixtures", "png")
-CHEST_XRAY = "/work/shared/sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png"
+CHEST_XRAY_RELATIVE = "sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png"
+# ../shared beside the checkout (the manifest stores the path relative to it).
+CHEST_XRAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", CHEST_XRAY_RELATIVE)
 
 WIDTH, HEIGHT = 7, 5
 
@@ -306,7 +308,7 @@ def main():
             w, h, depth, ct, samples = decode_simple_png(f.read())
         assert ct == GRAY and depth == 8
         manifest["chestXray"] = {
-            "path": CHEST_XRAY,
+            "path": CHEST_XRAY_RELATIVE,
             "width": w,
             "height": h,
             "channels": "gray",

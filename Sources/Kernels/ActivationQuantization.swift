@@ -67,6 +67,14 @@ public struct QuantizedActivations: Sendable {
         }
     }
 
+    /// Ready-made blocks (tests build activations with chosen codes).
+    init(format: ActivationFormat, count: Int, bytes: [UInt8]) {
+        precondition(format.storageType.rowBytes(count: count) == bytes.count, "\(count) \(format) values are not \(bytes.count) bytes")
+        self.format = format
+        self.count = count
+        self.bytes = bytes
+    }
+
     /// Quantizes `x` for a matrix of `weightType`.
     public init(_ x: UnsafeBufferPointer<Float>, for weightType: GGMLType) {
         self.init(x, format: ActivationFormat(pairedWith: weightType))

@@ -1,4 +1,5 @@
 import GGUF
+import KernelsAVX2
 
 /// Dot product of one stored weight row with an activation vector, in the integer domain
 /// for quantized weights as llama.cpp's CPU backend does it: each block's small-integer
@@ -6,7 +7,9 @@ import GGUF
 /// with a min, corrected with the activation block sums). Per-format code lives in
 /// `DotProduct+Float.swift`, `DotProduct+Legacy.swift` and `DotProduct+KQuants.swift`.
 ///
-/// The loops are plain Swift written for LLVM's auto-vectorizer; intrinsics come later.
+/// The loops here are plain Swift written for LLVM's auto-vectorizer: the portable path and
+/// the reference. On x86-64 CPUs with AVX2/FMA/F16C the quantized formats run the
+/// `KernelsAVX2` kernels instead (`KernelPath`), which give the same integer block sums.
 
 /// `Σ row[i] · x[i]` for one weight row of `type` and activations quantized for that type.
 public func dot(row: UnsafeRawBufferPointer, type: GGMLType, activations: QuantizedActivations) -> Float {
@@ -22,6 +25,44 @@ public func dot(row: UnsafeRawBufferPointer, type: GGMLType, activations: Quanti
 /// `count` values of `type`, `a` the activations in the paired format.
 @inline(__always)
 func dotRow(_ type: GGMLType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count n: Int) -> Float {
+    if let kernel = rowsKernel(type, path: KernelPath.active) {
+        var result: Float = 0
+        kernel(w, 0, 1, a, n / type.blockSize, &result)
+        return result
+    }
+    return dotRowPortable(type, w, a, count: n)
+}
+
+/// `out[r] = row r · a` for `rows` rows of `blocks` blocks, `rowBytes` apart.
+typealias RowsKernel = (_ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Int, _ a: UnsafeRawPointer, _ blocks: Int,
+                        _ out: UnsafeMutablePointer<Float>) -> Void
+
+/// The multi-row kernel for `type` on `path`, or nil where that path has none (the portable
+/// path, and the unquantized types, which always take `dotRowPortable`).
+func rowsKernel(_ type: GGMLType, path: KernelPath) -> RowsKernel? {
+    #if arch(x86_64)
+    guard path == .avx2 else { return nil }
+    switch type {
+    case .q4_0: return avx2DotRowsQ4_0
+    case .q4_1: return avx2DotRowsQ4_1
+    case .q5_0: return avx2DotRowsQ5_0
+    case .q5_1: return avx2DotRowsQ5_1
+    case .q8_0: return avx2DotRowsQ8_0
+    case .q2_K: return avx2DotRowsQ2_K
+    case .q3_K: return avx2DotRowsQ3_K
+    case .q4_K: return avx2DotRowsQ4_K
+    case .q5_K: return avx2DotRowsQ5_K
+    case .q6_K: return avx2DotRowsQ6_K
+    case .f32, .f16, .bf16, .q8_1, .q8_K: return nil
+    }
+    #else
+    return nil
+    #endif
+}
+
+/// The portable Swift kernels, on every CPU.
+@inline(__always)
+func dotRowPortable(_ type: GGMLType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count n: Int) -> Float {
     switch type {
     case .f32: return dotF32(w, a, count: n)
     case .f16: return dotF16(w, a, count: n)

@@ -41,7 +41,7 @@ public func matVec(rows: UnsafeRawBufferPointer, type: GGMLType, rowCount: Int,
     let n = activations.count
     activations.withUnsafeBytes { act in
         let job = RowJob(weights: rows.baseAddress!, activations: act.baseAddress!, output: y.baseAddress!,
-                         rowBytes: rowBytes, rowLength: n, type: type)
+                         rowBytes: rowBytes, rowLength: n, type: type, kernel: rowsKernel(type, path: KernelPath.active))
         let plan = RowChunking(rowCount: rowCount, rowLength: n)
         if plan.chunks == 1 {
             job.run(0..<rowCount)
@@ -90,8 +90,14 @@ private struct RowJob: @unchecked Sendable {
     let rowBytes: Int
     let rowLength: Int
     let type: GGMLType
+    let kernel: RowsKernel?
 
     func run(_ rows: Range<Int>) {
+        if let kernel {
+            kernel(weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, rowLength / type.blockSize,
+                   output + rows.lowerBound)
+            return
+        }
         for r in rows {
             output[r] = dotRow(type, weights + r * rowBytes, activations, count: rowLength)
         }

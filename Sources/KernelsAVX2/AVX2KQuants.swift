@@ -3,16 +3,12 @@
 ///
 /// Codes are unpacked to unsigned bytes, multiplied with `vpmaddubsw` (pair sums stay far
 /// inside Int16: codes ≤ 63, |a| ≤ 127), weighted by their 16-bit sub-block scales with
-/// `vpmaddwd` and summed exactly in Int32 lanes; one Float multiply-add per super-block.
+/// `vpmaddwd` and summed exactly in Int32 lanes; the super-block's integer sum then goes
+/// through the portable kernel's Float expression.
 /// Offsets and minus-terms are taken from the activation block sums where the format
 /// allows it (Q2_K/Q4_K/Q5_K mins, the −32 of Q6_K).
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
-
-@inline(__always)
-func horizontalSum(_ v: __m256i) -> Int32 {
-    unsafeBitCast(v, to: SIMD8<Int32>.self).wrappedSum()
-}
 
 /// `v` (i16 products of 32 values) times the 16-bit scale broadcast by `control` from `scales`.
 @inline(__always)
@@ -29,8 +25,7 @@ func unsignedScales(_ lo: UInt32, _ hi: UInt32) -> __m256i {
 /// Q4_K: d f16 at 0, dmin f16 at 2, scales[12] at 4, qs[128] at 16 (144 bytes).
 @inline(__always)
 func rowQ4_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
-    var minTerm: Float = 0
+    var sum: Float = 0
     let low4 = _mm256_set1_epi8(0x0F)
     for b in 0..<blocks {
         let x = w + 144 * b, y = a + 292 * b
@@ -46,10 +41,9 @@ func rowQ4_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
             let p1 = scaled(_mm256_maddubs_epi16(hi, load256(y + 36 + 64 * c)), scales, broadcastControl(c2 + 1, c2 + 1))
             sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p0, p1))
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * yd), _mm256_cvtepi32_ps(sumi), acc)
-        minTerm += (f16(x + 2) * yd) * Float(msum)
+        sum += (f16(x) * yd) * Float(horizontalSum(sumi)) - (f16(x + 2) * yd) * Float(msum)
     }
-    return horizontalSum(acc) - minTerm
+    return sum
 }
 
 /// Q4_K/Q5_K: the eight 6-bit scales (as 16-bit lanes, repeated in both 128-bit lanes) and
@@ -74,8 +68,7 @@ func q4KScalesAndMinSum(_ s: UnsafeRawPointer, _ y: UnsafeRawPointer) -> (__m256
 /// Chunk c's fifth bits are bits 2c (low nibbles) and 2c+1 (high nibbles) of qh[l].
 @inline(__always)
 func rowQ5_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
-    var minTerm: Float = 0
+    var sum: Float = 0
     let low4 = _mm256_set1_epi8(0x0F), bit4 = _mm256_set1_epi8(0x10)
     for b in 0..<blocks {
         let x = w + 176 * b, y = a + 292 * b
@@ -94,17 +87,16 @@ func rowQ5_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
             let p1 = scaled(_mm256_maddubs_epi16(hi, load256(y + 36 + 64 * c)), scales, broadcastControl(c2 + 1, c2 + 1))
             sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p0, p1))
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * yd), _mm256_cvtepi32_ps(sumi), acc)
-        minTerm += (f16(x + 2) * yd) * Float(msum)
+        sum += (f16(x) * yd) * Float(horizontalSum(sumi)) - (f16(x + 2) * yd) * Float(msum)
     }
-    return horizontalSum(acc) - minTerm
+    return sum
 }
 
 /// Q6_K: ql[128] at 0, qh[64] at 128, scales[16] i8 at 192, d f16 at 208 (210 bytes).
 /// Codes 0…63 go through `vpmaddubsw` unsigned; the −32 offset is `32·Σ_j s_j·bsum_j`.
 @inline(__always)
 func rowQ6_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
+    var sum: Float = 0
     let low4 = _mm256_set1_epi8(0x0F), bits45 = _mm256_set1_epi8(0x30)
     for b in 0..<blocks {
         let x = w + 210 * b, y = a + 292 * b
@@ -126,9 +118,9 @@ func rowQ6_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
             sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(_mm256_add_epi32(p0, p1), _mm256_add_epi32(p2, p3)))
         }
         sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(offset, 5))
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x + 208) * f32(y)), _mm256_cvtepi32_ps(sumi), acc)
+        sum += (f16(x + 208) * f32(y)) * Float(horizontalSum(sumi))
     }
-    return horizontalSum(acc)
+    return sum
 }
 
 /// Q3_K: hmask[32] at 0, qs[64] at 32, scales[12] at 96, d f16 at 108 (110 bytes).
@@ -136,7 +128,7 @@ func rowQ6_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
 /// values, and 4 where the bit is clear) subtracted in Int16.
 @inline(__always)
 func rowQ3_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
+    var sum: Float = 0
     let three = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1)
     for b in 0..<blocks {
         let x = w + 110 * b, y = a + 292 * b
@@ -164,17 +156,16 @@ func rowQ3_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
                 sumi = _mm256_add_epi32(sumi, scaled(p, scales, broadcastControl(g2, g2 + 1)))
             }
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x + 108) * f32(y)), _mm256_cvtepi32_ps(sumi), acc)
+        sum += (f16(x + 108) * f32(y)) * Float(horizontalSum(sumi))
     }
-    return horizontalSum(acc)
+    return sum
 }
 
 /// Q2_K: scales[16] at 0 (low nibble scale, high nibble min), qs[64] at 16, d f16 at 80,
 /// dmin f16 at 82 (84 bytes).
 @inline(__always)
 func rowQ2_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
-    var minTerm: Float = 0
+    var sum: Float = 0
     let three = _mm256_set1_epi8(3), low4 = _mm_set1_epi8(0x0F)
     for b in 0..<blocks {
         let x = w + 84 * b, y = a + 292 * b
@@ -195,10 +186,9 @@ func rowQ2_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
                 sumi = _mm256_add_epi32(sumi, scaled(p, scales, broadcastControl(g2, g2 + 1)))
             }
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x + 80) * yd), _mm256_cvtepi32_ps(sumi), acc)
-        minTerm += (f16(x + 82) * yd) * Float(msum)
+        sum += (yd * f16(x + 80)) * Float(horizontalSum(sumi)) - (yd * f16(x + 82)) * Float(msum)
     }
-    return horizontalSum(acc) - minTerm
+    return sum
 }
 
 // MARK: Entry points: `out[r] = row r · a` for `rows` rows `rowBytes` apart.

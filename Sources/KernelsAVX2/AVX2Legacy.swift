@@ -1,7 +1,7 @@
 /// AVX2 dot products of the 32-value block formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) with
-/// Q8_0 / Q8_1 activations. Per block: one exact 32-lane integer product, converted to
-/// Float and multiplied by `d_w·d_a` into eight running Float lanes; the Q*_1 formats add
-/// the min term `m·s` with the activation block's stored f16 sum `s`, as llama.cpp does.
+/// Q8_0 / Q8_1 activations. Per block: one exact 32-lane integer product; then
+/// `sum += (d_w·d_a)·Float(isum)` (plus `m·s` for the Q*_1 formats, with the activation
+/// block's stored f16 sum `s`, as llama.cpp does), the portable kernels' expressions.
 /// Activation blocks: Q8_0 = d f16 at 0, qs at 2 (34 bytes); Q8_1 = d at 0, s at 2, qs at 4.
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
@@ -9,75 +9,62 @@ import _Builtin_intrinsics.intel
 /// Q8_0 weights: d f16 at 0, qs[32] i8 at 2 (34 bytes).
 @inline(__always)
 func rowQ8_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
-    for b in 0..<blocks {
-        let x = w + 34 * b, y = a + 34 * b
-        let p = dotSigned(load256(x + 2), load256(y + 2))
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * f16(y)), _mm256_cvtepi32_ps(p), acc)
-    }
-    return horizontalSum(acc)
+    sumOfBlocks(blocks, { b in
+        dotSigned(load256(w + 34 * b + 2), load256(a + 34 * b + 2))
+    }, { b, s in
+        (f16(w + 34 * b) * f16(a + 34 * b)) * s
+    })
 }
 
 /// Q4_0 weights: d f16 at 0, qs[16] at 2 (18 bytes); value = nibble − 8.
 @inline(__always)
 func rowQ4_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
     let eight = _mm256_set1_epi8(8)
-    for b in 0..<blocks {
-        let x = w + 18 * b, y = a + 34 * b
-        let q = _mm256_sub_epi8(splitNibbles(x + 2), eight)
-        let p = dotSigned(q, load256(y + 2))
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * f16(y)), _mm256_cvtepi32_ps(p), acc)
-    }
-    return horizontalSum(acc)
+    return sumOfBlocks(blocks, { b in
+        dotSigned(_mm256_sub_epi8(splitNibbles(w + 18 * b + 2), eight), load256(a + 34 * b + 2))
+    }, { b, s in
+        (f16(w + 18 * b) * f16(a + 34 * b)) * s
+    })
 }
 
 /// Q5_0 weights: d f16 at 0, qh u32 at 2, qs[16] at 6 (22 bytes); value = (nibble | bit<<4) − 16,
 /// formed as nibble | 0xF0 (i.e. nibble − 16 as a signed byte) where the fifth bit is clear.
 @inline(__always)
 func rowQ5_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
     let highNibble = _mm256_set1_epi8(-16) // 0xF0
-    for b in 0..<blocks {
-        let x = w + 22 * b, y = a + 34 * b
-        let fifth = spreadBits(u32(x + 2))
-        let q = _mm256_or_si256(splitNibbles(x + 6), _mm256_andnot_si256(fifth, highNibble))
-        let p = dotSigned(q, load256(y + 2))
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * f16(y)), _mm256_cvtepi32_ps(p), acc)
-    }
-    return horizontalSum(acc)
+    return sumOfBlocks(blocks, { b in
+        let x = w + 22 * b
+        let q = _mm256_or_si256(splitNibbles(x + 6), _mm256_andnot_si256(spreadBits(u32(x + 2)), highNibble))
+        return dotSigned(q, load256(a + 34 * b + 2))
+    }, { b, s in
+        (f16(w + 22 * b) * f16(a + 34 * b)) * s
+    })
 }
 
 /// Q4_1 weights: d f16 at 0, m f16 at 2, qs[16] at 4 (20 bytes); value = d·nibble + m.
 @inline(__always)
 func rowQ4_1(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
-    var minTerm: Float = 0
-    for b in 0..<blocks {
+    sumOfBlocks(blocks, { b in
+        dotUnsigned(splitNibbles(w + 20 * b + 4), load256(a + 36 * b + 4))
+    }, { b, s in
         let x = w + 20 * b, y = a + 36 * b
-        let p = dotUnsigned(splitNibbles(x + 4), load256(y + 4))
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * f16(y)), _mm256_cvtepi32_ps(p), acc)
-        minTerm += f16(x + 2) * f16(y + 2)
-    }
-    return horizontalSum(acc) + minTerm
+        return (f16(x) * f16(y)) * s + f16(x + 2) * f16(y + 2)
+    })
 }
 
 /// Q5_1 weights: d f16 at 0, m f16 at 2, qh u32 at 4, qs[16] at 8 (24 bytes);
 /// value = d·(nibble | bit<<4) + m.
 @inline(__always)
 func rowQ5_1(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = _mm256_setzero_ps()
-    var minTerm: Float = 0
     let bit4 = _mm256_set1_epi8(0x10)
-    for b in 0..<blocks {
+    return sumOfBlocks(blocks, { b in
+        let x = w + 24 * b
+        let q = _mm256_or_si256(splitNibbles(x + 8), _mm256_and_si256(spreadBits(u32(x + 4)), bit4))
+        return dotUnsigned(q, load256(a + 36 * b + 4))
+    }, { b, s in
         let x = w + 24 * b, y = a + 36 * b
-        let fifth = _mm256_and_si256(spreadBits(u32(x + 4)), bit4)
-        let q = _mm256_or_si256(splitNibbles(x + 8), fifth)
-        let p = dotUnsigned(q, load256(y + 4))
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x) * f16(y)), _mm256_cvtepi32_ps(p), acc)
-        minTerm += f16(x + 2) * f16(y + 2)
-    }
-    return horizontalSum(acc) + minTerm
+        return (f16(x) * f16(y)) * s + f16(x + 2) * f16(y + 2)
+    })
 }
 
 // MARK: Entry points: `out[r] = row r · a` for `rows` rows `rowBytes` apart.

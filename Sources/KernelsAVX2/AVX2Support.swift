@@ -1,7 +1,12 @@
 /// AVX2 + FMA + F16C kernels for x86-64: the integer-domain dot products of quantized weight
 /// rows with quantized activations (Q8_0 / Q8_1 / Q8_K), computed 32 bytes at a time with
-/// `vpmaddubsw` / `vpmaddwd` the way llama.cpp's x86 CPU backend does it, and sums of
-/// exact Int32 block products scaled once per block in Float.
+/// `vpmaddubsw` / `vpmaddwd` the way llama.cpp's x86 CPU backend does it.
+///
+/// Results are bit-identical to the portable Swift kernels in `Kernels`: each block's
+/// integer sum is exact (and reduced horizontally to one Int32, four blocks at a time for
+/// the 32-value formats), and the Float scaling and running sum are evaluated in the same
+/// order with the same expressions, block after block. So the output of the engine does not
+/// depend on which CPU it runs on, and the tests hold the two paths to equality.
 ///
 /// This whole module is compiled with `-mavx2 -mfma -mf16c`, so the compiler may use those
 /// instructions anywhere in it: nothing here may run before `Kernels` has checked the CPU
@@ -60,6 +65,44 @@ func horizontalSum(_ v: __m256) -> Float {
 @inline(__always)
 func horizontalSum(_ v: __m128i) -> Int32 {
     unsafeBitCast(v, to: SIMD4<Int32>.self).wrappedSum()
+}
+
+@inline(__always)
+func horizontalSum(_ v: __m256i) -> Int32 {
+    let s = unsafeBitCast(v, to: SIMD8<Int32>.self)
+    return (s.lowHalf &+ s.highHalf).wrappedSum()
+}
+
+/// The totals of four 8-lane Int32 vectors, as four Floats (exact while |total| ≤ 2²⁴, and
+/// otherwise the same rounding as `Float(Int32)`).
+@inline(__always)
+func totals(_ v0: __m256i, _ v1: __m256i, _ v2: __m256i, _ v3: __m256i) -> SIMD4<Float> {
+    let h = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3))
+    let s = unsafeBitCast(h, to: SIMD8<Int32>.self)
+    let sums = unsafeBitCast(s.lowHalf &+ s.highHalf, to: __m128i.self)
+    return unsafeBitCast(_mm_cvtepi32_ps(sums), to: SIMD4<Float>.self)
+}
+
+/// `Σ_b term(b, Float(Σ lanes of product(b)))` for b in 0..<blocks, summed left to right in
+/// Float exactly like the portable loops (`sum += term`). The integer products of four
+/// blocks are reduced together.
+@inline(__always)
+func sumOfBlocks(_ blocks: Int, _ product: (Int) -> __m256i, _ term: (Int, Float) -> Float) -> Float {
+    var sum: Float = 0
+    var b = 0
+    while b + 4 <= blocks {
+        let t = totals(product(b), product(b + 1), product(b + 2), product(b + 3))
+        sum += term(b, t[0])
+        sum += term(b + 1, t[1])
+        sum += term(b + 2, t[2])
+        sum += term(b + 3, t[3])
+        b += 4
+    }
+    while b < blocks {
+        sum += term(b, Float(horizontalSum(product(b))))
+        b += 1
+    }
+    return sum
 }
 
 // MARK: Integer products

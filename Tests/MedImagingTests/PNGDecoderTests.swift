@@ -1,6 +1,7 @@
 import Foundation
 import MedImaging
 import XCTest
+import TestSupport
 
 /// Decoding every fixture against pixel values computed independently in Python.
 final class PNGDecoderTests: XCTestCase {
@@ -85,10 +86,11 @@ final class PNGDecoderTests: XCTestCase {
     func testRealChestXraySample() throws {
         let manifest = try PNGFixtureManifest.load()
         let expected = try XCTUnwrap(manifest.chestXray, "manifest has no chestXray entry")
-        guard FileManager.default.fileExists(atPath: expected.path) else {
-            throw XCTSkip("sample image missing at \(expected.path)")
+        let path = TestEnvironment.shared(expected.path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw XCTSkip("sample image missing at \(path)")
         }
-        let image = try PNGDecoder.decode(path: expected.path)
+        let image = try PNGDecoder.decode(path: path)
         XCTAssertEqual(image.width, 512)
         XCTAssertEqual(image.height, 512)
         XCTAssertEqual(image.channels, .gray)

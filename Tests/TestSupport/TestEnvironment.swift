@@ -11,6 +11,12 @@ public enum TestEnvironment {
         fixtures.appendingPathComponent(relativePath)
     }
 
+    /// A file in `../shared` beside the checkout (the sample images, the engine spec).
+    public static func shared(_ relativePath: String) -> String {
+        fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared").appendingPathComponent(relativePath).path
+    }
+
     /// The real gemma-3-270m Q4_K_M file, as `make test` fetches it.
     /// When it is missing the test is skipped, unless `MEDGEMMA_REQUIRE_MODEL=1`
     /// (set by `make test`), where a missing model is a failure.

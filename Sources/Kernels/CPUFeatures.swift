@@ -1,0 +1,93 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel.cpuid
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which implementation of the quantized dot products runs: the portable Swift loops (the
+/// reference, on every CPU) or the AVX2 kernels of `KernelsAVX2` (x86-64 with AVX2, FMA and
+/// F16C). Chosen once per process from the CPU and the `MEDGEMMA_KERNELS` environment
+/// variable: `portable` forces the Swift loops, `avx2` asks for AVX2 (still only if the CPU
+/// has it), anything else or unset picks the fastest the CPU supports.
+public enum KernelPath: String, Sendable, CaseIterable {
+    case portable
+    case avx2
+
+    /// What this CPU can run, fastest first.
+    public static let supported: [KernelPath] = CPUFeatures.avx2 ? [.avx2, .portable] : [.portable]
+
+    /// The path the kernels take, read once (the environment, then the CPU).
+    public static var active: KernelPath { activeOverride ?? defaultPath }
+
+    static let defaultPath: KernelPath =
+        resolve(environment: getenv("MEDGEMMA_KERNELS").map { String(cString: $0) }, supported: supported)
+
+    /// `MEDGEMMA_KERNELS` → path: a supported path by name (any case); an unsupported one
+    /// falls back to portable; unset, empty or unknown ("auto") takes the fastest supported.
+    static func resolve(environment value: String?, supported: [KernelPath]) -> KernelPath {
+        if let value, let requested = KernelPath(rawValue: value.lowercased()) {
+            return supported.contains(requested) ? requested : .portable
+        }
+        return supported[0]
+    }
+
+    /// Tests switch paths in-process; production code never sets this.
+    nonisolated(unsafe) static var activeOverride: KernelPath?
+
+    /// Runs `body` with `path` active (tests only; not thread-safe against concurrent callers).
+    static func with<R>(_ path: KernelPath, _ body: () throws -> R) rethrows -> R {
+        precondition(supported.contains(path), "\(path) kernels are not supported on this CPU")
+        let saved = activeOverride
+        activeOverride = path
+        defer { activeOverride = saved }
+        return try body()
+    }
+}
+
+/// Run-time CPU feature checks, each computed once.
+public enum CPUFeatures {
+    /// AVX2, FMA and F16C usable: the CPU reports them (cpuid leaves 1 and 7) and the OS saves
+    /// the YMM registers (OSXSAVE; on Linux also the kernel's own flag list, which drops AVX
+    /// features whose register state the kernel does not enable).
+    public static let avx2: Bool = detectAVX2()
+
+    private static func detectAVX2() -> Bool {
+        #if arch(x86_64)
+        var eax: UInt32 = 0, ebx: UInt32 = 0, ecx: UInt32 = 0, edx: UInt32 = 0
+        guard __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 else { return false }
+        let fma = ecx & (1 << 12) != 0, osxsave = ecx & (1 << 27) != 0
+        let avx = ecx & (1 << 28) != 0, f16c = ecx & (1 << 29) != 0
+        guard fma, osxsave, avx, f16c else { return false }
+        guard __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0, ebx & (1 << 5) != 0 else { return false }
+        #if os(Linux)
+        if let flags = linuxCPUFlags() {
+            return ["avx", "avx2", "fma", "f16c"].allSatisfy(flags.contains)
+        }
+        #endif
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    #if os(Linux)
+    /// The `flags` line of /proc/cpuinfo, or nil when it cannot be read.
+    private static func linuxCPUFlags() -> Set<Substring>? {
+        guard let f = fopen("/proc/cpuinfo", "r") else { return nil }
+        defer { fclose(f) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, f) > 0 {
+            let text = String(cString: line!)
+            if text.hasPrefix("flags"), let colon = text.firstIndex(of: ":") {
+                return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }))
+            }
+        }
+        return nil
+    }
+    #endif
+}
