@@ -42,22 +42,28 @@ public enum GGUFValue: Equatable, Sendable {
     case string(String)
     case array(GGUFArray)
 
-    public var typeName: String {
+    /// The value type id this value is written with.
+    public var valueType: GGUFValueType {
         switch self {
-        case .uint8: return "uint8"
-        case .int8: return "int8"
-        case .uint16: return "uint16"
-        case .int16: return "int16"
-        case .uint32: return "uint32"
-        case .int32: return "int32"
-        case .uint64: return "uint64"
-        case .int64: return "int64"
-        case .float32: return "float32"
-        case .float64: return "float64"
-        case .bool: return "bool"
-        case .string: return "string"
-        case .array(let a): return "array of \(a.count) \(a.elementTypeName)"
+        case .uint8: return .uint8
+        case .int8: return .int8
+        case .uint16: return .uint16
+        case .int16: return .int16
+        case .uint32: return .uint32
+        case .int32: return .int32
+        case .uint64: return .uint64
+        case .int64: return .int64
+        case .float32: return .float32
+        case .float64: return .float64
+        case .bool: return .bool
+        case .string: return .string
+        case .array: return .array
         }
+    }
+
+    public var typeName: String {
+        if case .array(let a) = self { return "array of \(a.count) \(a.elementTypeName)" }
+        return valueType.name
     }
 
     /// The value as a signed integer when it is any integer type that fits.
@@ -113,23 +119,26 @@ public enum GGUFArray: Equatable, Sendable {
         }
     }
 
-    public var elementTypeName: String {
+    /// The element type id.
+    public var elementType: GGUFValueType {
         switch self {
-        case .uint8: return "uint8"
-        case .int8: return "int8"
-        case .uint16: return "uint16"
-        case .int16: return "int16"
-        case .uint32: return "uint32"
-        case .int32: return "int32"
-        case .uint64: return "uint64"
-        case .int64: return "int64"
-        case .float32: return "float32"
-        case .float64: return "float64"
-        case .bool: return "bool"
-        case .string: return "string"
-        case .array: return "array"
+        case .uint8: return .uint8
+        case .int8: return .int8
+        case .uint16: return .uint16
+        case .int16: return .int16
+        case .uint32: return .uint32
+        case .int32: return .int32
+        case .uint64: return .uint64
+        case .int64: return .int64
+        case .float32: return .float32
+        case .float64: return .float64
+        case .bool: return .bool
+        case .string: return .string
+        case .array: return .array
         }
     }
+
+    public var elementTypeName: String { elementType.name }
 
     /// Integer elements widened to Int (nil for non-integer arrays or values that do not fit).
     public var integers: [Int]? {

@@ -4,9 +4,11 @@ import GGUF
 
 /// Matrix–vector product `y = W·x` over a stored weight matrix (GEMMA3.md G6: output o is
 /// the dot product of stored row o with x). The activations are quantized once, then the
-/// rows are split into contiguous chunks run across all cores with
-/// `DispatchQueue.concurrentPerform` — a few chunks per core so uneven cores even out, but
-/// never one dispatch per row, whose overhead would rival a 640-value dot product.
+/// rows are split into contiguous chunks run across all cores with `parallelFor` — a few
+/// chunks per core so uneven cores even out, but never one dispatch per row, whose overhead
+/// would rival a 640-value dot product. Decode also fuses the mat-vecs that read the same
+/// vector (attention q/k/v; the GeGLU gate and up with the activation between them) into
+/// one parallel region with the activations quantized once.
 
 /// `y = W·x` for a 2-D weight tensor (`shape[0]` = row length = `x.count`, rows = `y.count`).
 public func matVec(_ weights: GGUFTensor, _ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
@@ -46,8 +48,115 @@ public func matVec(rows: UnsafeRawBufferPointer, type: GGMLType, rowCount: Int,
         if plan.chunks == 1 {
             job.run(0..<rowCount)
         } else {
-            DispatchQueue.concurrentPerform(iterations: plan.chunks) { c in
+            parallelFor(plan.chunks) { c in
                 job.run(plan.range(c))
+            }
+        }
+    }
+}
+
+/// One matrix of a fused mat-vec: `output = weights · x`.
+public struct MatVecTarget {
+    public let weights: GGUFTensor
+    public let output: UnsafeMutableBufferPointer<Float>
+
+    public init(_ weights: GGUFTensor, into output: UnsafeMutableBufferPointer<Float>) {
+        self.weights = weights
+        self.output = output
+    }
+}
+
+/// Activations of one vector in every format some of `types` pair with, quantized once
+/// into one scratch buffer that lives for `body`.
+private func withActivations<R>(_ x: UnsafeBufferPointer<Float>, for types: [GGMLType],
+                                _ body: (_ pointer: (GGMLType) -> UnsafeRawPointer) -> R) -> R {
+    var formats: [ActivationFormat] = []
+    var offsets: [Int] = []
+    var total = 0
+    for type in types {
+        let format = ActivationFormat(pairedWith: type)
+        guard !formats.contains(format) else { continue }
+        guard let size = format.storageType.rowBytes(count: x.count) else {
+            preconditionFailure("\(x.count) values are not whole \(format) blocks")
+        }
+        formats.append(format)
+        offsets.append(total)
+        total += (size + 63) & ~63
+    }
+    return withUnsafeTemporaryAllocation(byteCount: max(total, 1), alignment: 64) { scratch in
+        for (format, offset) in zip(formats, offsets) {
+            let size = format.storageType.rowBytes(count: x.count)!
+            quantizeActivations(x, to: format, into: UnsafeMutableRawBufferPointer(rebasing: scratch[offset..<(offset + size)]))
+        }
+        let base = UnsafeRawPointer(scratch.baseAddress!)
+        return body { type in base + offsets[formats.firstIndex(of: ActivationFormat(pairedWith: type))!] }
+    }
+}
+
+private func rowJob(_ w: GGUFTensor, _ activations: UnsafeRawPointer, _ output: UnsafeMutablePointer<Float>) -> RowJob {
+    let n = w.info.rowLength
+    return RowJob(weights: w.data.baseAddress!, activations: activations, output: output,
+                  rowBytes: w.type.rowBytes(count: n)!, rowLength: n, type: w.type,
+                  kernel: rowsKernel(w.type, path: KernelPath.active))
+}
+
+/// `target.output = target.weights · x` for several matrices with the same row length (attention
+/// q, k and v): `x` is quantized once per activation format and all rows of all matrices
+/// are split into chunks of one parallel region. Same results as one `matVec` per matrix.
+public func matVec(_ targets: [MatVecTarget], x: UnsafeBufferPointer<Float>) {
+    for t in targets {
+        precondition(t.weights.info.rowLength == x.count, "matVec: \(t.weights.name) rows have \(t.weights.info.rowLength) values, x has \(x.count)")
+        precondition(t.output.count == t.weights.info.rowCount, "matVec: \(t.weights.name) has \(t.weights.info.rowCount) rows, output \(t.output.count)")
+    }
+    guard !x.isEmpty else {
+        for t in targets { t.output.initialize(repeating: 0) }
+        return
+    }
+    withActivations(x, for: targets.map(\.weights.type)) { activations in
+        let jobs = targets.map { rowJob($0.weights, activations($0.weights.type), $0.output.baseAddress!) }
+        var starts: [Int] = [0]
+        for t in targets { starts.append(starts.last! + t.weights.info.rowCount) }
+        let plan = RowChunking(rowCount: starts.last!, rowLength: x.count)
+        jobs.withUnsafeBufferPointer { jobs in
+            starts.withUnsafeBufferPointer { starts in
+                parallelFor(plan.chunks) { c in
+                    let range = plan.range(c)
+                    // The chunk's piece of each matrix it overlaps.
+                    for m in 0..<jobs.count where starts[m] < range.upperBound && starts[m + 1] > range.lowerBound {
+                        let lo = max(range.lowerBound, starts[m]) - starts[m]
+                        let hi = min(range.upperBound, starts[m + 1]) - starts[m]
+                        jobs[m].run(lo..<hi)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The GeGLU feed-forward input for one vector (GEMMA3.md T12–T14):
+/// `out[i] = geluTanh(gate_i · x) · (up_i · x)`, both mat-vecs and the activation in one
+/// parallel region, each chunk finishing its rows. Same results as the separate steps.
+public func matVecGeGLU(gate: GGUFTensor, up: GGUFTensor, x: UnsafeBufferPointer<Float>,
+                        into out: UnsafeMutableBufferPointer<Float>) {
+    let rows = gate.info.rowCount
+    precondition(gate.info.rowLength == x.count && up.info.rowLength == x.count, "matVecGeGLU: row lengths")
+    precondition(up.info.rowCount == rows && out.count == rows, "matVecGeGLU: \(rows) gate rows, \(up.info.rowCount) up rows, \(out.count) outputs")
+    guard rows > 0 else { return }
+    guard !x.isEmpty else {
+        out.initialize(repeating: 0)
+        return
+    }
+    withActivations(x, for: [gate.type, up.type]) { activations in
+        let gateJob = rowJob(gate, activations(gate.type), out.baseAddress!)
+        let upJob = rowJob(up, activations(up.type), out.baseAddress!)
+        let plan = RowChunking(rowCount: rows, rowLength: 2 * x.count)
+        parallelFor(plan.chunks) { c in
+            let range = plan.range(c)
+            let g = out.baseAddress! + range.lowerBound
+            gateJob.run(range, into: g)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: range.count) { u in
+                upJob.run(range, into: u.baseAddress!)
+                for i in 0..<range.count { g[i] = geluTanh(g[i]) * u[i] }
             }
         }
     }
@@ -63,8 +172,8 @@ struct RowChunking {
     static let minimumWorkPerChunk = 32 * 1024
     static let chunksPerCore = 4
 
-    /// Read once: the count does not change while the process runs.
-    static let cores = ProcessInfo.processInfo.activeProcessorCount
+    /// The threads `parallelFor` spreads over (all cores unless `bench -t` says otherwise).
+    static var cores: Int { WorkerThreads.count }
 
     init(rowCount: Int, rowLength: Int, cores: Int = RowChunking.cores) {
         let minRows = max(1, Self.minimumWorkPerChunk / max(1, rowLength))
@@ -82,7 +191,7 @@ struct RowChunking {
 }
 
 /// The pointers one matVec call works on. Each chunk writes a disjoint range of `output`,
-/// so sharing them across the concurrentPerform workers is safe.
+/// so sharing them across the parallelFor workers is safe.
 private struct RowJob: @unchecked Sendable {
     let weights: UnsafeRawPointer
     let activations: UnsafeRawPointer
@@ -93,13 +202,17 @@ private struct RowJob: @unchecked Sendable {
     let kernel: RowsKernel?
 
     func run(_ rows: Range<Int>) {
+        run(rows, into: output + rows.lowerBound)
+    }
+
+    /// Rows `rows` into `dst[0..<rows.count]`.
+    func run(_ rows: Range<Int>, into dst: UnsafeMutablePointer<Float>) {
         if let kernel {
-            kernel(weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, rowLength / type.blockSize,
-                   output + rows.lowerBound)
+            kernel(weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, rowLength / type.blockSize, dst)
             return
         }
         for r in rows {
-            output[r] = dotRow(type, weights + r * rowBytes, activations, count: rowLength)
+            dst[r - rows.lowerBound] = dotRow(type, weights + r * rowBytes, activations, count: rowLength)
         }
     }
 }

@@ -69,31 +69,57 @@ public final class GemmaModel: @unchecked Sendable {
         var attn = [Float](repeating: 0, count: n * qDim)
         var proj = [Float](repeating: 0, count: n * d)
         var gate = [Float](repeating: 0, count: n * c.feedForwardLength)
-        var up = [Float](repeating: 0, count: n * c.feedForwardLength)
+        var up = [Float](repeating: 0, count: n == 1 ? 0 : n * c.feedForwardLength)
+
+        // RoPE angles depend only on (position, base, scale): one cos/sin table per distinct
+        // pair of the layers, shared by every head and layer that uses it (T6).
+        var ropeTables: [RopeTable] = []
+        func ropeTable(layer l: Int) -> RopeTable {
+            let base = c.ropeBase(layer: l), scale = c.ropeScale(layer: l)
+            if let t = ropeTables.first(where: { $0.base == base && $0.scale == scale }) { return t }
+            let t = RopeTable(dim: c.headDim, positions: start..<(start + n), base: base, scale: scale)
+            ropeTables.append(t)
+            return t
+        }
+        // One row (decode): fused mat-vecs, activations quantized once per matrix group.
+        let fused = n == 1 && n < LinearTuning.batchThreshold
 
         for (l, w) in weights.layers.enumerated() {
             // (T3) pre-attention norm; (T4) projections; K and V go straight into the cache.
             rmsNormRows(x, w.attnNorm, into: &h, rows: n, eps: c.rmsEpsilon)
-            linear(w.q, h, rows: n, into: &q)
             let kOut = cache.keys[l] + start * kvDim
             let vOut = cache.values[l] + start * kvDim
-            linear(w.k, h, rows: n, into: UnsafeMutableBufferPointer(start: kOut, count: n * kvDim))
-            linear(w.v, h, rows: n, into: UnsafeMutableBufferPointer(start: vOut, count: n * kvDim))
-            // (T5) per-head norms, (T6) RoPE, (T7) query pre-scale.
-            let base = c.ropeBase(layer: l), scale = c.ropeScale(layer: l)
-            q.withUnsafeMutableBufferPointer { qb in
-                for i in 0..<n {
-                    let pos = start + i
-                    for head in 0..<c.headCount {
-                        let v = qb.baseAddress! + i * qDim + head * c.headDim
-                        rmsNorm(v, w.qNorm, count: c.headDim, eps: c.rmsEpsilon)
-                        rope(v, dim: c.headDim, position: pos, base: base, scale: scale)
-                        for j in 0..<c.headDim { v[j] *= c.queryScale }
+            if fused {
+                h.withUnsafeBufferPointer { hb in
+                    q.withUnsafeMutableBufferPointer { qb in
+                        matVec([MatVecTarget(w.q, into: qb),
+                                MatVecTarget(w.k, into: UnsafeMutableBufferPointer(start: kOut, count: kvDim)),
+                                MatVecTarget(w.v, into: UnsafeMutableBufferPointer(start: vOut, count: kvDim))], x: hb)
                     }
-                    for g in 0..<c.kvHeadCount {
-                        let v = kOut + i * kvDim + g * c.headDim
-                        rmsNorm(v, w.kNorm, count: c.headDim, eps: c.rmsEpsilon)
-                        rope(v, dim: c.headDim, position: pos, base: base, scale: scale)
+                }
+            } else {
+                linear(w.q, h, rows: n, into: &q)
+                linear(w.k, h, rows: n, into: UnsafeMutableBufferPointer(start: kOut, count: n * kvDim))
+                linear(w.v, h, rows: n, into: UnsafeMutableBufferPointer(start: vOut, count: n * kvDim))
+            }
+            // (T5) per-head norms, (T6) RoPE, (T7) query pre-scale.
+            let table = ropeTable(layer: l)
+            q.withUnsafeMutableBufferPointer { qb in
+                w.qNorm.withUnsafeBufferPointer { qn in
+                    w.kNorm.withUnsafeBufferPointer { kn in
+                        for i in 0..<n {
+                            for head in 0..<c.headCount {
+                                let v = qb.baseAddress! + i * qDim + head * c.headDim
+                                rmsNorm(v, weight: qn.baseAddress!, count: c.headDim, eps: c.rmsEpsilon)
+                                table.apply(v, row: i)
+                                for j in 0..<c.headDim { v[j] *= c.queryScale }
+                            }
+                            for g in 0..<c.kvHeadCount {
+                                let v = kOut + i * kvDim + g * c.headDim
+                                rmsNorm(v, weight: kn.baseAddress!, count: c.headDim, eps: c.rmsEpsilon)
+                                table.apply(v, row: i)
+                            }
+                        }
                     }
                 }
             }
@@ -104,9 +130,15 @@ public final class GemmaModel: @unchecked Sendable {
             addNormedRows(proj, w.postAttentionNorm, to: &x, rows: n, eps: c.rmsEpsilon)
             // (T12–T15) GeGLU feed-forward.
             rmsNormRows(x, w.ffnNorm, into: &h, rows: n, eps: c.rmsEpsilon)
-            linear(w.gate, h, rows: n, into: &gate)
-            linear(w.up, h, rows: n, into: &up)
-            for i in 0..<gate.count { gate[i] = geluTanh(gate[i]) * up[i] }
+            if fused {
+                h.withUnsafeBufferPointer { hb in
+                    gate.withUnsafeMutableBufferPointer { matVecGeGLU(gate: w.gate, up: w.up, x: hb, into: $0) }
+                }
+            } else {
+                linear(w.gate, h, rows: n, into: &gate)
+                linear(w.up, h, rows: n, into: &up)
+                for i in 0..<gate.count { gate[i] = geluTanh(gate[i]) * up[i] }
+            }
             linear(w.down, gate, rows: n, into: &proj)
             addNormedRows(proj, w.postFFNNorm, to: &x, rows: n, eps: c.rmsEpsilon)
         }
@@ -139,8 +171,9 @@ public final class GemmaModel: @unchecked Sendable {
         queries.withUnsafeBufferPointer { qb in
             out.withUnsafeMutableBufferPointer { ob in
                 let qp = qb.baseAddress!, op = ob.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: n * c.headCount) { job in
-                    let i = job / c.headCount, head = job % c.headCount
+                let heads = c.headCount
+                parallelFor(n * heads) { job in
+                    let i = job / heads, head = job % heads
                     let g = head / group
                     let pos = start + i
                     // Causal: keys up to this position; an image batch sees its whole block (M3).
@@ -148,28 +181,30 @@ public final class GemmaModel: @unchecked Sendable {
                     // Sliding window (M2): masked when pos − p_j ≥ window.
                     let first = window == Int.max ? 0 : max(0, pos - window + 1)
                     let query = qp + i * qDim + head * D
-                    var scores = [Float](repeating: 0, count: last - first + 1)
-                    var maxScore = -Float.infinity
-                    for j in first...last {
-                        let k = keys + j * kvDim + g * D
-                        var s: Float = 0
-                        for t in 0..<D { s += query[t] * k[t] }
-                        scores[j - first] = s
-                        maxScore = max(maxScore, s)
-                    }
-                    var sum: Float = 0
-                    for j in 0..<scores.count {
-                        let e = expf(scores[j] - maxScore)
-                        scores[j] = e
-                        sum += e
-                    }
-                    let o = op + i * qDim + head * D
-                    for t in 0..<D { o[t] = 0 }
-                    let inv = 1 / sum
-                    for j in first...last {
-                        let p = scores[j - first] * inv
-                        let v = values + j * kvDim + g * D
-                        for t in 0..<D { o[t] += p * v[t] }
+                    let count = last - first + 1
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { scores in
+                        var maxScore = -Float.infinity
+                        for j in first...last {
+                            let k = keys + j * kvDim + g * D
+                            var s: Float = 0
+                            for t in 0..<D { s += query[t] * k[t] }
+                            scores[j - first] = s
+                            maxScore = max(maxScore, s)
+                        }
+                        var sum: Float = 0
+                        for j in 0..<count {
+                            let e = expf(scores[j] - maxScore)
+                            scores[j] = e
+                            sum += e
+                        }
+                        let o = op + i * qDim + head * D
+                        for t in 0..<D { o[t] = 0 }
+                        let inv = 1 / sum
+                        for j in first...last {
+                            let p = scores[j - first] * inv
+                            let v = values + j * kvDim + g * D
+                            for t in 0..<D { o[t] += p * v[t] }
+                        }
                     }
                 }
             }

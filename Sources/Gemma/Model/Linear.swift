@@ -33,7 +33,9 @@ func linear(_ w: GGUFTensor, _ x: [Float], rows n: Int, into y: UnsafeMutableBuf
             let count = min(tileRows, m - first)
             // Dequantize the tile's rows across the cores.
             let chunks = min(count, 8)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let tileFirst = first
+            parallelFor(chunks) { c in
+                let first = tileFirst
                 let lo = first + count * c / chunks, hi = first + count * (c + 1) / chunks
                 for r in lo..<hi {
                     let dst = UnsafeMutableBufferPointer(rebasing: tile[((r - first) * k)..<((r - first + 1) * k)])

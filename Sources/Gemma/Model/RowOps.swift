@@ -24,14 +24,18 @@ func rmsNorm(_ v: UnsafeMutablePointer<Float>, _ w: [Float], count: Int, eps: Fl
 /// The residual update `x[r] += RMSNorm(y[r]; w)` (T11, T15).
 func addNormedRows(_ y: [Float], _ w: [Float], to x: inout [Float], rows: Int, eps: Float) {
     let d = w.count
-    var normed = [Float](repeating: 0, count: d)
+    precondition(y.count >= rows * d && x.count >= rows * d, "addNormedRows: buffers too small")
     y.withUnsafeBufferPointer { yb in
         w.withUnsafeBufferPointer { wb in
-            for r in 0..<rows {
-                normed.withUnsafeMutableBufferPointer { nb in
-                    rmsNorm(yb.baseAddress! + r * d, weight: wb.baseAddress!, count: d, eps: eps, into: nb.baseAddress!)
+            x.withUnsafeMutableBufferPointer { xb in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { normed in
+                    let nb = normed.baseAddress!
+                    for r in 0..<rows {
+                        rmsNorm(yb.baseAddress! + r * d, weight: wb.baseAddress!, count: d, eps: eps, into: nb)
+                        let xr = xb.baseAddress! + r * d
+                        for k in 0..<d { xr[k] += nb[k] }
+                    }
                 }
-                for k in 0..<d { x[r * d + k] += normed[k] }
             }
         }
     }

@@ -1,0 +1,84 @@
+import XCTest
+import Gemma
+import GGUF
+
+/// The forward pass against independent implementations: transformers on a tiny random
+/// Gemma 3 (7 layers, both layer kinds, linear rope scaling), a float64 numpy forward pass
+/// written from the spec, and llama.cpp on the real 270M file.
+final class GemmaModelTests: XCTestCase {
+    func testTinyRandomGemmaMatchesTransformers() throws {
+        let fixture = try TinyGemmaFixture.load()
+        let model = try GemmaModel(path: TinyGemmaFixture.modelPath)
+        XCTAssertEqual(model.config.globalRopeScale, 1.0 / 8)
+        let vocab = model.config.vocabularySize
+        for sequence in fixture.sequences {
+            // All positions in one batch.
+            let cache = model.makeCache(capacity: sequence.ids.count)
+            let logits = try model.forward(.tokens(sequence.ids), cache: cache, allLogits: true)
+            var worst: Float = 0
+            for (p, expected) in sequence.logits.enumerated() {
+                for (i, e) in expected.enumerated() { worst = max(worst, abs(logits[p * vocab + i] - e)) }
+            }
+            XCTAssertLessThan(worst, 1e-3, "batched, \(sequence.ids.count) tokens")
+
+            // One token at a time through the decode path.
+            let stepCache = model.makeCache(capacity: sequence.ids.count)
+            var stepWorst: Float = 0
+            for (p, id) in sequence.ids.enumerated() {
+                let row = try model.forward(.tokens([id]), cache: stepCache)
+                for (i, e) in sequence.logits[p].enumerated() { stepWorst = max(stepWorst, abs(row[i] - e)) }
+            }
+            XCTAssertLessThan(stepWorst, 1e-3, "token by token, \(sequence.ids.count) tokens")
+        }
+    }
+
+    func testRealModelAgainstTheFloat64Reference() throws {
+        let model = try GemmaModel(path: try TestModel.path())
+        for prompt in try ReferenceFixture.load().prompts {
+            let logits = try model.prefill(prompt.ids, cache: model.makeCache(capacity: prompt.ids.count))
+            let worst = prompt.top64.map { abs(Double(logits[Int($0[0])]) - $0[1]) }.max()!
+            XCTAssertEqual(Sampler.argmax(logits), Int(prompt.top64[0][0]), prompt.name)
+            XCTAssertLessThan(worst, 0.15, "\(prompt.name): max |Δlogit| \(worst) over the reference's top 64")
+            print("reference \(prompt.name): max |Δ| \(worst)")
+        }
+    }
+
+    func testRealModelAgainstLlamaCpp() throws {
+        let model = try GemmaModel(path: try TestModel.path())
+        let fixture = try LlamaCppFixture.load()
+        // llama.cpp's own spread between its settings (flash attention on/off, f16/f32 cache).
+        let spread = fixture.prompts.map { max($0.spread_fa, $0.spread_kv_f32) }.max()!
+        for prompt in fixture.prompts {
+            let logits = try model.prefill(prompt.ids, cache: model.makeCache(capacity: prompt.ids.count))
+            let theirs = prompt.settings["fa_off"]!.top20
+            let ours = Sampler.topK(logits, 20).map { Int($0.id) }
+            XCTAssertEqual(ours[0], Int(theirs[0][0]), "\(prompt.name): argmax")
+            let overlap = Set(ours).intersection(theirs.map { Int($0[0]) }).count
+            XCTAssertGreaterThanOrEqual(overlap, 16, "\(prompt.name): top-20 overlap")
+            let worst = theirs.map { abs(Float(logits[Int($0[0])]) - Float($0[1])) }.max()!
+            XCTAssertLessThanOrEqual(worst, spread, "\(prompt.name): max |Δlogit| \(worst) vs llama.cpp's spread \(spread)")
+            print("llama.cpp \(prompt.name): \(prompt.ids.count) tokens, overlap \(overlap)/20, max |Δ| \(worst) (spread \(spread))")
+        }
+    }
+
+    /// Greedy continuations agree with llama.cpp's up to the first near-tie (its own top-2
+    /// margin below 0.4, where llama.cpp's settings disagree with each other too).
+    func testGreedyContinuationsMatchLlamaCpp() throws {
+        let model = try GemmaModel(path: try TestModel.path())
+        for prompt in try LlamaCppFixture.load().prompts {
+            let greedy = prompt.settings["fa_off"]!.greedy
+            let cache = model.makeCache(capacity: prompt.ids.count + greedy.ids.count)
+            var logits = try model.prefill(prompt.ids, cache: cache)
+            var compared = 0
+            for (step, expected) in greedy.ids.enumerated() {
+                if greedy.margin[step] < 0.4 { break }
+                let token = Int32(Sampler.argmax(logits))
+                XCTAssertEqual(token, expected, "\(prompt.name): step \(step)")
+                if token != expected { break }
+                compared += 1
+                logits = try model.forward(.tokens([token]), cache: cache)
+            }
+            print("greedy \(prompt.name): \(compared) tokens identical before the first near-tie")
+        }
+    }
+}
