@@ -2,18 +2,19 @@
 # Benchmarks llama.cpp on the default model, for the README's performance comparison with
 # `medgemma bench`: prompt processing of 512 tokens (pp512) and generation of 128 tokens
 # (tg128), 2 threads, 3 repetitions, llama-bench's defaults otherwise (batch 2048, ubatch
-# 512, F16 K/V cache, flash attention auto = on for CPU, warm-up run first).
+# 512, F16 K/V cache, flash attention auto = on for CPU, one warm-up run first).
 #
 #   Tools/bench-llama-cpp.sh [MODEL] [extra llama-bench args ...]
 #
 # It builds llama-bench first if needed (Tools/build-llama-cpp.sh; a no-op when built),
-# prints llama-bench's markdown table, then a one-line summary (mean ± stddev t/s over the
-# repetitions), and keeps llama-bench's JSON (-oe json) in
+# prints llama-bench's markdown table, then a one-line summary per test (mean ± stddev t/s
+# and the individual repetitions), and keeps llama-bench's JSON (-oe json) in
 # $BENCH_JSON (default ~/.cache/medgemma/bench/llama-bench-<UTC time>.json).
 #
-# The machine is shared: the script prints the 1-minute load average before and after, and
-# warns when it is above 1 (another heavy process is running; numbers will be low, rerun).
-# THREADS=N changes -t (default 2).
+# The machine is shared: the script measures how many cores are busy just before the run
+# and how much CPU other processes used during it (all busy time from /proc/stat minus
+# llama-bench's own rusage), and warns when either is significant: then the numbers are low
+# and noisy; rerun when the machine is idle. THREADS=N changes -t (default 2).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,26 +30,54 @@ bench=${MEDGEMMA_LLAMA_CPP:-$cache/llama.cpp}/bin/llama-bench
 json=${BENCH_JSON:-$cache/bench/llama-bench-$(date -u +%Y%m%dT%H%M%SZ).json}
 mkdir -p "$(dirname "$json")"
 
-load() { cut -d' ' -f1 /proc/loadavg; }
-check_load() {
-    if awk -v l="$(load)" 'BEGIN { exit !(l > 1.0) }'; then
-        echo "warning: load average $(load) $1: another process is using the CPUs; the numbers are not trustworthy, rerun when the machine is idle." >&2
-    fi
-}
-echo "load average before: $(load)"
-check_load "before the run"
+python3 - "$bench" "$model" "$threads" "$json" "$@" <<'PY'
+import json, os, subprocess, sys, time
 
-"$bench" -m "$model" -t "$threads" -p 512 -n 128 -r 3 -o md -oe json "$@" 2>"$json"
+bench, model, threads, json_path, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+tick = os.sysconf("SC_CLK_TCK")
+ncpu = os.cpu_count()
 
-echo "load average after: $(load)"
-python3 - "$json" <<'EOF'
-import json, sys
-rows = json.load(open(sys.argv[1]))
-for r in rows:
+def cpu():  # (busy, total) jiffies over all cores; niced time counts as busy
+    v = list(map(int, open("/proc/stat").readline().split()[1:9]))
+    busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+    return busy, busy + v[3] + v[4]
+
+def load():
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+# 1. How busy is the machine right now (the load average lags by minutes)?
+b0, t0 = cpu(); time.sleep(1); b1, t1 = cpu()
+before = ncpu * (b1 - b0) / max(t1 - t0, 1)
+print(f"cores busy before the run: {before:.2f} of {ncpu} (load average {load()})", flush=True)
+if before > 0.3:
+    print("warning: another process is using the CPUs; the numbers will be low, rerun when the "
+          "machine is idle.", file=sys.stderr, flush=True)
+
+# 2. llama-bench: the markdown table to stdout, the JSON (-oe json) into the file.
+cmd = [bench, "-m", model, "-t", threads, "-p", "512", "-n", "128", "-r", "3",
+       "-o", "md", "-oe", "json", *extra]
+b0, _ = cpu(); w0 = time.monotonic()
+with open(json_path, "w") as err:
+    proc = subprocess.Popen(cmd, stderr=err)
+    _, status, usage = os.wait4(proc.pid, 0)
+wall = time.monotonic() - w0; b1, _ = cpu()
+code = os.waitstatus_to_exitcode(status)
+if code != 0:
+    sys.stderr.write(open(json_path).read()[-2000:])
+    sys.exit(f"llama-bench failed (exit status {code})")
+
+# 3. CPU used by everything else during the run = all busy time - llama-bench's own.
+others = max(((b1 - b0) / tick - (usage.ru_utime + usage.ru_stime)) / wall, 0.0)
+print(f"during the run ({wall:.0f} s): other processes used {others:.2f} cores on average "
+      f"(load average after {load()})")
+if others > 0.2:
+    print("warning: the machine was shared during the run; these numbers are low and noisy, "
+          "rerun when it is idle.", file=sys.stderr)
+
+for r in json.load(open(json_path)):
     name = f"pp{r['n_prompt']}" if r["n_prompt"] else f"tg{r['n_gen']}"
-    s = r["samples_ts"]
     print(f"{name}: {r['avg_ts']:.2f} ± {r['stddev_ts']:.2f} t/s  "
-          f"(samples {', '.join(f'{x:.2f}' for x in s)}; threads {r['n_threads']}, "
-          f"{r['build_commit']}, {r['cpu_info']})")
-EOF
-echo "JSON: $json"
+          f"(samples {', '.join(f'{x:.2f}' for x in r['samples_ts'])}; threads {r['n_threads']}, "
+          f"build {r['build_commit']}, {r['cpu_info']})")
+print(f"JSON: {json_path}")
+PY

@@ -76,7 +76,7 @@ RULES = [
     "NLL per scored token: -(logit[t] - max - log(sum_v exp(logit[v] - max))) over the full vocabulary (float max, expf per term, sum in double).",
     "Result: nll = sum of all scored NLLs over all chunks, count = n_chunk*(n_ctx-first-1); PPL = exp(nll/count). Error: with m = nll/count and v = sum(nll^2)/count - m^2, ppl_err = PPL*sqrt(v/(count-1)) (printed as 'Final estimate: PPL = %.4f +/- %.5f').",
     "Printed per-chunk values '[k]X,' are RUNNING perplexities exp(nll/count) over chunks 1..k, not chunk k alone.",
-    "Batch size: -b only changes how the chunk is fed, not what is computed. n_parallel = max(1, n_batch/n_ctx) sequences share one decode (n_seq chunks at once, the context is n_parallel*n_ctx cells but each chunk is its own sequence at positions 0..n_ctx-1); n_batch = min(n_batch, n_parallel*n_ctx); when n_batch < n_ctx a chunk is fed in ceil(n_ctx/n_batch) consecutive batches. It must hold that n_batch < n_ctx or n_batch % n_ctx == 0. Results differ only by floating-point noise.",
+    "Batch size: -b only changes how the chunk is fed, not what is computed. n_parallel = max(1, n_batch/n_ctx) sequences share one decode (n_seq chunks at once, the context is n_parallel*n_ctx cells but each chunk is its own sequence at positions 0..n_ctx-1); n_batch = min(n_batch, n_parallel*n_ctx); when n_batch < n_ctx a chunk is fed in ceil(n_ctx/n_batch) consecutive batches. It must hold that n_batch < n_ctx or n_batch % n_ctx == 0. Results differ at most by floating-point noise: on this corpus -b 64/128/512 at -c 128 and -b 128/512/2048 at -c 512 print identical numbers.",
 ]
 
 NOTES = [

@@ -184,12 +184,36 @@ public final class GemmaModel: @unchecked Sendable {
                     let count = last - first + 1
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { scores in
                         var maxScore = -Float.infinity
-                        for j in first...last {
+                        // Four keys at a time: four independent sums, each still added in
+                        // t order (the same Float result as one key at a time, ~4× the ILP).
+                        var j = first
+                        while j + 3 <= last {
+                            let k0 = keys + j * kvDim + g * D, k1 = k0 + kvDim, k2 = k1 + kvDim, k3 = k2 + kvDim
+                            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                            for t in 0..<D {
+                                let qt = query[t]
+                                s0 += qt * k0[t]
+                                s1 += qt * k1[t]
+                                s2 += qt * k2[t]
+                                s3 += qt * k3[t]
+                            }
+                            scores[j - first] = s0
+                            scores[j - first + 1] = s1
+                            scores[j - first + 2] = s2
+                            scores[j - first + 3] = s3
+                            maxScore = max(maxScore, s0)
+                            maxScore = max(maxScore, s1)
+                            maxScore = max(maxScore, s2)
+                            maxScore = max(maxScore, s3)
+                            j += 4
+                        }
+                        while j <= last {
                             let k = keys + j * kvDim + g * D
                             var s: Float = 0
                             for t in 0..<D { s += query[t] * k[t] }
                             scores[j - first] = s
                             maxScore = max(maxScore, s)
+                            j += 1
                         }
                         var sum: Float = 0
                         for j in 0..<count {
