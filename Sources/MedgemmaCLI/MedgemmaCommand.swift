@@ -16,6 +16,7 @@ public enum MedgemmaCommand {
         GenerateCommand.self,
         LogitsCommand.self,
         BenchCommand.self,
+        PerplexityCommand.self,
     ]
 
     public static let version = "0.1.0"

@@ -11,6 +11,12 @@ public final class GemmaModel: @unchecked Sendable {
     public let file: GGUFFile
     public let config: GemmaConfig
     public let weights: GemmaWeights
+    /// `.fast` (default): quantized activations and integer dot products for decode, as
+    /// llama.cpp does. `.reference`: every product with weights dequantized to f32 and f32
+    /// activations — the plain path the fast one is tested against.
+    public var precision: Precision = .fast
+
+    public enum Precision: Sendable { case fast, reference }
 
     public init(file: GGUFFile) throws(GGUFError) {
         self.file = file
@@ -32,8 +38,9 @@ public final class GemmaModel: @unchecked Sendable {
     }
 
     /// Runs `input` at positions `cache.count ..< cache.count + n`, appends to the cache, and
-    /// returns the logits of the last row (or of every row when `allLogits`).
-    public func forward(_ input: Input, cache: KVCache, allLogits: Bool = false) throws -> [Float] {
+    /// returns the logits of the last row (the last `lastLogitRows` rows, or every row when
+    /// `allLogits`), row after row.
+    public func forward(_ input: Input, cache: KVCache, allLogits: Bool = false, lastLogitRows: Int = 1) throws -> [Float] {
         let c = config
         let d = c.embeddingLength
         let n: Int
@@ -69,7 +76,10 @@ public final class GemmaModel: @unchecked Sendable {
         var attn = [Float](repeating: 0, count: n * qDim)
         var proj = [Float](repeating: 0, count: n * d)
         var gate = [Float](repeating: 0, count: n * c.feedForwardLength)
-        var up = [Float](repeating: 0, count: n == 1 ? 0 : n * c.feedForwardLength)
+        // One row (decode): fused mat-vecs, activations quantized once per matrix group.
+        let fused = precision == .fast && n == 1
+        // The fused GeGLU writes gate ⊙ GELU(up) directly; only the unfused path needs `up`.
+        var up = [Float](repeating: 0, count: fused ? 0 : n * c.feedForwardLength)
 
         // RoPE angles depend only on (position, base, scale): one cos/sin table per distinct
         // pair of the layers, shared by every head and layer that uses it (T6).
@@ -81,8 +91,6 @@ public final class GemmaModel: @unchecked Sendable {
             ropeTables.append(t)
             return t
         }
-        // One row (decode): fused mat-vecs, activations quantized once per matrix group.
-        let fused = n == 1 && n < LinearTuning.batchThreshold
 
         for (l, w) in weights.layers.enumerated() {
             // (T3) pre-attention norm; (T4) projections; K and V go straight into the cache.
@@ -98,9 +106,9 @@ public final class GemmaModel: @unchecked Sendable {
                     }
                 }
             } else {
-                linear(w.q, h, rows: n, into: &q)
-                linear(w.k, h, rows: n, into: UnsafeMutableBufferPointer(start: kOut, count: n * kvDim))
-                linear(w.v, h, rows: n, into: UnsafeMutableBufferPointer(start: vOut, count: n * kvDim))
+                linear(precision: precision, w.q, h, rows: n, into: &q)
+                linear(precision: precision, w.k, h, rows: n, into: UnsafeMutableBufferPointer(start: kOut, count: n * kvDim))
+                linear(precision: precision, w.v, h, rows: n, into: UnsafeMutableBufferPointer(start: vOut, count: n * kvDim))
             }
             // (T5) per-head norms, (T6) RoPE, (T7) query pre-scale.
             let table = ropeTable(layer: l)
@@ -126,7 +134,7 @@ public final class GemmaModel: @unchecked Sendable {
             // (T8, T9, M1–M3) attention over the cache.
             attention(layer: l, queries: q, rows: n, start: start, causal: causal, cache: cache, into: &attn)
             // (T10, T11) output projection and post-attention norm into the residual.
-            linear(w.output, attn, rows: n, into: &proj)
+            linear(precision: precision, w.output, attn, rows: n, into: &proj)
             addNormedRows(proj, w.postAttentionNorm, to: &x, rows: n, eps: c.rmsEpsilon)
             // (T12–T15) GeGLU feed-forward.
             rmsNormRows(x, w.ffnNorm, into: &h, rows: n, eps: c.rmsEpsilon)
@@ -135,23 +143,23 @@ public final class GemmaModel: @unchecked Sendable {
                     gate.withUnsafeMutableBufferPointer { matVecGeGLU(gate: w.gate, up: w.up, x: hb, into: $0) }
                 }
             } else {
-                linear(w.gate, h, rows: n, into: &gate)
-                linear(w.up, h, rows: n, into: &up)
+                linear(precision: precision, w.gate, h, rows: n, into: &gate)
+                linear(precision: precision, w.up, h, rows: n, into: &up)
                 for i in 0..<gate.count { gate[i] = geluTanh(gate[i]) * up[i] }
             }
-            linear(w.down, gate, rows: n, into: &proj)
+            linear(precision: precision, w.down, gate, rows: n, into: &proj)
             addNormedRows(proj, w.postFFNNorm, to: &x, rows: n, eps: c.rmsEpsilon)
         }
         cache.count = start + n
 
         // (T16, T17) final norm and output projection, only for the rows asked for.
-        let outRows = allLogits ? n : 1
+        let outRows = allLogits ? n : max(1, min(n, lastLogitRows))
         let firstRow = n - outRows
         var z = [Float](repeating: 0, count: outRows * d)
         let tail = Array(x[(firstRow * d)...])
         rmsNormRows(tail, weights.outputNorm, into: &z, rows: outRows, eps: c.rmsEpsilon)
         var logits = [Float](repeating: 0, count: outRows * c.vocabularySize)
-        linear(weights.outputProjection, z, rows: outRows, into: &logits)
+        linear(precision: precision, weights.outputProjection, z, rows: outRows, into: &logits)
         if let cap = c.finalLogitSoftcap {
             for i in 0..<logits.count { logits[i] = cap * tanh(logits[i] / cap) }
         }

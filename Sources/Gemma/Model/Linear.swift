@@ -8,15 +8,16 @@ import Kernels
 /// dot products, read each weight once. Several rows (prefill) dequantize the weight in tiles
 /// of rows and hand each tile to OpenBLAS sgemm, so a weight row is dequantized once per
 /// batch rather than once per token.
-func linear(_ w: GGUFTensor, _ x: [Float], rows n: Int, into y: inout [Float]) {
-    y.withUnsafeMutableBufferPointer { linear(w, x, rows: n, into: $0) }
+func linear(precision: GemmaModel.Precision = .fast, _ w: GGUFTensor, _ x: [Float], rows n: Int, into y: inout [Float]) {
+    y.withUnsafeMutableBufferPointer { linear(precision: precision, w, x, rows: n, into: $0) }
 }
 
-func linear(_ w: GGUFTensor, _ x: [Float], rows n: Int, into y: UnsafeMutableBufferPointer<Float>) {
+/// With `.reference` precision every row count takes the dequantize + f32 sgemm path.
+func linear(precision: GemmaModel.Precision = .fast, _ w: GGUFTensor, _ x: [Float], rows n: Int, into y: UnsafeMutableBufferPointer<Float>) {
     let k = w.info.rowLength, m = w.info.rowCount
     precondition(x.count >= n * k && y.count >= n * m, "linear: buffers too small for \(w.name)")
     x.withUnsafeBufferPointer { xb in
-        if n < LinearTuning.batchThreshold {
+        if n < LinearTuning.batchThreshold && precision == .fast {
             for r in 0..<n {
                 matVec(w, UnsafeBufferPointer(rebasing: xb[(r * k)..<(r * k + k)]),
                        into: UnsafeMutableBufferPointer(rebasing: y[(r * m)..<(r * m + m)]))

@@ -1,0 +1,62 @@
+import Gemma
+import GGUF
+
+/// `medgemma perplexity FILE`: what `llama-perplexity` computes, on the same text and file.
+enum PerplexityCommand: Subcommand {
+    static let name = "perplexity"
+    static let summary = "perplexity of a text file, computed exactly as llama-perplexity does"
+    static let help = """
+    Usage: medgemma perplexity [--ctx N] [--batch N] [--chunks N] [--json] [--model M] FILE
+
+    Computes the model's perplexity on a text file the way llama.cpp's llama-perplexity
+    does: the whole file (one trailing newline removed) is tokenized with BOS; it is cut into
+    chunks of N tokens, each run in a fresh context with its first token replaced by BOS;
+    only the second half of each chunk is scored. Prints the running perplexity after each
+    chunk ([1]14.92,[2]...) and the final estimate with its error.
+
+    Options:
+      --ctx N        chunk length in tokens (default 512); the file needs at least 2 chunks
+      --batch N      tokens per forward pass (default 512; does not change the result)
+      --chunks N     stop after N chunks (default: all)
+      --json         print {"ctx": …, "chunks": …, "scored": …, "ppl": …, "ppl_err": …, "running": […]}
+      --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      -h, --help     show this help
+
+    """
+    static let spec = ArgumentSpec(flags: ["--json"], options: ["--ctx", "--batch", "--chunks", "--model"],
+                                   aliases: ["-c": "--ctx", "-b": "--batch", "-m": "--model"],
+                                   positionals: 1...1, positionalName: "FILE")
+
+    static func run(_ args: ParsedArguments) throws -> Int32 {
+        let ctx = try ArgumentParser.int(args, "--ctx", default: 512, range: 4...131_072, command: qualifiedName)
+        let batch = try ArgumentParser.int(args, "--batch", default: 512, range: 1...131_072, command: qualifiedName)
+        let chunks = args["--chunks"] == nil ? nil : try ArgumentParser.int(args, "--chunks", default: 0, range: 1...1_000_000, command: qualifiedName)
+        let path = args.positionals[0]
+        var text = try TextFile.read(path)
+        if text.hasSuffix("\n") { text.removeLast() }
+        let file = try GGUFFile(path: ModelLocator.resolve(args["--model"]))
+        let tokenizer = try GemmaTokenizer(file: file)
+        let model = try GemmaModel(file: file)
+        let tokens = tokenizer.encode(text, addBOS: true, parseSpecial: false)
+        let json = args.has("--json")
+        let result: PerplexityResult
+        do {
+            result = try model.perplexity(tokens: tokens, bos: tokenizer.bos, context: ctx, batchSize: batch, maxChunks: chunks) { r in
+                if !json { Console.out("[\(r.chunks)]\(ModelCard.fixed(r.perplexity, 4)),") }
+            }
+        } catch let error as PerplexityError {
+            throw CommandFailure("\(path): \(error.description)")
+        }
+        if json {
+            let out: JSONValue = .object([
+                ("ctx", .int(ctx)), ("chunks", .int(result.chunks)), ("scored", .int(result.scoredTokens)),
+                ("ppl", .number(result.perplexity)), ("ppl_err", .number(result.standardError)),
+                ("running", .array(result.running.map { .number($0) })),
+            ])
+            Console.out(out.rendered() + "\n")
+        } else {
+            Console.out("\nFinal estimate: PPL = \(ModelCard.fixed(result.perplexity, 4)) +/- \(ModelCard.fixed(result.standardError, 5))\n")
+        }
+        return 0
+    }
+}
