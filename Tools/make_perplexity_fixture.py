@@ -80,7 +80,7 @@ RULES = [
 ]
 
 NOTES = [
-    "llama.cpp numerics: Q4_K/Q6_K weights with activations quantized to Q8_K for the matmuls; flash_attn_type AUTO resolves to enabled on the CPU backend, with an F16 K/V cache. Expect a float32 engine to differ from ppl by up to a few percent (per-token logits differ by ~0.2-1.0 on this model, see Tests/Fixtures/logits).",
+    "llama.cpp numerics: Q4_K/Q6_K/Q5_0/Q8_0 weights, with activations quantized to Q8_K (for the K-quants) or Q8_0 (for Q5_0/Q8_0) in the matmuls; flash_attn_type AUTO resolves to enabled on the CPU backend, with an F16 K/V cache. Expect a float32 engine to differ from ppl by up to a few percent (per-token logits differ by ~0.2-1.0 on this model, see Tests/Fixtures/logits).",
     "python_check recomputes everything from llama-cpp-python logits (logits_all=True, flash_attn=True, n_batch=128, same commit) with the rules above; its agreement with the binary (typically < 1e-3 relative) is the evidence that the rules are right.",
 ]
 
