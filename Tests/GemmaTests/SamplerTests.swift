@@ -42,13 +42,7 @@ final class SamplerTests: XCTestCase {
         var settings = SamplingSettings()
         settings.topK = 0
         settings.topP = 0.5
-        var seen = Set<Int32>()
-        for seed in 0..<200 {
-            settings.seed = UInt64(seed)
-            var s = Sampler(settings: settings)
-            seen.insert(s.sample(logits))
-        }
-        XCTAssertEqual(seen, [1, 4])
+        XCTAssertEqual(tokensDrawn(settings), [1, 4])
     }
 
     /// min-p 0.5 keeps tokens with p ≥ 0.5·p_max: logit ≥ 3 + ln 0.5 = 2.307 → {1, 4}.
@@ -57,13 +51,19 @@ final class SamplerTests: XCTestCase {
         settings.topK = 0
         settings.topP = 1
         settings.minP = 0.5
+        XCTAssertEqual(tokensDrawn(settings), [1, 4])
+    }
+
+    /// Every token drawn from `logits` over 200 seeds.
+    func tokensDrawn(_ settings: SamplingSettings) -> Set<Int32> {
         var seen = Set<Int32>()
         for seed in 0..<200 {
-            settings.seed = UInt64(seed)
-            var s = Sampler(settings: settings)
-            seen.insert(s.sample(logits))
+            var s = settings
+            s.seed = UInt64(seed)
+            var sampler = Sampler(settings: s)
+            seen.insert(sampler.sample(logits))
         }
-        XCTAssertEqual(seen, [1, 4])
+        return seen
     }
 
     /// Repetition penalty 2 on token 1 (logit 3 → 1.5) hands the argmax to token 4 (2.9);
