@@ -26,3 +26,19 @@ public func matmulTransposedB(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBuffer
                 b.baseAddress, blasint(k),
                 accumulate ? 1 : 0, c.baseAddress, blasint(n))
 }
+
+/// General single-precision GEMM on row-major strided matrices:
+/// `C[m×n] = A · op(B)`, where `op(B)` is `B` (`k × n`, row stride `ldb`) or, with
+/// `transposeB`, `Bᵀ` for a stored `n × k` matrix. Strides let callers multiply one head's
+/// slice of a wider buffer (attention over a KV cache laid out `[position][kvHead][dim]`).
+public func sgemm(m: Int, n: Int, k: Int,
+                  a: UnsafePointer<Float>, lda: Int,
+                  b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                  c: UnsafeMutablePointer<Float>, ldc: Int) {
+    precondition(m >= 0 && n >= 0 && k >= 0 && lda >= k && ldc >= n && ldb >= (transposeB ? k : n),
+                 "sgemm: bad sizes or strides")
+    guard m > 0, n > 0, k > 0 else { return }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k),
+                1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
+}

@@ -47,3 +47,26 @@ final class BLASTests: XCTestCase {
         XCTAssertEqual(c, [0, 0])
     }
 }
+
+/// The strided `sgemm` used by batched attention, against a naive triple loop.
+final class StridedSGEMMTests: XCTestCase {
+    func testStridedProductsWithAndWithoutTranspose() {
+        let m = 5, n = 7, k = 3
+        // A is m × k inside rows of 4; B stored n × k (transposed use) inside rows of 6, or k × n inside rows of 9.
+        let lda = 4, ldbT = 6, ldb = 9, ldc = 8
+        let a = (0..<(m * lda)).map { Float(($0 * 37) % 11) - 5 }
+        let bT = (0..<(n * ldbT)).map { Float(($0 * 13) % 7) - 3 }
+        let b = (0..<(k * ldb)).map { Float(($0 * 17) % 9) - 4 }
+        var c = [Float](repeating: .nan, count: m * ldc)
+        sgemm(m: m, n: n, k: k, a: a, lda: lda, b: bT, ldb: ldbT, transposeB: true, c: &c, ldc: ldc)
+        for i in 0..<m { for j in 0..<n {
+            let want = (0..<k).reduce(Float(0)) { $0 + a[i * lda + $1] * bT[j * ldbT + $1] }
+            XCTAssertEqual(c[i * ldc + j], want, "transposed (\(i), \(j))")
+        } }
+        sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, transposeB: false, c: &c, ldc: ldc)
+        for i in 0..<m { for j in 0..<n {
+            let want = (0..<k).reduce(Float(0)) { $0 + a[i * lda + $1] * b[$1 * ldb + j] }
+            XCTAssertEqual(c[i * ldc + j], want, "plain (\(i), \(j))")
+        } }
+    }
+}

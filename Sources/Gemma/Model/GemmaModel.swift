@@ -170,6 +170,10 @@ public final class GemmaModel: @unchecked Sendable {
     /// (which already holds this batch). Heads and queries are spread over all cores.
     private func attention(layer l: Int, queries: [Float], rows n: Int, start: Int, causal: Bool,
                            cache: KVCache, into out: inout [Float]) {
+        if n >= AttentionTuning.batchedRows {
+            batchedAttention(layer: l, queries: queries, rows: n, start: start, causal: causal, cache: cache, into: &out)
+            return
+        }
         let c = config
         let qDim = c.headCount * c.headDim, kvDim = c.kvHeadCount * c.headDim, D = c.headDim
         let group = c.headCount / c.kvHeadCount
