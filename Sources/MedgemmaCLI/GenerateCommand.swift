@@ -78,6 +78,7 @@ enum GenerateCommand: Subcommand {
             Console.out(TerminalText.sanitized(rest) + "\n")
         }
         Console.err(Timing.line(promptTokens: ids.count, prefill: prefill, generated: generated.count, decode: decode) + "\n")
+        Console.err(Disclaimer.text + "\n")
         return 0
     }
 }

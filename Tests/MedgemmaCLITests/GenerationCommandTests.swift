@@ -34,6 +34,7 @@ final class GenerationCommandTests: XCTestCase {
         let text = try XCTUnwrap(root["text"] as? String)
         XCTAssertTrue(text.hasPrefix(" the capital of the country of France. It is the largest"), text)
         XCTAssertTrue(r.stderr.contains("tok/s"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not for clinical use"), r.stderr)
 
         let counting = try CommandRunner.medgemma(["generate", "--temperature", "0", "-n", "12", "--json", "--model", model,
                                                    "--prompt", "1, 2, 3, 4, 5,"])
