@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
-        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "TestSupport", .target(name: "medgemma")]),
+        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "TestSupport", .target(name: "medgemma")]),
     ]
 )

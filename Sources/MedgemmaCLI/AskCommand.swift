@@ -48,23 +48,13 @@ enum AskCommand: Subcommand {
                                         system: args["--system"])
         conversation.addUser(question)
 
-        final class Outcome: @unchecked Sendable { var stats: GenerationStats?; var failure: String? }
-        let outcome = Outcome()
-        let handle = engine.reply(to: conversation, settings: settings, maxTokens: maxTokens) { event in
-            switch event {
-            case .token(let t): Console.out(TerminalText.sanitized(t.text))
-            case .finished(let s): outcome.stats = s
-            case .failed(let message): outcome.failure = message
-            }
+        let reply = try StreamedReply.run { onEvent in
+            engine.reply(to: conversation, settings: settings, maxTokens: maxTokens, onEvent: onEvent)
         }
-        let interrupt = InterruptWatcher { handle.cancel() }
-        handle.wait()
-        interrupt.stop()
-        if let failure = outcome.failure { throw CommandFailure(failure) }
         Console.out("\n")
-        if let s = outcome.stats { Console.err(Timing.line(s) + "\n") }
+        if let s = reply.stats { Console.err(Timing.line(s) + "\n") }
         Console.err(Disclaimer.text + "\n")
-        return outcome.stats?.stopReason == .cancelled ? 130 : 0
+        return reply.stats?.stopReason == .cancelled ? 130 : 0
     }
 }
 

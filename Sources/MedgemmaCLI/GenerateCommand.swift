@@ -1,5 +1,4 @@
 import Gemma
-import GGUF
 
 /// `medgemma generate --prompt TEXT`: raw continuation, no chat template.
 enum GenerateCommand: Subcommand {
@@ -11,7 +10,8 @@ enum GenerateCommand: Subcommand {
 
     Continues TEXT as it is, without the chat template: special tokens in TEXT are parsed
     and BOS is added. The continuation streams to standard output; timings go to standard
-    error. Generation stops at <eos> or <end_of_turn>, or after N tokens.
+    error. Generation stops at <eos> or <end_of_turn>, or after N tokens; Ctrl-C stops it
+    cleanly and keeps what was written.
 
     Options:
       --prompt TEXT      the text to continue ('-' reads standard input)
@@ -37,47 +37,24 @@ enum GenerateCommand: Subcommand {
         let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 64, range: 0...1_000_000, command: qualifiedName)
         let promptText = try PromptInput.read(promptArg)
         let path = ModelLocator.resolve(args["--model"])
-        let file = try GGUFFile(path: path)
-        let tokenizer = try GemmaTokenizer(file: file)
-        let model = try GemmaModel(file: file)
-        let ids = tokenizer.encode(promptText, addBOS: true, parseSpecial: true)
+        let engine = try Engine(path: path)
+        let ids = engine.tokenizer.encode(promptText, addBOS: true, parseSpecial: true)
         let json = args.has("--json")
-
-        let cache = model.makeCache(capacity: ids.count + maxTokens)
-        var sampler = Sampler(settings: settings)
-        ids.forEach { sampler.observe($0) }
-        var decoder = StreamingDecoder(tokenizer: tokenizer)
-        var generated: [Int32] = []
-        var text = ""
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        var logits = try model.prefill(ids, cache: cache)
-        let prefill = clock.now - t0
-        let t1 = clock.now
-        while generated.count < maxTokens {
-            let token = sampler.sample(logits)
-            if tokenizer.isEndOfGeneration(token) { break }
-            generated.append(token)
-            let piece = decoder.append(token)
-            text += piece
-            if !json { Console.out(TerminalText.sanitized(piece)) }
-            if generated.count == maxTokens { break }
-            logits = try model.forward(.tokens([token]), cache: cache)
+        let conversation = Conversation(model: engine.model, contextSize: ids.count + maxTokens + 1)
+        let reply = try StreamedReply.run(quiet: json) { onEvent in
+            engine.complete(ids, in: conversation, settings: settings, maxTokens: maxTokens, onEvent: onEvent)
         }
-        let rest = decoder.finish()
-        text += rest
-        let decode = clock.now - t1
         if json {
             let out: JSONValue = .object([
                 ("prompt_ids", .array(ids.map { .int(Int($0)) })),
-                ("ids", .array(generated.map { .int(Int($0)) })),
-                ("text", .string(text)),
+                ("ids", .array(reply.ids.map { .int(Int($0)) })),
+                ("text", .string(reply.text)),
             ])
             Console.out(out.rendered() + "\n")
         } else {
-            Console.out(TerminalText.sanitized(rest) + "\n")
+            Console.out("\n")
         }
-        Console.err(Timing.line(promptTokens: ids.count, prefill: prefill, generated: generated.count, decode: decode) + "\n")
+        if let stats = reply.stats { Console.err(Timing.line(stats) + "\n") }
         Console.err(Disclaimer.text + "\n")
         return 0
     }

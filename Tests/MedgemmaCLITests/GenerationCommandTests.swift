@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TestSupport
+import Gemma
 
 /// `logits`, `generate` and `ask` as a user runs them, on the real default model.
 /// Expected tokens and logits are GEMMA3.md §11's (an independent numpy reference).
@@ -46,7 +47,14 @@ final class GenerationCommandTests: XCTestCase {
         let r = try CommandRunner.medgemma(["ask", "--temperature", "0", "--max-tokens", "6", "--model", model, "-"],
                                            stdin: "What is the capital of France? Answer in one sentence.")
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertFalse(r.stdout.isEmpty)
+        // llama.cpp's greedy reply to the same chat prompt (Tests/Fixtures/logits, "chat_france";
+        // its first 6 steps have top-2 margins well above the noise between implementations).
+        let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: TestEnvironment.fixture("logits/llamacpp.json"))) as? [String: Any]
+        let prompt = try XCTUnwrap((fixture?["prompts"] as? [[String: Any]])?.first { $0["name"] as? String == "chat_france" })
+        let greedy = try XCTUnwrap(((prompt["settings"] as? [String: Any])?["fa_off"] as? [String: Any])?["greedy"] as? [String: Any])
+        let ids = try XCTUnwrap(greedy["ids"] as? [Int]).prefix(6).map(Int32.init)
+        let expected = try GemmaTokenizer(path: model).decode(Array(ids))
+        XCTAssertEqual(r.stdout, expected + "\n")
         XCTAssertTrue(r.stderr.contains("prompt 21 tokens"), r.stderr)
         XCTAssertTrue(r.stderr.contains("not for clinical use"), r.stderr)
     }

@@ -30,16 +30,37 @@ public final class Engine: @unchecked Sendable {
         return tokenizer.encode(text, addBOS: true, parseSpecial: true)
     }
 
-    /// Replies to the conversation's last user message. Events arrive on the engine queue.
+    /// Replies to the conversation's last user message (rendered with the chat template);
+    /// the reply is added to the conversation. Events arrive on the engine queue.
     @discardableResult
     public func reply(to conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
                       onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
+        start(onEvent) { [self] handle in
+            let (stats, text) = try run(promptTokens(for: conversation), in: conversation, settings: settings,
+                                        maxTokens: maxTokens, handle: handle, onEvent: onEvent)
+            conversation.addAssistant(text)
+            return stats
+        }
+    }
+
+    /// Continues raw prompt tokens (no chat template) in the conversation's KV cache; its
+    /// messages are left alone. Events arrive on the engine queue.
+    @discardableResult
+    public func complete(_ tokens: [Int32], in conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
+                         onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
+        start(onEvent) { [self] handle in
+            try run(tokens, in: conversation, settings: settings, maxTokens: maxTokens, handle: handle, onEvent: onEvent).stats
+        }
+    }
+
+    /// Runs `work` on the engine queue, turning its result into the final event.
+    private func start(_ onEvent: @escaping @Sendable (GenerationEvent) -> Void,
+                       _ work: @escaping (GenerationHandle) throws -> GenerationStats) -> GenerationHandle {
         let handle = GenerationHandle()
-        queue.async { [self] in
+        queue.async {
             defer { handle.markFinished() }
             do {
-                let stats = try run(conversation, settings: settings, maxTokens: maxTokens, handle: handle, onEvent: onEvent)
-                onEvent(.finished(stats))
+                onEvent(.finished(try work(handle)))
             } catch {
                 onEvent(.failed("\(error)"))
             }
@@ -61,14 +82,16 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    private func run(_ conversation: Conversation, settings: SamplingSettings, maxTokens: Int, handle: GenerationHandle,
-                     onEvent: (GenerationEvent) -> Void) throws -> GenerationStats {
+    /// Prefills what the cache lacks of `tokens`, then samples until a stop; returns the
+    /// statistics and the reply text.
+    private func run(_ tokens: [Int32], in conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
+                     handle: GenerationHandle, onEvent: (GenerationEvent) -> Void) throws -> (stats: GenerationStats, text: String) {
         let clock = ContinuousClock()
         let start = clock.now
-        let tokens = try promptTokens(for: conversation)
         var stats = GenerationStats()
         stats.promptTokens = tokens.count
         stats.contextSize = conversation.contextSize
+        guard !tokens.isEmpty else { return (stats, "") }
         guard tokens.count < conversation.contextSize else {
             throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count + 1)
         }
@@ -109,7 +132,6 @@ public final class Engine: @unchecked Sendable {
         stats.decode = clock.now - decodeStart
         stats.stopReason = stop
         stats.contextUsed = conversation.cache.count
-        conversation.addAssistant(text)
-        return stats
+        return (stats, text)
     }
 }
