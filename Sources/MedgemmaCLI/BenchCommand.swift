@@ -102,13 +102,13 @@ enum BenchCommand: Subcommand {
             Console.out(json.rendered() + "\n")
         } else {
             let name = (try file.metadata.string("general.name")) ?? "model"
-            let size = ModelCard.bytes(file.fileSize)
-            let params = ModelCard.count(file.tensorInfos.reduce(0) { $0 + $1.elementCount })
+            let size = Format.bytes(file.fileSize)
+            let params = Format.count(file.tensorInfos.reduce(0) { $0 + $1.elementCount })
             Console.out("| model | size | params | backend | threads | test | t/s (median, min–max) |\n")
             Console.out("| --- | ---: | ---: | --- | ---: | ---: | ---: |\n")
             for r in results {
                 Console.out("| \(name) | \(size) | \(params) | CPU (\(KernelBackend.name)) | \(threads) | \(r.test) | "
-                            + "\(ModelCard.fixed(r.median, 2)) (\(ModelCard.fixed(r.min, 2))–\(ModelCard.fixed(r.max, 2))) |\n")
+                            + "\(Format.fixed(r.median, 2)) (\(Format.fixed(r.min, 2))–\(Format.fixed(r.max, 2))) |\n")
             }
         }
         return 0

@@ -1,5 +1,4 @@
 import Gemma
-import GGUF
 
 /// `medgemma logits PROMPT`: the next-token logits after a prompt, as JSON — the check
 /// used against llama.cpp and transformers.
@@ -28,10 +27,8 @@ enum LogitsCommand: Subcommand {
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let top = try ArgumentParser.int(args, "--top", default: 20, range: 1...1000, command: qualifiedName)
         let text = try PromptInput.read(args.positionals[0])
-        let path = ModelLocator.resolve(args["--model"])
-        let file = try GGUFFile(path: path)
-        let tokenizer = try GemmaTokenizer(file: file)
-        let model = try GemmaModel(file: file)
+        let engine = try Engine(path: ModelLocator.resolve(args["--model"]))
+        let tokenizer = engine.tokenizer, model = engine.model
         let prompt = args.has("--chat") ? try ChatTemplate.render([ChatMessage(.user, text)]) : text
         let ids = tokenizer.encode(prompt, addBOS: true, parseSpecial: true)
         let cache = model.makeCache(capacity: max(1, ids.count))

@@ -14,12 +14,12 @@ struct ModelCard {
         let parameters = file.tensorInfos.reduce(0) { $0 + $1.elementCount }
 
         lines.append(name)
-        lines.append(row("file", "\(fileName(file.path)), \(Self.bytes(file.fileSize)), GGUF v\(file.version)"))
+        lines.append(row("file", "\(fileName(file.path)), \(Format.bytes(file.fileSize)), GGUF v\(file.version)"))
         lines.append(row("architecture", try architectureLine(arch)))
         if let ft = try meta.int("general.file_type") {
             lines.append(row("file type", "\(Self.fileTypeName(ft)) (general.file_type \(ft))"))
         }
-        lines.append(row("parameters", "\(Self.count(parameters)) in \(file.tensorInfos.count) tensors"))
+        lines.append(row("parameters", "\(Format.count(parameters)) in \(file.tensorInfos.count) tensors"))
         for key in ["general.license", "general.basename", "general.size_label", "general.finetune"] {
             if let v = try? meta.string(key) { lines.append(row(String(key.dropFirst(8)), v)) }
         }
@@ -81,17 +81,17 @@ struct ModelCard {
         if let ff = try meta.intOrPerLayer(p + "feed_forward_length") { out.append(row("feed-forward", Self.perLayer(ff))) }
         if let ctx = try meta.int(p + "context_length") { out.append(row("context", "\(ctx) tokens")) }
         if let base = try meta.float(p + "rope.freq_base") {
-            var text = "base \(Self.number(base))"
+            var text = "base \(Format.number(base))"
             if arch == "gemma3" { text += " on global layers (10000 on local)" }
             if let type = try meta.string(p + "rope.scaling.type"), let factor = try meta.float(p + "rope.scaling.factor"), factor > 0 {
-                text += ", \(type) scaling ×\(Self.number(factor))"
+                text += ", \(type) scaling ×\(Format.number(factor))"
             } else {
                 text += ", no scaling"
             }
             out.append(row("rope", text))
         }
         if let eps = try meta.float(p + "attention.layer_norm_rms_epsilon") { out.append(row("rms epsilon", "\(Float(eps))")) }
-        if let cap = try meta.float(p + "final_logit_softcapping") { out.append(row("logit softcap", Self.number(cap))) }
+        if let cap = try meta.float(p + "final_logit_softcapping") { out.append(row("logit softcap", Format.number(cap))) }
         return out
     }
 
@@ -123,10 +123,10 @@ struct ModelCard {
         var out = byType.sorted { $0.value.bytes > $1.value.bytes }.map { type, e in
             let share = Double(e.bytes) * 100 / Double(total)
             return "  " + type.name.padded(6) + "\(e.count) tensors".padded(12)
-                + Self.bytes(e.bytes).padded(11) + "\(Self.percent(share)) of weights"
+                + Format.bytes(e.bytes).padded(11) + "\(Format.percent(share)) of weights"
         }
         let bpw = Double(total * 8) / Double(params)
-        out.append(row("average", "\(Self.fixed(bpw, 2)) bits per weight"))
+        out.append(row("average", "\(Format.fixed(bpw, 2)) bits per weight"))
         return out
     }
 
@@ -198,42 +198,6 @@ struct ModelCard {
             16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K", 32: "BF16",
         ]
         return names[ft] ?? "unknown"
-    }
-
-    static func fixed(_ v: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let r = (v * scale).rounded() / scale
-        var s = "\(r)"
-        if let dot = s.firstIndex(of: ".") {
-            let decimals = s.distance(from: dot, to: s.endIndex) - 1
-            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-        } else if digits > 0 {
-            s += "." + String(repeating: "0", count: digits)
-        }
-        return s
-    }
-
-    static func percent(_ v: Double) -> String { fixed(v, 1) + "%" }
-
-    static func number(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
-    }
-
-    /// Decimal units, as file managers and `ls -h --si` show them.
-    static func bytes(_ n: Int) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB"]
-        var v = Double(n)
-        var i = 0
-        while v >= 1000, i < units.count - 1 { v /= 1000; i += 1 }
-        return i == 0 ? "\(n) B" : fixed(v, 1) + " " + units[i]
-    }
-
-    static func count(_ n: Int) -> String {
-        if n >= 1_000_000_000 { return fixed(Double(n) / 1e9, 2) + " B" }
-        if n >= 1_000_000 { return fixed(Double(n) / 1e6, 1) + " M" }
-        if n >= 1_000 { return fixed(Double(n) / 1e3, 1) + " k" }
-        return "\(n)"
     }
 }
 

@@ -42,7 +42,7 @@ enum PerplexityCommand: Subcommand {
         let result: PerplexityResult
         do {
             result = try model.perplexity(tokens: tokens, bos: tokenizer.bos, context: ctx, batchSize: batch, maxChunks: chunks) { r in
-                if !json { Console.out("[\(r.chunks)]\(ModelCard.fixed(r.perplexity, 4)),") }
+                if !json { Console.out("[\(r.chunks)]\(Format.fixed(r.perplexity, 4)),") }
             }
         } catch let error as PerplexityError {
             throw CommandFailure("\(path): \(error.description)")
@@ -55,7 +55,7 @@ enum PerplexityCommand: Subcommand {
             ])
             Console.out(out.rendered() + "\n")
         } else {
-            Console.out("\nFinal estimate: PPL = \(ModelCard.fixed(result.perplexity, 4)) +/- \(ModelCard.fixed(result.standardError, 5))\n")
+            Console.out("\nFinal estimate: PPL = \(Format.fixed(result.perplexity, 4)) +/- \(Format.fixed(result.standardError, 5))\n")
         }
         return 0
     }

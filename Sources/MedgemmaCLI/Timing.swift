@@ -6,8 +6,8 @@ enum Timing {
     static func line(_ s: GenerationStats) -> String {
         let cached = s.promptTokens - s.processedPromptTokens
         return "prompt \(s.processedPromptTokens) tokens" + (cached > 0 ? " (+\(cached) cached)" : "")
-            + " at \(ModelCard.fixed(s.prefillTokensPerSecond, 1)) tok/s, first token after \(ModelCard.fixed(seconds(s.timeToFirstToken), 2)) s, "
-            + "\(s.generatedTokens) tokens at \(ModelCard.fixed(s.decodeTokensPerSecond, 1)) tok/s (\(s.stopReason.rawValue)); "
+            + " at \(Format.fixed(s.prefillTokensPerSecond, 1)) tok/s, first token after \(Format.fixed(seconds(s.timeToFirstToken), 2)) s, "
+            + "\(s.generatedTokens) tokens at \(Format.fixed(s.decodeTokensPerSecond, 1)) tok/s (\(s.stopReason.rawValue)); "
             + "context \(s.contextUsed)/\(s.contextSize)"
     }
 

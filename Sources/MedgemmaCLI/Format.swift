@@ -1,0 +1,38 @@
+/// Number formatting shared by the commands' human-readable output.
+enum Format {
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let r = (v * scale).rounded() / scale
+        var s = "\(r)"
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+        } else if digits > 0 {
+            s += "." + String(repeating: "0", count: digits)
+        }
+        return s
+    }
+
+    static func percent(_ v: Double) -> String { fixed(v, 1) + "%" }
+
+    static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+    }
+
+    /// Decimal units, as file managers and `ls -h --si` show them.
+    static func bytes(_ n: Int) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var v = Double(n)
+        var i = 0
+        while v >= 1000, i < units.count - 1 { v /= 1000; i += 1 }
+        return i == 0 ? "\(n) B" : fixed(v, 1) + " " + units[i]
+    }
+
+    static func count(_ n: Int) -> String {
+        if n >= 1_000_000_000 { return fixed(Double(n) / 1e9, 2) + " B" }
+        if n >= 1_000_000 { return fixed(Double(n) / 1e6, 1) + " M" }
+        if n >= 1_000 { return fixed(Double(n) / 1e3, 1) + " k" }
+        return "\(n)"
+    }
+}
