@@ -11,3 +11,15 @@ public func geluTanh(_ u: Float) -> Float {
     let c: Float = 0.797_884_560_802_865_4 // sqrt(2/π)
     return 0.5 * u * (1 + tanhf(c * (u + 0.044715 * u * u * u)))
 }
+
+/// `gate[i] = GELU(gate[i]) · up[i]` for `count` values: the GeGLU of prompt batches.
+/// Uses `0.5·u·(1 + tanh z) = u / (1 + e^(−2z))`, so `fastExp` replaces `tanhf` and the
+/// loop vectorises; agrees with `geluTanh` to a few float ulps.
+public func geluTanhGated(_ gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+    let c: Float = 0.797_884_560_802_865_4
+    for i in 0..<count {
+        let u = gate[i]
+        let z = c * (u + 0.044715 * u * u * u)
+        gate[i] = u / (1 + fastExp(-2 * z)) * up[i]
+    }
+}

@@ -22,47 +22,44 @@ extension GemmaModel {
         let keyStart = window == Int.max ? 0 : max(0, start - window + 1)
         let keyCount = end - keyStart
         let keys = cache.keys[l] + keyStart * kvDim, values = cache.values[l] + keyStart * kvDim
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: n * keyCount)
-        let head = UnsafeMutablePointer<Float>.allocate(capacity: n * D)
-        let result = UnsafeMutablePointer<Float>.allocate(capacity: n * D)
-        defer { scores.deallocate(); head.deallocate(); result.deallocate() }
         queries.withUnsafeBufferPointer { qb in
             out.withUnsafeMutableBufferPointer { ob in
-                for h in 0..<c.headCount {
+                let qp = qb.baseAddress!, op = ob.baseAddress!
+                // One head per job; each reads its query columns and writes its output
+                // columns in place (row stride qDim), with its own score matrix.
+                parallelFor(c.headCount) { h in
                     let g = h / group
-                    for i in 0..<n {
-                        (head + i * D).update(from: qb.baseAddress! + i * qDim + h * D, count: D)
-                    }
-                    sgemm(m: n, n: keyCount, k: D, a: head, lda: D, b: keys + g * D, ldb: kvDim, transposeB: true,
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: n * keyCount)
+                    defer { scores.deallocate() }
+                    sgemm(m: n, n: keyCount, k: D, a: qp + h * D, lda: qDim, b: keys + g * D, ldb: kvDim, transposeB: true,
                           c: scores, ldc: keyCount)
-                    let chunks = min(n, WorkerThreads.count * 4)
-                    parallelFor(chunks) { chunk in
-                        for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
-                            let pos = start + i
-                            let last = causal ? pos : end - 1
-                            let first = window == Int.max ? 0 : max(0, pos - window + 1)
-                            let row = scores + i * keyCount
-                            let lo = first - keyStart, hi = last - keyStart
-                            var m = -Float.infinity
-                            for j in lo...hi { m = max(m, row[j]) }
-                            var sum: Float = 0
-                            for j in 0..<keyCount {
-                                if j < lo || j > hi { row[j] = 0; continue }
-                                let e = expf(row[j] - m)
-                                row[j] = e
-                                sum += e
-                            }
-                            let inv = 1 / sum
-                            for j in lo...hi { row[j] *= inv }
-                        }
+                    for i in 0..<n {
+                        let pos = start + i
+                        let last = causal ? pos : end - 1
+                        let first = window == Int.max ? 0 : max(0, pos - window + 1)
+                        softmaxRow(scores + i * keyCount, count: keyCount, visible: (first - keyStart)...(last - keyStart))
                     }
                     sgemm(m: n, n: D, k: keyCount, a: scores, lda: keyCount, b: values + g * D, ldb: kvDim, transposeB: false,
-                          c: result, ldc: D)
-                    for i in 0..<n {
-                        (ob.baseAddress! + i * qDim + h * D).update(from: result + i * D, count: D)
-                    }
+                          c: op + h * D, ldc: qDim)
                 }
             }
         }
     }
+}
+
+/// Softmax of one score row over its `visible` keys; every other entry becomes 0, so the
+/// following `P · V` product ignores masked keys.
+private func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int, visible: ClosedRange<Int>) {
+    var m = -Float.infinity
+    for j in visible { m = max(m, row[j]) }
+    var sum: Float = 0
+    for j in visible {
+        let e = expf(row[j] - m)
+        row[j] = e
+        sum += e
+    }
+    let inv = 1 / sum
+    for j in 0..<visible.lowerBound { row[j] = 0 }
+    for j in visible { row[j] *= inv }
+    for j in (visible.upperBound + 1)..<count { row[j] = 0 }
 }

@@ -115,17 +115,20 @@ public final class GemmaModel: @unchecked Sendable {
             q.withUnsafeMutableBufferPointer { qb in
                 w.qNorm.withUnsafeBufferPointer { qn in
                     w.kNorm.withUnsafeBufferPointer { kn in
-                        for i in 0..<n {
-                            for head in 0..<c.headCount {
-                                let v = qb.baseAddress! + i * qDim + head * c.headDim
-                                rmsNorm(v, weight: qn.baseAddress!, count: c.headDim, eps: c.rmsEpsilon)
-                                table.apply(v, row: i)
-                                for j in 0..<c.headDim { v[j] *= c.queryScale }
-                            }
-                            for g in 0..<c.kvHeadCount {
-                                let v = kOut + i * kvDim + g * c.headDim
-                                rmsNorm(v, weight: kn.baseAddress!, count: c.headDim, eps: c.rmsEpsilon)
-                                table.apply(v, row: i)
+                        let qp = qb.baseAddress!, qnp = qn.baseAddress!, knp = kn.baseAddress!
+                        forEachRowRange(n) { rows in
+                            for i in rows {
+                                for head in 0..<c.headCount {
+                                    let v = qp + i * qDim + head * c.headDim
+                                    rmsNorm(v, weight: qnp, count: c.headDim, eps: c.rmsEpsilon)
+                                    table.apply(v, row: i)
+                                    for j in 0..<c.headDim { v[j] *= c.queryScale }
+                                }
+                                for g in 0..<c.kvHeadCount {
+                                    let v = kOut + i * kvDim + g * c.headDim
+                                    rmsNorm(v, weight: knp, count: c.headDim, eps: c.rmsEpsilon)
+                                    table.apply(v, row: i)
+                                }
                             }
                         }
                     }
@@ -145,7 +148,19 @@ public final class GemmaModel: @unchecked Sendable {
             } else {
                 linear(precision: precision, w.gate, h, rows: n, into: &gate)
                 linear(precision: precision, w.up, h, rows: n, into: &up)
-                for i in 0..<gate.count { gate[i] = geluTanh(gate[i]) * up[i] }
+                let ffn = c.feedForwardLength
+                if precision == .reference {
+                    for i in 0..<(n * ffn) { gate[i] = geluTanh(gate[i]) * up[i] }
+                } else {
+                    gate.withUnsafeMutableBufferPointer { gb in
+                        up.withUnsafeBufferPointer { ub in
+                            let gp = gb.baseAddress!, upp = ub.baseAddress!
+                            forEachRowRange(n) { rows in
+                                geluTanhGated(gp + rows.lowerBound * ffn, up: upp + rows.lowerBound * ffn, count: rows.count * ffn)
+                            }
+                        }
+                    }
+                }
             }
             linear(precision: precision, w.down, gate, rows: n, into: &proj)
             addNormedRows(proj, w.postFFNNorm, to: &x, rows: n, eps: c.rmsEpsilon)

@@ -24,33 +24,22 @@ func linear(precision: GemmaModel.Precision = .fast, _ w: GGUFTensor, _ x: [Floa
             }
             return
         }
-        let tileRows = max(16, min(m, LinearTuning.tileFloats / k))
-        let tile = UnsafeMutableBufferPointer<Float>.allocate(capacity: tileRows * k)
-        let product = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * tileRows)
-        defer { tile.deallocate(); product.deallocate() }
-        let a = UnsafeBufferPointer(rebasing: xb[0..<(n * k)])
-        var first = 0
-        while first < m {
-            let count = min(tileRows, m - first)
-            // Dequantize the tile's rows across the cores.
-            let chunks = min(count, 8)
-            let tileFirst = first
-            parallelFor(chunks) { c in
-                let first = tileFirst
-                let lo = first + count * c / chunks, hi = first + count * (c + 1) / chunks
-                for r in lo..<hi {
-                    let dst = UnsafeMutableBufferPointer(rebasing: tile[((r - first) * k)..<((r - first + 1) * k)])
-                    dequantize(w.type, w.row(r), into: dst)
-                }
+        // Blocks of weight rows spread over the cores; each block is dequantized into its
+        // own tile and multiplied by all activation rows, written straight into its columns
+        // of `y` (row stride m). No barrier between dequantizing and multiplying.
+        let tilesNeeded = (m * k + LinearTuning.tileFloats - 1) / LinearTuning.tileFloats
+        let blocks = max(1, min(m / LinearTuning.minimumBlockRows, WorkerThreads.count * 4), tilesNeeded)
+        let xp = xb.baseAddress!, yp = y.baseAddress!
+        parallelFor(blocks) { block in
+            let lo = m * block / blocks, hi = m * (block + 1) / blocks
+            guard hi > lo else { return }
+            let tile = UnsafeMutableBufferPointer<Float>.allocate(capacity: (hi - lo) * k)
+            defer { tile.deallocate() }
+            for r in lo..<hi {
+                dequantize(w.type, w.row(r), into: UnsafeMutableBufferPointer(rebasing: tile[((r - lo) * k)..<((r - lo + 1) * k)]))
             }
-            let c = UnsafeMutableBufferPointer(rebasing: product[0..<(n * count)])
-            matmulTransposedB(a, UnsafeBufferPointer(rebasing: tile[0..<(count * k)]), into: c, m: n, n: count, k: k)
-            for r in 0..<n {
-                let src = UnsafeBufferPointer(rebasing: c[(r * count)..<(r * count + count)])
-                let dst = UnsafeMutableBufferPointer(rebasing: y[(r * m + first)..<(r * m + first + count)])
-                _ = dst.initialize(from: src)
-            }
-            first += count
+            sgemm(m: n, n: hi - lo, k: k, a: xp, lda: k, b: tile.baseAddress!, ldb: k, transposeB: true,
+                  c: yp + lo, ldc: m)
         }
     }
 }
@@ -59,6 +48,9 @@ func linear(precision: GemmaModel.Precision = .fast, _ w: GGUFTensor, _ x: [Floa
 enum LinearTuning {
     /// Below this many rows, mat-vec per row is faster than dequantize + sgemm.
     static let batchThreshold = 4
-    /// Floats per dequantized tile (4 MB): stays in L2/L3 while sgemm runs over it.
+    /// At most this many floats per dequantized tile (4 MB), so a tile stays in L2/L3
+    /// while sgemm runs over it; wider matrices get more, smaller blocks.
     static let tileFloats = 1 << 20
+    /// Blocks narrower than this make sgemm re-pack the activations too often.
+    static let minimumBlockRows = 32
 }
