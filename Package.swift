@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibJPEG", path: "Sources/CLibJPEG",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
 
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF"),
@@ -34,7 +36,9 @@ let package = Package(
         // Tokenizer, chat template, model, sampler, engine.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).
-        .target(name: "MedImaging", dependencies: ["CLibPNG"]),
+        .target(name: "MedImaging", dependencies: ["CLibPNG", "CLibJPEG"]),
+        // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
+        .target(name: "TerminalGraphics"),
         // Terminal user interface on ncursesw.
         .target(name: "TUI", dependencies: ["CNCursesW"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
@@ -47,6 +51,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "TestSupport", .target(name: "medgemma")]),
     ]

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # tmux: the TUI is tested in a real pseudo-terminal.
-packages=(libncursesw5-dev libopenblas-dev libpng-dev tmux)
+packages=(libncursesw5-dev libopenblas-dev libpng-dev libturbojpeg0-dev tmux)
 # For fetching the default model from PyPI.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
