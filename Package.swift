@@ -37,12 +37,14 @@ let package = Package(
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).
         .target(name: "MedImaging", dependencies: ["CLibPNG", "CLibJPEG"]),
+        // Cases, studies, reports, chat sessions and inference backends; no terminal code.
+        .target(name: "Workstation", dependencies: ["Gemma", "MedImaging"]),
         // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
         .target(name: "TerminalGraphics"),
         // Terminal user interface on ncursesw.
         .target(name: "TUI", dependencies: ["CNCursesW"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "TUI"]),
+        .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TUI"]),
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "TestSupport", .target(name: "medgemma")]),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Workstation
 import Dispatch
 import Gemma
 
@@ -62,9 +63,4 @@ enum AskCommand: Subcommand {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
-}
-
-/// The note every AI output carries.
-enum Disclaimer {
-    static let text = "AI-generated research draft — not for clinical use; requires review by a qualified clinician."
 }

@@ -1,3 +1,4 @@
+import Workstation
 import Gemma
 import GGUF
 import Kernels

@@ -1,3 +1,4 @@
+import Workstation
 import Gemma
 
 /// `medgemma generate --prompt TEXT`: raw continuation, no chat template.

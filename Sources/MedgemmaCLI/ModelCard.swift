@@ -1,3 +1,4 @@
+import Workstation
 import GGUF
 
 /// The human-readable description `medgemma info` prints for a GGUF file: what it is,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Workstation
 import Gemma
 import GGUF
 import TUI

@@ -5,6 +5,8 @@ public final class Conversation: @unchecked Sendable {
     let cache: KVCache
     /// The tokens whose keys and values are in the cache, in order.
     var cachedTokens: [Int32] = []
+    /// The last prompt run and where its processing started (see `reuse`).
+    private var lastRequest: (tokens: [Int32], start: Int)?
 
     /// Starts a conversation, optionally with a system instruction (folded into the first
     /// user turn by the template).
@@ -20,6 +22,11 @@ public final class Conversation: @unchecked Sendable {
 
     func addAssistant(_ text: String) { messages.append(ChatMessage(.assistant, text)) }
 
+    /// Replaces the whole history, for callers that keep the transcript themselves (a chat
+    /// session edits, clears or regenerates it). The KV cache still serves whatever prefix
+    /// of the new rendering it already holds.
+    public func setMessages(_ newMessages: [ChatMessage]) { messages = newMessages }
+
     /// Drops the last reply (to regenerate it); the cache keeps its still-valid prefix.
     public func removeLastReply() {
         if messages.last?.role == .assistant { messages.removeLast() }
@@ -27,10 +34,17 @@ public final class Conversation: @unchecked Sendable {
 
     /// Keeps the cached prefix shared with `tokens`; returns where new processing starts.
     /// At least the last token is always re-run, since its logits are needed.
+    ///
+    /// The same prompt again (regenerating a reply) restarts where that prompt's request
+    /// started, so it runs the same tokens in the same batch and, with the same seed,
+    /// gives the same reply: a single re-run token would take the decode kernels, whose
+    /// rounding differs slightly from the prompt batch's, and could flip a sampled token.
     func reuse(for tokens: [Int32]) -> Int {
         var common = 0
         let limit = min(tokens.count - 1, cachedTokens.count, cache.count)
         while common < limit && tokens[common] == cachedTokens[common] { common += 1 }
+        if let last = lastRequest, last.tokens == tokens { common = min(common, last.start) }
+        lastRequest = (tokens, common)
         cache.truncate(to: common)
         cachedTokens.removeLast(cachedTokens.count - common)
         return common

@@ -1,6 +1,6 @@
-/// Number formatting shared by the commands' human-readable output.
-enum Format {
-    static func fixed(_ v: Double, _ digits: Int) -> String {
+/// Number formatting shared by human-readable output (commands, status bar, reports).
+public enum Format {
+    public static func fixed(_ v: Double, _ digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let r = (v * scale).rounded() / scale
@@ -14,14 +14,14 @@ enum Format {
         return s
     }
 
-    static func percent(_ v: Double) -> String { fixed(v, 1) + "%" }
+    public static func percent(_ v: Double) -> String { fixed(v, 1) + "%" }
 
-    static func number(_ v: Double) -> String {
+    public static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
 
     /// Decimal units, as file managers and `ls -h --si` show them.
-    static func bytes(_ n: Int) -> String {
+    public static func bytes(_ n: Int) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]
         var v = Double(n)
         var i = 0
@@ -29,7 +29,7 @@ enum Format {
         return i == 0 ? "\(n) B" : fixed(v, 1) + " " + units[i]
     }
 
-    static func count(_ n: Int) -> String {
+    public static func count(_ n: Int) -> String {
         if n >= 1_000_000_000 { return fixed(Double(n) / 1e9, 2) + " B" }
         if n >= 1_000_000 { return fixed(Double(n) / 1e6, 1) + " M" }
         if n >= 1_000 { return fixed(Double(n) / 1e3, 1) + " k" }

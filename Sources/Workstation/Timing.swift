@@ -1,9 +1,9 @@
 import Gemma
 
-/// The timing line printed after a reply.
-enum Timing {
+/// The timing line shown after every reply (CLI, transcript, reports).
+public enum Timing {
     /// Prefill and decode speed and time to first token of a reply.
-    static func line(_ s: GenerationStats) -> String {
+    public static func line(_ s: GenerationStats) -> String {
         let cached = s.promptTokens - s.processedPromptTokens
         return "prompt \(s.processedPromptTokens) tokens" + (cached > 0 ? " (+\(cached) cached)" : "")
             + " at \(Format.fixed(s.prefillTokensPerSecond, 1)) tok/s, first token after \(Format.fixed(seconds(s.timeToFirstToken), 2)) s, "
@@ -11,7 +11,7 @@ enum Timing {
             + "context \(s.contextUsed)/\(s.contextSize)"
     }
 
-    static func seconds(_ d: Duration) -> Double {
+    public static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
