@@ -7,7 +7,7 @@ RELEASE := .build/release
 # in their own folder so `make run` and `make test` never rebuild each other's output.
 TEST_FLAGS := -c release -Xswiftc -enable-testing --scratch-path .build-test
 
-.PHONY: run test deps model build build-tests clean help
+.PHONY: run test deps test-deps model build build-tests clean help
 
 help:
 	@echo "make run     install what is missing, fetch the default model, build, open the workstation"
@@ -19,6 +19,10 @@ help:
 deps:
 	@Tools/install-deps.sh
 
+## The same plus what the tests drive: tmux, and Xvfb + xterm for the sixel check.
+test-deps:
+	@Tools/install-deps.sh --test
+
 ## Fetch and verify the default gemma-3-270m Q4_K_M model (does nothing when present).
 model: deps
 	@MEDGEMMA_MODELS="$(MODELS)" Tools/fetch-model.sh
@@ -29,7 +33,7 @@ build: deps
 run: model build
 	$(RELEASE)/medgemma --model "$(MODEL)" --samples samples
 
-build-tests: deps
+build-tests: test-deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 
 test: model build-tests

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the system libraries MedGemma Workstation builds against, when missing.
 # As root it runs apt-get; otherwise it prints the exact command and exits non-zero.
-# Run by `make run` and `make test`; a second run with everything present does nothing.
+# Run by `make run` and, with --test, by `make test`; a second run with everything present
+# does nothing.
 set -euo pipefail
 
-# tmux: the TUI is tested in a real pseudo-terminal.
-packages=(libncursesw5-dev libopenblas-dev libpng-dev libturbojpeg0-dev tmux)
+packages=(libncursesw5-dev libopenblas-dev libpng-dev libturbojpeg0-dev)
+if [ "${1:-}" = "--test" ]; then
+    # tmux: the TUI is tested in a real pseudo-terminal. Xvfb, xterm, xwd and netpbm:
+    # sixel output is checked in a real xterm running as a VT340.
+    packages+=(tmux xvfb xterm x11-apps netpbm)
+fi
 # For fetching the default model from PyPI.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)

@@ -1,0 +1,94 @@
+/// The Image Pixel module attributes, read and checked before any pixel memory exists.
+///
+/// Every size is validated here — against the pixel limit and against the bytes the
+/// pixel data element really holds — so the decoder that follows allocates at most
+/// what the file already contains.
+struct DICOMPixelModule: Sendable {
+    let rows: Int
+    let columns: Int
+    let frames: Int
+    let samplesPerPixel: Int
+    let photometric: Photometric
+    /// 0: RGBRGB…; 1: RRR…GGG…BBB… per frame (only meaningful for RGB).
+    let planarConfiguration: Int
+    let bitsAllocated: Int
+    let bitsStored: Int
+    let isSigned: Bool
+    /// Where the pixel data value starts in the file bytes.
+    let pixelDataOffset: Int
+
+    /// Bytes one frame takes in the file.
+    var frameBytes: Int { rows * columns * samplesPerPixel * (bitsAllocated / 8) }
+
+    init(dataSet: DICOMDataSet, source: String, maxPixels: Int) throws(DICOMError) {
+        guard let rows = dataSet.unsigned(.rows), let columns = dataSet.unsigned(.columns) else {
+            throw .corrupt(source: source, detail: "no Rows (0028,0010) or Columns (0028,0011): not an image")
+        }
+        guard rows > 0, columns > 0 else {
+            throw .corrupt(source: source, detail: "image size \(columns)×\(rows) has no pixels")
+        }
+        let frames: Int
+        if dataSet.contains(.numberOfFrames) {
+            guard let value = dataSet.numbers(.numberOfFrames).first ?? nil, value >= 1, value <= Double(Int32.max),
+                  value == value.rounded() else {
+                throw .corrupt(source: source, detail: "Number of Frames (0028,0008) is not a positive integer")
+            }
+            frames = Int(value)
+        } else {
+            frames = 1
+        }
+        // Checked before anything else about the pixels: a hostile header stops here.
+        let (framePixels, overflow1) = rows.multipliedReportingOverflow(by: columns)
+        let (totalPixels, overflow2) = framePixels.multipliedReportingOverflow(by: frames)
+        guard !overflow1, !overflow2, totalPixels <= maxPixels else {
+            throw .tooLarge(source: source, detail: "\(columns)×\(rows) pixels × \(frames) frame(s) exceeds the limit of \(maxPixels) pixels")
+        }
+
+        let samples = dataSet.unsigned(.samplesPerPixel) ?? 1
+        let photometricText = dataSet.string(.photometricInterpretation) ?? (samples == 3 ? "RGB" : "MONOCHROME2")
+        guard let photometric = Photometric(rawValue: photometricText) else {
+            throw .unsupported(source: source, feature: "photometric interpretation \(photometricText)")
+        }
+        guard samples == (photometric == .rgb ? 3 : 1) else {
+            throw .corrupt(source: source, detail: "\(samples) samples per pixel do not fit \(photometricText)")
+        }
+        guard let bitsAllocated = dataSet.unsigned(.bitsAllocated) else {
+            throw .corrupt(source: source, detail: "no Bits Allocated (0028,0100)")
+        }
+        guard bitsAllocated == 8 || bitsAllocated == 16 else {
+            throw .unsupported(source: source, feature: "\(bitsAllocated) bits allocated (only 8 and 16)")
+        }
+        let bitsStored = dataSet.unsigned(.bitsStored) ?? bitsAllocated
+        guard bitsStored >= 1, bitsStored <= bitsAllocated else {
+            throw .corrupt(source: source, detail: "\(bitsStored) bits stored in \(bitsAllocated) bits allocated")
+        }
+        let representation = dataSet.unsigned(.pixelRepresentation) ?? 0
+        guard representation <= 1 else {
+            throw .corrupt(source: source, detail: "pixel representation \(representation) (must be 0 or 1)")
+        }
+        let planar = photometric == .rgb ? (dataSet.unsigned(.planarConfiguration) ?? 0) : 0
+        guard planar <= 1 else {
+            throw .corrupt(source: source, detail: "planar configuration \(planar) (must be 0 or 1)")
+        }
+
+        guard let pixelData = dataSet.elements[.pixelData] else {
+            throw .corrupt(source: source, detail: "no pixel data (7FE0,0010)")
+        }
+        let (needed, overflow3) = totalPixels.multipliedReportingOverflow(by: samples * bitsAllocated / 8)
+        guard !overflow3, pixelData.length >= needed else {
+            throw .truncated(source: source, detail: "pixel data holds \(pixelData.length) bytes, "
+                             + "\(columns)×\(rows)×\(frames) frame(s) of \(samples)×\(bitsAllocated)-bit samples need \(needed)")
+        }
+
+        self.rows = rows
+        self.columns = columns
+        self.frames = frames
+        self.samplesPerPixel = samples
+        self.photometric = photometric
+        self.planarConfiguration = planar
+        self.bitsAllocated = bitsAllocated
+        self.bitsStored = bitsStored
+        self.isSigned = representation == 1
+        self.pixelDataOffset = pixelData.valueOffset
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+@testable import MedImaging
+import XCTest
+import TestSupport
+
+/// The real DICOM files in ../shared/sample-images against pydicom's numbers in the manifest.
+final class DICOMSampleImageTests: XCTestCase {
+    private func manifest() throws -> DICOMFixtureManifest {
+        let manifest = try DICOMFixtureManifest.load()
+        guard !manifest.samples.isEmpty else { throw XCTSkip("no samples recorded in the manifest") }
+        return manifest
+    }
+
+    private func samplePath(_ relative: String) throws -> String {
+        let path = TestEnvironment.shared(relative)
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("sample image missing: \(relative)") }
+        return path
+    }
+
+    func testUncompressedSamplesMatchPydicom() throws {
+        for sample in try manifest().samples {
+            let image = try DICOMDecoder.decode(path: try samplePath(sample.path))
+            XCTAssertEqual(image.width, sample.columns, sample.path)
+            XCTAssertEqual(image.height, sample.rows, sample.path)
+            XCTAssertEqual(image.metadata.photometric.rawValue, sample.photometric, sample.path)
+            XCTAssertEqual(image.metadata.bitsStored, sample.bitsStored, sample.path)
+            XCTAssertEqual(image.metadata.isSigned, sample.signed, sample.path)
+
+            var sum = 0, low = Int.max, high = Int.min
+            for y in 0..<image.height {
+                for x in 0..<image.width {
+                    let value = image.storedValue(x: x, y: y)
+                    sum += value
+                    low = min(low, value)
+                    high = max(high, value)
+                }
+            }
+            XCTAssertEqual(sum, sample.storedSum, sample.path)
+            XCTAssertEqual(low, sample.storedMin, sample.path)
+            XCTAssertEqual(high, sample.storedMax, sample.path)
+            for point in sample.points {
+                XCTAssertEqual(image.storedValue(x: point.x, y: point.y), point.stored, "\(sample.path) at \(point.x),\(point.y)")
+            }
+            let modalitySum = image.modalityValues().reduce(0.0) { $0 + Double($1) }
+            XCTAssertEqual(modalitySum, sample.modalitySum, accuracy: 1e-6 * max(1, abs(sample.modalitySum)), sample.path)
+
+            XCTAssertEqual(image.metadata.windows.map(\.center), sample.windows.map(\.center), sample.path)
+            XCTAssertEqual(image.metadata.windows.map(\.width), sample.windows.map(\.width), sample.path)
+            let tags = sample.tags
+            XCTAssertEqual(image.metadata.modality, tags.modality, sample.path)
+            XCTAssertEqual(image.metadata.bodyPart, tags.bodyPart, sample.path)
+            XCTAssertEqual(image.metadata.studyDate, tags.studyDate, sample.path)
+            XCTAssertEqual(image.metadata.studyDescription, tags.studyDescription, sample.path)
+            XCTAssertEqual(image.metadata.seriesDescription, tags.seriesDescription, sample.path)
+            XCTAssertEqual(image.metadata.studyInstanceUID, tags.studyInstanceUID, sample.path)
+            XCTAssertEqual(image.metadata.seriesInstanceUID, tags.seriesInstanceUID, sample.path)
+            XCTAssertEqual(image.metadata.sopInstanceUID, tags.sopInstanceUID, sample.path)
+            XCTAssertEqual(image.metadata.transferSyntaxUID, tags.transferSyntaxUID, sample.path)
+            XCTAssertEqual(image.identifiers.patientName != nil, sample.hasPatientName, sample.path)
+        }
+    }
+
+    /// Default-view render at native size: the file's first window (CT without one: W400/L40),
+    /// MONOCHROME1 inverted, against pydicom's apply_voi_lut.
+    func testSampleRendersMatchPydicom() throws {
+        for sample in try manifest().samples {
+            let image = try DICOMDecoder.decode(path: try samplePath(sample.path))
+            if let window = sample.renderWindow {
+                XCTAssertEqual(image.defaultWindow().center, window[0], sample.path)
+                XCTAssertEqual(image.defaultWindow().width, window[1], sample.path)
+            }
+            let output = image.render(width: image.width, height: image.height)
+            let values = (0..<output.pixels.count).map { output.pixels[$0] }
+            let sum = values.reduce(0, +)
+            // Rounding may differ by one on pixels that land exactly on .5.
+            XCTAssertLessThanOrEqual(abs(sum - sample.renderSum), values.count / 100, sample.path)
+            for point in sample.renderPoints {
+                let got = output.sample(x: point.x, y: point.y, channel: 0)
+                XCTAssertLessThanOrEqual(abs(got - (point.value ?? -99)), 1, "\(sample.path) at \(point.x),\(point.y)")
+            }
+        }
+    }
+
+    func testJPEG2000SamplesAreRefusedByName() throws {
+        let refused = try DICOMFixtureManifest.load().refusedSamples
+        guard !refused.isEmpty else { throw XCTSkip("no JPEG 2000 samples recorded") }
+        for entry in refused {
+            let path = try samplePath(entry.path)
+            XCTAssertThrowsError(try DICOMDecoder.decode(path: path)) { error in
+                XCTAssertEqual((error as? DICOMError)?.description, "\(path): \(entry.error)")
+            }
+            XCTAssertThrowsError(try MedicalImage.load(path: path)) { error in
+                XCTAssertEqual((error as? ImageLoadError)?.description, "\(path): \(entry.error)")
+            }
+        }
+    }
+
+    func testLargeRendersStayFast() throws {
+        // A 512×512 CT rendered to the model's 896×896 and to a small terminal preview.
+        let sample = try XCTUnwrap(try manifest().samples.first { $0.path.contains("/ct/") })
+        let image = try DICOMDecoder.decode(path: try samplePath(sample.path))
+        let start = Date()
+        let large = image.render(width: 896, height: 896)
+        let small = image.render(view: ImageView(zoom: 2, panX: 40), width: 80, height: 40)
+        XCTAssertEqual(large.width, 896)
+        XCTAssertEqual(small.pixels.count, 80 * 40)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+    }
+}
