@@ -52,3 +52,8 @@ public struct ImageMetadata: Sendable, Equatable {
         self.transferSyntaxUID = transferSyntaxUID
     }
 }
+
+extension ImageMetadata {
+    /// The DICOM transfer syntax's name ("Explicit VR Little Endian"), nil for PNG/JPEG.
+    public var transferSyntaxName: String? { transferSyntaxUID.map(DICOMTransferSyntax.name(of:)) }
+}

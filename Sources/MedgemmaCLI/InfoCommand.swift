@@ -1,17 +1,27 @@
+import Foundation
 import GGUF
+import MedImaging
 
-/// `medgemma info FILE`: describes a model file like a model card.
+/// `medgemma info FILE`: describes a model file like a model card, or an image file
+/// (PNG, JPEG, DICOM) with what a reader of it needs: size, bits, photometric
+/// interpretation, modality, window, transfer syntax.
 enum InfoCommand: Subcommand {
     static let name = "info"
-    static let summary = "describe a model file (GGUF): architecture, sizes, quantization, tokenizer"
+    static let summary = "describe a model (GGUF) or an image file (PNG, JPEG, DICOM)"
     static let help = """
-    Usage: medgemma info [--json] FILE
+    Usage: medgemma info [--json] [FILE]
 
     Describes a GGUF model file: architecture, sizes, quantization mix, tokenizer summary
     and parameter count. Without FILE, the default model is described.
 
+    Describes an image file (PNG, JPEG or DICOM, recognised by content): format and
+    transfer syntax, size and frames, bits stored and sign, photometric interpretation,
+    rescale, value range, default window (DICOM's own first), modality, body part, study
+    date and descriptions. Patient names and ids are never shown.
+
     Options:
-      --json       print the whole header: every metadata value and the tensor table
+      --json       models: the whole header, every metadata value and the tensor table;
+                   images: every field above, and the DICOM UIDs
       -h, --help   show this help
 
     Exit status: 0 on success, 1 when the file cannot be read, 2 on a usage error.
@@ -21,6 +31,11 @@ enum InfoCommand: Subcommand {
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let path = ModelLocator.resolve(args.positionals.first)
+        if isImage(path) {
+            let card = ImageCard(path: path, image: try loadImage(path))
+            Console.out(args.has("--json") ? card.json().rendered() + "\n" : card.render())
+            return 0
+        }
         let file = try GGUFFile(path: path)
         if args.has("--json") {
             Console.out(GGUFJSON.render(file) + "\n")
@@ -28,5 +43,24 @@ enum InfoCommand: Subcommand {
             Console.out(try ModelCard(file: file).render())
         }
         return 0
+    }
+
+    /// Whether the file starts like a PNG, JPEG or DICOM file (a GGUF, or anything
+    /// unreadable, goes to the model path, which reports its own one-line errors).
+    static func isImage(_ path: String) -> Bool {
+        // Only regular files are opened here: opening a FIFO for reading would block.
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 132) else { return false }
+        return MedicalImage.sniff([UInt8](head)) != nil
+    }
+
+    static func loadImage(_ path: String) throws -> MedicalImage {
+        do {
+            return try MedicalImage.load(path: path)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
     }
 }
