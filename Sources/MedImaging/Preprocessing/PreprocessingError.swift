@@ -19,6 +19,8 @@ public enum PreprocessingError: Error, Sendable, Equatable, CustomStringConverti
     case invalidPanAndScan(String)
     /// A Hounsfield window whose upper bound is not above its lower bound.
     case invalidWindow(lower: Float, upper: Float)
+    /// Three-window packing was asked for an image that is not a gray CT slice.
+    case notCT(modality: String?)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum PreprocessingError: Error, Sendable, Equatable, CustomStringConverti
             return "invalid pan-and-scan options: \(detail)"
         case .invalidWindow(let lower, let upper):
             return "invalid Hounsfield window \(lower)…\(upper) (upper must be above lower)"
+        case .notCT(let modality):
+            return "three CT windows need a gray CT slice, not \(modality.map { "a \($0) image" } ?? "an image without a modality")"
         }
     }
 }
