@@ -4,7 +4,7 @@ import CNCursesW
 ///
 /// Callers match on meaning (`.up`, `.enter`, `.character("q")`) instead of on
 /// curses' numeric `KEY_*` codes, which stay inside this file.
-public enum Key: Equatable, Sendable {
+public enum Key: Hashable, Sendable {
     /// A printable character (any script, already assembled from UTF-8 by ncurses).
     case character(Character)
     /// Ctrl plus a letter, as the lowercase letter: Ctrl-A is `.control("a")`.
@@ -17,6 +17,18 @@ public enum Key: Equatable, Sendable {
     case resize
     /// A mouse event (mouse reporting is not enabled by this wrapper yet).
     case mouse
+    /// Alt (Meta) plus a character: terminals send it as Esc followed by the character,
+    /// so `Alt-b` is `.alt("b")`. Use `Key.alt(after:)` to combine the two reads.
+    case alt(Character)
+    /// Alt-Enter (Esc followed by Enter): a newline in the input without sending.
+    case altEnter
+    /// Ctrl plus an arrow key (ncurses reports these as terminal-specific extended keys,
+    /// e.g. `kLFT5`/`kRIT5`; the reader maps them here).
+    case controlLeft, controlRight
+    /// Mouse wheel, one notch.
+    case wheelUp, wheelDown
+    /// Text that arrived as one bracketed paste (`Esc[200~ … Esc[201~`), unsanitised.
+    case paste(String)
     /// The input stream ended or failed (terminal closed); the program should quit.
     case endOfInput
     /// A key ncurses knows but this wrapper does not name, with its raw code.
@@ -42,6 +54,17 @@ public enum Key: Equatable, Sendable {
         case KEY_MOUSE: self = .mouse
         case (KEY_F0 + 1)...(KEY_F0 + 63): self = .function(Int(code - KEY_F0))
         default: self = .unknown(Int(code))
+        }
+    }
+
+    /// Combines an Esc with the key read right after it into the Alt chord terminals
+    /// mean by that pair (Esc b → Alt-b, Esc Enter → Alt-Enter); nil when the pair is
+    /// not a chord (then the Esc was a plain Esc press).
+    public static func alt(after next: Key) -> Key? {
+        switch next {
+        case .character(let character): return .alt(character)
+        case .enter: return .altEnter
+        default: return nil
         }
     }
 

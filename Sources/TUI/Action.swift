@@ -1,0 +1,185 @@
+/// Everything the workstation can do, by name.
+///
+/// The raw value is the stable command name used by the `:` command line and the
+/// palette (`new-chat`, `set-temperature`…); it is part of the user interface, so
+/// renaming a case must not change it. Keys are bound to actions in `Keymap`, the one
+/// table the help overlay and the palette are both generated from.
+public enum Action: String, CaseIterable, Sendable {
+    // Conversation
+    case send
+    case newline
+    case cancel
+    case regenerate
+    case newChat = "new-chat"
+    case clear
+    case copyReply = "copy-reply"
+    case exportTranscript = "export-transcript"
+    // Generation settings and model
+    case setTemperature = "set-temperature"
+    case setMaxTokens = "set-max-tokens"
+    case setSystemPrompt = "set-system-prompt"
+    case switchModel = "switch-model"
+    // Panes, overlays and files
+    case help
+    case palette
+    case commandLine = "command-line"
+    case focusNext = "focus-next"
+    case focusPrevious = "focus-previous"
+    case openStudies = "open-studies"
+    case openReport = "open-report"
+    case saveReport = "save-report"
+    case loadImage = "load-image"
+    case theme
+    case cycleTheme = "cycle-theme"
+    case quit
+    // Transcript scrolling
+    case scrollUp = "scroll-up"
+    case scrollDown = "scroll-down"
+    case scrollLineUp = "scroll-line-up"
+    case scrollLineDown = "scroll-line-down"
+    case scrollToTop = "scroll-to-top"
+    case scrollToBottom = "scroll-to-bottom"
+    // Image viewer
+    case zoomIn = "zoom-in"
+    case zoomOut = "zoom-out"
+    case panLeft = "pan-left"
+    case panRight = "pan-right"
+    case panUp = "pan-up"
+    case panDown = "pan-down"
+    case windowPreset = "window-preset"
+    case invert
+    case equalize
+    case modelView = "model-view"
+    case resetView = "reset-view"
+    case nextImage = "next-image"
+    case previousImage = "previous-image"
+
+    /// The command name typed after `:` and matched in the palette.
+    public var name: String { rawValue }
+
+    /// Short title for the palette list.
+    public var title: String {
+        switch self {
+        case .send: return "Send message"
+        case .newline: return "Insert newline"
+        case .cancel: return "Cancel generation"
+        case .regenerate: return "Regenerate reply"
+        case .newChat: return "New chat"
+        case .clear: return "Clear transcript"
+        case .copyReply: return "Copy last reply"
+        case .exportTranscript: return "Export transcript"
+        case .setTemperature: return "Set temperature"
+        case .setMaxTokens: return "Set max tokens"
+        case .setSystemPrompt: return "Set system prompt"
+        case .switchModel: return "Switch model"
+        case .help: return "Help"
+        case .palette: return "Command palette"
+        case .commandLine: return "Command line"
+        case .focusNext: return "Focus next pane"
+        case .focusPrevious: return "Focus previous pane"
+        case .openStudies: return "Open study browser"
+        case .openReport: return "Open report"
+        case .saveReport: return "Save report"
+        case .loadImage: return "Load image file"
+        case .theme: return "Set theme"
+        case .cycleTheme: return "Cycle theme"
+        case .quit: return "Quit"
+        case .scrollUp: return "Page up"
+        case .scrollDown: return "Page down"
+        case .scrollLineUp: return "Scroll up"
+        case .scrollLineDown: return "Scroll down"
+        case .scrollToTop: return "Scroll to top"
+        case .scrollToBottom: return "Scroll to bottom"
+        case .zoomIn: return "Zoom in"
+        case .zoomOut: return "Zoom out"
+        case .panLeft: return "Pan left"
+        case .panRight: return "Pan right"
+        case .panUp: return "Pan up"
+        case .panDown: return "Pan down"
+        case .windowPreset: return "Window/level preset"
+        case .invert: return "Invert image"
+        case .equalize: return "Histogram equalisation"
+        case .modelView: return "What the model sees"
+        case .resetView: return "Reset image view"
+        case .nextImage: return "Next image"
+        case .previousImage: return "Previous image"
+        }
+    }
+
+    /// One line saying what the action does, shown in the help overlay and palette.
+    public var summary: String {
+        switch self {
+        case .send: return "Send the input to the model"
+        case .newline: return "New line in the input without sending"
+        case .cancel: return "Stop the running generation (twice when idle: quit)"
+        case .regenerate: return "Generate the last reply again"
+        case .newChat: return "Start a new conversation"
+        case .clear: return "Clear the transcript"
+        case .copyReply: return "Copy the last model reply"
+        case .exportTranscript: return "Write the transcript to a Markdown file"
+        case .setTemperature: return "Sampling temperature (0 = greedy)"
+        case .setMaxTokens: return "Longest reply, in tokens"
+        case .setSystemPrompt: return "Instructions sent before the conversation"
+        case .switchModel: return "Load another model file"
+        case .help: return "Show every key"
+        case .palette: return "Run any action by name"
+        case .commandLine: return "Type a command, e.g. :set temperature 0.7"
+        case .focusNext: return "Move focus to the next pane"
+        case .focusPrevious: return "Move focus to the previous pane"
+        case .openStudies: return "Browse studies and cases"
+        case .openReport: return "Show the report"
+        case .saveReport: return "Write the report to a file"
+        case .loadImage: return "Open an image or DICOM file"
+        case .theme: return "Switch to a named theme"
+        case .cycleTheme: return "Switch to the next theme"
+        case .quit: return "Leave the workstation"
+        case .scrollUp: return "Scroll the transcript one page up"
+        case .scrollDown: return "Scroll the transcript one page down"
+        case .scrollLineUp: return "Scroll the transcript up"
+        case .scrollLineDown: return "Scroll the transcript down"
+        case .scrollToTop: return "Jump to the start of the transcript"
+        case .scrollToBottom: return "Jump to the newest line and follow"
+        case .zoomIn: return "Magnify the image"
+        case .zoomOut: return "Shrink the image"
+        case .panLeft: return "Move the view left"
+        case .panRight: return "Move the view right"
+        case .panUp: return "Move the view up"
+        case .panDown: return "Move the view down"
+        case .windowPreset: return "Next window/level preset"
+        case .invert: return "Toggle inverted grey levels"
+        case .equalize: return "Toggle histogram equalisation"
+        case .modelView: return "Toggle the model's input view"
+        case .resetView: return "Reset zoom, pan, window and filters"
+        case .nextImage: return "Show the next image"
+        case .previousImage: return "Show the previous image"
+        }
+    }
+
+    /// What the action needs after its name on the command line; nil when nothing.
+    public var argument: ActionArgument? {
+        switch self {
+        case .setTemperature:
+            return ActionArgument(kind: .number(0...2), placeholder: "0.7")
+        case .setMaxTokens:
+            return ActionArgument(kind: .integer(1...131_072), placeholder: "512")
+        case .setSystemPrompt:
+            return ActionArgument(kind: .text, placeholder: "TEXT")
+        case .switchModel:
+            return ActionArgument(kind: .path, placeholder: "MODEL.gguf")
+        case .loadImage:
+            return ActionArgument(kind: .path, placeholder: "IMAGE")
+        case .exportTranscript:
+            return ActionArgument(kind: .path, placeholder: "FILE.md", isOptional: true)
+        case .saveReport:
+            return ActionArgument(kind: .path, placeholder: "FILE", isOptional: true)
+        case .theme:
+            return ActionArgument(kind: .name, placeholder: "NAME")
+        default:
+            return nil
+        }
+    }
+
+    /// Whether the action needs an argument (the palette then opens the command line
+    /// prefilled with the name instead of running it).
+    public var takesArgument: Bool { argument != nil }
+}
