@@ -42,7 +42,7 @@ let package = Package(
         // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
         .target(name: "TerminalGraphics"),
         // Terminal user interface on ncursesw.
-        .target(name: "TUI", dependencies: ["CNCursesW"]),
+        .target(name: "TUI", dependencies: ["CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "Gemma"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
         .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TUI"]),
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
@@ -52,10 +52,10 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "TestSupport"]),
-        .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
+        .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "Workstation", "TestSupport"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
-        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "TestSupport", .target(name: "medgemma")]),
+        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]
 )

@@ -27,6 +27,8 @@ for lo, hi in windows:
     channels.append(np.round(c).astype(np.uint8))
 rgb = np.stack(channels, axis=-1)
 resized = np.asarray(Image.fromarray(rgb, "RGB").resize((896, 896), Image.BILINEAR))
+# The tiny test mmproj (Tests/Fixtures/tiny_gemma_vision) takes 48×48 pictures.
+resized48 = np.asarray(Image.fromarray(rgb, "RGB").resize((48, 48), Image.BILINEAR))
 out = {
     "generator": "Tools/make_model_input_fixtures.py",
     "ct": {
@@ -34,6 +36,7 @@ out = {
         "width": int(rgb.shape[1]), "height": int(rgb.shape[0]),
         "packed_sha256": hashlib.sha256(rgb.tobytes()).hexdigest(),
         "resized896_sha256": hashlib.sha256(resized.tobytes()).hexdigest(),
+        "resized48_sha256": hashlib.sha256(resized48.tobytes()).hexdigest(),
         "packed_center_pixel": [int(v) for v in rgb[256, 256]],
     },
 }

@@ -7,7 +7,7 @@
 /// Cephes-style: `x = n·ln2 + r` with `|r| ≤ ln2/2`, `e^r` by a degree-6 polynomial,
 /// `2^n` built in the exponent bits. Inputs are clamped to [−87.3, 88.3] (results stay
 /// finite and normal); relative error about 2e-7 (tested against `Foundation.exp`).
-@inline(__always)
+@inlinable @inline(__always)
 public func fastExp(_ x: Float) -> Float {
     var x = x < -87.3 ? -87.3 : x
     x = x > 88.3 ? 88.3 : x

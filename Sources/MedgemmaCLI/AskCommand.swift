@@ -13,7 +13,9 @@ enum AskCommand: Subcommand {
     static let summary = "ask the model one question in the chat template; the answer streams"
     static let help = """
     Usage: medgemma ask [--model M] [--system S] [--max-tokens N] [--temperature T]
-                        [--top-k K] [--top-p P] [--seed S] [--ctx N] QUESTION
+                        [--top-k K] [--top-p P] [--seed S] [--ctx N]
+                        [--image FILE [--mmproj P] [--window W/C | --ct-windows]
+                         [--pan-and-scan N] [--save-model-input PNG]] QUESTION
 
     Asks QUESTION as one user turn of the Gemma chat template (with the system instruction
     S folded in) and streams the answer to standard output as it is generated; timings go
@@ -29,13 +31,16 @@ enum AskCommand: Subcommand {
       --seed S           random seed (default 0); same seed and question, same answer
       --ctx N            context size in tokens (default 4096)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+    \(ImageQuestion.help)
       -h, --help         show this help
 
     AI output is a research draft, not for clinical use.
 
     """
     static let spec = ArgumentSpec(
-        options: ["--model", "--system", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"],
+        flags: ImageQuestion.flags,
+        options: ["--model", "--system", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"]
+            + ImageQuestion.options,
         aliases: ["-m": "--model", "-n": "--max-tokens", "-s": "--system"],
         positionals: 1...1, positionalName: "QUESTION")
 
@@ -44,10 +49,12 @@ enum AskCommand: Subcommand {
         let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 512, range: 1...1_000_000, command: qualifiedName)
         let ctx = try ArgumentParser.int(args, "--ctx", default: 4096, range: 16...1_048_576, command: qualifiedName)
         let question = try PromptInput.read(args.positionals[0])
-        let engine = try Engine(path: ModelLocator.resolve(args["--model"]))
+        let modelPath = ModelLocator.resolve(args["--model"])
+        let engine = try Engine(path: modelPath)
+        let images = try ImageQuestion.embedding(args, engine: engine, modelPath: modelPath, command: qualifiedName)
         let conversation = Conversation(model: engine.model, contextSize: min(ctx, engine.model.config.trainingContext),
                                         system: args["--system"])
-        conversation.addUser(question)
+        conversation.addUser(question, images: images)
 
         let reply = try StreamedReply.run { onEvent in
             engine.reply(to: conversation, settings: settings, maxTokens: maxTokens, onEvent: onEvent)

@@ -14,6 +14,10 @@ public enum Console {
         write(text, to: stderr)
     }
 
+    /// Whether standard error is a terminal: progress lines that redraw themselves with
+    /// `\r` are only written there, never into a log file or a pipe.
+    public static var errIsTerminal: Bool { isatty(2) == 1 }
+
     private static func write(_ text: String, to stream: UnsafeMutablePointer<FILE>?) {
         fputs(text, stream)
         fflush(stream)

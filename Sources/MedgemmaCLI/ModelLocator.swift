@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// Where models live and which one is used when the user names none.
 ///
@@ -29,5 +30,17 @@ public enum ModelLocator {
         if let option { return option }
         if let model = env("MEDGEMMA_MODEL") { return model }
         return modelsDirectory + "/" + defaultModelFile
+    }
+
+    /// The vision part (llama.cpp `mmproj` GGUF) for a model: `--mmproj`, else
+    /// `$MEDGEMMA_MMPROJ`, else the one `mmproj*.gguf` file beside the model (as the
+    /// published medgemma-4b-it GGUFs ship it); nil when there is none or several.
+    public static func mmproj(_ option: String?, model: String) -> String? {
+        if let option { return option }
+        if let path = env("MEDGEMMA_MMPROJ") { return path }
+        let dir = model.contains("/") ? String(model[..<model.lastIndex(of: "/")!]) : "."
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
+        let candidates = entries.filter { $0.lowercased().hasPrefix("mmproj") && $0.lowercased().hasSuffix(".gguf") }
+        return candidates.count == 1 ? dir + "/" + candidates[0] : nil
     }
 }

@@ -18,8 +18,13 @@ public enum ChatTemplate {
         }
     }
 
+    /// The text an image stands for in a turn (C5); the engine expands it (GEMMA3.md §6).
+    public static let startOfImage = "<start_of_image>"
+
     /// Renders the conversation; with `addGenerationPrompt` it ends with `<start_of_turn>model\n`.
-    public static func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) throws -> String {
+    /// Each image of a turn is written as `imageMarker` after the turn's text.
+    public static func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true,
+                              imageMarker: String = startOfImage) throws -> String {
         var prefix = ""
         var turns = messages[...]
         if let first = turns.first, first.role == .system {
@@ -33,7 +38,7 @@ public enum ChatTemplate {
             guard message.role == expected else { throw TemplateError.notAlternating(index: index) }
             out += startOfTurn + (message.role == .user ? "user" : "model") + "\n"
             if n == 0 { out += prefix }
-            out += trimmed(message.content) + endOfTurn + "\n"
+            out += trimmed(message.content) + String(repeating: imageMarker, count: message.images.count) + endOfTurn + "\n"
         }
         if addGenerationPrompt { out += startOfTurn + "model\n" }
         return out

@@ -5,6 +5,10 @@ public final class Conversation: @unchecked Sendable {
     let cache: KVCache
     /// The tokens whose keys and values are in the cache, in order.
     var cachedTokens: [Int32] = []
+    /// Images seen in this conversation, by key; image `i` occupies its prompt positions
+    /// as the placeholder id `-(i + 1)`, so prompts with images compare like token lists.
+    private var imageKeys: [String: Int32] = [:]
+    private(set) var images: [ImageEmbedding] = []
     /// The last prompt run and where its processing started (see `reuse`).
     private var lastRequest: (tokens: [Int32], start: Int)?
 
@@ -18,7 +22,7 @@ public final class Conversation: @unchecked Sendable {
     public var contextSize: Int { cache.capacity }
     public var contextUsed: Int { cache.count }
 
-    public func addUser(_ text: String) { messages.append(ChatMessage(.user, text)) }
+    public func addUser(_ text: String, images: [ImageEmbedding] = []) { messages.append(ChatMessage(.user, text, images: images)) }
 
     func addAssistant(_ text: String) { messages.append(ChatMessage(.assistant, text)) }
 
@@ -32,6 +36,18 @@ public final class Conversation: @unchecked Sendable {
         if messages.last?.role == .assistant { messages.removeLast() }
     }
 
+    /// The placeholder id for an image's positions (the same for the same key).
+    func placeholder(for image: ImageEmbedding) -> Int32 {
+        if let id = imageKeys[image.key] { return id }
+        images.append(image)
+        let id = -Int32(images.count)
+        imageKeys[image.key] = id
+        return id
+    }
+
+    /// The image behind a placeholder id.
+    func image(placeholder id: Int32) -> ImageEmbedding { images[Int(-id) - 1] }
+
     /// Keeps the cached prefix shared with `tokens`; returns where new processing starts.
     /// At least the last token is always re-run, since its logits are needed.
     ///
@@ -44,6 +60,9 @@ public final class Conversation: @unchecked Sendable {
         let limit = min(tokens.count - 1, cachedTokens.count, cache.count)
         while common < limit && tokens[common] == cachedTokens[common] { common += 1 }
         if let last = lastRequest, last.tokens == tokens { common = min(common, last.start) }
+        // An image is always run whole (its rows attend to each other): never resume
+        // inside one.
+        while common > 0 && tokens[common] < 0 && tokens[common - 1] == tokens[common] { common -= 1 }
         lastRequest = (tokens, common)
         cache.truncate(to: common)
         cachedTokens.removeLast(cachedTokens.count - common)

@@ -25,9 +25,57 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Tokens of a conversation rendered with the chat template and the generation prompt.
+    /// Each image sequence expands as the Hugging Face processor expands it —
+    /// `"\n\n" <start_of_image>` · its rows · `<end_of_image> "\n\n"` (GEMMA3.md §6), with
+    /// pan-and-scan crops introduced in the processor's words — and the rows' positions
+    /// hold the conversation's placeholder id for that image.
     public func promptTokens(for conversation: Conversation) throws -> [Int32] {
-        let text = try ChatTemplate.render(conversation.messages, addGenerationPrompt: true)
-        return tokenizer.encode(text, addBOS: true, parseSpecial: true)
+        // U+FFFC (object replacement) marks image slots; removed from the text itself.
+        let slot: Character = "\u{FFFC}"
+        var messages = conversation.messages
+        for i in messages.indices { messages[i].content.removeAll { $0 == slot } }
+        let text = try ChatTemplate.render(messages, addGenerationPrompt: true, imageMarker: String(slot))
+        let pieces = text.split(separator: slot, omittingEmptySubsequences: false).map(String.init)
+        let images = messages.flatMap(\.images)
+        precondition(pieces.count == images.count + 1, "one text piece around each image")
+        var tokens: [Int32] = []
+        var pending = pieces[0]
+        func flush(addBOS: Bool) {
+            tokens += tokenizer.encode(pending, addBOS: addBOS, parseSpecial: true)
+            pending = ""
+        }
+        var first = true
+        for (i, image) in images.enumerated() {
+            for (lead, sequence) in image.promptPieces {
+                pending += lead + "\n\n" + ChatTemplate.startOfImage
+                flush(addBOS: first)
+                first = false
+                tokens += Array(repeating: conversation.placeholder(for: sequence), count: sequence.tokenCount)
+                pending = "<end_of_image>\n\n"
+            }
+            pending += pieces[i + 1]
+        }
+        flush(addBOS: first)
+        return tokens
+    }
+
+    /// Prompt ids as model input: runs of tokens, and each image's rows in one piece.
+    private func segments(_ ids: ArraySlice<Int32>, in conversation: Conversation) -> [PromptSegment] {
+        var segments: [PromptSegment] = []
+        var i = ids.startIndex
+        while i < ids.endIndex {
+            var j = i
+            if ids[i] >= 0 {
+                while j < ids.endIndex && ids[j] >= 0 { j += 1 }
+                segments.append(.tokens(Array(ids[i..<j])))
+            } else {
+                let image = conversation.image(placeholder: ids[i])
+                while j < ids.endIndex && ids[j] == ids[i] && j - i < image.tokenCount { j += 1 }
+                segments.append(.image(image.rows))
+            }
+            i = j
+        }
+        return segments
     }
 
     /// Replies to the conversation's last user message (rendered with the chat template);
@@ -101,7 +149,7 @@ public final class Engine: @unchecked Sendable {
 
         var sampler = Sampler(settings: settings)
         tokens.forEach { sampler.observe($0) }
-        var logits = try model.prefill(fresh, cache: conversation.cache)
+        var logits = try model.prefill(segments(fresh[...], in: conversation), cache: conversation.cache)
         conversation.cachedTokens += fresh
         stats.prefill = clock.now - start
 

@@ -14,8 +14,9 @@ public struct Sampler: Sendable {
     }
 
     /// Remembers a token of the context (prompt or reply) for the penalties.
+    /// Negative ids (image positions in a prompt) are not tokens and are ignored.
     public mutating func observe(_ token: Int32) {
-        guard settings.penaltyWindow > 0 else { return }
+        guard settings.penaltyWindow > 0, token >= 0 else { return }
         recent.append(token)
         if recent.count > settings.penaltyWindow { recent.removeFirst(recent.count - settings.penaltyWindow) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Workstation
 import XCTest
 @testable import MedImaging
 
@@ -19,11 +20,11 @@ final class ModelImageSourceTests: XCTestCase {
         let image = try MedicalImage.load(path: TestEnvironment.shared(try XCTUnwrap(want["path"] as? String)))
         let rgb = try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows))
         XCTAssertEqual(rgb.width, want["width"] as? Int)
-        XCTAssertEqual(SHA256.hex(rgb.pixels), want["packed_sha256"] as? String)
+        XCTAssertEqual(SHA256.hex(of: rgb.pixels), want["packed_sha256"] as? String)
         let center = rgb.pixel(x: 256, y: 256)
         XCTAssertEqual([Int(center.red), Int(center.green), Int(center.blue)], want["packed_center_pixel"] as? [Int])
         let input = try XCTUnwrap(ModelImagePreprocessor(width: 896, height: 896).preprocess(rgb).first)
-        XCTAssertEqual(SHA256.hex(input.modelView().pixels), want["resized896_sha256"] as? String)
+        XCTAssertEqual(SHA256.hex(of: input.modelView().pixels), want["resized896_sha256"] as? String)
     }
 
     /// Windowed gray becomes three equal channels; three-window packing refuses non-CT.

@@ -23,14 +23,4 @@ final class PanAndScanTests: XCTestCase {
         XCTAssertThrowsError(try PanAndScanOptions(minCropSize: 0))
         XCTAssertThrowsError(try PanAndScanOptions(maxCrops: 0))
     }
-
-    /// The wording `Gemma3Processor.replace_image_token` produces, recorded from transformers.
-    func testPromptTextMatchesTransformers() throws {
-        let file: PreprocessingFixtures.PromptFile = try PreprocessingFixtures.load("prompt.json")
-        XCTAssertEqual(file.replacements.count, 4)
-        for (crops, expected) in file.replacements {
-            let text = PanAndScanPrompt.replacement(cropCount: Int(crops)!, imageSequence: file.imageSequenceStandIn)
-            XCTAssertEqual(text, expected, "\(crops) crops")
-        }
-    }
 }

@@ -1,0 +1,53 @@
+import GGUF
+
+/// The vision tower of a Gemma 3 / MedGemma model, loaded from the llama.cpp `mmproj` GGUF
+/// that sits beside the text model: SigLIP encoder + Gemma 3 projector. One image in, the
+/// rows that stand in for its soft tokens in the prompt out (GEMMA3.md §7).
+///
+/// Loading checks everything before any arithmetic: the projector type, that the output
+/// width matches the text model's, and every tensor's name and shape. Each failure is a
+/// one-line `GGUFError` naming the file.
+public final class VisionEncoder: @unchecked Sendable {
+    public let file: GGUFFile
+    public let config: VisionConfig
+    public let weights: VisionWeights
+    private let encoder: SigLIPEncoder
+    private let projector: Gemma3Projector
+
+    /// `textWidth`: the text model's embedding width (`GemmaConfig.embeddingLength`).
+    public init(file: GGUFFile, textWidth: Int) throws(GGUFError) {
+        self.file = file
+        config = try VisionConfig(file: file)
+        try config.checkTextWidth(textWidth, file: file.path)
+        weights = try VisionWeights(file: file, config: config)
+        encoder = SigLIPEncoder(config: config, weights: weights)
+        projector = Gemma3Projector(config: config, weights: weights)
+    }
+
+    public convenience init(path: String, textWidth: Int) throws(GGUFError) {
+        try self.init(file: GGUFFile(path: path), textWidth: textWidth)
+    }
+
+    /// The vision tower for `model`, from the mmproj file at `path`.
+    public convenience init(path: String, for model: GemmaModel) throws(GGUFError) {
+        try self.init(path: path, textWidth: model.config.embeddingLength)
+    }
+
+    /// Soft tokens per image (256 for MedGemma).
+    public var tokensPerImage: Int { config.tokensPerImage }
+
+    /// The image embeddings for one image: `tokensPerImage × textWidth` floats, row after row.
+    /// `pixels` are the normalised channel planes (R, G, B), `imageSize²` values each, row-major.
+    public func encode(pixels: [Float]) throws(VisionInputError) -> [Float] {
+        projector(try patchFeatures(pixels: pixels))
+    }
+
+    /// The SigLIP output before the projector (`patchCount × hidden`), for inspection and tests.
+    public func patchFeatures(pixels: [Float]) throws(VisionInputError) -> [Float] {
+        let expected = 3 * config.imageSize * config.imageSize
+        guard pixels.count == expected else {
+            throw VisionInputError(expected: expected, found: pixels.count, imageSize: config.imageSize)
+        }
+        return encoder(pixels)
+    }
+}

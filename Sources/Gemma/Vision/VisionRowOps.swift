@@ -1,0 +1,67 @@
+import Kernels
+
+/// Row-wise helpers of the vision tower over `[rows][width]` buffers, spread over the cores
+/// (an image is thousands of rows).
+
+/// `out[r] = LN(x[r]; w, b)` (GEMMA3.md V3): `w·(u − μ)/sqrt(σ² + ε) + b`, mean and variance
+/// over the row, accumulated in Double as ggml's norm does.
+func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int, eps: Float) -> [Float] {
+    let d = w.count
+    precondition(x.count == n * d && b.count == d, "layerNormRows: buffers are not rows × \(d)")
+    var out = [Float](repeating: 0, count: n * d)
+    x.withUnsafeBufferPointer { xb in
+        w.withUnsafeBufferPointer { wb in
+            b.withUnsafeBufferPointer { bb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    let xp = xb.baseAddress!, wp = wb.baseAddress!, bp = bb.baseAddress!, op = ob.baseAddress!
+                    forRowChunks(n) { r in
+                        let u = xp + r * d, o = op + r * d
+                        var sum: Double = 0
+                        for k in 0..<d { sum += Double(u[k]) }
+                        let mean = sum / Double(d)
+                        var squares: Double = 0
+                        for k in 0..<d {
+                            let c = Double(u[k]) - mean
+                            squares += c * c
+                        }
+                        let scale = Float(1 / (squares / Double(d) + Double(eps)).squareRoot())
+                        let m = Float(mean)
+                        for k in 0..<d { o[k] = wp[k] * ((u[k] - m) * scale) + bp[k] }
+                    }
+                }
+            }
+        }
+    }
+    return out
+}
+
+/// `x[i] = GELU_tanh(x[i])` for every value (GEMMA3.md T14, SigLIP's `gelu_pytorch_tanh`),
+/// as `u / (1 + e^(−2z))` with Kernels' `fastExp` (the form of the text model's
+/// `geluTanhGated`): `tanhf` per value took more than twice as long.
+func geluTanhInPlace(_ x: inout [Float]) {
+    let count = x.count
+    x.withUnsafeMutableBufferPointer { xb in
+        let p = xb.baseAddress!
+        let chunks = min(max(1, count / 4096), 4 * WorkerThreads.count)
+        parallelFor(chunks) { c in
+            for i in (count * c / chunks)..<(count * (c + 1) / chunks) {
+                let u = p[i]
+                p[i] = u / (1 + fastExp(-2 * (0.797_884_560_802_865_4 * (u + 0.044715 * u * u * u))))
+            }
+        }
+    }
+}
+
+/// `x += y`, elementwise (the residual connections).
+func addInPlace(_ x: inout [Float], _ y: [Float]) {
+    precondition(x.count == y.count, "addInPlace: sizes differ")
+    for i in 0..<x.count { x[i] += y[i] }
+}
+
+/// Calls `body(r)` for every row `r < n`, rows split into contiguous chunks across the cores.
+func forRowChunks(_ n: Int, _ body: @escaping (Int) -> Void) {
+    let chunks = min(n, 4 * WorkerThreads.count)
+    parallelFor(chunks) { c in
+        for r in (n * c / chunks)..<(n * (c + 1) / chunks) { body(r) }
+    }
+}
