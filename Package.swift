@@ -44,7 +44,7 @@ let package = Package(
         // Terminal user interface on ncursesw.
         .target(name: "TUI", dependencies: ["CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "Gemma"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TUI"]),
+        .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TerminalGraphics", "TUI"]),
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.

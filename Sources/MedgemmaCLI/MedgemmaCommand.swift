@@ -17,6 +17,7 @@ public enum MedgemmaCommand {
         LogitsCommand.self,
         BenchCommand.self,
         PerplexityCommand.self,
+        ShowCommand.self,
     ]
 
     public static let version = "0.1.0"

@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `medgemma show`: the CT slice drawn from its DICOM through our window W400/L40 looks
+/// like the PNG that the sample collection rendered from the same file with the same
+/// window (pydicom + numpy, see ../shared/sample-images/SOURCES.md, file #13).
+final class ShowCommandTests: XCTestCase {
+    private let dicom = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm")
+    private let png = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_abdomen_W400L40.png")
+
+    func testASCIIOfTheWindowedDICOMMatchesTheReferenceRendering() throws {
+        let ours = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "64", "--window", "400/40", dicom])
+        let reference = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "64", png])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(reference.status, 0, reference.stderr)
+        let a = ours.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = reference.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(a.count, 32 + 1, "64 columns of a square image: 64 pixel rows, 2 per line")
+        XCTAssertEqual(a.count, b.count)
+        var differing = 0, total = 0
+        for (x, y) in zip(a, b) {
+            XCTAssertEqual(x.count, y.count)
+            for (p, q) in zip(x, y) { total += 1; if p != q { differing += 1 } }
+        }
+        // The PNG's 8-bit rounding can move a handful of cells across a ramp step.
+        XCTAssertLessThan(Double(differing) / Double(max(total, 1)), 0.03, "\(differing) of \(total) cells differ")
+    }
+
+    func testBlocksAndSixelShapes() throws {
+        let blocks = try CommandRunner.medgemma(["show", "--graphics", "blocks", "--width", "30", png], environment: ["COLORTERM": "truecolor"])
+        XCTAssertEqual(blocks.status, 0, blocks.stderr)
+        let lines = blocks.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 15)
+        XCTAssertTrue(lines.allSatisfy { $0.filter { $0 == "▀" }.count == 30 && $0.hasSuffix("\u{1B}[0m") })
+        let sixel = try CommandRunner.medgemma(["show", "--graphics", "sixel", "--width", "10", png])
+        XCTAssertTrue(sixel.stdout.hasPrefix("\u{1B}P9;1;0q\"1;1;80;80"), String(sixel.stdout.prefix(40)))
+        XCTAssertTrue(sixel.stdout.hasSuffix("\u{1B}\\\n"))
+    }
+
+    func testModelViewAndErrors() throws {
+        let view = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "20", "--ct-windows", "--model-view", dicom])
+        XCTAssertEqual(view.status, 0, view.stderr)
+        XCTAssertEqual(view.stdout.split(separator: "\n").count, 10)
+        let bad = try CommandRunner.medgemma(["show", "--graphics", "kitty", png])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("unknown graphics mode 'kitty' (use sixel, blocks, ascii or auto)"), bad.stderr)
+        let j2k = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm")
+        let refused = try CommandRunner.medgemma(["show", j2k])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderr, "medgemma show: \(j2k): not supported: JPEG 2000 (1.2.840.10008.1.2.4.90)\n")
+        let frame = try CommandRunner.medgemma(["show", "--frame", "3", png])
+        XCTAssertEqual(frame.status, 1)
+        XCTAssertTrue(frame.stderr.contains("frame 3 does not exist (the file has 1)"), frame.stderr)
+    }
+}
