@@ -54,7 +54,7 @@ private func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int, visible:
     for j in visible { m = max(m, row[j]) }
     var sum: Float = 0
     for j in visible {
-        let e = expf(row[j] - m)
+        let e = fastExp(row[j] - m)
         row[j] = e
         sum += e
     }

@@ -4,45 +4,42 @@ import Kernels
 /// Multi-head attention in which every row sees every row (GEMMA3.md V4: no mask, no
 /// position encoding inside the attention; SigLIP's positions are learned and added up front).
 ///
-/// `q`, `k`, `v` are `rows × heads·headDim`, head h in columns `h·headDim…`. Per head, the
-/// scores of a block of queries against all keys are one sgemm, the softmax runs row-wise on
-/// all cores, and `P · V_h` is a second sgemm written straight into the head's columns of the
-/// output. Query blocks bound the score buffer (4096 patches would otherwise need 64 MB per
-/// head); the softmax's division is applied to the D outputs of a row, not its n weights.
-/// The exponentials are libm's `expf`: Kernels' `fastExp` is not `@inlinable`, and as an
-/// opaque cross-module call it measured twice as slow here.
+/// `q`, `k`, `v` are `rows × heads·headDim`, head h in columns `h·headDim…`. The work is
+/// split into (head, block of queries) jobs spread over the cores; in each, the block's
+/// scores against all keys are one sgemm, the softmax runs row by row, and `P · V_h` is a
+/// second sgemm written straight into the head's columns of the output. Query blocks bound
+/// each job's score buffer (4096 patches would otherwise need 64 MB per head); the softmax's
+/// division is applied to the D outputs of a row, not its n weights.
 func bidirectionalAttention(q: [Float], k: [Float], v: [Float], rows n: Int, heads: Int, headDim D: Int) -> [Float] {
     let width = heads * D
     precondition(q.count == n * width && k.count == n * width && v.count == n * width, "attention: buffers are not rows × \(width)")
     var out = [Float](repeating: 0, count: n * width)
     guard n > 0 else { return out }
     let blockRows = max(1, min(n, AttentionBlock.scoreFloats / n))
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * n)
-    let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
-    defer { scores.deallocate(); inverseSums.deallocate() }
+    let blocks = (n + blockRows - 1) / blockRows
     let scale = 1 / Float(D).squareRoot()
     q.withUnsafeBufferPointer { qb in
         k.withUnsafeBufferPointer { kb in
             v.withUnsafeBufferPointer { vb in
                 out.withUnsafeMutableBufferPointer { ob in
-                    for h in 0..<heads {
-                        var first = 0
-                        while first < n {
-                            let count = min(blockRows, n - first)
-                            let o = ob.baseAddress! + first * width + h * D
-                            sgemm(m: count, n: n, k: D, a: qb.baseAddress! + first * width + h * D, lda: width,
-                                  b: kb.baseAddress! + h * D, ldb: width, transposeB: true, c: scores, ldc: n)
-                            forRowChunks(count) { i in
-                                inverseSums[i] = exponentiateRow(scores + i * n, count: n, scale: scale)
-                            }
-                            sgemm(m: count, n: D, k: n, a: scores, lda: n, b: vb.baseAddress! + h * D, ldb: width,
+                    let qp = qb.baseAddress!, kp = kb.baseAddress!, vp = vb.baseAddress!, op = ob.baseAddress!
+                    parallelFor(heads * blocks) { job in
+                        let h = job / blocks, first = (job % blocks) * blockRows
+                        let count = min(blockRows, n - first)
+                        let scores = UnsafeMutablePointer<Float>.allocate(capacity: count * n)
+                        defer { scores.deallocate() }
+                        let o = op + first * width + h * D
+                        sgemm(m: count, n: n, k: D, a: qp + first * width + h * D, lda: width,
+                              b: kp + h * D, ldb: width, transposeB: true, c: scores, ldc: n)
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { inverseSums in
+                            for i in 0..<count { inverseSums[i] = exponentiateRow(scores + i * n, count: n, scale: scale) }
+                            sgemm(m: count, n: D, k: n, a: scores, lda: n, b: vp + h * D, ldb: width,
                                   transposeB: false, c: o, ldc: width)
                             // The softmax's division, applied to D outputs rather than n weights.
                             for i in 0..<count {
                                 let row = o + i * width, inv = inverseSums[i]
                                 for t in 0..<D { row[t] *= inv }
                             }
-                            first += count
                         }
                     }
                 }
@@ -65,7 +62,7 @@ private func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int, sca
     }
     var m = lanes.max()
     while j < count { m = max(m, row[j]); j += 1 }
-    for j in 0..<count { row[j] = expf((row[j] - m) * scale) }
+    for j in 0..<count { row[j] = fastExp((row[j] - m) * scale) }
     var sums = SIMD8<Float>()
     j = 0
     while j + 8 <= count {

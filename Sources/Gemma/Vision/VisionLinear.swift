@@ -3,8 +3,8 @@ import Kernels
 
 /// One affine map of the vision tower, `y = W·x + b`, applied to all rows of an image at
 /// once. `W` stays a zero-copy view of the mapped file in whatever type it was stored
-/// (F32, F16, BF16, Q8_0, …); each call dequantizes it across the cores and hands the whole
-/// batch to OpenBLAS sgemm, since the thousands of patch rows of an image make every product
+/// (F32, F16, BF16, Q8_0, …); each call dequantizes it across the cores and multiplies the
+/// whole batch by it with sgemm over column blocks on all cores, since the thousands of patch rows of an image make every product
 /// a large matrix-matrix one (F32 weights are used in place, without a copy).
 struct VisionLinear: @unchecked Sendable {
     let weight: GGUFTensor
@@ -32,8 +32,10 @@ struct VisionLinear: @unchecked Sendable {
         withDequantizedWeight { w in
             x.withUnsafeBufferPointer { xb in
                 y.withUnsafeMutableBufferPointer { yb in
-                    sgemm(m: n, n: outputs, k: inputs, a: xb.baseAddress!, lda: inputs,
-                          b: w, ldb: inputs, transposeB: true, c: yb.baseAddress!, ldc: outputs)
+                    // Column blocks of the product run on all cores (OpenBLAS itself is
+                    // single-threaded in this engine; see Kernels/BLAS.swift).
+                    matmulTransposedB(xb, UnsafeBufferPointer(start: w, count: outputs * inputs), into: yb,
+                                      m: n, n: outputs, k: inputs)
                 }
             }
         }
