@@ -52,17 +52,21 @@ func bidirectionalAttention(q: [Float], k: [Float], v: [Float], rows n: Int, hea
 /// `row[j] ← exp(scale·(row[j] − max))`, in place; returns 1 / Σ row (the softmax without
 /// its final division, which the caller applies to the attention output instead).
 private func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int, scale: Float) -> Float {
-    // Eight lanes at a time: a Float max or sum in one chain would not vectorise.
-    let raw = UnsafeMutableRawPointer(row)
-    var lanes = SIMD8<Float>(repeating: -.infinity)
+    // Four independent chains: one max chain is latency-bound (the stdlib's SIMD
+    // `pointwiseMax` was not specialised here and cost more than the exponentials).
+    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0
     var j = 0
-    while j + 8 <= count {
-        lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
-        j += 8
+    while j + 4 <= count {
+        m0 = row[j] > m0 ? row[j] : m0
+        m1 = row[j + 1] > m1 ? row[j + 1] : m1
+        m2 = row[j + 2] > m2 ? row[j + 2] : m2
+        m3 = row[j + 3] > m3 ? row[j + 3] : m3
+        j += 4
     }
-    var m = lanes.max()
+    var m = max(max(m0, m1), max(m2, m3))
     while j < count { m = max(m, row[j]); j += 1 }
     for j in 0..<count { row[j] = fastExp((row[j] - m) * scale) }
+    let raw = UnsafeMutableRawPointer(row)
     var sums = SIMD8<Float>()
     j = 0
     while j + 8 <= count {
