@@ -1,4 +1,5 @@
 import GGUF
+import TestSupport
 import XCTest
 @testable import Kernels
 
@@ -70,7 +71,7 @@ final class AVX2DotProductTests: XCTestCase {
     /// so AVX2, portable and the integer reference must agree bit for bit. A wrong code,
     /// bit or sub-block scale anywhere shows up as an integer difference.
     func testExactIntegerSumsOnRandomRows() throws {
-        var generator = SplitMix(seed: 0xA7_2D07)
+        var generator = SplitMix64(seed: 0xA7_2D07)
         for type in Self.quantizedTypes {
             let format = ActivationFormat(pairedWith: type)
             // Codes and counts keep every partial sum below 2²⁴ (Q6_K: 256·128·32·8 per block).
@@ -89,7 +90,7 @@ final class AVX2DotProductTests: XCTestCase {
 
     /// Random rows with realistic scales and Gaussian activations quantized as in inference.
     func testRandomRowsWithinTolerance() throws {
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for type in Self.quantizedTypes {
             for count in [256, 640, 1152, 2048, 5376] where count % type.blockSize == 0 {
                 let x = (0..<count).map { _ in generator.nextGaussian() * 3 }
@@ -111,7 +112,7 @@ final class AVX2DotProductTests: XCTestCase {
 
     /// The threaded matVec on both paths over a matrix of random rows, every row checked.
     func testMatVecPathsAgree() throws {
-        var generator = SplitMix(seed: 77)
+        var generator = SplitMix64(seed: 77)
         for type in Self.quantizedTypes {
             let n = 512, rowCount = 301
             let rowBytes = type.rowBytes(count: n)!
@@ -175,7 +176,7 @@ final class AVX2DotProductTests: XCTestCase {
 
     /// Random bytes for every code, packed scale and bit; the f16 scales set to `scale`
     /// (a bit pattern) or, when nil, to random values in [2⁻¹⁰, 2⁻⁵).
-    static func randomRow(_ type: GGMLType, count: Int, scale: UInt16?, _ g: inout SplitMix) -> [UInt8] {
+    static func randomRow(_ type: GGMLType, count: Int, scale: UInt16?, _ g: inout SplitMix64) -> [UInt8] {
         let blockBytes = type.blockBytes
         var row = (0..<type.rowBytes(count: count)!).map { _ in UInt8(truncatingIfNeeded: g.next()) }
         for b in 0..<(count / type.blockSize) {
@@ -189,7 +190,7 @@ final class AVX2DotProductTests: XCTestCase {
     }
 
     /// Activation blocks of `format` with scale 1 and codes in −range…range, sums consistent.
-    static func unitActivations(_ format: ActivationFormat, count: Int, range: Int, _ g: inout SplitMix) -> QuantizedActivations {
+    static func unitActivations(_ format: ActivationFormat, count: Int, range: Int, _ g: inout SplitMix64) -> QuantizedActivations {
         let codes = (0..<count).map { _ in Int8(Int(g.next() % UInt64(2 * range + 1)) - range) }
         var bytes = [UInt8]()
         func append16(_ v: UInt16) { bytes += [UInt8(v & 0xFF), UInt8(v >> 8)] }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Kernels
 
@@ -27,7 +28,7 @@ final class ActivationTests: XCTestCase {
     /// (0.5·u·(1 + tanh(√(2/π)(u + 0.044715u³))) · v), over values where the tanh saturates
     /// on both sides; count 1003 also covers the loop's tail.
     func testGeluTanhGatedMatchesDefinition() {
-        var g = SplitMix(seed: 11)
+        var g = SplitMix64(seed: 11)
         let count = 1003
         let u = (0..<count).map { _ in g.nextGaussian() * 6 }
         let v = (0..<count).map { _ in g.nextGaussian() }

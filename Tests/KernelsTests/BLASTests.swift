@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Kernels
 
@@ -7,7 +8,7 @@ final class BLASTests: XCTestCase {
     /// so the error is a few k·2⁻²⁴ of Σ|a·b| at worst; 1e-5 relative is generous for k ≤ 300.
     /// The last size is split into several column blocks over the cores.
     func testMatmulTransposedBMatchesNaiveLoop() {
-        var g = SplitMix(seed: 7)
+        var g = SplitMix64(seed: 7)
         for (m, n, k) in [(1, 1, 1), (3, 5, 7), (17, 33, 300), (64, 40, 129), (33, 2001, 211)] {
             let a = (0..<(m * k)).map { _ in g.nextGaussian() }
             let b = (0..<(n * k)).map { _ in g.nextGaussian() }

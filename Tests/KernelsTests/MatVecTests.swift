@@ -81,7 +81,7 @@ final class MatVecTests: XCTestCase {
         for name in ["blk.0.attn_q.weight", "blk.0.attn_output.weight", "blk.0.ffn_down.weight", "blk.0.attn_v.weight"] {
             let w = try file.requireTensor(name)
             let n = w.info.rowLength, rows = w.info.rowCount
-            var generator = SplitMix(seed: UInt64(n * 31 + rows))
+            var generator = SplitMix64(seed: UInt64(n * 31 + rows))
             let x = (0..<n).map { _ in generator.nextGaussian() }
             var y = [Float](repeating: .nan, count: rows)
             x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { matVec(w, xb, into: $0) } }
@@ -92,24 +92,5 @@ final class MatVecTests: XCTestCase {
                 XCTAssertEqual(Double(y[r]), ref.value, accuracy: 1e-5 * ref.magnitude, "\(name) row \(r)")
             }
         }
-    }
-}
-
-/// A small deterministic generator so the test input does not depend on the platform RNG.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    /// Box–Muller.
-    mutating func nextGaussian() -> Float {
-        let u = max(nextUniform(), 1e-300), v = nextUniform()
-        return Float((-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * .pi * v))
     }
 }

@@ -54,7 +54,7 @@ final class ParallelTests: XCTestCase {
         let q = try file.requireTensor("blk.0.attn_q.weight"), k = try file.requireTensor("blk.0.attn_k.weight")
         let v = try file.requireTensor("blk.0.attn_v.weight")
         let gate = try file.requireTensor("blk.0.ffn_gate.weight"), up = try file.requireTensor("blk.0.ffn_up.weight")
-        var generator = SplitMix(seed: 99)
+        var generator = SplitMix64(seed: 99)
         let x = (0..<q.info.rowLength).map { _ in generator.nextGaussian() }
         for kernelPath in KernelPath.supported {
             KernelPath.with(kernelPath) {
