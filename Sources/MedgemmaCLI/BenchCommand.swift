@@ -9,12 +9,15 @@ enum BenchCommand: Subcommand {
     static let name = "bench"
     static let summary = "measure prompt processing and generation speed (llama-bench style)"
     static let help = """
-    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--model M]
+    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--model M] [--mmproj P]
 
     Measures the engine like llama-bench: "ppN" runs a prompt of N tokens through a fresh
     context in batches; "tgN" generates N tokens one at a time after BOS. Token ids are
     random (seeded), sampling is not timed. Each test runs once to warm up, then REPS times;
-    min, median and max tokens/s are reported.
+    min, median and max tokens/s are reported. With --mmproj, "imageS" also encodes a
+    random S×S image through the vision tower and projector (no warm-up run: one image
+    takes tens of seconds on a laptop-class CPU) and reports image tokens/s; its seconds per
+    image go to standard error.
 
     Options:
       -p, --prompt-tokens N   prompt length for the pp test (default 512; 0 skips it)
@@ -23,11 +26,12 @@ enum BenchCommand: Subcommand {
       -r, --repetitions N     timed runs per test (default 5)
       --json                  print [{"test": "pp512", "threads": 2, "tokens_per_second": {"min": …, "median": …, "max": …}}, …]
       --model M               the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      --mmproj P              also time the vision encoder of this mmproj GGUF
       -h, --help              show this help
 
     """
     static let spec = ArgumentSpec(
-        flags: ["--json"], options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model"],
+        flags: ["--json"], options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj"],
         aliases: ["-p": "--prompt-tokens", "-n": "--gen-tokens", "-t": "--threads", "-r": "--repetitions", "-m": "--model"])
 
     struct Result {
@@ -87,6 +91,20 @@ enum BenchCommand: Subcommand {
                 if !args.has("--json") { Console.err(".") }
             }
             results.append(Result(test: "tg\(n)", rates: rates))
+        }
+        if let mmproj = args["--mmproj"] {
+            let encoder = try VisionEncoder(path: mmproj, for: model)
+            let size = encoder.config.imageSize
+            var rates: [Double] = []
+            for _ in 0..<reps {
+                let pixels = (0..<(3 * size * size)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
+                let t0 = clock.now
+                _ = try encoder.encode(pixels: pixels)
+                let s = Timing.seconds(clock.now - t0)
+                rates.append(Double(encoder.tokensPerImage) / s)
+                if !args.has("--json") { Console.err(" \(Format.fixed(s, 1)) s/image ") }
+            }
+            results.append(Result(test: "image\(size)", rates: rates))
         }
         if !args.has("--json") { Console.err("\n") }
 
