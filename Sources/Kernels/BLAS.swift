@@ -14,8 +14,8 @@ private let blasIsSingleThreaded: Void = openblas_set_num_threads(1)
 
 /// `C = A · Bᵀ` (or `C += A · Bᵀ` when `accumulate`), all row-major and dense:
 /// `A` is `m × k` (e.g. m activation rows), `B` is `n × k` (e.g. n weight rows, as stored
-/// in GGUF), `C` is `m × n`: `C[i][j] = Σ_p A[i][p] · B[j][p]`. Blocks of `B`'s rows run
-/// on all cores.
+/// in GGUF), `C` is `m × n`: `C[i][j] = Σ_p A[i][p] · B[j][p]`. Blocks of the longer
+/// side's rows run on all cores.
 public func matmulTransposedB(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>,
                               into c: UnsafeMutableBufferPointer<Float>,
                               m: Int, n: Int, k: Int, accumulate: Bool = false) {
@@ -29,6 +29,18 @@ public func matmulTransposedB(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBuffer
         return
     }
     let ap = a.baseAddress!, bp = b.baseAddress!, cp = c.baseAddress!
+    // Split the longer side: each block re-packs the whole of the other operand, so cutting
+    // 4096 image rows × 1152 weights along the weights would pack the activations 8 times.
+    if m > n {
+        let blocks = columnBlocks(m, work: m * n * k)
+        parallelFor(blocks) { block in
+            let lo = m * block / blocks, hi = m * (block + 1) / blocks
+            guard hi > lo else { return }
+            sgemm(m: hi - lo, n: n, k: k, a: ap + lo * k, lda: k, b: bp, ldb: k, transposeB: true,
+                  c: cp + lo * n, ldc: n, accumulate: accumulate)
+        }
+        return
+    }
     let blocks = columnBlocks(n, work: m * n * k)
     parallelFor(blocks) { block in
         let lo = n * block / blocks, hi = n * (block + 1) / blocks
@@ -38,7 +50,7 @@ public func matmulTransposedB(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBuffer
     }
 }
 
-/// How many column blocks a product of `work` multiply-adds is split into: one per
+/// How many blocks a side of `n` rows of a product of `work` multiply-adds is split into: one per
 /// ~2 M multiply-adds up to four per core (so a preempted core costs a quarter of its
 /// share), and never blocks narrower than 16 columns.
 func columnBlocks(_ n: Int, work: Int) -> Int {

@@ -6,10 +6,11 @@ final class BLASTests: XCTestCase {
     /// OpenBLAS against a naive triple loop in Double, for odd sizes (no multiple of any
     /// SIMD width) and the accumulate form. Tolerance: OpenBLAS sums k products in Float,
     /// so the error is a few k·2⁻²⁴ of Σ|a·b| at worst; 1e-5 relative is generous for k ≤ 300.
-    /// The last size is split into several column blocks over the cores.
+    /// The last two sizes are split into several blocks over the cores, along the weights
+    /// and along the activation rows.
     func testMatmulTransposedBMatchesNaiveLoop() {
         var g = SplitMix64(seed: 7)
-        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (17, 33, 300), (64, 40, 129), (33, 2001, 211)] {
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (17, 33, 300), (64, 40, 129), (33, 2001, 211), (2001, 33, 211)] {
             let a = (0..<(m * k)).map { _ in g.nextGaussian() }
             let b = (0..<(n * k)).map { _ in g.nextGaussian() }
             let c0 = (0..<(m * n)).map { _ in g.nextGaussian() }
