@@ -8,36 +8,54 @@ import Gemma
 import GGUF
 import TUI
 
-/// `medgemma [--model M] [--samples DIR] …` with no subcommand: opens the workstation.
-/// Until the case, image and chat panes land, it opens the start screen on what was loaded.
+/// `medgemma [--model M] [--samples DIR] …` with no subcommand: opens the workstation
+/// (`WorkstationApp`) on the model and the study library.
+///
+/// A study folder that cannot be read is not fatal: the workstation opens without
+/// studies and says why in the status bar, so the chat still works.
 enum WorkstationCommand {
     static let name = "medgemma"
     static let spec = ArgumentSpec(options: ["--model", "--mmproj", "--study", "--samples", "--theme", "--graphics"],
                                    aliases: ["-m": "--model"])
+    /// Context size of the workstation's conversation.
+    static let contextSize = 4096
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let path = ModelLocator.resolve(args["--model"])
-        let file = try GGUFFile(path: path)
-        let config = try GemmaConfig(file: file)
-        let tokenizer = try GemmaTokenizer(file: file)
-        let samples = args["--study"] ?? args["--samples"] ?? "samples"
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw CommandFailure("the workstation needs an interactive terminal; for scripts use 'medgemma ask' (see 'medgemma --help')")
         }
+        let file = try GGUFFile(path: path)
         let name = (try file.metadata.string("general.name")) ?? String(path.split(separator: "/").last ?? "")
-        let lines = [
-            "Model     \(name) — \(config.layerCount) layers, d=\(config.embeddingLength), \(tokenizer.vocabularySize) tokens",
-            "File      \(path)",
-            "Studies   \(samples)",
-            "",
-            "The case, image and chat panes are being built.",
-            "Meanwhile, from a shell:",
-            "  medgemma ask \"What does a normal chest X-ray show?\"",
-            "  medgemma info     medgemma tokenize     medgemma bench",
-            "",
-            Disclaimer.text,
-        ]
-        try WelcomeScreen.run(title: "MedGemma Workstation", lines: lines, footer: "q quit")
+        let engine = try Engine(path: path)
+        let backend = LocalEngineBackend(engine: engine, modelName: name, contextSize: contextSize)
+
+        let folder = args["--study"] ?? args["--samples"] ?? "samples"
+        var notes: [String] = []
+        var library: StudyLibrary?
+        do {
+            library = try StudyLibrary(path: folder)
+            if let studies = library?.studies {
+                if studies.isEmpty {
+                    notes.append("no studies in \(folder)")
+                } else if !studies.contains(where: \.isUsable) {
+                    notes.append("no study in \(folder) can be opened: " + (studies[0].problems.first ?? "no image"))
+                }
+            }
+        } catch {
+            notes.append("studies: \(error.description)")
+        }
+        if args["--theme"] != nil { notes.append("themes are not available yet") }
+        if args["--mmproj"] != nil { notes.append("images are not sent to the model from the workstation yet") }
+
+        let app: WorkstationApp
+        do {
+            app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"],
+                                     startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        try app.run()
         return 0
     }
 }

@@ -15,7 +15,8 @@ public enum Key: Hashable, Sendable {
     case function(Int)
     /// The terminal changed size; re-read `Terminal.size` and redraw.
     case resize
-    /// A mouse event (mouse reporting is not enabled by this wrapper yet).
+    /// A mouse event other than a wheel notch (reporting is turned on by
+    /// `Terminal.enableInputReporting`, for the wheel only).
     case mouse
     /// Alt (Meta) plus a character: terminals send it as Esc followed by the character,
     /// so `Alt-b` is `.alt("b")`. Use `Key.alt(after:)` to combine the two reads.
@@ -69,7 +70,8 @@ public enum Key: Hashable, Sendable {
     }
 
     /// Maps a character read by `get_wch`, including the control characters that
-    /// terminals send for Enter, Tab, Backspace and Escape.
+    /// terminals send for Enter, Tab, Backspace and Escape. (`Terminal` reads LF as
+    /// `.control("j")`: with `nonl` the Enter key sends CR, so LF is Ctrl-J.)
     init(character value: UInt32) {
         switch value {
         case 0x0A, 0x0D: self = .enter

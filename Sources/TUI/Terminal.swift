@@ -56,6 +56,10 @@ public final class Terminal {
         noecho()
         nonl()
         keypad(screenPointer, true)
+        idcok(screenPointer, false)
+        // Esc alone must not wait ncurses' default second for a sequence to follow.
+        _ = set_escdelay(25)
+        defineExtraKeys()
         var colours = false
         if has_colors() {
             colours = start_color() == OK
@@ -80,6 +84,7 @@ public final class Terminal {
     public func stop() {
         guard !stopped else { return }
         stopped = true
+        if inputReportingEnabled { writeRaw(Self.inputReportingOff) }
         endwin()
         Self.isRunning = false
         for (signal, handler) in previousHandlers { Glibc.signal(signal, handler) }
@@ -96,6 +101,9 @@ public final class Terminal {
         guard rows > 0, columns > 0, row >= 0, column >= 0,
               let pointer = newwin(Int32(rows), Int32(columns), Int32(row), Int32(column)) else { return nil }
         keypad(pointer, true)
+        // No insert/delete-character optimisation: cells drawn with `writeRaw` (image
+        // previews) are unknown to ncurses and must never be shifted sideways by it.
+        idcok(pointer, false)
         return Window(owning: pointer)
     }
 
@@ -129,13 +137,113 @@ public final class Terminal {
     }
 
     /// One `wget_wch`: a character, a function-key code, or nil (timeout, error).
+    ///
+    /// Besides `Key(keyCode:)`/`Key(character:)`: LF is Ctrl-J (with `nonl` Enter sends
+    /// CR, so LF only comes from Ctrl-J), the codes taught by `defineExtraKeys` become
+    /// Ctrl-←/→, and a mouse event becomes a wheel notch (or `.mouse`).
     private func readKey() -> Key? {
         var character: wint_t = 0
         switch wget_wch(screen.pointer, &character) {
-        case KEY_CODE_YES: return Key(keyCode: Int32(bitPattern: character))
-        case OK: return Key(character: character)
+        case KEY_CODE_YES:
+            let code = Int32(bitPattern: character)
+            switch code {
+            case Self.controlLeftCode: return .controlLeft
+            case Self.controlRightCode: return .controlRight
+            case KEY_MOUSE: return mouseKey()
+            default: return Key(keyCode: code)
+            }
+        case OK:
+            return character == 0x0A ? .control("j") : Key(character: character)
         default: return nil
         }
+    }
+
+    // MARK: Extra keys, mouse wheel, bracketed paste
+
+    /// Key codes this wrapper teaches ncurses (above ncurses' own `KEY_MAX`).
+    static let controlLeftCode: Int32 = 0x1100
+    static let controlRightCode: Int32 = 0x1101
+    /// The bracketed-paste markers, for `PasteCollector(startCode:endCode:)`.
+    public static let pasteStartCode = 0x1102
+    public static let pasteEndCode = 0x1103
+
+    /// Bracketed paste on and wheel reporting: both switched off again in `stop()`
+    /// (ncurses' `endwin` does not know about bracketed paste).
+    static let inputReportingOff = "\u{1B}[?2004l"
+    private var inputReportingEnabled = false
+
+    /// Ctrl-arrows as xterm-compatible terminals (and tmux) send them, and the paste
+    /// markers. `define_key(s, 0)` first drops any terminfo definition of the string.
+    private static func defineExtraKeys() {
+        let definitions: [(String, Int32)] = [
+            ("\u{1B}[1;5D", controlLeftCode), ("\u{1B}[1;5C", controlRightCode),
+            ("\u{1B}[200~", Int32(pasteStartCode)), ("\u{1B}[201~", Int32(pasteEndCode)),
+        ]
+        for (sequence, code) in definitions {
+            _ = define_key(sequence, 0)
+            _ = define_key(sequence, code)
+        }
+    }
+
+    /// Raw input: Ctrl-C (and Ctrl-Z, Ctrl-S, Ctrl-Q) arrive as keys instead of signals
+    /// and flow control, for programs that give Ctrl-C its own meaning (cancel, then
+    /// quit). SIGTERM and SIGHUP still restore the terminal. `endwin` undoes it.
+    public func setRawInput(_ on: Bool) {
+        guard !stopped else { return }
+        if on {
+            raw()
+        } else {
+            noraw()
+            cbreak()
+        }
+    }
+
+    /// Turns on bracketed paste and mouse-wheel reports (buttons 4 and 5 only; the
+    /// terminal still selects text with Shift held). Called once by the application.
+    public func enableInputReporting() {
+        guard !stopped, !inputReportingEnabled else { return }
+        inputReportingEnabled = true
+        // NCURSES_MOUSE_VERSION 2: BUTTONn_PRESSED = 2 << ((n - 1) * 5).
+        let wheel = mmask_t(2 << 15) | mmask_t(2 << 20)
+        _ = mousemask(wheel, nil)
+        _ = mouseinterval(0)
+        writeRaw("\u{1B}[?2004h")
+    }
+
+    private func mouseKey() -> Key {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return .mouse }
+        if event.bstate & mmask_t(2 << 15) != 0 { return .wheelUp }
+        if event.bstate & mmask_t(2 << 20) != 0 { return .wheelDown }
+        return .mouse
+    }
+
+    /// Writes bytes straight to the terminal, after ncurses' own output, for what
+    /// ncurses cannot express (24-bit colour image rows, mode switches).
+    public func writeRaw(_ text: String) {
+        fflush(stdout)
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 { if errno == EINTR { continue } else { return } }
+            offset += written
+        }
+    }
+
+    /// Draws pre-encoded rows (e.g. `HalfBlockRenderer.lines`) at a screen position,
+    /// after `update()`. The cursor and attributes are saved and restored around it
+    /// (DECSC/DECRC) so ncurses' idea of the cursor stays right. ncurses believes
+    /// these cells are whatever its windows hold there (blanks), so callers draw the
+    /// rows again after anything of ncurses' own has covered them.
+    public func drawRaw(lines: [String], row: Int, column: Int) {
+        guard !stopped, !lines.isEmpty else { return }
+        var out = "\u{1B}7"
+        for (index, line) in lines.enumerated() {
+            out += "\u{1B}[\(row + index + 1);\(column + 1)H" + line
+        }
+        out += "\u{1B}[0m\u{1B}8"
+        writeRaw(out)
     }
 }
 
@@ -144,6 +252,9 @@ public final class Terminal {
 /// (`endwin` is not formally async-signal-safe; restoring the user's terminal is
 /// worth that, and the process is about to end anyway.)
 private func restoreTerminalThenDie(_ signal: Int32) {
+    // Bracketed paste off (write is async-signal-safe); endwin handles the rest.
+    let off: [UInt8] = [0x1B, 0x5B, 0x3F, 0x32, 0x30, 0x30, 0x34, 0x6C]
+    _ = off.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     endwin()
     Glibc.signal(signal, SIG_DFL)
     raise(signal)

@@ -78,3 +78,35 @@ public final class Window {
         doupdate()
     }
 }
+
+extension Window {
+    /// Where the terminal cursor goes when this window is the last one staged.
+    public func moveCursor(row: Int, column: Int) {
+        let (rows, columns) = size
+        wmove(pointer, Int32(max(0, min(rows - 1, row))), Int32(max(0, min(columns - 1, column))))
+    }
+
+    /// Draws styled spans from a column, clipped at the window's right edge (or at
+    /// `limit` columns); returns the columns used.
+    @discardableResult
+    public func put(_ spans: [StyledSpan], row: Int, column: Int, limit: Int? = nil,
+                    attributes extra: TextAttributes = []) -> Int {
+        var used = 0
+        let limit = limit ?? (size.columns - column)
+        for span in spans {
+            guard used < limit else { break }
+            let text = DisplayWidth.prefix(span.text, fittingIn: limit - used)
+            used += put(text, row: row, column: column + used, attributes: span.style.textAttributes.union(extra))
+        }
+        return used
+    }
+}
+
+extension Window {
+    /// Makes the next update repaint every cell of this window, whatever ncurses
+    /// believes the terminal shows there (`redrawwin`). Needed over cells written with
+    /// `Terminal.drawRaw`, which ncurses takes for blanks and would otherwise skip.
+    public func invalidate() {
+        redrawwin(pointer)
+    }
+}

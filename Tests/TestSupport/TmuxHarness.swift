@@ -24,6 +24,25 @@ public final class TmuxHarness {
         try run(["-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-s", session, command], check: true)
     }
 
+    /// Starts `command` in a pane of the given size.
+    public func start(_ command: String, columns: Int, rows: Int) throws {
+        try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", session, command],
+                check: true)
+    }
+
+    /// Resizes the session's window (the program gets SIGWINCH, as when a person
+    /// resizes the terminal).
+    public func resize(columns: Int, rows: Int) throws {
+        try run(["resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"], check: true)
+    }
+
+    /// Pastes `text` into the pane as a terminal paste: bracketed (`ESC [200~ … ESC [201~`)
+    /// when the program turned bracketed paste on, as a real terminal does.
+    public func paste(_ text: String) throws {
+        try run(["set-buffer", "-b", "harness", text], check: true)
+        try run(["paste-buffer", "-p", "-d", "-b", "harness", "-t", session], check: true)
+    }
+
     /// The visible pane text, one string per row.
     public func screen() throws -> [String] {
         try run(["capture-pane", "-p", "-t", session]).components(separatedBy: "\n")

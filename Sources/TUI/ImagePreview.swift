@@ -1,0 +1,79 @@
+import MedImaging
+import TerminalGraphics
+
+/// An image rendered for the image pane: rows of terminal text, where they go inside
+/// the pane, and whether they carry escape sequences (half-blocks, written straight to
+/// the terminal with `Terminal.drawRaw`) or are plain characters (ASCII, drawn through
+/// ncurses like any text).
+public struct ImagePreview: Equatable, Sendable {
+    public var lines: [String]
+    /// Offset of the first row/column inside the pane's drawing area (centring).
+    public var rowOffset: Int
+    public var columnOffset: Int
+    public var isRaw: Bool
+
+    /// How the pane draws: colour half-blocks or the ASCII ramp (sixel is not drawn
+    /// in the pane yet; the app falls back to blocks).
+    public enum Style: Equatable, Sendable {
+        case blocks(ColorDepth)
+        case ascii
+    }
+
+    /// The size in output pixels that fits `columns`×`rows` cells at the image's aspect
+    /// ratio: a half-block cell holds two square pixels stacked, an ASCII cell one pixel
+    /// twice as tall as wide.
+    public static func fit(imageWidth: Int, imageHeight: Int, zoomedAspect: Double? = nil,
+                           columns: Int, rows: Int, style: Style) -> (width: Int, height: Int) {
+        guard imageWidth > 0, imageHeight > 0, columns > 0, rows > 0 else { return (1, 1) }
+        let aspect = zoomedAspect ?? Double(imageWidth) / Double(imageHeight)  // width / height
+        let pixelRows = style == .ascii ? rows * 2 : rows * 2  // in square units
+        var width = Double(columns)
+        var height = width / aspect
+        if height > Double(pixelRows) {
+            height = Double(pixelRows)
+            width = height * aspect
+        }
+        let w = max(1, min(columns, Int(width.rounded())))
+        let h = max(1, Int(height.rounded()))
+        return style == .ascii ? (w, max(1, min(rows, (h + 1) / 2))) : (w, min(pixelRows, h))
+    }
+
+    public static func render(_ image: MedicalImage, view: ImageView, columns: Int, rows: Int, style: Style) -> ImagePreview {
+        let size = fit(imageWidth: image.width, imageHeight: image.height, columns: columns, rows: rows, style: style)
+        let decoded = image.render(view: view, width: size.width, height: size.height)
+        let raster = Self.raster(decoded)
+        let lines: [String]
+        let isRaw: Bool
+        switch style {
+        case .blocks(let depth):
+            lines = HalfBlockRenderer.lines(raster, depth: depth)
+            isRaw = true
+        case .ascii:
+            lines = ASCIIRenderer.lines(raster)
+            isRaw = false
+        }
+        return ImagePreview(lines: lines, rowOffset: max(0, (rows - lines.count) / 2),
+                            columnOffset: max(0, (columns - size.width) / 2), isRaw: isRaw)
+    }
+
+    /// 8-bit gray or RGB, alpha dropped (the encoders take no alpha).
+    static func raster(_ decoded: DecodedImage) -> Raster {
+        let channels = decoded.channels.count
+        var bytes: [UInt8]
+        switch decoded.pixels {
+        case .eight(let samples): bytes = samples
+        case .sixteen(let samples): bytes = samples.map { UInt8($0 >> 8) }
+        }
+        let color = decoded.channels.isColor
+        let keep = color ? 3 : 1
+        if channels != keep {
+            var packed = [UInt8]()
+            packed.reserveCapacity(decoded.width * decoded.height * keep)
+            for pixel in 0..<(decoded.width * decoded.height) {
+                for c in 0..<keep { packed.append(bytes[pixel * channels + c]) }
+            }
+            bytes = packed
+        }
+        return Raster(width: decoded.width, height: decoded.height, channels: color ? .rgb : .gray, pixels: bytes)
+    }
+}

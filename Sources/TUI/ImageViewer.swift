@@ -1,0 +1,128 @@
+import MedImaging
+import Workstation
+
+/// The image pane's state: the images of the open study, which one is shown, the
+/// decoded image and how it is looked at (`ImageView`), and the window presets `w`
+/// cycles. Keys come in as `Action`s; each returns a short status message or nil.
+/// Decoding happens once per image switch; rendering is cached per view and size.
+public struct ImageViewer {
+    public private(set) var images: [StudyImage] = []
+    public private(set) var index = 0
+    public private(set) var image: MedicalImage?
+    /// Why the current image could not be shown.
+    public private(set) var loadError: String?
+    public private(set) var view = ImageView()
+    public private(set) var presets: [VOIWindow] = []
+    public private(set) var presetIndex = 0
+
+    private var cacheKey: CacheKey?
+    private var cached: ImagePreview?
+
+    private struct CacheKey: Equatable {
+        var index: Int, view: ImageView, columns: Int, rows: Int, style: ImagePreview.Style
+    }
+
+    public init() {}
+
+    /// Shows the first image of a study.
+    public mutating func open(_ images: [StudyImage]) {
+        self.images = images
+        show(0)
+    }
+
+    /// Loads image `index` and resets the view to its own window.
+    public mutating func show(_ newIndex: Int) {
+        index = newIndex
+        image = nil
+        loadError = nil
+        cacheKey = nil
+        cached = nil
+        guard images.indices.contains(newIndex) else { presets = []; view = ImageView(); return }
+        let item = images[newIndex]
+        if let problem = item.problem {
+            loadError = problem
+        } else {
+            do {
+                image = try MedicalImage.load(path: item.url.path)
+            } catch {
+                loadError = TerminalSanitizer.singleLine.sanitize("\(item.image.file): \(error)")
+            }
+        }
+        if let image {
+            let own = (image.metadata.windows.first == nil ? item.image.window?.voiWindow : nil) ?? image.defaultWindow()
+            let isCT = (image.metadata.modality ?? item.image.modality).uppercased() == "CT"
+            presets = WindowPresets.presets(own: own, isCT: isCT && image.metadata.format == .dicom)
+        } else {
+            presets = []
+        }
+        presetIndex = 0
+        view = ImageView(window: presets.first)
+    }
+
+    /// Carries out an image action; the message is for the status bar.
+    public mutating func perform(_ action: Action) -> String? {
+        switch action {
+        case .nextImage, .previousImage:
+            guard images.count > 1 else { return images.isEmpty ? "no image in this study" : "this study has one image" }
+            let step = action == .nextImage ? 1 : images.count - 1
+            show((index + step) % images.count)
+            return "image \(index + 1)/\(images.count)"
+        default: break
+        }
+        guard let image else { return loadError ?? "no image" }
+        switch action {
+        case .zoomIn: view.zoom = min(16, view.zoom * 1.5)
+        case .zoomOut: view.zoom = max(1, view.zoom / 1.5)
+        case .panLeft, .panRight, .panUp, .panDown:
+            let step = Double(max(image.width, image.height)) / (8 * view.zoom)
+            switch action {
+            case .panLeft: view.panX -= step
+            case .panRight: view.panX += step
+            case .panUp: view.panY -= step
+            default: view.panY += step
+            }
+            let limitX = Double(image.width) / 2, limitY = Double(image.height) / 2
+            view.panX = min(max(view.panX, -limitX), limitX)
+            view.panY = min(max(view.panY, -limitY), limitY)
+        case .windowPreset:
+            guard !presets.isEmpty else { return "no window presets" }
+            presetIndex = (presetIndex + 1) % presets.count
+            view.window = presets[presetIndex]
+            let preset = presets[presetIndex]
+            return "window \(preset.explanation ?? "") \(WindowPresets.label(preset))"
+        case .invert: view.invert.toggle()
+        case .resetView:
+            presetIndex = 0
+            view = ImageView(window: presets.first)
+            return "view reset"
+        default: return nil
+        }
+        return nil
+    }
+
+    /// The pane title: image number, window, zoom and invert, in words when it fits
+    /// `width` columns, else in the short form ("1/1 · W400 C40 · 1.5× · inv").
+    public func title(fitting width: Int = .max) -> String {
+        guard !images.isEmpty else { return "Image" }
+        let number = "\(index + 1)/\(images.count)"
+        guard image != nil else { return "Image " + number }
+        let zoomTenths = Int((view.zoom * 10).rounded())
+        let zoom = "\(zoomTenths / 10).\(zoomTenths % 10)×"
+        let window = view.window.map(WindowPresets.label)
+        let full = (["Image " + number, window, "zoom " + zoom, view.invert ? "inverted" : nil]).compactMap { $0 }
+            .joined(separator: " · ")
+        if DisplayWidth.of(full) <= width { return full }
+        return ([number, window, zoom, view.invert ? "inv" : nil]).compactMap { $0 }.joined(separator: " · ")
+    }
+
+    /// The rendered preview for a drawing area (cached until the view or size changes).
+    public mutating func preview(columns: Int, rows: Int, style: ImagePreview.Style) -> ImagePreview? {
+        guard let image, columns > 0, rows > 0 else { return nil }
+        let key = CacheKey(index: index, view: view, columns: columns, rows: rows, style: style)
+        if key == cacheKey, let cached { return cached }
+        let preview = ImagePreview.render(image, view: view, columns: columns, rows: rows, style: style)
+        cacheKey = key
+        cached = preview
+        return preview
+    }
+}

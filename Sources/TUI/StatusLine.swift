@@ -1,0 +1,54 @@
+/// The bottom row's text: what is loaded and what is happening now, like btop's header.
+/// "gemma-3-270m · in-process · generating 61.3 tok/s · context 310/4096 · focus image",
+/// with a transient message (an error, "Press Ctrl-C again to quit") on the right.
+public struct StatusLine: Equatable, Sendable {
+    public var backendName: String
+    public var isGenerating: Bool
+    public var tokensPerSecond: Double
+    public var contextUsed: Int
+    public var contextSize: Int?
+    public var focus: PaneFocus
+    public var message: String?
+
+    public init(backendName: String, isGenerating: Bool = false, tokensPerSecond: Double = 0,
+                contextUsed: Int = 0, contextSize: Int? = nil, focus: PaneFocus = .input, message: String? = nil) {
+        self.backendName = backendName
+        self.isGenerating = isGenerating
+        self.tokensPerSecond = tokensPerSecond
+        self.contextUsed = contextUsed
+        self.contextSize = contextSize
+        self.focus = focus
+        self.message = message
+    }
+
+    /// "idle", "generating…" before the second token, then "generating 61.3 tok/s".
+    public var state: String {
+        guard isGenerating else { return "idle" }
+        guard tokensPerSecond > 0, tokensPerSecond.isFinite else { return "generating…" }
+        let tenths = Int((tokensPerSecond * 10).rounded())
+        return "generating \(tenths / 10).\(tenths % 10) tok/s"
+    }
+
+    /// The left part: backend, state, context, focus and the help hint.
+    public var left: String {
+        var parts = [backendName, state]
+        if let contextSize { parts.append("context \(contextUsed)/\(contextSize)") }
+        parts.append("focus \(focus.name)")
+        parts.append("? help")
+        return parts.joined(separator: " · ")
+    }
+
+    /// The whole row for `width` columns: the message (cleaned to one line) takes the
+    /// right end and wins over the left part when both do not fit.
+    public func text(width: Int) -> String {
+        guard width > 0 else { return "" }
+        let message = self.message.map { TerminalSanitizer.singleLine.sanitize($0) } ?? ""
+        let left = " " + self.left
+        guard !message.isEmpty else { return DisplayWidth.prefix(left, fittingIn: width) }
+        let right = DisplayWidth.prefix(message, fittingIn: max(0, width - 1)) + " "
+        let room = width - DisplayWidth.of(right)
+        let shownLeft = room > 1 ? DisplayWidth.prefix(left, fittingIn: room - 1) : ""
+        let gap = max(0, width - DisplayWidth.of(shownLeft) - DisplayWidth.of(right))
+        return shownLeft + String(repeating: " ", count: gap) + right
+    }
+}

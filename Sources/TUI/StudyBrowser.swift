@@ -1,0 +1,53 @@
+import Workstation
+
+/// The `o` overlay: every study of the library, filtered as the user types
+/// (`StudyLibrary.filter`), with the highlighted one opened by Enter. Broken studies
+/// are listed with their error so the user sees why they cannot be opened.
+public struct StudyBrowser: Sendable {
+    public let library: StudyLibrary
+    public var query: String = "" {
+        didSet { results = library.filter(query: query); selectedIndex = 0 }
+    }
+    public private(set) var results: [Study]
+    public private(set) var selectedIndex = 0
+
+    public init(library: StudyLibrary) {
+        self.library = library
+        results = library.studies
+    }
+
+    public var selected: Study? { results.indices.contains(selectedIndex) ? results[selectedIndex] : nil }
+
+    public mutating func selectNext() {
+        guard !results.isEmpty else { return }
+        selectedIndex = (selectedIndex + 1) % results.count
+    }
+
+    public mutating func selectPrevious() {
+        guard !results.isEmpty else { return }
+        selectedIndex = (selectedIndex + results.count - 1) % results.count
+    }
+
+    /// One list row: modalities, title and image count, or the error of a broken study.
+    public static func row(_ study: Study) -> String {
+        let clean = TerminalSanitizer.singleLine
+        if let error = study.error {
+            return "⚠ " + clean.sanitize(study.folderName) + " — " + clean.sanitize(error.description)
+        }
+        var modalities: [String] = []
+        for image in study.images where !modalities.contains(image.image.modality) {
+            modalities.append(image.image.modality)
+        }
+        let count = study.images.count == 1 ? "1 image" : "\(study.images.count) images"
+        var text = clean.sanitize(modalities.joined(separator: "/")).padding(to: 4) + " "
+            + clean.sanitize(study.title) + "  (\(count))"
+        if let problem = study.problems.first { text += " ⚠ " + clean.sanitize(problem) }
+        return text
+    }
+}
+
+private extension String {
+    func padding(to width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - DisplayWidth.of(self)))
+    }
+}

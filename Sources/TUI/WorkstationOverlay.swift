@@ -1,0 +1,16 @@
+/// What covers the panes, if anything. Only one overlay is open at a time; while one
+/// is open it gets every key.
+enum WorkstationOverlay {
+    case none
+    /// The `?` help, scrolled down by `top` lines.
+    case help(top: Int)
+    case palette(CommandPalette)
+    case studies(StudyBrowser)
+    /// A yes/no question before quitting with an unsent draft.
+    case confirmQuit(String)
+
+    var isOpen: Bool {
+        if case .none = self { return false }
+        return true
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import TUI
+import Workstation
+import XCTest
+import TestSupport
+
+/// The whole workstation in a real terminal: `medgemma --samples <repo>/samples` with the
+/// real default model in a 120×40 tmux pane, looked at and typed into as a person would.
+/// Every wait polls the screen with a timeout; nothing sleeps a fixed time.
+final class WorkstationAppTmuxTests: XCTestCase {
+    private var work: URL!
+
+    override func setUpWithError() throws {
+        work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tuiapp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    func testStartShowsTheFirstCaseItsImageAndTheDisclaimer() throws {
+        let tmux = try startApp()
+        let title = try firstStudyTitle()
+        let screen = try waitFor(tmux, "the first case title and its image") {
+            Self.casePane($0).contains(title) && Self.imageRows($0) > 5
+        }
+        XCTAssertTrue(screen.contains("Transcript"), screen)
+        XCTAssertTrue(screen.contains("AI-generated research draft"), screen)
+        XCTAssertTrue(screen.contains("idle"), screen)
+    }
+
+    func testNoColorDrawsTheImageWithTheASCIIRamp() throws {
+        let tmux = try startApp(environment: "NO_COLOR=1")
+        let screen = try waitFor(tmux, "an ASCII image") { Self.imagePaneInk($0) > 100 }
+        XCTAssertEqual(Self.imageRows(screen), 0, screen)
+        XCTAssertFalse(screen.contains("▀"), screen)
+    }
+
+    func testQuestionStreamsAReplyWithTimingAndReturnsToIdle() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("-l", "What does the heart look like?")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "the question in the transcript") { $0.contains("What does the heart look like?") && $0.contains("You") }
+        _ = try waitFor(tmux, "streaming status") { $0.contains("in-process · generating") }
+        let screen = try waitFor(tmux, "the timing line and idle", timeout: 120) {
+            $0.contains("tok/s") && $0.contains("in-process · idle")
+        }
+        XCTAssertTrue(screen.contains("first token after"), "timing line missing:\n\(screen)")
+    }
+
+    func testHelpOverlayListsTheKeymap() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab")  // out of the input, where ? is typed
+        try tmux.sendKeys("?")
+        let screen = try waitFor(tmux, "help overlay") { $0.contains("any other key closes") }
+        XCTAssertTrue(screen.contains("Ctrl-P"), screen)
+        XCTAssertTrue(screen.contains(Action.palette.summary), screen)
+        XCTAssertTrue(screen.contains(Action.cancel.summary), screen)
+        XCTAssertTrue(screen.contains("not for clinical use"), screen)
+        try tmux.sendKeys("x")
+        _ = try waitFor(tmux, "overlay closed") { !$0.contains("any other key closes") }
+    }
+
+    func testStudyBrowserOpensTheFundusStudy() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        let fundus = try caseTitle(folder: "fundus-01")
+        try tmux.sendKeys("Tab")
+        try tmux.sendKeys("o")
+        _ = try waitFor(tmux, "study browser") { $0.contains("Enter opens") }
+        try tmux.sendKeys("-l", "fundus")
+        _ = try waitFor(tmux, "filtered list") { $0.contains("> fundus") }
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "fundus case") { !$0.contains("Enter opens") && Self.casePane($0).contains(fundus) }
+    }
+
+    func testTooSmallShowsTheEnlargeMessageAndResizingBackRestores() throws {
+        let tmux = try startApp()
+        let title = try firstStudyTitle()
+        _ = try waitFor(tmux, "start") { Self.casePane($0).contains(title) }
+        try tmux.resize(columns: 50, rows: 15)
+        _ = try waitFor(tmux, "enlarge message") { $0.contains("Enlarge the terminal") }
+        try tmux.resize(columns: 120, rows: 40)
+        let screen = try waitFor(tmux, "panes again") {
+            Self.casePane($0).contains(title) && !$0.contains("Enlarge the terminal") && Self.imageRows($0) > 5
+        }
+        XCTAssertTrue(screen.contains("Transcript"), screen)
+    }
+
+    func testCtrlCTwiceQuitsWithStatusZeroAndRestoresTheTerminal() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("C-c")
+        _ = try waitFor(tmux, "armed hint") { $0.contains(QuitGuard.armedHint) }
+        try tmux.sendKeys("C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    func testInputNewlinesAndBracketedPasteDoNotSend() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("-l", "first")
+        try tmux.sendKeys("C-j")
+        try tmux.sendKeys("-l", "second")
+        try tmux.sendKeys("M-Enter")
+        try tmux.sendKeys("-l", "third")
+        try tmux.sendKeys("C-Left")  // Ctrl-← : to the start of the word
+        try tmux.sendKeys("-l", "a ")
+        try tmux.sendKeys("C-Right")
+        try tmux.paste("pasted one\npasted two")
+        let screen = try waitFor(tmux, "five input lines") { $0.contains("a thirdpasted one") && $0.contains("pasted two") }
+        let rows = screen.components(separatedBy: "\n")
+        let first = try XCTUnwrap(rows.firstIndex { $0.contains("│first") }, screen)
+        XCTAssertTrue(rows[first + 1].contains("│second"), screen)
+        XCTAssertTrue(rows[first + 2].contains("│a thirdpasted one"), screen)
+        XCTAssertTrue(rows[first + 3].contains("│pasted two"), screen)
+        XCTAssertFalse(screen.contains("You"), "nothing was sent:\n\(screen)")
+        // Ctrl-C with a draft asks before quitting.
+        try tmux.sendKeys("C-c")
+        try tmux.sendKeys("C-c")
+        _ = try waitFor(tmux, "draft question") { $0.contains(QuitGuard.draftQuestion) }
+        try tmux.sendKeys("y")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    func testImageKeysPaletteAndNotYetAvailableActions() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab", "Tab")
+        _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
+        try tmux.sendKeys("w")
+        _ = try waitFor(tmux, "preset") { $0.contains("window high contrast") }
+        try tmux.sendKeys("i", "+")
+        _ = try waitFor(tmux, "title") { $0.contains("1.5×") && $0.contains("· inv") }
+        try tmux.sendKeys("0")
+        _ = try waitFor(tmux, "reset") { $0.contains("view reset") && $0.contains("1.0×") && !$0.contains("· inv") }
+        try tmux.sendKeys("t")
+        _ = try waitFor(tmux, "not available") { $0.contains("Cycle theme: not available yet") }
+        try tmux.sendKeys("C-p")
+        _ = try waitFor(tmux, "palette") { $0.contains("Command palette") && $0.contains("new-chat") }
+        try tmux.sendKeys("-l", "new chat")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "new chat") { !$0.contains("Command palette") && $0.contains("new chat") }
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    func testUnreadableStudyFolderIsOneStatusLineNotACrash() throws {
+        let tmux = try startApp(samples: work.appendingPathComponent("no-such-folder").path)
+        let screen = try waitFor(tmux, "status note") { $0.contains("no such folder") }
+        XCTAssertTrue(screen.contains("No study open"), screen)
+        XCTAssertTrue(screen.contains("AI-generated research draft"), screen)
+        try tmux.sendKeys("Tab", "o")
+        _ = try waitFor(tmux, "explanation") { $0.contains("no study folder could be read") }
+        try tmux.sendKeys("C-c")
+        try tmux.sendKeys("C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    // MARK: - Helpers
+
+    /// Starts the workstation at 120×40 through a script that records its exit status
+    /// and whether every terminal setting (`stty -g`) is back as it was.
+    /// `environment`: assignments for the shell line; by default `NO_COLOR` (which
+    /// `swift test` sets) is removed so the image is drawn in colour half-blocks.
+    private func startApp(environment: String = "env -u NO_COLOR",
+                          samples: String = TestEnvironment.samples.path) throws -> TmuxHarness {
+        let model = try TestEnvironment.defaultModel()
+        guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
+        let executable = TestEnvironment.executable
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw XCTSkip("build the medgemma product into the same folder first (\(executable))")
+        }
+        let script = """
+        before=$(stty -g)
+        \(environment) '\(executable)' --model '\(model)' --samples '\(samples)'
+        rc=$?
+        after=$(stty -g)
+        if [ "$before" = "$after" ]; then same=yes; else same=no; fi
+        echo "rc=$rc same=$same" > '\(work.path)/result.tmp'
+        mv '\(work.path)/result.tmp' '\(work.path)/result'
+        sleep 60
+        """
+        let scriptPath = work.appendingPathComponent("run.sh").path
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        try tmux.start("LANG=C.UTF-8 LC_ALL=C.UTF-8 sh '\(scriptPath)'", columns: 120, rows: 40)
+        return tmux
+    }
+
+    /// Waits until the joined screen satisfies `predicate`; fails with the screen if not.
+    @discardableResult
+    private func waitFor(_ tmux: TmuxHarness, _ what: String, timeout: TimeInterval = 30,
+                         _ predicate: @escaping (String) -> Bool,
+                         file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let screen = try tmux.waitForScreen(timeout: timeout) { predicate($0.joined(separator: "\n")) }
+            .joined(separator: "\n")
+        if !predicate(screen) { XCTFail("timed out waiting for \(what):\n\(screen)", file: file, line: line) }
+        return screen
+    }
+
+    private func waitForResult(timeout: TimeInterval = 30) throws -> String {
+        let path = work.appendingPathComponent("result").path
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("the workstation did not exit within \(timeout) s")
+        return ""
+    }
+
+    /// The title in a sample's case.json, read as JSON.
+    private func caseTitle(folder: String) throws -> String {
+        let url = TestEnvironment.samples.appendingPathComponent(folder).appendingPathComponent("case.json")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        return try XCTUnwrap(object?["title"] as? String)
+    }
+
+    /// The study the workstation opens first (the library's first usable one), checked
+    /// against its case.json.
+    private func firstStudyTitle() throws -> String {
+        let library = try StudyLibrary(path: TestEnvironment.samples.path)
+        let first = try XCTUnwrap(library.studies.first(where: \.isUsable))
+        let title = try caseTitle(folder: first.folderName)
+        XCTAssertEqual(first.title, title)
+        return title
+    }
+
+    /// Non-blank cells inside the image pane at 120×40.
+    static func imagePaneInk(_ screen: String) -> Int {
+        let rect = PaneLayout.compute(rows: 40, columns: 120)!.imagePane
+        let rows = screen.components(separatedBy: "\n").map(Array.init)
+        var ink = 0
+        for row in (rect.row + 1)..<(rect.bottom - 1) where row < rows.count {
+            for column in (rect.column + 1)..<(rect.right - 1) where column < rows[row].count {
+                if rows[row][column] != " " { ink += 1 }
+            }
+        }
+        return ink
+    }
+
+    /// Rows showing a run of half-block image cells.
+    static func imageRows(_ screen: String) -> Int {
+        screen.components(separatedBy: "\n").filter { $0.contains("▀▀▀▀▀▀▀▀") }.count
+    }
+
+    /// The case pane's text at 120 columns (the left 40 columns, top 40 % of the rows),
+    /// borders removed and wrapped rows joined by single spaces.
+    static func casePane(_ screen: String) -> String {
+        let rows = screen.components(separatedBy: "\n").prefix(15)
+        let words = rows.flatMap { row in
+            String(row.prefix(PaneLayout.compute(rows: 40, columns: 120)!.casePane.columns))
+                .split(whereSeparator: { $0 == " " || "│─┌┐└┘●".contains($0) })
+        }
+        return words.joined(separator: " ")
+    }
+}
