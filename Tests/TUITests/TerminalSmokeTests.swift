@@ -93,16 +93,11 @@ final class TerminalSmokeTests: XCTestCase {
     }
 
     private func waitForResult(timeout: TimeInterval = 30) throws -> String {
-        let path = work.appendingPathComponent("result").path
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            Thread.sleep(forTimeInterval: 0.1)
+        guard let text = TmuxHarness.waitForFile(work.appendingPathComponent("result").path, timeout: timeout) else {
+            XCTFail("the demo did not finish within \(timeout) s")
+            return ""
         }
-        XCTFail("the demo did not finish within \(timeout) s")
-        return ""
+        return text
     }
 }
 

@@ -53,6 +53,19 @@ public final class TmuxHarness {
         try run(["send-keys", "-t", session] + keys, check: true)
     }
 
+    /// Polls for a file the program under test writes when it ends (its exit status, a
+    /// result); returns its trimmed text, or nil after `timeout`.
+    public static func waitForFile(_ path: String, timeout: TimeInterval = 30) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return nil
+    }
+
     /// Polls the screen until `predicate` holds or `timeout` passes; returns the last screen.
     public func waitForScreen(timeout: TimeInterval = 30, _ predicate: ([String]) -> Bool) throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
