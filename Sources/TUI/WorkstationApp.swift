@@ -198,10 +198,27 @@ public final class WorkstationApp {
         case .zoomIn, .zoomOut, .panLeft, .panRight, .panUp, .panDown, .windowPreset, .invert, .resetView,
              .nextImage, .previousImage:
             message = viewer.perform(action)
-        case .equalize, .modelView, .copyReply, .exportTranscript, .setTemperature, .setMaxTokens,
+        case .exportTranscript:
+            exportTranscript()
+        case .equalize, .modelView, .copyReply, .setTemperature, .setMaxTokens,
              .setSystemPrompt, .switchModel, .commandLine, .openReport, .saveReport, .loadImage, .theme,
              .cycleTheme:
             message = "\(action.title): \(Self.notAvailable)"
+        }
+    }
+
+    /// Saves the chat as Markdown (with the research-draft note) under the XDG data folder,
+    /// atomically and private to the user; the status bar says where.
+    private func exportTranscript() {
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
+                                                formatOptions: [.withFullDate, .withTime, .withDashSeparatorInDate])
+        let name = (study?.folderName ?? "chat") + "-" + stamp + ".md"
+        let path = AppDirectories().transcripts + "/" + name
+        do {
+            try AtomicFile.write(session.exportMarkdown(title: study?.title ?? "MedGemma chat"), to: path)
+            message = "transcript saved to \(path)"
+        } catch {
+            message = error.description
         }
     }
 
@@ -249,7 +266,9 @@ public final class WorkstationApp {
             case .enter:
                 closeOverlay()
                 guard let entry = palette.selected else { return }
-                if entry.action.takesArgument {
+                // Actions whose argument may be left out (export to the default place) run
+                // from the palette; the others need the `:` command line, not built yet.
+                if let argument = entry.action.argument, !argument.isOptional {
                     message = "\(entry.title): \(Self.notAvailable)"
                 } else {
                     perform(entry.action)

@@ -148,6 +148,33 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// Export from the palette: the chat as Markdown under $XDG_DATA_HOME, private to the
+    /// user, starting with the study's title and the research-draft note.
+    func testExportTranscriptFromThePalette() throws {
+        let data = work.appendingPathComponent("data").path
+        let tmux = try startApp(environment: "env -u NO_COLOR XDG_DATA_HOME='\(data)'")
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("-l", "Hello")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        try tmux.sendKeys("C-p")
+        _ = try waitFor(tmux, "palette") { $0.contains("Command palette") }
+        try tmux.sendKeys("-l", "export")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "saved") { $0.contains("transcript saved to") }
+        let folder = data + "/medgemma/transcripts"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        XCTAssertEqual(files.count, 1, "\(files)")
+        let path = folder + "/" + files[0]
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(text.contains("\n\n> AI-generated research draft — not for clinical use"), text)
+        XCTAssertTrue(text.contains("## You\n\nHello\n\n## Model\n\n"), text)
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+        XCTAssertEqual(mode, 0o600)
+        try tmux.sendKeys("Tab", "q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     func testUnreadableStudyFolderIsOneStatusLineNotACrash() throws {
         let tmux = try startApp(samples: work.appendingPathComponent("no-such-folder").path)
         let screen = try waitFor(tmux, "status note") { $0.contains("no such folder") }
