@@ -200,7 +200,14 @@ public final class WorkstationApp {
             message = viewer.perform(action)
         case .exportTranscript:
             exportTranscript()
-        case .equalize, .modelView, .copyReply, .setTemperature, .setMaxTokens,
+        case .copyReply:
+            if let reply = session.snapshot().entries.last(where: { $0.role == .model && !$0.text.isEmpty }) {
+                terminal.writeRaw(ClipboardCopy.sequence(for: reply.text))
+                message = "last reply copied (\(reply.text.count) characters)"
+            } else {
+                message = "no reply to copy yet"
+            }
+        case .equalize, .modelView, .setTemperature, .setMaxTokens,
              .setSystemPrompt, .switchModel, .commandLine, .openReport, .saveReport, .loadImage, .theme,
              .cycleTheme:
             message = "\(action.title): \(Self.notAvailable)"

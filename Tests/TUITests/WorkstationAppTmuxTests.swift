@@ -171,7 +171,18 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertTrue(text.contains("## You\n\nHello\n\n## Model\n\n"), text)
         let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
         XCTAssertEqual(mode, 0o600)
-        try tmux.sendKeys("Tab", "q")
+
+        // `y` in the transcript copies the last reply through OSC 52, which tmux (with
+        // set-clipboard on) keeps as its newest paste buffer.
+        // The export writes "## Model", a blank line, the reply, a blank line, its timing.
+        let reply = try XCTUnwrap(text.components(separatedBy: "## Model\n\n").last?.components(separatedBy: "\n\n<sub>").first)
+        try tmux.setOption("set-clipboard", "on")
+        try tmux.sendKeys("Tab")
+        _ = try waitFor(tmux, "transcript focus") { $0.contains("focus transcript") }
+        try tmux.sendKeys("y")
+        _ = try waitFor(tmux, "copied") { $0.contains("last reply copied") }
+        XCTAssertEqual(try tmux.showBuffer(), reply)
+        try tmux.sendKeys("q")
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 

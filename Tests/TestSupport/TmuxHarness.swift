@@ -44,6 +44,16 @@ public final class TmuxHarness {
     }
 
     /// The visible pane text, one string per row.
+    /// Sets a server option, e.g. `set-clipboard on` so OSC 52 copies reach tmux's buffers.
+    public func setOption(_ name: String, _ value: String) throws {
+        try run(["set-option", "-s", name, value], check: true)
+    }
+
+    /// The newest paste buffer (what an OSC 52 copy put there).
+    public func showBuffer() throws -> String {
+        try run(["show-buffer"], check: true)
+    }
+
     public func screen() throws -> [String] {
         try run(["capture-pane", "-p", "-t", session]).components(separatedBy: "\n")
     }
