@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "Workstation", "TestSupport"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "MedImaging", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]
 )

@@ -20,13 +20,13 @@ public struct ImagePreview: Equatable, Sendable {
     }
 
     /// The size in output pixels that fits `columns`×`rows` cells at the image's aspect
-    /// ratio: a half-block cell holds two square pixels stacked, an ASCII cell one pixel
-    /// twice as tall as wide.
+    /// ratio: a cell holds two square pixels stacked (half-blocks draw both, the ASCII
+    /// ramp their average).
     public static func fit(imageWidth: Int, imageHeight: Int, zoomedAspect: Double? = nil,
                            columns: Int, rows: Int, style: Style) -> (width: Int, height: Int) {
         guard imageWidth > 0, imageHeight > 0, columns > 0, rows > 0 else { return (1, 1) }
         let aspect = zoomedAspect ?? Double(imageWidth) / Double(imageHeight)  // width / height
-        let pixelRows = style == .ascii ? rows * 2 : rows * 2  // in square units
+        let pixelRows = rows * 2  // a cell is two square pixels tall
         var width = Double(columns)
         var height = width / aspect
         if height > Double(pixelRows) {
@@ -35,7 +35,8 @@ public struct ImagePreview: Equatable, Sendable {
         }
         let w = max(1, min(columns, Int(width.rounded())))
         let h = max(1, Int(height.rounded()))
-        return style == .ascii ? (w, max(1, min(rows, (h + 1) / 2))) : (w, min(pixelRows, h))
+        // Both renderers stack two pixel rows per text row (ASCII averages them).
+        return (w, min(pixelRows, h))
     }
 
     public static func render(_ image: MedicalImage, view: ImageView, columns: Int, rows: Int, style: Style) -> ImagePreview {
@@ -54,6 +55,21 @@ public struct ImagePreview: Equatable, Sendable {
         }
         return ImagePreview(lines: lines, rowOffset: max(0, (rows - lines.count) / 2),
                             columnOffset: max(0, (columns - size.width) / 2), isRaw: isRaw)
+    }
+
+    /// "What the model sees": the picture handed to the vision encoder (already resized to
+    /// its input size), scaled again to fit the pane with the same Pillow-style filter.
+    public static func render(modelInput picture: RGBImage, columns: Int, rows: Int, style: Style) -> ImagePreview? {
+        let size = fit(imageWidth: picture.width, imageHeight: picture.height, columns: columns, rows: rows, style: style)
+        guard let shown = try? PillowBilinearResampler.resize(picture, width: size.width, height: size.height) else { return nil }
+        let raster = Raster(width: shown.width, height: shown.height, channels: .rgb, pixels: shown.pixels)
+        let lines: [String]
+        switch style {
+        case .blocks(let depth): lines = HalfBlockRenderer.lines(raster, depth: depth)
+        case .ascii: lines = ASCIIRenderer.lines(raster)
+        }
+        return ImagePreview(lines: lines, rowOffset: max(0, (rows - lines.count) / 2),
+                            columnOffset: max(0, (columns - size.width) / 2), isRaw: style != .ascii)
     }
 
     /// 8-bit gray or RGB, alpha dropped (the encoders take no alpha).

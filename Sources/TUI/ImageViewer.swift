@@ -14,12 +14,16 @@ public struct ImageViewer {
     public private(set) var view = ImageView()
     public private(set) var presets: [VOIWindow] = []
     public private(set) var presetIndex = 0
+    /// `m`: show what the vision encoder would receive instead of the reader's view.
+    public private(set) var showsModelInput = false
+    /// The encoder's input size (Gemma 3's SigLIP: 896×896).
+    public var modelInputSize = 896
 
     private var cacheKey: CacheKey?
     private var cached: ImagePreview?
 
     private struct CacheKey: Equatable {
-        var index: Int, view: ImageView, columns: Int, rows: Int, style: ImagePreview.Style
+        var index: Int, view: ImageView, columns: Int, rows: Int, style: ImagePreview.Style, modelInput: Bool
     }
 
     public init() {}
@@ -94,7 +98,13 @@ public struct ImageViewer {
         case .resetView:
             presetIndex = 0
             view = ImageView(window: presets.first)
+            showsModelInput = false
             return "view reset"
+        case .modelView:
+            showsModelInput.toggle()
+            return showsModelInput
+                ? "what the model sees: \(modelInputSize)×\(modelInputSize), through the current window (m returns)"
+                : "reader's view"
         default: return nil
         }
         return nil
@@ -109,6 +119,11 @@ public struct ImageViewer {
         let zoomTenths = Int((view.zoom * 10).rounded())
         let zoom = "\(zoomTenths / 10).\(zoomTenths % 10)×"
         let window = view.window.map(WindowPresets.label)
+        if showsModelInput {
+            let full = (["Image " + number, "model input \(modelInputSize)²", window]).compactMap { $0 }.joined(separator: " · ")
+            if DisplayWidth.of(full) <= width { return full }
+            return ([number, "model", window]).compactMap { $0 }.joined(separator: " · ")
+        }
         let full = (["Image " + number, window, "zoom " + zoom, view.invert ? "inverted" : nil]).compactMap { $0 }
             .joined(separator: " · ")
         if DisplayWidth.of(full) <= width { return full }
@@ -118,9 +133,19 @@ public struct ImageViewer {
     /// The rendered preview for a drawing area (cached until the view or size changes).
     public mutating func preview(columns: Int, rows: Int, style: ImagePreview.Style) -> ImagePreview? {
         guard let image, columns > 0, rows > 0 else { return nil }
-        let key = CacheKey(index: index, view: view, columns: columns, rows: rows, style: style)
+        let key = CacheKey(index: index, view: view, columns: columns, rows: rows, style: style, modelInput: showsModelInput)
         if key == cacheKey, let cached { return cached }
-        let preview = ImagePreview.render(image, view: view, columns: columns, rows: rows, style: style)
+        let preview: ImagePreview
+        if showsModelInput {
+            // The whole picture, windowed as shown, stretched to the encoder's square
+            // input exactly as `ask --image` prepares it (zoom and pan do not apply).
+            guard let picture = try? ModelImageSource.rgb(image, mode: .windowed(view.window), frame: view.frame),
+                  let input = try? PillowBilinearResampler.resize(picture, width: modelInputSize, height: modelInputSize),
+                  let rendered = ImagePreview.render(modelInput: input, columns: columns, rows: rows, style: style) else { return nil }
+            preview = rendered
+        } else {
+            preview = ImagePreview.render(image, view: view, columns: columns, rows: rows, style: style)
+        }
         cacheKey = key
         cached = preview
         return preview

@@ -196,7 +196,7 @@ public final class WorkstationApp {
         case .scrollUp, .scrollDown, .scrollLineUp, .scrollLineDown, .scrollToTop, .scrollToBottom:
             transcript.perform(action)
         case .zoomIn, .zoomOut, .panLeft, .panRight, .panUp, .panDown, .windowPreset, .invert, .resetView,
-             .nextImage, .previousImage:
+             .nextImage, .previousImage, .modelView:
             message = viewer.perform(action)
         case .exportTranscript:
             exportTranscript()
@@ -207,7 +207,7 @@ public final class WorkstationApp {
             } else {
                 message = "no reply to copy yet"
             }
-        case .equalize, .modelView, .setTemperature, .setMaxTokens,
+        case .equalize, .setTemperature, .setMaxTokens,
              .setSystemPrompt, .switchModel, .commandLine, .openReport, .saveReport, .loadImage, .theme,
              .cycleTheme:
             message = "\(action.title): \(Self.notAvailable)"

@@ -1,4 +1,6 @@
+import Foundation
 @testable import TUI
+import MedImaging
 import TestSupport
 import Workstation
 import XCTest
@@ -9,9 +11,10 @@ final class ImageViewerTests: XCTestCase {
         let blocks = ImagePreview.fit(imageWidth: 512, imageHeight: 512, columns: 38, rows: 22, style: .blocks(.palette256))
         XCTAssertEqual(blocks.width, 38)
         XCTAssertEqual(blocks.height, 38)
+        // ASCII: the same pixels; the renderer averages each stacked pair into one character.
         let ascii = ImagePreview.fit(imageWidth: 512, imageHeight: 512, columns: 38, rows: 22, style: .ascii)
         XCTAssertEqual(ascii.width, 38)
-        XCTAssertEqual(ascii.height, 19)
+        XCTAssertEqual(ascii.height, 38)
         // Tall image: limited by rows.
         let tall = ImagePreview.fit(imageWidth: 100, imageHeight: 400, columns: 80, rows: 10, style: .blocks(.trueColor))
         XCTAssertEqual(tall.height, 20)
@@ -49,8 +52,38 @@ final class ImageViewerTests: XCTestCase {
         XCTAssertTrue(blocks.lines[0].hasSuffix("\u{1B}[0m"))
         let ascii = try XCTUnwrap(viewer.preview(columns: 38, rows: 22, style: .ascii))
         XCTAssertFalse(ascii.isRaw)
+        XCTAssertEqual(ascii.lines.count, 19, "a square image is as many text rows as half its columns")
         XCTAssertTrue(ascii.lines.joined().contains { $0 != " " })
         XCTAssertFalse(ascii.lines.joined().contains("\u{1B}"))
+    }
+
+    /// `m` shows the encoder's square input: a wide picture is stretched to a square (so
+    /// the preview is as tall as it is wide), drawn through the current window; `m` or
+    /// `0` return to the reader's view.
+    func testModelViewShowsTheSquareModelInput() throws {
+        let folder = NSTemporaryDirectory() + "modelview-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let wide = DecodedImage(width: 64, height: 16, channels: .gray, pixels: .eight((0..<1024).map { UInt8($0 % 64 * 4) }))
+        try PNGEncoder.write(wide, to: folder + "/wide.png")
+        try """
+        {"version": 1, "id": "t", "title": "Wide", "synthetic": true, "note": "Synthetic test case.",
+         "patient": {"id": "p", "age": 40, "sex": "F"}, "history": "h", "indication": "i", "question": "q",
+         "images": [{"file": "wide.png", "modality": "OT", "view": "v", "description": "d"}]}
+        """.write(toFile: folder + "/case.json", atomically: true, encoding: .utf8)
+        var viewer = ImageViewer()
+        viewer.open(Study(path: folder).images)
+        XCTAssertNil(viewer.loadError)
+        let reader = try XCTUnwrap(viewer.preview(columns: 40, rows: 20, style: .ascii))
+        XCTAssertEqual(reader.lines.count, 5, "64×16 in 40 columns: 40×10 pixels, 2 per text row")
+        XCTAssertTrue(try XCTUnwrap(viewer.perform(.modelView)).hasPrefix("what the model sees: 896×896"))
+        XCTAssertTrue(viewer.title().contains("model input 896²"), viewer.title())
+        let model = try XCTUnwrap(viewer.preview(columns: 40, rows: 20, style: .ascii))
+        XCTAssertEqual(model.lines.count, 20, "square: 40 columns wide, 40 pixel rows = 20 text rows")
+        XCTAssertEqual(model.lines.first?.count, 40)
+        _ = viewer.perform(.resetView)
+        XCTAssertFalse(viewer.showsModelInput)
+        XCTAssertEqual(viewer.preview(columns: 40, rows: 20, style: .ascii), reader)
     }
 
     func testMissingImageIsAMessageNotACrash() throws {

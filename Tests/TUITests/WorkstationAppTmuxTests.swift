@@ -55,7 +55,9 @@ final class WorkstationAppTmuxTests: XCTestCase {
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
         try tmux.sendKeys("Tab")  // out of the input, where ? is typed
         try tmux.sendKeys("?")
-        let screen = try waitFor(tmux, "help overlay") { $0.contains("any other key closes") }
+        // Poll until the whole overlay is drawn (a capture can land mid-redraw).
+        let expected = ["any other key closes", "Ctrl-P", Action.palette.summary, Action.cancel.summary, "not for clinical use"]
+        let screen = try waitFor(tmux, "help overlay") { screen in expected.allSatisfy { screen.contains($0) } }
         XCTAssertTrue(screen.contains("Ctrl-P"), screen)
         XCTAssertTrue(screen.contains(Action.palette.summary), screen)
         XCTAssertTrue(screen.contains(Action.cancel.summary), screen)
