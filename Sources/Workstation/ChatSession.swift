@@ -17,7 +17,7 @@ public final class ChatSession: @unchecked Sendable {
         public var liveTokensPerSecond: Double
         /// Statistics of the last finished reply.
         public var lastStats: GenerationStats?
-        /// Positions used in the context after the last reply.
+        /// Positions used in the context (live while a reply streams).
         public var contextUsed: Int
         public var contextSize: Int?
         /// Bumped on every change, so a UI can skip redraws when nothing changed.
@@ -177,6 +177,7 @@ public final class ChatSession: @unchecked Sendable {
             case .token(let token):
                 state.entries[last].text += token.text
                 state.liveTokens += 1
+                state.contextUsed = token.contextUsed
                 if let first = firstTokenAt {
                     let seconds = Timing.seconds(token.elapsed - first)
                     state.liveTokensPerSecond = seconds > 0 ? Double(state.liveTokens - 1) / seconds : 0

@@ -42,7 +42,12 @@ final class ChatSessionTests: XCTestCase {
         let chat = try session(settings)
         final class Counter: @unchecked Sendable { var n = 0; let lock = NSLock() }
         let changes = Counter()
-        chat.onChange = { changes.lock.withLock { changes.n += 1 } }
+        final class Seen: @unchecked Sendable { var context: [Int] = []; let lock = NSLock() }
+        let seen = Seen()
+        chat.onChange = { [weak chat] in
+            changes.lock.withLock { changes.n += 1 }
+            if let s = chat?.snapshot(), s.isGenerating, s.liveTokens > 0 { seen.lock.withLock { seen.context.append(s.contextUsed) } }
+        }
         try chat.send("  What does a chest X-ray show?  ")
         XCTAssertTrue(chat.snapshot().isGenerating)
         chat.waitUntilIdle()
@@ -59,6 +64,11 @@ final class ChatSessionTests: XCTestCase {
         XCTAssertEqual(stats.promptTokens, wantStats?.promptTokens, "the system instruction is in the prompt")
         XCTAssertEqual(s.entries[1].timing, Timing.line(stats))
         XCTAssertEqual(s.liveTokens, stats.generatedTokens)
+        // The context figure follows the reply as it streams.
+        XCTAssertEqual(s.contextUsed, stats.contextUsed)
+        let live = seen.lock.withLock { seen.context }
+        XCTAssertEqual(live.first, stats.promptTokens, "at the first token the context holds the prompt")
+        XCTAssertEqual(live, live.sorted(), "and grows from there")
         // One change to start, one per token, one to finish.
         XCTAssertEqual(changes.lock.withLock { changes.n }, stats.generatedTokens + 2)
     }

@@ -164,7 +164,8 @@ public final class Engine: @unchecked Sendable {
             let piece = decoder.append(token)
             text += piece
             if stats.generatedTokens == 0 { stats.timeToFirstToken = clock.now - start }
-            onEvent(.token(GeneratedToken(id: token, text: piece, index: stats.generatedTokens, elapsed: clock.now - start)))
+            onEvent(.token(GeneratedToken(id: token, text: piece, index: stats.generatedTokens, elapsed: clock.now - start,
+                                           contextUsed: conversation.cache.count)))
             stats.generatedTokens += 1
             if stats.generatedTokens == maxTokens { stop = .maxTokens; break }
             if conversation.cache.count >= conversation.contextSize { stop = .contextFull; break }
@@ -175,7 +176,8 @@ public final class Engine: @unchecked Sendable {
         let tail = decoder.finish()
         if !tail.isEmpty {
             text += tail
-            onEvent(.token(GeneratedToken(id: -1, text: tail, index: stats.generatedTokens, elapsed: clock.now - start)))
+            onEvent(.token(GeneratedToken(id: -1, text: tail, index: stats.generatedTokens, elapsed: clock.now - start,
+                                           contextUsed: conversation.cache.count)))
         }
         stats.decode = clock.now - decodeStart
         stats.stopReason = stop

@@ -16,6 +16,9 @@ public struct GeneratedToken: Sendable {
     public let index: Int
     /// Time since the request started.
     public let elapsed: Duration
+    /// Positions filled in the context when this token was produced (the token itself is
+    /// fed back only before the next one), so a status bar can show the context live.
+    public var contextUsed: Int = 0
 }
 
 public enum StopReason: String, Sendable {
