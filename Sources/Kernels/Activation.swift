@@ -12,14 +12,19 @@ public func geluTanh(_ u: Float) -> Float {
     return 0.5 * u * (1 + tanhf(c * (u + 0.044715 * u * u * u)))
 }
 
+/// GELU-tanh as `0.5·u·(1 + tanh z) = u / (1 + e^(−2z))`: one `fastExp` instead of
+/// `tanhf`, so loops over it vectorise; agrees with `geluTanh` to a few float ulps.
+@inlinable @inline(__always)
+public func fastGeluTanh(_ u: Float) -> Float {
+    u / (1 + fastExp(-2 * (0.797_884_560_802_865_4 * (u + 0.044715 * u * u * u))))
+}
+
 /// `gate[i] = GELU(gate[i]) · up[i]` for `count` values: the GeGLU of prompt batches.
-/// Uses `0.5·u·(1 + tanh z) = u / (1 + e^(−2z))`, so `fastExp` replaces `tanhf` and the
-/// loop vectorises; agrees with `geluTanh` to a few float ulps.
 public func geluTanhGated(_ gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
-    let c: Float = 0.797_884_560_802_865_4
-    for i in 0..<count {
-        let u = gate[i]
-        let z = c * (u + 0.044715 * u * u * u)
-        gate[i] = u / (1 + fastExp(-2 * z)) * up[i]
-    }
+    for i in 0..<count { gate[i] = fastGeluTanh(gate[i]) * up[i] }
+}
+
+/// `x[i] = GELU(x[i])` for `count` values (SigLIP's MLP).
+public func geluTanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] = fastGeluTanh(x[i]) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MedImaging
+import TUI
 import Workstation
 
 /// `medgemma info IMAGE`: what an image file holds, as text or JSON. Patient identifiers
@@ -44,7 +45,7 @@ struct ImageCard {
             if let value, !value.isEmpty { rows.append((label, value)) }
         }
         let width = rows.map { $0.0.count }.max() ?? 0
-        return rows.map { TerminalText.sanitized($0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1) }
+        return rows.map { TerminalSanitizer.multiLine.sanitize($0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1) }
             .joined(separator: "\n") + "\n"
     }
 

@@ -39,8 +39,7 @@ enum ImageQuestion {
             throw UsageError(command: command, "--window and --ct-windows exclude each other")
         }
         let encoder = try VisionEncoder(path: mmproj, for: engine.model)
-        let image: MedicalImage
-        do { image = try MedicalImage.load(path: path) } catch { throw CommandFailure("\(error)") }
+        let image = try MedicalImage.load(path: path)
         let picture: RGBImage
         do {
             picture = try ModelImageSource.rgb(image, mode: args.has("--ct-windows") ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(window))
@@ -50,11 +49,7 @@ enum ImageQuestion {
         let pipeline = VisionPipeline(encoder: encoder, panAndScan: crops > 0 ? try PanAndScanOptions(maxCrops: crops) : nil)
         if let save = args["--save-model-input"] {
             let seen = try pipeline.preprocess(picture)[0].modelView()
-            do {
-                try PNGEncoder.write(DecodedImage(width: seen.width, height: seen.height, channels: .rgb, pixels: .eight(seen.pixels)), to: save)
-            } catch {
-                throw CommandFailure("\(error)")
-            }
+            try PNGEncoder.write(DecodedImage(width: seen.width, height: seen.height, channels: .rgb, pixels: .eight(seen.pixels)), to: save)
         }
         let start = ContinuousClock.now
         let embedding = try pipeline.encode(picture, key: VisionPipeline.key(for: picture)) { done, total in

@@ -32,7 +32,7 @@ enum InfoCommand: Subcommand {
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let path = ModelLocator.resolve(args.positionals.first)
         if isImage(path) {
-            let card = ImageCard(path: path, image: try loadImage(path))
+            let card = ImageCard(path: path, image: try MedicalImage.load(path: path))
             Console.out(args.has("--json") ? card.json().rendered() + "\n" : card.render())
             return 0
         }
@@ -54,13 +54,5 @@ enum InfoCommand: Subcommand {
         defer { try? handle.close() }
         guard let head = try? handle.read(upToCount: 132) else { return false }
         return MedicalImage.sniff([UInt8](head)) != nil
-    }
-
-    static func loadImage(_ path: String) throws -> MedicalImage {
-        do {
-            return try MedicalImage.load(path: path)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
     }
 }

@@ -57,8 +57,7 @@ enum ShowCommand: Subcommand {
         if window != nil && args.has("--ct-windows") {
             throw UsageError(command: qualifiedName, "--window and --ct-windows exclude each other")
         }
-        let image: MedicalImage
-        do { image = try MedicalImage.load(path: path) } catch { throw CommandFailure("\(error)") }
+        let image = try MedicalImage.load(path: path)
         guard frame < image.frameCount else {
             throw CommandFailure("\(path): frame \(frame) does not exist (the file has \(image.frameCount))")
         }

@@ -1,4 +1,5 @@
 import Gemma
+import TUI
 
 /// Runs one engine request for a command: streams the text to standard output (unless
 /// `quiet`), turns Ctrl-C into a cancel, waits, and returns what was generated.
@@ -18,7 +19,7 @@ struct StreamedReply {
             case .token(let t):
                 if t.id >= 0 { box.reply.ids.append(t.id) }
                 box.reply.text += t.text
-                if !quiet { Console.out(TerminalText.sanitized(t.text)) }
+                if !quiet { Console.out(TerminalSanitizer.multiLine.sanitize(t.text)) }
             case .finished(let s): box.reply.stats = s
             case .failed(let message): box.failure = message
             }
