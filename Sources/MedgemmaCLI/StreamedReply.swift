@@ -22,6 +22,7 @@ struct StreamedReply {
                 if !quiet { Console.out(TerminalSanitizer.multiLine.sanitize(t.text)) }
             case .finished(let s): box.reply.stats = s
             case .failed(let message): box.failure = message
+            case .progress: break
             }
         }
         let interrupt = InterruptWatcher { handle.cancel() }

@@ -20,6 +20,9 @@ public final class ChatSession: @unchecked Sendable {
         /// Positions used in the context (live while a reply streams).
         public var contextUsed: Int
         public var contextSize: Int?
+        /// What the running reply is doing before its first token ("encoding image…",
+        /// "prefill 812 tokens"); nil once tokens flow or when idle.
+        public var activity: String?
         /// Bumped on every change, so a UI can skip redraws when nothing changed.
         public var revision: Int
     }
@@ -28,11 +31,13 @@ public final class ChatSession: @unchecked Sendable {
         case busy
         case emptyMessage
         case nothingToRegenerate
+        case imagesNotSupported(String)
         public var description: String {
             switch self {
             case .busy: return "a reply is still being generated (Esc cancels it)"
             case .emptyMessage: return "nothing to send: the message is empty"
             case .nothingToRegenerate: return "there is no reply to regenerate yet"
+            case .imagesNotSupported(let backend): return "\(backend) cannot take images (start with --mmproj FILE for the model's vision part)"
             }
         }
     }
@@ -54,7 +59,7 @@ public final class ChatSession: @unchecked Sendable {
         self.backend = backend
         settingsValue = settings
         state = Snapshot(entries: [], isGenerating: false, liveTokens: 0, liveTokensPerSecond: 0, lastStats: nil,
-                         contextUsed: 0, contextSize: backend.contextSize, revision: 0)
+                         contextUsed: 0, contextSize: backend.contextSize, activity: nil, revision: 0)
     }
 
     public var settings: GenerationSettings {
@@ -64,13 +69,24 @@ public final class ChatSession: @unchecked Sendable {
 
     public func snapshot() -> Snapshot { lock.withLock { state } }
 
-    /// Sends a user message and starts the reply.
-    public func send(_ text: String) throws(SessionError) {
+    /// Sends a user message, with the images it shows the model, and starts the reply.
+    public func send(_ text: String, images: [ImageAttachment] = []) throws(SessionError) {
         let message = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw .emptyMessage }
+        guard images.isEmpty || backend.acceptsImages else { throw .imagesNotSupported(backend.displayName) }
         try startReply { state in
-            state.entries.append(TranscriptEntry(role: .user, text: message))
+            state.entries.append(TranscriptEntry(role: .user, text: message, images: images))
             return true
+        }
+    }
+
+    /// Replaces the transcript (a conversation restored from disk); not while a reply runs.
+    public func restore(_ entries: [TranscriptEntry]) throws(SessionError) {
+        try update { state throws(SessionError) in
+            guard !state.isGenerating else { throw .busy }
+            state.entries = entries
+            state.lastStats = nil
+            state.contextUsed = 0
         }
     }
 
@@ -145,7 +161,7 @@ public final class ChatSession: @unchecked Sendable {
     /// Applies `prepare` to the transcript (it returns false when there is nothing to
     /// answer), then asks the backend for a reply to it.
     private func startReply(_ prepare: (inout Snapshot) -> Bool) throws(SessionError) {
-        let (messages, settings): ([ChatMessage], GenerationSettings) = try locked { () throws(SessionError) in
+        let (messages, settings): ([BackendMessage], GenerationSettings) = try locked { () throws(SessionError) in
             guard !state.isGenerating else { throw .busy }
             var draft = state
             guard prepare(&draft) else { throw .nothingToRegenerate }
@@ -153,13 +169,14 @@ public final class ChatSession: @unchecked Sendable {
             draft.isGenerating = true
             draft.liveTokens = 0
             draft.liveTokensPerSecond = 0
+            draft.activity = nil
             draft.revision += 1
             state = draft
             firstTokenAt = nil
-            let history = draft.entries.dropLast().compactMap { entry -> ChatMessage? in
+            let history = draft.entries.dropLast().compactMap { entry -> BackendMessage? in
                 switch entry.role {
-                case .user: return ChatMessage(.user, entry.text)
-                case .model: return ChatMessage(.assistant, entry.text)
+                case .user: return BackendMessage(.user, entry.text, images: entry.images)
+                case .model: return BackendMessage(.assistant, entry.text)
                 case .note: return nil
                 }
             }
@@ -174,7 +191,10 @@ public final class ChatSession: @unchecked Sendable {
         update { (state: inout Snapshot) in
             guard let last = state.entries.indices.last, state.entries[last].role == .model else { return }
             switch event {
+            case .progress(let line):
+                state.activity = line
             case .token(let token):
+                state.activity = nil
                 state.entries[last].text += token.text
                 state.liveTokens += 1
                 state.contextUsed = token.contextUsed
@@ -193,12 +213,14 @@ public final class ChatSession: @unchecked Sendable {
                 state.lastStats = stats
                 state.contextUsed = stats.contextUsed
                 state.isGenerating = false
+                state.activity = nil
                 handle = nil
             case .failed(let message):
                 state.entries[last].isComplete = false
                 if state.entries[last].text.isEmpty { state.entries.remove(at: last) }
                 state.entries.append(TranscriptEntry(role: .note, text: message))
                 state.isGenerating = false
+                state.activity = nil
                 handle = nil
             }
         }

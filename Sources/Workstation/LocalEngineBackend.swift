@@ -3,29 +3,54 @@ import Gemma
 /// The in-process engine as a backend. One `Conversation` (one KV cache) serves the
 /// session: each request renders the whole history, and the cache runs only what it
 /// does not already hold, so a follow-up question costs only its new tokens.
+///
+/// Images are turned into embeddings by `images` on the engine queue, before the prompt
+/// is rendered; the same picture in a later turn comes from the provider's cache.
 public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
     public let engine: Engine
     public let modelName: String
+    public let images: ImageEmbeddingProvider?
     private let conversation: Conversation
 
-    public init(engine: Engine, modelName: String, contextSize: Int) {
+    public init(engine: Engine, modelName: String, contextSize: Int, images: ImageEmbeddingProvider? = nil) {
         self.engine = engine
         self.modelName = modelName
+        self.images = images
         conversation = Conversation(model: engine.model, contextSize: min(contextSize, engine.model.config.trainingContext))
     }
 
     public var displayName: String { "\(modelName) · in-process" }
     public var contextSize: Int? { conversation.contextSize }
+    public var acceptsImages: Bool { images != nil }
 
-    public func reply(to messages: [ChatMessage], settings: GenerationSettings,
+    public func reply(to messages: [BackendMessage], settings: GenerationSettings,
                       onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
-        var history = messages
-        if let system = settings.system, !system.isEmpty, history.first?.role != .system {
-            history.insert(ChatMessage(.system, system), at: 0)
+        let images = images
+        let conversation = conversation
+        return engine.reply(to: conversation, settings: settings.sampling, maxTokens: settings.maxTokens, prepare: { handle in
+            var history: [ChatMessage] = []
+            if let system = settings.system, !system.isEmpty, messages.first?.role != .system {
+                history.append(ChatMessage(.system, system))
+            }
+            for message in messages {
+                var embeddings: [ImageEmbedding] = []
+                if !message.images.isEmpty {
+                    guard let images else { throw NoVisionError() }
+                    for image in message.images where !handle.isCancelled {
+                        embeddings.append(try images.embedding(for: image) { onEvent(.progress($0)) })
+                    }
+                }
+                history.append(ChatMessage(message.role, message.text, images: embeddings))
+            }
+            guard !handle.isCancelled else { return }
+            // On the engine's serial queue: no other reply can be using the conversation.
+            conversation.setMessages(history)
+        }, onEvent: onEvent)
+    }
+
+    struct NoVisionError: Error, CustomStringConvertible {
+        var description: String {
+            "this model has no vision part loaded: start with --mmproj FILE (the mmproj GGUF published beside the model) to ask about images"
         }
-        // The engine's queue is serial: setting the history here is safe because the
-        // session never starts a request while one is running.
-        conversation.setMessages(history)
-        return engine.reply(to: conversation, settings: settings.sampling, maxTokens: settings.maxTokens, onEvent: onEvent)
     }
 }

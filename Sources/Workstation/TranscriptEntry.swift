@@ -14,11 +14,14 @@ public struct TranscriptEntry: Sendable, Equatable {
     /// False while tokens are still arriving, and for a reply cut short (cancelled,
     /// failed, context full), which the transcript marks as incomplete.
     public var isComplete: Bool
+    /// Images the user showed with this message (what the model saw).
+    public var images: [ImageAttachment]
 
-    public init(role: Role, text: String, timing: String? = nil, isComplete: Bool = true) {
+    public init(role: Role, text: String, timing: String? = nil, isComplete: Bool = true, images: [ImageAttachment] = []) {
         self.role = role
         self.text = text
         self.timing = timing
         self.isComplete = isComplete
+        self.images = images
     }
 }

@@ -20,6 +20,7 @@ final class EngineTests: XCTestCase {
                 onToken?(tokens.count)
             case .finished(let s): stats = s
             case .failed(let m): failure = m
+            case .progress: break
             }
         }
 

@@ -80,10 +80,24 @@ public final class Engine: @unchecked Sendable {
 
     /// Replies to the conversation's last user message (rendered with the chat template);
     /// the reply is added to the conversation. Events arrive on the engine queue.
+    ///
+    /// `prepare` runs first, on the engine queue, so work the reply depends on (encoding
+    /// its images, setting the conversation's messages) queues behind earlier replies and
+    /// never runs on the caller's thread; an error it throws fails the reply.
     @discardableResult
     public func reply(to conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
+                      prepare: ((GenerationHandle) throws -> Void)? = nil,
                       onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
         start(onEvent) { [self] handle in
+            if let prepare {
+                try prepare(handle)
+                if handle.isCancelled {
+                    conversation.addAssistant("")
+                    var stats = GenerationStats()
+                    stats.stopReason = .cancelled
+                    return stats
+                }
+            }
             let (stats, text) = try run(promptTokens(for: conversation), in: conversation, settings: settings,
                                         maxTokens: maxTokens, handle: handle, onEvent: onEvent)
             conversation.addAssistant(text)
@@ -123,7 +137,7 @@ public final class Engine: @unchecked Sendable {
                 continuation.yield(event)
                 switch event {
                 case .finished, .failed: continuation.finish()
-                case .token: break
+                case .token, .progress: break
                 }
             }
             continuation.onTermination = { _ in handle.cancel() }
@@ -146,6 +160,7 @@ public final class Engine: @unchecked Sendable {
         let reused = conversation.reuse(for: tokens)
         let fresh = Array(tokens[reused...])
         stats.processedPromptTokens = fresh.count
+        if fresh.count > 1 { onEvent(.progress("prefill \(fresh.count) tokens")) }
 
         var sampler = Sampler(settings: settings)
         tokens.forEach { sampler.observe($0) }

@@ -1,5 +1,8 @@
 /// What a listener receives while the engine replies.
 public enum GenerationEvent: Sendable {
+    /// What the reply is doing before its first token ("encoding image 1/2…",
+    /// "prefill 812 tokens"), for a status bar. Not part of the reply.
+    case progress(String)
     /// One generated token and the text it completes (may be empty while a multi-byte
     /// character is still incomplete).
     case token(GeneratedToken)

@@ -1,0 +1,28 @@
+import MedImaging
+
+/// An image shown to the model with a user message, in a form every backend can use:
+/// the RGB picture as the image pipeline made it from the file (windowed, CT windows
+/// packed, inverted or not), before the model's own resize and normalisation.
+///
+/// The in-process backend encodes it through the mmproj (`ImageEmbeddingProvider`); a
+/// remote backend sends its model-size view as a PNG data URL. `key` names the pixels,
+/// so the same picture is recognised (KV cache, embedding cache) however it was reached.
+public struct ImageAttachment: Sendable, Equatable {
+    /// Where it came from, for the transcript and report stamps (a file name or path).
+    public let source: String
+    /// How the picture was made from the file ("window 400/40", "CT windows"), for stamps.
+    public let preparation: String
+    public let picture: RGBImage
+    /// `VisionPipeline.key(for: picture)`: sha256 of the size and pixels.
+    public let key: String
+
+    public init(source: String, preparation: String, picture: RGBImage) {
+        self.source = source
+        self.preparation = preparation
+        self.picture = picture
+        self.key = VisionPipeline.key(for: picture)
+    }
+
+    /// Attachments compare by what the model sees, not by where they came from.
+    public static func == (a: ImageAttachment, b: ImageAttachment) -> Bool { a.key == b.key }
+}
