@@ -1,0 +1,161 @@
+import Foundation
+import Workstation
+
+/// Laying out and drawing the panes; ncurses sends only the cells that changed.
+extension WorkstationApp {
+    // MARK: - Drawing
+
+    /// Recomputes the layout for the current size and input height; windows are made again.
+    func relayout() {
+        let (rows, columns) = terminal.size
+        let inputLines = editor.layout(width: max(1, (columns >= PaneLayout.wideColumns ? columns - max(36, columns * 34 / 100) : columns) - 2)).rows.count
+        laidOutSize = (rows, columns, inputLines)
+        layout = PaneLayout.compute(rows: rows, columns: columns, inputLines: inputLines)
+        windows = []
+        terminal.screen.erase()
+        terminal.screen.stage()
+        if let layout {
+            transcript.resize(width: max(1, layout.transcript.columns - 2), height: max(1, layout.transcript.rows - 2))
+        }
+    }
+
+    func draw() {
+        let (rows, columns) = terminal.size
+        let inputWidth = max(1, (layout?.input.columns ?? columns) - 2)
+        let inputLines = editor.layout(width: inputWidth).rows.count
+        if rows != laidOutSize.rows || columns != laidOutSize.columns || inputLines != laidOutSize.inputLines {
+            relayout()
+        }
+        syncTranscript()
+        guard let layout else {
+            let screen = terminal.screen
+            screen.erase()
+            let text = DisplayWidth.prefix(Self.enlargeMessage, fittingIn: columns)
+            screen.put(text, row: rows / 2, column: max(0, (columns - DisplayWidth.of(text)) / 2), attributes: .bold)
+            terminal.setCursorVisible(false)
+            screen.refresh()
+            return
+        }
+        guard let casePane = window(layout.casePane), let imagePane = window(layout.imagePane),
+              let transcriptPane = window(layout.transcript), let inputPane = window(layout.input),
+              let statusPane = window(layout.statusBar) else { return }
+        windows = [casePane, imagePane, transcriptPane, inputPane, statusPane]
+
+        drawCase(casePane)
+        let rawImage = drawImage(imagePane)
+        drawTranscript(transcriptPane)
+        drawStatus(statusPane)
+        let cursor = drawInput(inputPane)
+        for window in [casePane, imagePane, transcriptPane, statusPane, inputPane] { window.stage() }
+
+        var overlayWindow: Window?
+        if overlay.isOpen {
+            overlayWindow = drawOverlay(rows: rows, columns: columns)
+            overlayWindow?.invalidate()  // it may lie over the image, which ncurses takes for blanks
+            overlayWindow?.stage()
+        }
+        terminal.setCursorVisible(focus == .input && !overlay.isOpen && cursor)
+        terminal.update()
+        // Always written again: ncurses may have scrolled these rows (its scroll
+        // optimisation moves whole screen lines) or painted over them; identical bytes
+        // over identical cells do not flicker.
+        if !overlay.isOpen {
+            if let rawImage {
+                terminal.drawRaw(lines: rawImage.preview.lines, row: rawImage.row, column: rawImage.column)
+            }
+        }
+    }
+
+    func window(_ rect: PaneLayout.Rect) -> Window? {
+        terminal.makeWindow(rows: rect.rows, columns: rect.columns, row: rect.row, column: rect.column)
+    }
+
+    func title(_ text: String, pane: PaneFocus) -> String {
+        focus == pane ? "● " + text : text
+    }
+
+    func drawCase(_ window: Window) {
+        window.erase()
+        window.drawBox(title: title("Case", pane: .casePane))
+        let (rows, columns) = window.size
+        let lines = CasePaneText.rows(study: study, currentImage: viewer.index, width: columns - 4)
+        for (index, line) in lines.prefix(max(0, rows - 2)).enumerated() {
+            window.put(line, row: index + 1, column: 2, limit: columns - 4)
+        }
+    }
+
+    /// Draws the image pane's frame (and ASCII images); returns the half-block rows to
+    /// write straight to the terminal after the update, with their screen position.
+    func drawImage(_ window: Window) -> (preview: ImagePreview, row: Int, column: Int)? {
+        window.erase()
+        let (rows, columns) = window.size
+        // drawBox keeps columns - 6 of a title; the focus mark takes 2.
+        window.drawBox(title: title(viewer.title(fitting: columns - 8), pane: .image))
+        let areaRows = rows - 2, areaColumns = columns - 2
+        guard areaRows > 0, areaColumns > 0, let rect = layout?.imagePane else { return nil }
+        guard let preview = viewer.preview(columns: areaColumns, rows: areaRows, style: imageStyle) else {
+            let text = TerminalSanitizer.singleLine.sanitize(viewer.loadError ?? "no image")
+            for (index, line) in TextWrapper.wrap([StyledSpan(text, .note)], width: areaColumns - 2)
+                .prefix(areaRows).enumerated() {
+                window.put(line, row: 1 + index, column: 2)
+            }
+            return nil
+        }
+        if !preview.isRaw {
+            for (index, line) in preview.lines.enumerated() {
+                window.put(line, row: 1 + preview.rowOffset + index, column: 1 + preview.columnOffset)
+            }
+            return nil
+        }
+        return (preview, rect.row + 1 + preview.rowOffset, rect.column + 1 + preview.columnOffset)
+    }
+
+    func syncTranscript() {
+        let snapshot = session.snapshot()
+        guard snapshot.revision != lastRevision else { return }
+        lastRevision = snapshot.revision
+        let entries = Self.entries(for: snapshot, caseTitle: study.map { TerminalSanitizer.singleLine.sanitize($0.title) })
+        TranscriptSync.apply(shown: shownEntries, new: entries, to: &transcript)
+        shownEntries = entries
+    }
+
+    func drawTranscript(_ window: Window) {
+        window.erase()
+        var heading = "Transcript"
+        if let indicator = transcript.viewport.newLinesIndicator { heading += " · " + indicator + " (End)" }
+        window.drawBox(title: title(heading, pane: .transcript))
+        let columns = window.size.columns
+        for (index, line) in transcript.visibleLines.enumerated() {
+            window.put(line.spans, row: 1 + index, column: 1, limit: columns - 2)
+        }
+    }
+
+    /// Returns whether the cursor was placed inside the box.
+    func drawInput(_ window: Window) -> Bool {
+        window.erase()
+        window.drawBox(title: title("Message · Enter send · Alt-Enter newline", pane: .input))
+        let (rows, columns) = window.size
+        let visible = max(1, rows - 2)
+        let layout = editor.layout(width: max(1, columns - 2))
+        let first = max(0, min(layout.cursorRow - visible + 1, layout.rows.count - visible))
+        if editor.isEmpty && focus != .input {
+            window.put("Tab to type a question about the case", row: 1, column: 1, attributes: .dim)
+        }
+        for (index, text) in layout.rows.dropFirst(first).prefix(visible).enumerated() {
+            window.put(text, row: 1 + index, column: 1)
+        }
+        window.moveCursor(row: 1 + layout.cursorRow - first, column: 1 + layout.cursorColumn)
+        return true
+    }
+
+    func drawStatus(_ window: Window) {
+        window.erase()
+        let snapshot = session.snapshot()
+        let status = StatusLine(backendName: backend.displayName, isGenerating: snapshot.isGenerating,
+                                tokensPerSecond: snapshot.liveTokensPerSecond, contextUsed: snapshot.contextUsed,
+                                contextSize: snapshot.contextSize, focus: focus, message: message)
+        let text = status.text(width: window.size.columns)
+        window.put(text + String(repeating: " ", count: max(0, window.size.columns - DisplayWidth.of(text))),
+                   row: 0, column: 0, attributes: .reverse)
+    }
+}

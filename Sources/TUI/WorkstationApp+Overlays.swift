@@ -1,0 +1,137 @@
+import Foundation
+import Workstation
+
+/// The overlays — help, palette, study browser, quit question: their keys and drawing.
+extension WorkstationApp {
+    func handleOverlay(_ key: Key) {
+        switch overlay {
+        case .none: return
+        case .help(let top):
+            switch key {
+            case .up, .down, .pageUp, .pageDown, .wheelUp, .wheelDown:
+                let step = key == .pageUp || key == .pageDown ? 10 : 1
+                let up = key == .up || key == .pageUp || key == .wheelUp
+                overlay = .help(top: max(0, top + (up ? -step : step)))
+            default:
+                closeOverlay()
+            }
+        case .confirmQuit:
+            if key == .character("y") || key == .character("Y") {
+                running = false
+            } else {
+                closeOverlay()
+            }
+        case .palette(var palette):
+            switch key {
+            case .escape, .control("c"), .control("p"): closeOverlay()
+            case .up: palette.selectPrevious(); overlay = .palette(palette)
+            case .down, .tab: palette.selectNext(); overlay = .palette(palette)
+            case .backspace:
+                if !palette.query.isEmpty { palette.query.removeLast() }
+                overlay = .palette(palette)
+            case .character(let character):
+                palette.query.append(character)
+                overlay = .palette(palette)
+            case .enter:
+                closeOverlay()
+                guard let entry = palette.selected else { return }
+                // Actions whose argument may be left out (export to the default place) run
+                // from the palette; the others need the `:` command line, not built yet.
+                if let argument = entry.action.argument, !argument.isOptional {
+                    message = "\(entry.title): \(Self.notAvailable)"
+                } else {
+                    perform(entry.action)
+                }
+            default: break
+            }
+        case .studies(var browser):
+            switch key {
+            case .escape, .control("c"): closeOverlay()
+            case .up: browser.selectPrevious(); overlay = .studies(browser)
+            case .down, .tab: browser.selectNext(); overlay = .studies(browser)
+            case .backspace:
+                if !browser.query.isEmpty { browser.query.removeLast() }
+                overlay = .studies(browser)
+            case .character(let character):
+                browser.query.append(character)
+                overlay = .studies(browser)
+            case .enter:
+                guard let chosen = browser.selected else { return }
+                guard chosen.isUsable else {
+                    message = "cannot open: " + (chosen.problems.first ?? "no image")
+                    return
+                }
+                closeOverlay()
+                open(chosen, announce: true)
+            default: break
+            }
+        }
+    }
+
+    func closeOverlay() {
+        overlay = .none
+    }
+
+    // MARK: - Overlays
+
+    func drawOverlay(rows: Int, columns: Int) -> Window? {
+        switch overlay {
+        case .none: return nil
+        case .help(let top):
+            let lines = [Disclaimer.text, ""] + HelpOverlay(keymap: keymap).lines()
+            let height = min(rows - 2, lines.count + 2)
+            let clampedTop = min(top, max(0, lines.count - (height - 2)))
+            if clampedTop != top { overlay = .help(top: clampedTop) }
+            let shown = Array(lines.dropFirst(clampedTop).prefix(height - 2)).map { [StyledSpan($0)] }
+            return box(title: "Help · ↑↓ PgUp PgDn scroll · any other key closes", rows: shown,
+                       width: (lines.map(DisplayWidth.of).max() ?? 40) + 4, height: height,
+                       screenRows: rows, screenColumns: columns)
+        case .palette(let palette):
+            var list: [[StyledSpan]] = [[StyledSpan("> " + palette.query, .bold)], []]
+            for (index, entry) in palette.results.enumerated() {
+                let style: SpanStyle = index == palette.selectedIndex ? .code : []
+                let key = entry.keyLabel.isEmpty ? "" : "  [" + entry.keyLabel + "]"
+                list.append([StyledSpan(entry.title + "  ·  " + entry.name + key, style)])
+            }
+            return box(title: "Command palette · type to filter · Enter runs · Esc closes", rows: list,
+                       width: 70, height: min(rows - 2, 24), screenRows: rows, screenColumns: columns,
+                       selected: palette.selectedIndex + 2)
+        case .studies(let browser):
+            var list: [[StyledSpan]] = [[StyledSpan("> " + browser.query, .bold)], []]
+            if browser.results.isEmpty { list.append([StyledSpan("no study matches", .note)]) }
+            for (index, study) in browser.results.enumerated() {
+                let style: SpanStyle = index == browser.selectedIndex ? .code : (study.isUsable ? [] : .warning)
+                list.append([StyledSpan(StudyBrowser.row(study), style)])
+            }
+            return box(title: "Studies · type to filter · Enter opens · Esc closes", rows: list,
+                       width: 96, height: min(rows - 2, list.count + 2), screenRows: rows, screenColumns: columns,
+                       selected: browser.selectedIndex + 2)
+        case .confirmQuit(let question):
+            return box(title: "Quit", rows: [[StyledSpan(question, .bold)]], width: DisplayWidth.of(question) + 6,
+                       height: 3, screenRows: rows, screenColumns: columns)
+        }
+    }
+
+    /// A centred bordered window holding `rows`; when `selected` would be below the
+    /// box, the list scrolls so it stays visible (the first two rows stay put).
+    func box(title: String, rows: [[StyledSpan]], width: Int, height: Int, screenRows: Int,
+                     screenColumns: Int, selected: Int? = nil) -> Window? {
+        let width = min(screenColumns - 2, max(width, DisplayWidth.of(title) + 8))
+        let height = max(3, min(screenRows - 2, height))
+        guard width > 4, let window = terminal.makeWindow(rows: height, columns: width, row: (screenRows - height) / 2,
+                                                           column: (screenColumns - width) / 2) else { return nil }
+        window.erase()
+        window.drawBox(title: title)
+        let inner = height - 2
+        var shown = rows
+        if let selected, selected >= inner, rows.count > 2 {
+            let skip = selected - inner + 1
+            shown = Array(rows.prefix(2)) + Array(rows.dropFirst(2 + skip))
+        }
+        for (index, row) in shown.prefix(inner).enumerated() {
+            window.put(row, row: 1 + index, column: 2, limit: width - 4)
+        }
+        windows.append(window)
+        return window
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Workstation
+
+/// Opening studies and starting conversations about them.
+extension WorkstationApp {
+    // MARK: - Studies and chats
+
+    /// Shows a study and starts a new conversation about it.
+    func open(_ chosen: Study, announce: Bool) {
+        study = chosen
+        viewer.open(chosen.images)
+        startNewChat()
+        if announce { message = "opened " + TerminalSanitizer.singleLine.sanitize(chosen.title) }
+    }
+
+    /// A fresh `ChatSession` whose system instruction is the open case's context. A
+    /// running reply is cancelled first: the backend serves one request at a time.
+    func startNewChat() {
+        session.cancel()
+        session.waitUntilIdle()
+        session = ChatSession(backend: backend, settings: GenerationSettings(system: study?.context?.systemInstruction))
+        lastRevision = -1
+        transcript.perform(.scrollToBottom)
+    }
+
+    /// The transcript as the pane shows it: the research-draft note first, then the
+    /// conversation. A reply still streaming is not marked incomplete.
+    static func entries(for snapshot: ChatSession.Snapshot, caseTitle: String?) -> [TranscriptEntry] {
+        var entries = [TranscriptEntry(role: .note, text: Disclaimer.text)]
+        if let caseTitle { entries.append(TranscriptEntry(role: .note, text: "Case: \(caseTitle). The case text is the model's context.")) }
+        for (index, entry) in snapshot.entries.enumerated() {
+            let streaming = snapshot.isGenerating && index == snapshot.entries.count - 1
+            let role: TranscriptRole
+            switch entry.role {
+            case .user: role = .user
+            case .model: role = .model
+            case .note: role = .note
+            }
+            entries.append(TranscriptEntry(role: role, text: entry.text, timing: entry.timing,
+                                           isIncomplete: entry.role == .model && !entry.isComplete && !streaming))
+        }
+        return entries
+    }
+}
