@@ -1,4 +1,4 @@
-/// How to look at a `MedicalImage`: frame, window/level, invert, zoom and pan.
+/// How to look at a `MedicalImage`: frame, window/level, invert, equalisation, zoom and pan.
 ///
 /// A small value the TUI changes on every key press and the model preprocessing
 /// builds once; the pixels are never copied or modified, only rendered through it
@@ -16,9 +16,13 @@ public struct ImageView: Sendable, Equatable {
     /// Offset of the visible region's centre from the image centre, in image pixels.
     public var panX: Double
     public var panY: Double
+    /// Histogram equalisation of the windowed picture: spreads the grey levels the frame
+    /// actually uses over the whole display range (a reading aid for low-contrast images).
+    public var equalize: Bool
 
     public init(frame: Int = 0, window: VOIWindow? = nil, invert: Bool = false,
-                zoom: Double = 1, panX: Double = 0, panY: Double = 0) {
+                zoom: Double = 1, panX: Double = 0, panY: Double = 0, equalize: Bool = false) {
+        self.equalize = equalize
         self.frame = frame
         self.window = window
         self.invert = invert

@@ -60,7 +60,7 @@ extension MedicalImage {
         let rescale = monochrome ? metadata.rescale : .identity
         let flip = (metadata.photometric == .monochrome1) != view.invert
         let size = 1 << pixels.bitDepth
-        return (0..<size).map { raw in
+        let table: [Float] = (0..<size).map { raw in
             let stored: Int
             if metadata.isSigned {
                 stored = pixels.bitDepth == 8 ? Int(Int8(truncatingIfNeeded: raw)) : Int(Int16(truncatingIfNeeded: raw))
@@ -70,6 +70,26 @@ extension MedicalImage {
             let fraction = function.fraction(of: rescale.apply(stored), center: window.center, width: window.width)
             return Float(flip ? 1 - fraction : fraction)
         }
+        return view.equalize ? equalized(table, frame: frame) : table
+    }
+
+    /// Classic histogram equalisation of the displayed picture: each of 256 display levels
+    /// maps to its share of the frame's samples at or below it, (cdf − cdf_min)/(n − cdf_min),
+    /// so the darkest level used stays black and the brightest becomes white. One mapping
+    /// for all channels of a colour image, so hues are not shifted channel by channel.
+    func equalized(_ table: [Float], frame: Int) -> [Float] {
+        var histogram = [Int](repeating: 0, count: 256)
+        let level = table.map { Int(min(max(($0 * 255).rounded(), 0), 255)) }
+        let range = frame * samplesPerFrame..<(frame + 1) * samplesPerFrame
+        switch pixels {
+        case .eight(let samples): for raw in samples[range] { histogram[level[Int(raw)]] += 1 }
+        case .sixteen(let samples): for raw in samples[range] { histogram[level[Int(raw)]] += 1 }
+        }
+        var cdf = [Int](repeating: 0, count: 256)
+        var total = 0
+        for i in 0..<256 { total += histogram[i]; cdf[i] = total }
+        guard let low = cdf.first(where: { $0 > 0 }), total > low else { return table }
+        return level.map { Float(cdf[$0] - low) / Float(total - low) }
     }
 
     /// For each output pixel along one axis, the inclusive range of source pixels it covers,

@@ -50,6 +50,7 @@ public enum Action: String, CaseIterable, Sendable {
     case invert
     case equalize
     case modelView = "model-view"
+    case attachImage = "attach-image"
     case resetView = "reset-view"
     case nextImage = "next-image"
     case previousImage = "previous-image"
@@ -100,6 +101,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .invert: return "Invert image"
         case .equalize: return "Histogram equalisation"
         case .modelView: return "What the model sees"
+        case .attachImage: return "Attach image to messages"
         case .resetView: return "Reset image view"
         case .nextImage: return "Next image"
         case .previousImage: return "Previous image"
@@ -149,6 +151,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .invert: return "Toggle inverted grey levels"
         case .equalize: return "Toggle histogram equalisation"
         case .modelView: return "Toggle the model's input view"
+        case .attachImage: return "Send the shown image with the next message"
         case .resetView: return "Reset zoom, pan, window and filters"
         case .nextImage: return "Show the next image"
         case .previousImage: return "Show the previous image"

@@ -34,6 +34,12 @@ public struct ImageViewer {
         show(0)
     }
 
+    /// Adds an image file after the study's (`:load FILE`) and shows it.
+    public mutating func append(_ item: StudyImage) {
+        images.append(item)
+        show(images.count - 1)
+    }
+
     /// Loads image `index` and resets the view to its own window.
     public mutating func show(_ newIndex: Int) {
         index = newIndex
@@ -95,6 +101,9 @@ public struct ImageViewer {
             let preset = presets[presetIndex]
             return "window \(preset.explanation ?? "") \(WindowPresets.label(preset))"
         case .invert: view.invert.toggle()
+        case .equalize:
+            view.equalize.toggle()
+            return view.equalize ? "histogram equalisation on (display only: the model gets the windowed picture)" : "histogram equalisation off"
         case .resetView:
             presetIndex = 0
             view = ImageView(window: presets.first)
@@ -124,10 +133,12 @@ public struct ImageViewer {
             if DisplayWidth.of(full) <= width { return full }
             return ([number, "model", window]).compactMap { $0 }.joined(separator: " · ")
         }
-        let full = (["Image " + number, window, "zoom " + zoom, view.invert ? "inverted" : nil]).compactMap { $0 }
+        let full = (["Image " + number, window, "zoom " + zoom, view.invert ? "inverted" : nil,
+                     view.equalize ? "equalised" : nil]).compactMap { $0 }
             .joined(separator: " · ")
         if DisplayWidth.of(full) <= width { return full }
-        return ([number, window, zoom, view.invert ? "inv" : nil]).compactMap { $0 }.joined(separator: " · ")
+        return ([number, window, zoom, view.invert ? "inv" : nil, view.equalize ? "eq" : nil]).compactMap { $0 }
+            .joined(separator: " · ")
     }
 
     /// The rendered preview for a drawing area (cached until the view or size changes).

@@ -9,9 +9,20 @@ public struct StatusLine: Equatable, Sendable {
     public var contextSize: Int?
     public var focus: PaneFocus
     public var message: String?
+    /// What the running reply does before its first token ("encoding image…", "prefill 812
+    /// tokens"), or other foreground work ("loading model…").
+    public var activity: String?
+    /// Work in the background ("encoding images 2/7 · 40%").
+    public var background: String?
+    /// Resident memory of the process, in bytes.
+    public var memoryBytes: Int?
 
     public init(backendName: String, isGenerating: Bool = false, tokensPerSecond: Double = 0,
-                contextUsed: Int = 0, contextSize: Int? = nil, focus: PaneFocus = .input, message: String? = nil) {
+                contextUsed: Int = 0, contextSize: Int? = nil, focus: PaneFocus = .input, message: String? = nil,
+                activity: String? = nil, background: String? = nil, memoryBytes: Int? = nil) {
+        self.activity = activity
+        self.background = background
+        self.memoryBytes = memoryBytes
         self.backendName = backendName
         self.isGenerating = isGenerating
         self.tokensPerSecond = tokensPerSecond
@@ -21,8 +32,10 @@ public struct StatusLine: Equatable, Sendable {
         self.message = message
     }
 
-    /// "idle", "generating…" before the second token, then "generating 61.3 tok/s".
+    /// The activity when there is one, else "idle", "generating…" before the second token,
+    /// then "generating 61.3 tok/s".
     public var state: String {
+        if let activity { return activity }
         guard isGenerating else { return "idle" }
         guard tokensPerSecond > 0, tokensPerSecond.isFinite else { return "generating…" }
         let tenths = Int((tokensPerSecond * 10).rounded())
@@ -32,7 +45,9 @@ public struct StatusLine: Equatable, Sendable {
     /// The left part: backend, state, context, focus and the help hint.
     public var left: String {
         var parts = [backendName, state]
+        if let background { parts.append(background) }
         if let contextSize { parts.append("context \(contextUsed)/\(contextSize)") }
+        if let memoryBytes { parts.append("mem \(memoryBytes / 1_048_576) MB") }
         parts.append("focus \(focus.name)")
         parts.append("? help")
         return parts.joined(separator: " · ")

@@ -54,7 +54,9 @@ extension WorkstationApp {
             overlayWindow?.invalidate()  // it may lie over the image, which ncurses takes for blanks
             overlayWindow?.stage()
         }
-        terminal.setCursorVisible(focus == .input && !overlay.isOpen && cursor)
+        var typingCommand = false
+        if case .commandLine = overlay { typingCommand = true }
+        terminal.setCursorVisible(typingCommand || (focus == .input && !overlay.isOpen && cursor))
         terminal.update()
         // Always written again: ncurses may have scrolled these rows (its scroll
         // optimisation moves whole screen lines) or painted over them; identical bytes
@@ -133,7 +135,11 @@ extension WorkstationApp {
     /// Returns whether the cursor was placed inside the box.
     func drawInput(_ window: Window) -> Bool {
         window.erase()
-        window.drawBox(title: title("Message · Enter send · Alt-Enter newline", pane: .input))
+        var heading = "Message · Enter send · Alt-Enter newline"
+        if backend.acceptsImages, attachImages, viewer.image != nil {
+            heading = "Message + image \(viewer.index + 1) (a in image pane: text only) · Enter send"
+        }
+        window.drawBox(title: title(heading, pane: .input))
         let (rows, columns) = window.size
         let visible = max(1, rows - 2)
         let layout = editor.layout(width: max(1, columns - 2))
@@ -153,7 +159,9 @@ extension WorkstationApp {
         let snapshot = session.snapshot()
         let status = StatusLine(backendName: backend.displayName, isGenerating: snapshot.isGenerating,
                                 tokensPerSecond: snapshot.liveTokensPerSecond, contextUsed: snapshot.contextUsed,
-                                contextSize: snapshot.contextSize, focus: focus, message: message)
+                                contextSize: snapshot.contextSize, focus: focus, message: message,
+                                activity: modelLoad.map { "loading model \(($0.path as NSString).lastPathComponent)…" } ?? snapshot.activity,
+                                memoryBytes: ResidentMemory.bytes())
         let text = status.text(width: window.size.columns)
         window.put(text + String(repeating: " ", count: max(0, window.size.columns - DisplayWidth.of(text))),
                    row: 0, column: 0, attributes: .reverse)

@@ -36,13 +36,29 @@ extension WorkstationApp {
                 closeOverlay()
                 guard let entry = palette.selected else { return }
                 // Actions whose argument may be left out (export to the default place) run
-                // from the palette; the others need the `:` command line, not built yet.
+                // from the palette; the others open the `:` line with their name typed.
                 if let argument = entry.action.argument, !argument.isOptional {
-                    message = "\(entry.title): \(Self.notAvailable)"
+                    openCommandLine(for: entry.action)
                 } else {
                     perform(entry.action)
                 }
             default: break
+            }
+        case .commandLine(var line):
+            switch key {
+            case .escape, .control("c"):
+                closeOverlay()
+            case .enter:
+                let typed = line.text
+                _ = line.submit()
+                commandEditor = line
+                closeOverlay()
+                runCommandLine(typed)
+            case .backspace where line.isEmpty:
+                closeOverlay()
+            default:
+                _ = line.handle(key, keymap: keymap)
+                overlay = .commandLine(line)
             }
         case .studies(var browser):
             switch key {
@@ -106,6 +122,17 @@ extension WorkstationApp {
             return box(title: "Studies · type to filter · Enter opens · Esc closes", rows: list,
                        width: 96, height: min(rows - 2, list.count + 2), screenRows: rows, screenColumns: columns,
                        selected: browser.selectedIndex + 2)
+        case .commandLine(let line):
+            let width = columns - 2
+            let shown = line.layout(width: max(1, width - 4))
+            guard let window = terminal.makeWindow(rows: 3, columns: width, row: max(0, rows - 4), column: 1) else { return nil }
+            window.erase()
+            window.drawBox(title: "Command · Enter runs · Esc closes · e.g. set temperature 0.7, load FILE, model FILE")
+            window.put(":", row: 1, column: 1, attributes: .bold)
+            window.put(shown.rows.last ?? "", row: 1, column: 2)
+            window.moveCursor(row: 1, column: 2 + shown.cursorColumn)
+            windows.append(window)
+            return window
         case .confirmQuit(let question):
             return box(title: "Quit", rows: [[StyledSpan(question, .bold)]], width: DisplayWidth.of(question) + 6,
                        height: 3, screenRows: rows, screenColumns: columns)

@@ -20,7 +20,9 @@ public final class WorkstationApp {
     /// While tokens stream (no key pressed), frames come at most this often.
     static let streamingFrameNanoseconds: UInt64 = 100_000_000
 
-    let backend: InferenceBackend
+    var backend: InferenceBackend
+    /// Makes a backend for another model file (`:model FILE`); nil when switching is not offered.
+    let loadBackend: (@Sendable (String) throws -> InferenceBackend)?
     let library: StudyLibrary?
     let keymap = Keymap.standard
     let imageStyle: ImagePreview.Style
@@ -39,6 +41,12 @@ public final class WorkstationApp {
     var paste = PasteCollector(startCode: Terminal.pasteStartCode, endCode: Terminal.pasteEndCode)
     var message: String?
     var running = true
+    /// Whether the shown image goes with the next message (when the backend takes images).
+    var attachImages = true
+    /// The `:` line, kept between openings for its history.
+    var commandEditor = LineEditor()
+    var modelLoad: ModelLoad?
+    var attachmentCache: (key: String, attachment: ImageAttachment)?
 
     var layout: PaneLayout?
     var laidOutSize = (rows: 0, columns: 0, inputLines: 0)
@@ -50,8 +58,10 @@ public final class WorkstationApp {
     /// `startupMessage`: shown in the status bar until the first key (e.g. why the
     /// study folder could not be read).
     public init(backend: InferenceBackend, library: StudyLibrary?, graphics: String? = nil,
+                loadBackend: (@Sendable (String) throws -> InferenceBackend)? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
         self.backend = backend
+        self.loadBackend = loadBackend
         self.library = library
         session = ChatSession(backend: backend)
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])
@@ -89,6 +99,10 @@ public final class WorkstationApp {
                     // An immediate failure, again and again: the terminal input is gone.
                     quickFailures += 1
                     if quickFailures > 200 { running = false }
+                }
+                if modelLoad != nil {
+                    adoptLoadedModel()
+                    changed = changed || modelLoad == nil
                 }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if session.snapshot().revision != lastRevision, now - lastFrame >= Self.streamingFrameNanoseconds {

@@ -6,6 +6,8 @@ enum WorkstationOverlay {
     case help(top: Int)
     case palette(CommandPalette)
     case studies(StudyBrowser)
+    /// The `:` line being typed.
+    case commandLine(LineEditor)
     /// A yes/no question before quitting with an unsent draft.
     case confirmQuit(String)
 

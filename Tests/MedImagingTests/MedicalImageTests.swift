@@ -116,6 +116,18 @@ final class MedicalImageTests: XCTestCase {
         XCTAssertEqual(image.render(view: ImageView(frame: 99, zoom: 1e-9), width: 3, height: 3).pixels.count, 9)
     }
 
+    /// `e`: levels 0, 100, 200 used by 2, 1, 1 pixels map to (cdf − cdf_min)/(n − cdf_min) =
+    /// 0, 1/2, 1 → 0, 128, 255; off, the full-range window leaves the pixels as stored.
+    func testHistogramEqualisation() throws {
+        let image = MedicalImage(decoded: DecodedImage(width: 4, height: 1, channels: .gray, pixels: .eight([0, 200, 100, 0])),
+                                 format: .png)
+        XCTAssertEqual(image.render(view: ImageView(equalize: true), width: 4, height: 1).pixels, .eight([0, 255, 128, 0]))
+        XCTAssertEqual(image.render(view: ImageView(), width: 4, height: 1).pixels, .eight([0, 200, 100, 0]))
+        // A flat image has nothing to spread: left as it is.
+        let flat = MedicalImage(decoded: DecodedImage(width: 2, height: 1, channels: .gray, pixels: .eight([90, 90])), format: .png)
+        XCTAssertEqual(flat.render(view: ImageView(equalize: true), width: 2, height: 1).pixels, .eight([90, 90]))
+    }
+
     func testDefaultWindows() throws {
         // DICOM gray without a window and not CT: the frame's modality range.
         let noWindow = DICOMTestBytes.file(dataSet: DICOMTestBytes.imageHeader(rows: 1, columns: 3)
