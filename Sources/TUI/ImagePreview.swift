@@ -12,11 +12,35 @@ public struct ImagePreview: Equatable, Sendable {
     public var columnOffset: Int
     public var isRaw: Bool
 
-    /// How the pane draws: colour half-blocks or the ASCII ramp (sixel is not drawn
-    /// in the pane yet; the app falls back to blocks).
+    /// How the pane draws: a sixel bitmap (cells of the given pixel size, palette of
+    /// `colors` registers), colour half-blocks, or the ASCII ramp.
     public enum Style: Equatable, Sendable {
+        case sixel(cellWidth: Int, cellHeight: Int, colors: Int)
         case blocks(ColorDepth)
         case ascii
+    }
+
+    /// Sixel: the pixel size that fits `columns`×`rows` cells at the image's aspect ratio,
+    /// its height a whole number of six-pixel bands that stays inside the pane, so the
+    /// terminal never scrolls the screen for a band that does not fit.
+    static func sixelFit(imageWidth: Int, imageHeight: Int, columns: Int, rows: Int,
+                         cellWidth: Int, cellHeight: Int) -> (width: Int, height: Int) {
+        let areaWidth = max(1, columns * cellWidth), areaHeight = max(6, (rows * cellHeight) / 6 * 6)
+        let aspect = Double(max(imageWidth, 1)) / Double(max(imageHeight, 1))
+        var width = Double(areaWidth), height = width / aspect
+        if height > Double(areaHeight) {
+            height = Double(areaHeight)
+            width = height * aspect
+        }
+        return (max(1, min(areaWidth, Int(width.rounded()))), max(1, min(areaHeight, Int(height.rounded()))))
+    }
+
+    /// One sixel string, placed at the centre of the pane in whole cells.
+    static func sixel(_ raster: Raster, columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, colors: Int) -> ImagePreview {
+        let usedColumns = (raster.width + cellWidth - 1) / cellWidth
+        let usedRows = (raster.height + cellHeight - 1) / cellHeight
+        return ImagePreview(lines: [SixelEncoder.encode(raster, maxColors: colors)], rowOffset: max(0, (rows - usedRows) / 2),
+                            columnOffset: max(0, (columns - usedColumns) / 2), isRaw: true)
     }
 
     /// The size in output pixels that fits `columns`×`rows` cells at the image's aspect
@@ -40,6 +64,12 @@ public struct ImagePreview: Equatable, Sendable {
     }
 
     public static func render(_ image: MedicalImage, view: ImageView, columns: Int, rows: Int, style: Style) -> ImagePreview {
+        if case .sixel(let cw, let ch, let colors) = style {
+            let size = sixelFit(imageWidth: image.width, imageHeight: image.height, columns: columns, rows: rows,
+                                cellWidth: cw, cellHeight: ch)
+            return sixel(raster(image.render(view: view, width: size.width, height: size.height)), columns: columns, rows: rows,
+                         cellWidth: cw, cellHeight: ch, colors: colors)
+        }
         let size = fit(imageWidth: image.width, imageHeight: image.height, columns: columns, rows: rows, style: style)
         let decoded = image.render(view: view, width: size.width, height: size.height)
         let raster = Self.raster(decoded)
@@ -49,7 +79,7 @@ public struct ImagePreview: Equatable, Sendable {
         case .blocks(let depth):
             lines = HalfBlockRenderer.lines(raster, depth: depth)
             isRaw = true
-        case .ascii:
+        case .ascii, .sixel:
             lines = ASCIIRenderer.lines(raster)
             isRaw = false
         }
@@ -60,13 +90,20 @@ public struct ImagePreview: Equatable, Sendable {
     /// "What the model sees": the picture handed to the vision encoder (already resized to
     /// its input size), scaled again to fit the pane with the same Pillow-style filter.
     public static func render(modelInput picture: RGBImage, columns: Int, rows: Int, style: Style) -> ImagePreview? {
+        if case .sixel(let cw, let ch, let colors) = style {
+            let size = sixelFit(imageWidth: picture.width, imageHeight: picture.height, columns: columns, rows: rows,
+                                cellWidth: cw, cellHeight: ch)
+            guard let shown = try? PillowBilinearResampler.resize(picture, width: size.width, height: size.height) else { return nil }
+            return sixel(Raster(width: shown.width, height: shown.height, channels: .rgb, pixels: shown.pixels),
+                         columns: columns, rows: rows, cellWidth: cw, cellHeight: ch, colors: colors)
+        }
         let size = fit(imageWidth: picture.width, imageHeight: picture.height, columns: columns, rows: rows, style: style)
         guard let shown = try? PillowBilinearResampler.resize(picture, width: size.width, height: size.height) else { return nil }
         let raster = Raster(width: shown.width, height: shown.height, channels: .rgb, pixels: shown.pixels)
         let lines: [String]
         switch style {
         case .blocks(let depth): lines = HalfBlockRenderer.lines(raster, depth: depth)
-        case .ascii: lines = ASCIIRenderer.lines(raster)
+        case .ascii, .sixel: lines = ASCIIRenderer.lines(raster)
         }
         return ImagePreview(lines: lines, rowOffset: max(0, (rows - lines.count) / 2),
                             columnOffset: max(0, (columns - size.width) / 2), isRaw: style != .ascii)

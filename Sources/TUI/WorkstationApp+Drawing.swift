@@ -6,7 +6,18 @@ extension WorkstationApp {
     // MARK: - Drawing
 
     /// Recomputes the layout for the current size and input height; windows are made again.
+    /// Writes the sixel when it is new, was covered, or has not been written for a while.
+    func drawSixel(_ text: String, row: Int, column: Int) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let last = lastSixel, !sixelCovered, last.text == text, last.row == row, last.column == column,
+           now - last.at < 3_000_000_000 { return }
+        terminal.drawRaw(lines: [text], row: row, column: column)
+        lastSixel = (text, row, column, now)
+        sixelCovered = false
+    }
+
     func relayout() {
+        sixelCovered = true
         let (rows, columns) = terminal.size
         let inputLines = editor.layout(width: max(1, (columns >= PaneLayout.wideColumns ? columns - max(36, columns * 34 / 100) : columns) - 2)).rows.count
         laidOutSize = (rows, columns, inputLines)
@@ -43,6 +54,12 @@ extension WorkstationApp {
 
         drawCase(casePane)
         let rawImage = drawImage(imagePane)
+        if case .sixel = imageStyle, let rawImage, let last = lastSixel,
+           last.text != rawImage.preview.lines[0] || last.row != rawImage.row || last.column != rawImage.column {
+            // ncurses believes the pane is blank; repainting it clears the old picture.
+            imagePane.invalidate()
+            sixelCovered = true
+        }
         drawTranscript(transcriptPane)
         drawStatus(statusPane)
         let cursor = drawInput(inputPane)
@@ -61,8 +78,12 @@ extension WorkstationApp {
         // Always written again: ncurses may have scrolled these rows (its scroll
         // optimisation moves whole screen lines) or painted over them; identical bytes
         // over identical cells do not flicker.
-        if !overlay.isOpen {
-            if let rawImage {
+        if overlay.isOpen {
+            sixelCovered = true
+        } else if let rawImage {
+            if case .sixel = imageStyle {
+                drawSixel(rawImage.preview.lines[0], row: rawImage.row, column: rawImage.column)
+            } else {
                 terminal.drawRaw(lines: rawImage.preview.lines, row: rawImage.row, column: rawImage.column)
             }
         }

@@ -25,7 +25,14 @@ public final class WorkstationApp {
     let loadBackend: (@Sendable (String) throws -> InferenceBackend)?
     let library: StudyLibrary?
     let keymap = Keymap.standard
-    let imageStyle: ImagePreview.Style
+    var imageStyle: ImagePreview.Style
+    /// `--graphics`/`MEDGEMMA_GRAPHICS` when given; nil: detect (sixel asked of the terminal at start).
+    let graphicsChoice: GraphicsMode?
+    let environment: [String: String]
+    /// The sixel last written and when; it is written again only when it changes, after
+    /// something covered it, or every few seconds (a sixel is tens of kilobytes).
+    var lastSixel: (text: String, row: Int, column: Int, at: UInt64)?
+    var sixelCovered = true
 
     var terminal: Terminal!
     var session: ChatSession
@@ -65,23 +72,26 @@ public final class WorkstationApp {
         self.library = library
         session = ChatSession(backend: backend)
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])
+        graphicsChoice = chosen
+        self.environment = environment
         let mode = chosen ?? GraphicsMode.automatic(environment: environment, sixelSupported: false)
-        var notes: [String] = startupMessage.map { [$0] } ?? []
-        switch mode {
-        case .ascii: imageStyle = .ascii
-        case .blocks: imageStyle = .blocks(ColorDepth.detect(environment: environment))
-        case .sixel:
-            imageStyle = .blocks(ColorDepth.detect(environment: environment))
-            notes.append("sixel is not available yet in the image pane; using half-blocks")
-        }
-        message = notes.isEmpty ? nil : notes.joined(separator: " · ")
+        // Sixel is settled in `run`, once the terminal has been asked and its cell size is known.
+        imageStyle = mode == .ascii ? .ascii : .blocks(ColorDepth.detect(environment: environment))
+        message = startupMessage
         if let first = library?.studies.first(where: \.isUsable) { open(first, announce: false) }
     }
 
     /// Runs until the user quits; restores the terminal on every way out.
     public func run() throws {
+        // Asked before ncurses owns the input: does the terminal draw sixels?
+        let automatic = GraphicsMode.automatic(environment: environment, sixelSupported: false)
+        let probe = graphicsChoice == .sixel || (graphicsChoice == nil && automatic != .ascii) ? TerminalProbe.run() : nil
         try Terminal.withSession { terminal in
             self.terminal = terminal
+            if graphicsChoice == .sixel || (graphicsChoice == nil && probe?.sixel == true) {
+                let cell = terminal.cellPixelSize ?? (10, 20)
+                imageStyle = .sixel(cellWidth: cell.width, cellHeight: cell.height, colors: probe?.colorRegisters ?? 256)
+            }
             terminal.setRawInput(true)  // Ctrl-C is a key here: cancel, then quit
             terminal.enableInputReporting()
             relayout()
