@@ -67,7 +67,7 @@ public enum MedgemmaCommand {
         if first.hasPrefix("-") {
             return runWorkstation(argv)
         }
-        guard let command = subcommands.first(where: { $0.name == first }) else {
+        guard let command = subcommands.first(where: { $0.name == first || $0.aliases.contains(first) }) else {
             Console.err("medgemma: unknown command '\(first)' (see 'medgemma --help')\n")
             return 2
         }

@@ -8,21 +8,24 @@ import GGUF
 import Gemma
 import MedImaging
 import TerminalGraphics
+import TUI
 import Workstation
 
-/// `medgemma show FILE`: an image in the terminal — as a reader sees it (window/level,
+/// `medgemma view FILE` (also `show`): an image in the terminal — as a reader sees it (window/level,
 /// invert) or as the model sees it (`--model-view`: CT windows packed, resized to the
 /// encoder's input) — as sixel, Unicode half-blocks or ASCII.
 enum ShowCommand: Subcommand {
-    static let name = "show"
+    static let name = "view"
+    static let aliases = ["show"]
     static let summary = "show an image (PNG, JPEG, DICOM) in the terminal, as read or as the model sees it"
     static let help = """
-    Usage: medgemma show [--graphics sixel|blocks|ascii] [--width COLUMNS] [--window W/C]
+    Usage: medgemma view [--graphics sixel|blocks|ascii] [--width COLUMNS] [--window W/C]
                          [--invert] [--frame N] [--ct-windows] [--model-view [--mmproj P]] FILE
 
-    Draws FILE in the terminal. Without --graphics (or $MEDGEMMA_GRAPHICS) it uses Unicode
-    half-blocks on a UTF-8 terminal (24-bit colour when $COLORTERM says so, else 256 colours)
-    and an ASCII ramp otherwise or when $NO_COLOR is set; sixel only when asked for.
+    Draws FILE in the terminal (`show` is the same command). Without --graphics (or
+    $MEDGEMMA_GRAPHICS) it asks the terminal whether it draws sixels and uses them if so;
+    otherwise Unicode half-blocks on a UTF-8 terminal (24-bit colour when $COLORTERM says
+    so, else 256 colours), and an ASCII ramp on other terminals or when $NO_COLOR is set.
 
     Options:
       --graphics G       sixel, blocks, ascii or auto
@@ -46,8 +49,9 @@ enum ShowCommand: Subcommand {
         let env = ProcessInfo.processInfo.environment
         let mode: GraphicsMode
         do {
-            mode = try GraphicsMode.parseOverride(args["--graphics"] ?? env["MEDGEMMA_GRAPHICS"])
-                ?? GraphicsMode.automatic(environment: env, sixelSupported: false)
+            let chosen = try GraphicsMode.parseOverride(args["--graphics"] ?? env["MEDGEMMA_GRAPHICS"])
+            let plain = GraphicsMode.automatic(environment: env, sixelSupported: false)
+            mode = chosen ?? (plain != .ascii && TerminalProbe.run()?.sixel == true ? .sixel : plain)
         } catch {
             throw UsageError(command: qualifiedName, "\(error)")
         }
@@ -64,7 +68,7 @@ enum ShowCommand: Subcommand {
 
         // Pixels per column: sixel draws ~8 pixels per cell; blocks and ASCII one column
         // and two pixel rows per cell.
-        let pixelsPerColumn = mode == .sixel ? 8 : 1
+        let pixelsPerColumn = mode == .sixel ? (terminalCellWidth() ?? 8) : 1
         let raster: Raster
         if args.has("--ct-windows") || args.has("--model-view") {
             var picture: RGBImage
@@ -101,6 +105,13 @@ enum ShowCommand: Subcommand {
         let w = max(1, min(columns, width * 4))
         let h = max(1, Int((Double(height) * Double(w) / Double(width)).rounded()))
         return (w, h)
+    }
+
+    /// Pixels per column where the terminal reports its size in pixels (xterm does).
+    static func terminalCellWidth() -> Int? {
+        var size = winsize()
+        guard isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_xpixel > 0 else { return nil }
+        return Int(size.ws_xpixel) / Int(size.ws_col)
     }
 
     static func terminalColumns() -> Int? {

@@ -2,6 +2,8 @@
 public protocol Subcommand {
     /// The word after `medgemma`.
     static var name: String { get }
+    /// Other words that run it (an older name kept working).
+    static var aliases: [String] { get }
     /// One line for the command list.
     static var summary: String { get }
     /// The full `--help` text.
@@ -14,4 +16,5 @@ public protocol Subcommand {
 
 extension Subcommand {
     static var qualifiedName: String { "medgemma \(name)" }
+    public static var aliases: [String] { [] }
 }

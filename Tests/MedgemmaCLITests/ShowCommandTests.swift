@@ -10,7 +10,7 @@ final class ShowCommandTests: XCTestCase {
     private let png = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_abdomen_W400L40.png")
 
     func testASCIIOfTheWindowedDICOMMatchesTheReferenceRendering() throws {
-        let ours = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "64", "--window", "400/40", dicom])
+        let ours = try CommandRunner.medgemma(["view", "--graphics", "ascii", "--width", "64", "--window", "400/40", dicom])
         let reference = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "64", png])
         XCTAssertEqual(ours.status, 0, ours.stderr)
         XCTAssertEqual(reference.status, 0, reference.stderr)
