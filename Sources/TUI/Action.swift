@@ -31,6 +31,7 @@ public enum Action: String, CaseIterable, Sendable {
     case loadImage = "load-image"
     case theme
     case cycleTheme = "cycle-theme"
+    case redraw
     case quit
     // Transcript scrolling
     case scrollUp = "scroll-up"
@@ -84,6 +85,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .loadImage: return "Load image file"
         case .theme: return "Set theme"
         case .cycleTheme: return "Cycle theme"
+        case .redraw: return "Redraw screen"
         case .quit: return "Quit"
         case .scrollUp: return "Page up"
         case .scrollDown: return "Page down"
@@ -134,6 +136,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .loadImage: return "Open an image or DICOM file"
         case .theme: return "Switch to a named theme"
         case .cycleTheme: return "Switch to the next theme"
+        case .redraw: return "Repaint the whole screen"
         case .quit: return "Leave the workstation"
         case .scrollUp: return "Scroll the transcript one page up"
         case .scrollDown: return "Scroll the transcript one page down"

@@ -55,6 +55,7 @@ public struct Keymap: Sendable {
         KeyBinding(.function(1), .global, .action(.help)),
         KeyBinding(.control("n"), .global, .action(.newChat)),
         KeyBinding(.control("r"), .global, .action(.regenerate)),
+        KeyBinding(.control("l"), .global, .action(.redraw)),
         KeyBinding(.pageUp, .global, .action(.scrollUp)),
         KeyBinding(.pageDown, .global, .action(.scrollDown)),
         KeyBinding(.wheelUp, .global, .action(.scrollLineUp)),

@@ -231,6 +231,13 @@ public final class Terminal {
         }
     }
 
+    /// The next `update()` clears the terminal and sends every cell (Ctrl-L, resize):
+    /// whatever another program or a reflow left on the screen is gone.
+    public func repaintEverythingAtNextUpdate() {
+        guard !stopped, let current = curscr else { return }
+        clearok(current, true)
+    }
+
     /// Draws pre-encoded rows (e.g. `HalfBlockRenderer.lines`) at a screen position,
     /// after `update()`. The cursor and attributes are saved and restored around it
     /// (DECSC/DECRC) so ncurses' idea of the cursor stays right. ncurses believes

@@ -52,6 +52,9 @@ extension WorkstationApp {
             message = viewer.perform(action)
         case .attachImage:
             toggleAttachment()
+        case .redraw:
+            fullRedraw = true
+            sixelCovered = true
         case .exportTranscript:
             if case .path(let path)? = argument { exportTranscript(to: path) } else { exportTranscript() }
         case .commandLine:

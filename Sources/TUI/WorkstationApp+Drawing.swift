@@ -5,7 +5,6 @@ import Workstation
 extension WorkstationApp {
     // MARK: - Drawing
 
-    /// Recomputes the layout for the current size and input height; windows are made again.
     /// Writes the sixel when it is new, was covered, or has not been written for a while.
     func drawSixel(_ text: String, row: Int, column: Int) {
         let now = DispatchTime.now().uptimeNanoseconds
@@ -16,9 +15,12 @@ extension WorkstationApp {
         sixelCovered = false
     }
 
+    /// Recomputes the layout for the current size and input height; windows are made again.
+    /// A new terminal size also repaints every cell (the terminal may have reflowed them).
     func relayout() {
         sixelCovered = true
         let (rows, columns) = terminal.size
+        if rows != laidOutSize.rows || columns != laidOutSize.columns { fullRedraw = true }
         let inputLines = editor.layout(width: max(1, (columns >= PaneLayout.wideColumns ? columns - max(36, columns * 34 / 100) : columns) - 2)).rows.count
         laidOutSize = (rows, columns, inputLines)
         layout = PaneLayout.compute(rows: rows, columns: columns, inputLines: inputLines)
@@ -38,6 +40,11 @@ extension WorkstationApp {
             relayout()
         }
         syncTranscript()
+        if fullRedraw {
+            // Every cell is sent again, whatever ncurses believes the terminal shows.
+            terminal.repaintEverythingAtNextUpdate()
+            fullRedraw = false
+        }
         guard let layout else {
             let screen = terminal.screen
             screen.erase()

@@ -33,6 +33,9 @@ public final class WorkstationApp {
     /// something covered it, or every few seconds (a sixel is tens of kilobytes).
     var lastSixel: (text: String, row: Int, column: Int, at: UInt64)?
     var sixelCovered = true
+    /// Set by Ctrl-L and relayouts: the next frame repaints every cell.
+    var fullRedraw = true
+    let trace: UITrace?
 
     var terminal: Terminal!
     var session: ChatSession
@@ -74,6 +77,7 @@ public final class WorkstationApp {
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])
         graphicsChoice = chosen
         self.environment = environment
+        trace = UITrace(environment: environment)
         let mode = chosen ?? GraphicsMode.automatic(environment: environment, sixelSupported: false)
         // Sixel is settled in `run`, once the terminal has been asked and its cell size is known.
         imageStyle = mode == .ascii ? .ascii : .blocks(ColorDepth.detect(environment: environment))
@@ -98,10 +102,13 @@ public final class WorkstationApp {
             draw()
             var quickFailures = 0
             var lastFrame: UInt64 = 0
+            defer { trace?.write() }
             while running {
                 let started = DispatchTime.now().uptimeNanoseconds
                 var changed = false
+                var keyAt: UInt64?
                 if let key = terminal.getKey(timeoutMilliseconds: Self.pollMilliseconds) {
+                    keyAt = DispatchTime.now().uptimeNanoseconds
                     quickFailures = 0
                     receive(key)
                     changed = true
@@ -119,7 +126,13 @@ public final class WorkstationApp {
                     changed = true
                 }
                 if changed && running {
+                    let full = fullRedraw
+                    let generating = session.snapshot().isGenerating
+                    let drawStart = DispatchTime.now().uptimeNanoseconds
                     draw()
+                    let end = DispatchTime.now().uptimeNanoseconds
+                    trace?.frame(drawNanoseconds: end - drawStart, full: full, generating: generating,
+                                 keyToFrameNanoseconds: keyAt.map { end - $0 })
                     lastFrame = now
                 }
             }

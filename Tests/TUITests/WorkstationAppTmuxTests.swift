@@ -150,6 +150,75 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// The `:` line: settings, a mistake, loading an image file; `e` equalises the shown
+    /// image; the palette opens the `:` line for an action that needs an argument.
+    func testCommandLineSettingsLoadImageAndEqualisation() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab", ":")
+        _ = try waitFor(tmux, "command line") { $0.contains("Command · Enter runs") }
+        try tmux.sendKeys("-l", "set temperature 0")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "temperature set") { $0.contains("temperature 0: greedy") && !$0.contains("Command · Enter runs") }
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", "set temperature 7")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "range error") { $0.contains("needs a number from 0 to 2, not '7'") }
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", "frobnicate")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "unknown command") { $0.contains("unknown command 'frobnicate'") }
+        let png = TestEnvironment.fixture("png/gray8.png").path
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", "load \(png)")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "loaded image") { $0.contains("showing gray8.png") && $0.contains("Image 2/2") }
+        try tmux.sendKeys("Tab")
+        _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
+        try tmux.sendKeys("e")
+        _ = try waitFor(tmux, "equalised") { $0.contains("histogram equalisation on") && $0.contains("equalised") }
+        // The palette, for an action with an argument, types its name on the `:` line.
+        try tmux.sendKeys("C-p")
+        _ = try waitFor(tmux, "palette") { $0.contains("Command palette") }
+        try tmux.sendKeys("-l", "max tokens")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "prefilled") { $0.contains(":set-max-tokens") && $0.contains("Command · Enter runs") }
+        try tmux.sendKeys("-l", "3")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 3 tokens") }
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    /// The mouse wheel scrolls the transcript: the bytes a terminal sends for wheel-up in
+    /// normal tracking mode (ESC [ M, button 64+32, column, row) move the view up.
+    func testMouseWheelScrollsTheTranscript() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "set max-tokens 2")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 2 tokens") }
+        try tmux.sendKeys("BTab")
+        _ = try waitFor(tmux, "input focus") { $0.contains("focus input") }
+        try tmux.paste((1...60).map { String(format: "row %02d", $0) }.joined(separator: "\n"))
+        try tmux.sendKeys("Enter")
+        let before = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        let top = try XCTUnwrap(Self.firstRowNumber(before), before)
+        for _ in 0..<6 { try tmux.sendKeys("-l", "\u{1B}[M`!!") }
+        let after = try waitFor(tmux, "scrolled up") { (Self.firstRowNumber($0) ?? 99) < top }
+        XCTAssertLessThanOrEqual(try XCTUnwrap(Self.firstRowNumber(after)), top - 5, after)
+        try tmux.sendKeys("-l", "\u{1B}[Ma!!")  // wheel down
+        _ = try waitFor(tmux, "scrolled down") { (Self.firstRowNumber($0) ?? 0) > (Self.firstRowNumber(after) ?? 0) }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    /// The smallest "row NN" visible in the transcript.
+    static func firstRowNumber(_ screen: String) -> Int? {
+        screen.components(separatedBy: "row ").dropFirst().compactMap { Int($0.prefix(2)) }.min()
+    }
+
     /// Export from the palette: the chat as Markdown under $XDG_DATA_HOME, private to the
     /// user, starting with the study's title and the research-draft note.
     func testExportTranscriptFromThePalette() throws {
