@@ -15,6 +15,11 @@ public struct TerminalProbe: Equatable, Sendable {
     /// Colour registers for sixel images, when the terminal reported them.
     public var colorRegisters: Int?
 
+    public init(sixel: Bool, colorRegisters: Int?) {
+        self.sixel = sixel
+        self.colorRegisters = colorRegisters
+    }
+
     /// Reads the answers; nil when standard input/output are not a terminal or nothing came back.
     public static func run(timeoutMilliseconds: Int = 300) -> TerminalProbe? {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return nil }

@@ -110,3 +110,73 @@ extension Window {
         redrawwin(pointer)
     }
 }
+
+extension Window {
+    /// Writes `text` like `put(_:row:column:attributes:)`, in a theme style (attributes
+    /// and colour pair). The window's own attributes and colours are restored after.
+    @discardableResult
+    public func put(_ text: String, row: Int, column: Int, style: CellStyle) -> Int {
+        var savedAttributes: attr_t = 0
+        var savedShortPair: Int16 = 0
+        var savedPair: Int32 = 0
+        wattr_get(pointer, &savedAttributes, &savedShortPair, &savedPair)
+        var pair = style.pair
+        wattr_set(pointer, style.attributes.cursesValue, Int16(clamping: pair), &pair)
+        defer { wattr_set(pointer, savedAttributes, savedShortPair, &savedPair) }
+        return put(text, row: row, column: column)
+    }
+
+    /// Draws styled spans like `put(_:row:column:limit:attributes:)`, each span in the
+    /// style `style` gives for it (usually `ColorPairs.style(for:in:)`).
+    @discardableResult
+    public func put(_ spans: [StyledSpan], row: Int, column: Int, limit: Int? = nil,
+                    style: (SpanStyle) -> CellStyle) -> Int {
+        var used = 0
+        let limit = limit ?? (size.columns - column)
+        for span in spans {
+            guard used < limit else { break }
+            let text = DisplayWidth.prefix(span.text, fittingIn: limit - used)
+            used += put(text, row: row, column: column + used, style: style(span.style))
+        }
+        return used
+    }
+
+    /// Gives every cell of the window the style's colours (ncurses `wbkgrnd`): blank
+    /// cells and text drawn without a pair of its own show them, and `erase()` fills
+    /// with them. Only the pair is used; attributes would apply to all text.
+    public func setBackground(_ style: CellStyle) {
+        var cell = Self.blankCell(pair: style.pair, attributes: [])
+        wbkgrnd(pointer, &cell)
+    }
+
+    /// Draws the border in a style, and the title in `titleStyle` (the border style in
+    /// bold when not given).
+    public func drawBox(title: String? = nil, style: CellStyle, titleStyle: CellStyle? = nil) {
+        // `box` draws with the window's background rendition: set it to the style
+        // for the border only, then put the window's own back.
+        var saved = cchar_t()
+        var savedAttributes: attr_t = 0
+        var savedShortPair: Int16 = 0
+        var savedPair: Int32 = 0
+        wgetbkgrnd(pointer, &saved)
+        wattr_get(pointer, &savedAttributes, &savedShortPair, &savedPair)
+        var border = Self.blankCell(pair: style.pair, attributes: style.attributes)
+        wbkgrndset(pointer, &border)
+        box(pointer, 0, 0)
+        wbkgrndset(pointer, &saved)
+        wattr_set(pointer, savedAttributes, savedShortPair, &savedPair)
+        if let title, size.columns > 6 {
+            put(" " + DisplayWidth.prefix(title, fittingIn: size.columns - 6) + " ", row: 0, column: 2,
+                style: titleStyle ?? style.adding(.bold))
+        }
+    }
+
+    /// A space in a colour pair, as ncurses' wide-character calls take it.
+    private static func blankCell(pair: Int32, attributes: TextAttributes) -> cchar_t {
+        var cell = cchar_t()
+        var extended = pair
+        let space: [wchar_t] = [0x20, 0]
+        setcchar(&cell, space, attributes.cursesValue, Int16(clamping: pair), &extended)
+        return cell
+    }
+}

@@ -22,7 +22,9 @@ public enum XtermScreenshot {
 
     /// `command` runs in `sh -c` inside the terminal; the screenshot is taken once it
     /// has created the file whose path is passed to it as `$DONE`.
-    public static func capture(command: String, colorRegisters: Int = 256, file: StaticString = #filePath, line: UInt = #line) throws -> Screen {
+    /// `columns`×`rows`: the terminal's size in cells (the X screen grows to hold it).
+    public static func capture(command: String, colorRegisters: Int = 256, columns: Int = 80, rows: Int = 24,
+                               file: StaticString = #filePath, line: UInt = #line) throws -> Screen {
         for tool in ["Xvfb", "xterm", "xwd", "xwdtopnm"] where which(tool) == nil {
             if ProcessInfo.processInfo.environment["MEDGEMMA_REQUIRE_MODEL"] == "1" {
                 XCTFail("\(tool) is missing; run Tools/install-deps.sh", file: file, line: line)
@@ -30,7 +32,7 @@ public enum XtermScreenshot {
             throw XCTSkip("\(tool) not installed")
         }
         let display = freeDisplay()
-        let xvfb = try start("Xvfb", [":\(display)", "-screen", "0", "640x400x24", "-nolisten", "tcp"])
+        let xvfb = try start("Xvfb", [":\(display)", "-screen", "0", "\(max(640, columns * 10))x\(max(400, rows * 20))x24", "-nolisten", "tcp"])
         defer { xvfb.terminate(); xvfb.waitUntilExit() }
         let socket = "/tmp/.X11-unix/X\(display)"
         try waitFor(timeout: 10) { FileManager.default.fileExists(atPath: socket) }
@@ -41,7 +43,7 @@ public enum XtermScreenshot {
         env["DISPLAY"] = ":\(display)"
         env["DONE"] = done
         let xterm = try start("xterm", ["-ti", "vt340", "-xrm", "XTerm*numColorRegisters: \(colorRegisters)",
-                                        "-geometry", "80x24+0+0", "-e", "sh", "-c", command + "; sleep 60"], environment: env)
+                                        "-geometry", "\(columns)x\(rows)+0+0", "-e", "sh", "-c", command + "; sleep 60"], environment: env)
         defer { xterm.terminate(); xterm.waitUntilExit() }
         try waitFor(timeout: 20) { FileManager.default.fileExists(atPath: done) }
         Thread.sleep(forTimeInterval: 0.7) // let xterm paint
