@@ -45,12 +45,11 @@ enum WorkstationCommand {
         } catch {
             notes.append("studies: \(error.description)")
         }
-        if args["--theme"] != nil { notes.append("themes are not available yet") }
         if args["--mmproj"] != nil { notes.append("images are not sent to the model from the workstation yet") }
 
         let app: WorkstationApp
         do {
-            app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"],
+            app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"], theme: args["--theme"],
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")

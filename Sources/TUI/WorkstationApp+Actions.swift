@@ -84,8 +84,26 @@ extension WorkstationApp {
             } else {
                 message = "no reply to copy yet"
             }
-        case .openReport, .saveReport, .theme, .cycleTheme:
+        case .cycleTheme:
+            switchTheme(to: themes.next(after: theme.name))
+        case .theme:
+            guard case .name(let name)? = argument else { return openCommandLine(for: action) }
+            switchTheme(to: name)
+        case .openReport, .saveReport:
             message = "\(action.title): \(Self.notAvailable)"
+        }
+    }
+
+    /// Loads and applies a theme; one that fails keeps the current one and says why.
+    func switchTheme(to name: String) {
+        do {
+            theme = try themes.load(name)
+            colors.apply(theme)
+            fullRedraw = true
+            sixelCovered = true
+            message = "theme \(theme.name)" + (colors.mode == .monochrome ? " (no colours: NO_COLOR or a monochrome terminal)" : "")
+        } catch {
+            message = error.description
         }
     }
 

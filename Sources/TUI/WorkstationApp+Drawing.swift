@@ -49,7 +49,7 @@ extension WorkstationApp {
             let screen = terminal.screen
             screen.erase()
             let text = DisplayWidth.prefix(Self.enlargeMessage, fittingIn: columns)
-            screen.put(text, row: rows / 2, column: max(0, (columns - DisplayWidth.of(text)) / 2), attributes: .bold)
+            screen.put(text, row: rows / 2, column: max(0, (columns - DisplayWidth.of(text)) / 2), style: colors[.warning])
             terminal.setCursorVisible(false)
             screen.refresh()
             return
@@ -104,36 +104,42 @@ extension WorkstationApp {
         focus == pane ? "● " + text : text
     }
 
-    func drawCase(_ window: Window) {
+    /// Clears a pane in the theme's colours and draws its frame (brighter when focused).
+    func frame(_ window: Window, _ text: String, pane: PaneFocus) {
+        window.setBackground(colors[.text])
         window.erase()
-        window.drawBox(title: title("Case", pane: .casePane))
+        window.drawBox(title: title(text, pane: pane), style: colors[focus == pane ? .paneBorderFocused : .paneBorder],
+                       titleStyle: colors[.paneTitle])
+    }
+
+    func drawCase(_ window: Window) {
+        frame(window, "Case", pane: .casePane)
         let (rows, columns) = window.size
         let lines = CasePaneText.rows(study: study, currentImage: viewer.index, width: columns - 4)
         for (index, line) in lines.prefix(max(0, rows - 2)).enumerated() {
-            window.put(line, row: index + 1, column: 2, limit: columns - 4)
+            window.put(line, row: index + 1, column: 2, limit: columns - 4) { self.colors.style(for: $0) }
         }
     }
 
     /// Draws the image pane's frame (and ASCII images); returns the half-block rows to
     /// write straight to the terminal after the update, with their screen position.
     func drawImage(_ window: Window) -> (preview: ImagePreview, row: Int, column: Int)? {
-        window.erase()
         let (rows, columns) = window.size
         // drawBox keeps columns - 6 of a title; the focus mark takes 2.
-        window.drawBox(title: title(viewer.title(fitting: columns - 8), pane: .image))
+        frame(window, viewer.title(fitting: columns - 8), pane: .image)
         let areaRows = rows - 2, areaColumns = columns - 2
         guard areaRows > 0, areaColumns > 0, let rect = layout?.imagePane else { return nil }
         guard let preview = viewer.preview(columns: areaColumns, rows: areaRows, style: imageStyle) else {
             let text = TerminalSanitizer.singleLine.sanitize(viewer.loadError ?? "no image")
             for (index, line) in TextWrapper.wrap([StyledSpan(text, .note)], width: areaColumns - 2)
                 .prefix(areaRows).enumerated() {
-                window.put(line, row: 1 + index, column: 2)
+                window.put(line, row: 1 + index, column: 2) { self.colors.style(for: $0) }
             }
             return nil
         }
         if !preview.isRaw {
             for (index, line) in preview.lines.enumerated() {
-                window.put(line, row: 1 + preview.rowOffset + index, column: 1 + preview.columnOffset)
+                window.put(line, row: 1 + preview.rowOffset + index, column: 1 + preview.columnOffset, style: colors[.text])
             }
             return nil
         }
@@ -150,41 +156,41 @@ extension WorkstationApp {
     }
 
     func drawTranscript(_ window: Window) {
-        window.erase()
         var heading = "Transcript"
         if let indicator = transcript.viewport.newLinesIndicator { heading += " · " + indicator + " (End)" }
-        window.drawBox(title: title(heading, pane: .transcript))
+        frame(window, heading, pane: .transcript)
         let columns = window.size.columns
         for (index, line) in transcript.visibleLines.enumerated() {
-            window.put(line.spans, row: 1 + index, column: 1, limit: columns - 2)
+            window.put(line.spans, row: 1 + index, column: 1, limit: columns - 2) { self.colors.style(for: $0) }
         }
     }
 
     /// Returns whether the cursor was placed inside the box.
     func drawInput(_ window: Window) -> Bool {
-        window.erase()
         var heading = "Message · Enter send · Alt-Enter newline"
         if backend.acceptsImages, attachImages, viewer.image != nil {
             heading = "Message + image \(viewer.index + 1) (a in image pane: text only) · Enter send"
         }
-        window.drawBox(title: title(heading, pane: .input))
+        frame(window, heading, pane: .input)
         let (rows, columns) = window.size
         let visible = max(1, rows - 2)
         let layout = editor.layout(width: max(1, columns - 2))
         let first = max(0, min(layout.cursorRow - visible + 1, layout.rows.count - visible))
         if editor.isEmpty && focus != .input {
-            window.put("Tab to type a question about the case", row: 1, column: 1, attributes: .dim)
+            window.put("Tab to type a question about the case", row: 1, column: 1, style: colors[.timing])
         }
         for (index, text) in layout.rows.dropFirst(first).prefix(visible).enumerated() {
-            window.put(text, row: 1 + index, column: 1)
+            window.put(text, row: 1 + index, column: 1, style: colors[.inputText])
         }
         window.moveCursor(row: 1 + layout.cursorRow - first, column: 1 + layout.cursorColumn)
         return true
     }
 
     func drawStatus(_ window: Window) {
-        window.erase()
         let snapshot = session.snapshot()
+        let style = colors[snapshot.isGenerating || modelLoad != nil ? .statusBarBusy : .statusBar]
+        window.setBackground(style)
+        window.erase()
         let status = StatusLine(backendName: backend.displayName, isGenerating: snapshot.isGenerating,
                                 tokensPerSecond: snapshot.liveTokensPerSecond, contextUsed: snapshot.contextUsed,
                                 contextSize: snapshot.contextSize, focus: focus, message: message,
@@ -192,6 +198,6 @@ extension WorkstationApp {
                                 memoryBytes: ResidentMemory.bytes())
         let text = status.text(width: window.size.columns)
         window.put(text + String(repeating: " ", count: max(0, window.size.columns - DisplayWidth.of(text))),
-                   row: 0, column: 0, attributes: .reverse)
+                   row: 0, column: 0, style: style)
     }
 }

@@ -104,8 +104,8 @@ extension WorkstationApp {
                        screenRows: rows, screenColumns: columns)
         case .palette(let palette):
             var list: [[StyledSpan]] = [[StyledSpan("> " + palette.query, .bold)], []]
-            for (index, entry) in palette.results.enumerated() {
-                let style: SpanStyle = index == palette.selectedIndex ? .code : []
+            for entry in palette.results {
+                let style: SpanStyle = []
                 let key = entry.keyLabel.isEmpty ? "" : "  [" + entry.keyLabel + "]"
                 list.append([StyledSpan(entry.title + "  ·  " + entry.name + key, style)])
             }
@@ -115,8 +115,8 @@ extension WorkstationApp {
         case .studies(let browser):
             var list: [[StyledSpan]] = [[StyledSpan("> " + browser.query, .bold)], []]
             if browser.results.isEmpty { list.append([StyledSpan("no study matches", .note)]) }
-            for (index, study) in browser.results.enumerated() {
-                let style: SpanStyle = index == browser.selectedIndex ? .code : (study.isUsable ? [] : .warning)
+            for study in browser.results {
+                let style: SpanStyle = study.isUsable ? [] : .warning
                 list.append([StyledSpan(StudyBrowser.row(study), style)])
             }
             return box(title: "Studies · type to filter · Enter opens · Esc closes", rows: list,
@@ -126,10 +126,12 @@ extension WorkstationApp {
             let width = columns - 2
             let shown = line.layout(width: max(1, width - 4))
             guard let window = terminal.makeWindow(rows: 3, columns: width, row: max(0, rows - 4), column: 1) else { return nil }
+            window.setBackground(colors[.overlay])
             window.erase()
-            window.drawBox(title: "Command · Enter runs · Esc closes · e.g. set temperature 0.7, load FILE, model FILE")
-            window.put(":", row: 1, column: 1, attributes: .bold)
-            window.put(shown.rows.last ?? "", row: 1, column: 2)
+            window.drawBox(title: "Command · Enter runs · Esc closes · e.g. set temperature 0.7, load FILE, model FILE",
+                           style: colors[.overlay], titleStyle: colors[.overlayKey])
+            window.put(":", row: 1, column: 1, style: colors[.overlayKey])
+            window.put(shown.rows.last ?? "", row: 1, column: 2, style: colors[.overlay])
             window.moveCursor(row: 1, column: 2 + shown.cursorColumn)
             windows.append(window)
             return window
@@ -147,16 +149,25 @@ extension WorkstationApp {
         let height = max(3, min(screenRows - 2, height))
         guard width > 4, let window = terminal.makeWindow(rows: height, columns: width, row: (screenRows - height) / 2,
                                                            column: (screenColumns - width) / 2) else { return nil }
+        window.setBackground(colors[.overlay])
         window.erase()
-        window.drawBox(title: title)
+        window.drawBox(title: title, style: colors[.overlay], titleStyle: colors[.overlayKey])
         let inner = height - 2
         var shown = rows
         if let selected, selected >= inner, rows.count > 2 {
             let skip = selected - inner + 1
             shown = Array(rows.prefix(2)) + Array(rows.dropFirst(2 + skip))
         }
+        // The selected row (after any scrolling, the last one shown) in the selection colours.
+        let highlighted = selected.map { min($0, inner - 1) }
         for (index, row) in shown.prefix(inner).enumerated() {
-            window.put(row, row: 1 + index, column: 2, limit: width - 4)
+            if index == highlighted {
+                let selection = colors[.selection]
+                window.put(String(repeating: " ", count: max(0, width - 2)), row: 1 + index, column: 1, style: selection)
+                window.put(row, row: 1 + index, column: 2, limit: width - 4) { _ in selection }
+            } else {
+                window.put(row, row: 1 + index, column: 2, limit: width - 4) { self.colors.style(for: $0, in: .overlay) }
+            }
         }
         windows.append(window)
         return window

@@ -36,6 +36,11 @@ public final class WorkstationApp {
     /// Set by Ctrl-L and relayouts: the next frame repaints every cell.
     var fullRedraw = true
     let trace: UITrace?
+    /// Themes from `Themes/` and `~/.config/medgemma/themes`; the one in use.
+    let themes: ThemeLibrary
+    var theme: Theme
+    /// The theme's colour pairs, registered once the terminal has started.
+    var colors = ColorPairs(mode: .monochrome, theme: .defaultDark)
 
     var terminal: Terminal!
     var session: ChatSession
@@ -67,7 +72,9 @@ public final class WorkstationApp {
     /// `GraphicsModeError` (before the screen is touched).
     /// `startupMessage`: shown in the status bar until the first key (e.g. why the
     /// study folder could not be read).
-    public init(backend: InferenceBackend, library: StudyLibrary?, graphics: String? = nil,
+    /// `theme`: a theme name (`--theme`); nil: the default. A theme that cannot be loaded
+    /// falls back to the default and the status bar says why.
+    public init(backend: InferenceBackend, library: StudyLibrary?, graphics: String? = nil, theme: String? = nil,
                 loadBackend: (@Sendable (String) throws -> InferenceBackend)? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
         self.backend = backend
@@ -78,10 +85,14 @@ public final class WorkstationApp {
         graphicsChoice = chosen
         self.environment = environment
         trace = UITrace(environment: environment)
+        themes = ThemeLibrary.standard(environment: environment)
+        let loaded = themes.loadOrDefault(theme ?? ThemeLibrary.defaultName)
+        self.theme = loaded.theme
         let mode = chosen ?? GraphicsMode.automatic(environment: environment, sixelSupported: false)
         // Sixel is settled in `run`, once the terminal has been asked and its cell size is known.
         imageStyle = mode == .ascii ? .ascii : .blocks(ColorDepth.detect(environment: environment))
-        message = startupMessage
+        message = ([startupMessage, loaded.error?.description].compactMap { $0 }).joined(separator: " · ")
+        if message?.isEmpty == true { message = nil }
         if let first = library?.studies.first(where: \.isUsable) { open(first, announce: false) }
     }
 
@@ -96,6 +107,7 @@ public final class WorkstationApp {
                 let cell = terminal.cellPixelSize ?? (10, 20)
                 imageStyle = .sixel(cellWidth: cell.width, cellHeight: cell.height, colors: probe?.colorRegisters ?? 256)
             }
+            colors = ColorPairs(terminal: terminal, theme: theme)
             terminal.setRawInput(true)  // Ctrl-C is a key here: cancel, then quit
             terminal.enableInputReporting()
             relayout()

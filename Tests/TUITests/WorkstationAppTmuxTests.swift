@@ -128,7 +128,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
-    func testImageKeysPaletteAndNotYetAvailableActions() throws {
+    func testImageKeysPaletteAndThemeCycling() throws {
         let tmux = try startApp()
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
         try tmux.sendKeys("Tab", "Tab")
@@ -140,12 +140,32 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try tmux.sendKeys("0")
         _ = try waitFor(tmux, "reset") { $0.contains("view reset") && $0.contains("1.0×") && !$0.contains("· inv") }
         try tmux.sendKeys("t")
-        _ = try waitFor(tmux, "not available") { $0.contains("Cycle theme: not available yet") }
+        _ = try waitFor(tmux, "next theme") { $0.contains("theme light") }
+        try tmux.sendKeys("t")
+        _ = try waitFor(tmux, "third theme") { $0.contains("theme high-contrast") }
         try tmux.sendKeys("C-p")
         _ = try waitFor(tmux, "palette") { $0.contains("Command palette") && $0.contains("new-chat") }
         try tmux.sendKeys("-l", "new chat")
         try tmux.sendKeys("Enter")
         _ = try waitFor(tmux, "new chat") { !$0.contains("Command palette") && $0.contains("new chat") }
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    /// A user theme with a mistake: the status bar names the file and line, and the
+    /// workstation runs with the default theme; `:theme light` then switches.
+    func testBrokenUserThemeNamesTheLineAndFallsBack() throws {
+        let config = work.appendingPathComponent("config")
+        let folder = config.appendingPathComponent("medgemma/themes")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "# mine\ntext = white on black\nstatus-bar = bleu on black\n"
+            .write(to: folder.appendingPathComponent("mine.theme"), atomically: true, encoding: .utf8)
+        let tmux = try startApp(environment: "env -u NO_COLOR XDG_CONFIG_HOME='\(config.path)'", arguments: "--theme mine")
+        _ = try waitFor(tmux, "theme error") { $0.contains("mine.theme:3: unknown colour 'bleu'") }
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "theme light")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "light theme") { $0.contains("theme light") }
         try tmux.sendKeys("q")
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
@@ -172,11 +192,11 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try tmux.sendKeys(":")
         try tmux.sendKeys("-l", "load \(png)")
         try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "loaded image") { $0.contains("showing gray8.png") && $0.contains("Image 2/2") }
+        _ = try waitFor(tmux, "loaded image") { $0.contains("showing gray8.png") && $0.contains("─ 2/2 · ") }
         try tmux.sendKeys("Tab")
         _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
         try tmux.sendKeys("e")
-        _ = try waitFor(tmux, "equalised") { $0.contains("histogram equalisation on") && $0.contains("equalised") }
+        _ = try waitFor(tmux, "equalised") { $0.contains("histogram equalisation on") && $0.contains("1.0× · eq ─") }
         // The palette, for an action with an argument, types its name on the `:` line.
         try tmux.sendKeys("C-p")
         _ = try waitFor(tmux, "palette") { $0.contains("Command palette") }
@@ -206,8 +226,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
         let before = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
         let top = try XCTUnwrap(Self.firstRowNumber(before), before)
         for _ in 0..<6 { try tmux.sendKeys("-l", "\u{1B}[M`!!") }
-        let after = try waitFor(tmux, "scrolled up") { (Self.firstRowNumber($0) ?? 99) < top }
-        XCTAssertLessThanOrEqual(try XCTUnwrap(Self.firstRowNumber(after)), top - 5, after)
+        // One line per notch: six notches show (at least) five more rows at the top.
+        let after = try waitFor(tmux, "scrolled up") { (Self.firstRowNumber($0) ?? 99) <= top - 5 }
         try tmux.sendKeys("-l", "\u{1B}[Ma!!")  // wheel down
         _ = try waitFor(tmux, "scrolled down") { (Self.firstRowNumber($0) ?? 0) > (Self.firstRowNumber(after) ?? 0) }
         try tmux.sendKeys("C-c", "C-c")
@@ -276,7 +296,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
     /// `environment`: assignments for the shell line; by default `NO_COLOR` (which
     /// `swift test` sets) is removed so the image is drawn in colour half-blocks.
     private func startApp(environment: String = "env -u NO_COLOR",
-                          samples: String = TestEnvironment.samples.path) throws -> TmuxHarness {
+                          samples: String = TestEnvironment.samples.path, arguments: String = "") throws -> TmuxHarness {
         let model = try TestEnvironment.defaultModel()
         guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
         let executable = TestEnvironment.executable
@@ -285,7 +305,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
         }
         let script = """
         before=$(stty -g)
-        \(environment) '\(executable)' --model '\(model)' --samples '\(samples)'
+        \(environment) '\(executable)' --model '\(model)' --samples '\(samples)' \(arguments)
         rc=$?
         after=$(stty -g)
         if [ "$before" = "$after" ]; then same=yes; else same=no; fi
