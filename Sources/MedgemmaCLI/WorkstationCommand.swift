@@ -25,10 +25,7 @@ enum WorkstationCommand {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw CommandFailure("the workstation needs an interactive terminal; for scripts use 'medgemma ask' (see 'medgemma --help')")
         }
-        let file = try GGUFFile(path: path)
-        let name = (try file.metadata.string("general.name")) ?? String(path.split(separator: "/").last ?? "")
-        let engine = try Engine(path: path)
-        let backend = LocalEngineBackend(engine: engine, modelName: name, contextSize: contextSize)
+        let backend = try localBackend(model: path, mmproj: ModelLocator.mmproj(args["--mmproj"], model: path))
 
         let folder = args["--study"] ?? args["--samples"] ?? "samples"
         var notes: [String] = []
@@ -45,16 +42,35 @@ enum WorkstationCommand {
         } catch {
             notes.append("studies: \(error.description)")
         }
-        if args["--mmproj"] != nil { notes.append("images are not sent to the model from the workstation yet") }
+        if backend.images == nil { notes.append("text only: images stay on screen (--mmproj to ask)") }
 
         let app: WorkstationApp
         do {
             app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"], theme: args["--theme"],
+                                     loadBackend: { try localBackend(model: $0, mmproj: ModelLocator.mmproj(nil, model: $0)) },
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")
         }
         try app.run()
         return 0
+    }
+
+    /// The in-process engine for a model file, with its vision part when an mmproj is
+    /// given: images then go through the on-disk embedding cache.
+    static func localBackend(model path: String, mmproj: String?) throws -> LocalEngineBackend {
+        let file = try GGUFFile(path: path)
+        let name = (try file.metadata.string("general.name")) ?? String(path.split(separator: "/").last ?? "")
+        let engine = try Engine(path: path)
+        var images: VisionEmbeddingProvider?
+        if let mmproj {
+            do {
+                let encoder = try VisionEncoder(path: mmproj, for: engine.model)
+                images = VisionEmbeddingProvider(pipeline: VisionPipeline(encoder: encoder), cache: EmbeddingCache())
+            } catch {
+                throw CommandFailure("\(mmproj): \(error)")
+            }
+        }
+        return LocalEngineBackend(engine: engine, modelName: name, contextSize: contextSize, images: images)
     }
 }

@@ -59,14 +59,25 @@ public struct ImageViewer {
             }
         }
         if let image {
-            let own = (image.metadata.windows.first == nil ? item.image.window?.voiWindow : nil) ?? image.defaultWindow()
-            let isCT = (image.metadata.modality ?? item.image.modality).uppercased() == "CT"
-            presets = WindowPresets.presets(own: own, isCT: isCT && image.metadata.format == .dicom)
+            presets = Self.presets(image, item: item)
         } else {
             presets = []
         }
         presetIndex = 0
         view = ImageView(window: presets.first)
+    }
+
+    /// The window presets `w` cycles for an image: its own window first (the DICOM file's,
+    /// else the case's, else a modality default), then the CT presets for CT.
+    static func presets(_ image: MedicalImage, item: StudyImage) -> [VOIWindow] {
+        let own = (image.metadata.windows.first == nil ? item.image.window?.voiWindow : nil) ?? image.defaultWindow()
+        let isCT = (image.metadata.modality ?? item.image.modality).uppercased() == "CT"
+        return WindowPresets.presets(own: own, isCT: isCT && image.metadata.format == .dicom)
+    }
+
+    /// The window an image opens with.
+    static func initialWindow(_ image: MedicalImage, item: StudyImage) -> VOIWindow? {
+        presets(image, item: item).first
     }
 
     /// Carries out an image action; the message is for the status bar.

@@ -143,9 +143,7 @@ extension WorkstationApp {
         let source = viewer.images[viewer.index].path
         let key = "\(viewer.index)|\(source)|\(String(describing: view.window))|\(view.frame)"
         if let cached = attachmentCache, cached.key == key { return cached.attachment }
-        guard let picture = try? ModelImageSource.rgb(image, mode: .windowed(view.window), frame: view.frame) else { return nil }
-        let preparation = view.window.map { "window " + WindowPresets.label($0) } ?? "as stored"
-        let attachment = ImageAttachment(source: source, preparation: preparation, picture: picture)
+        guard let attachment = ModelPicture.attachment(image, window: view.window, frame: view.frame, source: source) else { return nil }
         attachmentCache = (key, attachment)
         return attachment
     }

@@ -195,6 +195,7 @@ extension WorkstationApp {
                                 tokensPerSecond: snapshot.liveTokensPerSecond, contextUsed: snapshot.contextUsed,
                                 contextSize: snapshot.contextSize, focus: focus, message: message,
                                 activity: modelLoad.map { "loading model \(($0.path as NSString).lastPathComponent)…" } ?? snapshot.activity,
+                                background: imageEncoder?.background.state.statusLine,
                                 memoryBytes: ResidentMemory.bytes())
         let text = status.text(width: window.size.columns)
         window.put(text + String(repeating: " ", count: max(0, window.size.columns - DisplayWidth.of(text))),

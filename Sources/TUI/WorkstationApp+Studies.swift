@@ -10,7 +10,31 @@ extension WorkstationApp {
         study = chosen
         viewer.open(chosen.images)
         startNewChat()
+        prefetchImages(of: chosen)
         if announce { message = "opened " + TerminalSanitizer.singleLine.sanitize(chosen.title) }
+    }
+
+    /// The in-process backend's image encoder, when the model has its vision part loaded.
+    var imageEncoder: VisionEmbeddingProvider? {
+        (backend as? LocalEngineBackend)?.images as? VisionEmbeddingProvider
+    }
+
+    /// Starts encoding the study's images in the background (below anything the user
+    /// asks for), so the first question about an image does not wait for the encoder;
+    /// the previous study's pending work is dropped. Pictures are prepared off the UI thread.
+    func prefetchImages(of chosen: Study) {
+        guard let encoder = imageEncoder else { return }
+        encoder.background.cancelPending()
+        let items = chosen.images
+        DispatchQueue.global(qos: .utility).async {
+            var attachments: [ImageAttachment] = [], labels: [String] = []
+            for item in items {
+                guard let attachment = ModelPicture.initialAttachment(item) else { continue }
+                attachments.append(attachment)
+                labels.append(item.image.file)
+            }
+            encoder.background.prefetch(attachments, labels: labels)
+        }
     }
 
     /// A fresh `ChatSession` whose system instruction is the open case's context. A
@@ -36,7 +60,11 @@ extension WorkstationApp {
             case .model: role = .model
             case .note: role = .note
             }
-            entries.append(TranscriptEntry(role: role, text: entry.text, timing: entry.timing,
+            var text = entry.text
+            for image in entry.images {
+                text += "\n\n(with image " + TerminalSanitizer.singleLine.sanitize("\(image.source) · \(image.preparation)") + ")"
+            }
+            entries.append(TranscriptEntry(role: role, text: text, timing: entry.timing,
                                            isIncomplete: entry.role == .model && !entry.isComplete && !streaming))
         }
         return entries

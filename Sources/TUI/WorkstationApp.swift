@@ -62,6 +62,8 @@ public final class WorkstationApp {
     var commandEditor = LineEditor()
     var modelLoad: ModelLoad?
     var attachmentCache: (key: String, attachment: ImageAttachment)?
+    var backgroundPaused = false
+    var lastBackgroundLine: String?
 
     var layout: PaneLayout?
     var laidOutSize = (rows: 0, columns: 0, inputLines: 0)
@@ -132,6 +134,20 @@ public final class WorkstationApp {
                 if modelLoad != nil {
                     adoptLoadedModel()
                     changed = changed || modelLoad == nil
+                }
+                // Background encoding: progress in the status bar, held back while a
+                // reply is being generated (the user's work comes first).
+                if let encoder = imageEncoder {
+                    let generating = session.snapshot().isGenerating
+                    if generating != backgroundPaused {
+                        generating ? encoder.background.pause() : encoder.background.resume()
+                        backgroundPaused = generating
+                    }
+                    let line = encoder.background.state.statusLine
+                    if line != lastBackgroundLine {
+                        lastBackgroundLine = line
+                        changed = true
+                    }
                 }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if session.snapshot().revision != lastRevision, now - lastFrame >= Self.streamingFrameNanoseconds {

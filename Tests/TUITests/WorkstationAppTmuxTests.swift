@@ -170,6 +170,37 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// With the model's vision part (the tiny test mmproj that fits the 270M model), opening
+    /// a study encodes its images in the background into the embedding cache, and a question
+    /// carries the shown image: the transcript says so and the reply comes from the cache.
+    func testImagesAreEncodedInTheBackgroundAndSentWithTheQuestion() throws {
+        let cache = work.appendingPathComponent("cache")
+        let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
+        let tmux = try startApp(environment: "env -u NO_COLOR XDG_CACHE_HOME='\(cache.path)'", arguments: "--mmproj '\(mmproj)'")
+        _ = try waitFor(tmux, "image input offered") { $0.contains("Message + image 1") }
+        let embeddings = cache.appendingPathComponent("medgemma/embeddings").path
+        let library = try StudyLibrary(path: TestEnvironment.samples.path)
+        let first = try XCTUnwrap(library.studies.first(where: \.isUsable))
+        let deadline = Date().addingTimeInterval(60)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: embeddings)) ?? []).count < first.images.count, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: embeddings).count, first.images.count)
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "set max-tokens 8")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 8 tokens") }
+        try tmux.sendKeys("BTab")
+        try tmux.sendKeys("-l", "What do you see?")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "image line") { $0.contains("(with image ") && $0.contains(first.images[0].image.file) }
+        _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        // Still one entry per image: the question's embedding came from the cache.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: embeddings).count, first.images.count)
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// The `:` line: settings, a mistake, loading an image file; `e` equalises the shown
     /// image; the palette opens the `:` line for an action that needs an argument.
     func testCommandLineSettingsLoadImageAndEqualisation() throws {

@@ -1,0 +1,21 @@
+import MedImaging
+import Workstation
+
+/// The picture the model gets for an image, in one place, so the background encoder
+/// (which prepares a study's images when it opens) and the message that finally carries
+/// the image make the same pixels — the same key, and so the same cached embedding.
+enum ModelPicture {
+    /// The image windowed as the pane shows it, as RGB; display filters (invert,
+    /// equalisation) are for the reader only. Nil when the picture cannot be made.
+    static func attachment(_ image: MedicalImage, window: VOIWindow?, frame: Int, source: String) -> ImageAttachment? {
+        guard let picture = try? ModelImageSource.rgb(image, mode: .windowed(window), frame: frame) else { return nil }
+        let preparation = window.map { "window " + WindowPresets.label($0) } ?? "as stored"
+        return ImageAttachment(source: source, preparation: preparation, picture: picture)
+    }
+
+    /// A study image as it first opens in the pane (its own window, first frame).
+    static func initialAttachment(_ item: StudyImage) -> ImageAttachment? {
+        guard item.problem == nil, let image = try? MedicalImage.load(path: item.url.path) else { return nil }
+        return attachment(image, window: ImageViewer.initialWindow(image, item: item), frame: 0, source: item.path)
+    }
+}
