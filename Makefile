@@ -19,9 +19,11 @@ help:
 deps:
 	@Tools/install-deps.sh
 
-## The same plus what the tests drive: tmux, and Xvfb + xterm for the sixel check.
+## The same plus what the tests drive: tmux, Xvfb + xterm for the sixel check, and a
+## cached virtual environment with llama-cpp-python's OpenAI-compatible server.
 test-deps:
 	@Tools/install-deps.sh --test
+	@Tools/install-test-server.sh
 
 ## Fetch and verify the default gemma-3-270m Q4_K_M model (does nothing when present).
 model: deps
@@ -37,7 +39,7 @@ build-tests: test-deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 
 test: model build-tests
-	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 $(SWIFT) test $(TEST_FLAGS) --skip-build
+	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 MEDGEMMA_REQUIRE_SERVER=1 $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 clean:
 	rm -rf .build .build-test

@@ -14,13 +14,15 @@ enum AskCommand: Subcommand {
     static let help = """
     Usage: medgemma ask [--model M] [--system S] [--max-tokens N] [--temperature T]
                         [--top-k K] [--top-p P] [--seed S] [--ctx N]
+                        [--backend URL [--remote-model NAME] [--api-key-file F]]
                         [--image FILE [--mmproj P] [--window W/C | --ct-windows]
                          [--pan-and-scan N] [--save-model-input PNG]] QUESTION
 
     Asks QUESTION as one user turn of the Gemma chat template (with the system instruction
     S folded in) and streams the answer to standard output as it is generated; timings go
     to standard error. QUESTION '-' reads standard input. Ctrl-C stops generation cleanly
-    and keeps what was written.
+    and keeps what was written. With --backend URL the question goes to an
+    OpenAI-compatible server instead of the in-process engine.
 
     Options:
       --system S         a system instruction, e.g. "You are an expert radiologist."
@@ -29,8 +31,9 @@ enum AskCommand: Subcommand {
       --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
       --top-p P          nucleus sampling threshold (default 0.95)
       --seed S           random seed (default 0); same seed and question, same answer
-      --ctx N            context size in tokens (default 4096)
+      --ctx N            context size in tokens (default 4096; in-process engine)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+    \(BackendOptions.help)
     \(ImageQuestion.help)
       -h, --help         show this help
 
@@ -40,24 +43,37 @@ enum AskCommand: Subcommand {
     static let spec = ArgumentSpec(
         flags: ImageQuestion.flags,
         options: ["--model", "--system", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"]
-            + ImageQuestion.options,
+            + ImageQuestion.options + BackendOptions.options,
         aliases: ["-m": "--model", "-n": "--max-tokens", "-s": "--system"],
         positionals: 1...1, positionalName: "QUESTION")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
-        let settings = try SamplingOptions.parse(args, command: qualifiedName)
+        let sampling = try SamplingOptions.parse(args, command: qualifiedName)
         let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 512, range: 1...1_000_000, command: qualifiedName)
         let ctx = try ArgumentParser.int(args, "--ctx", default: 4096, range: 16...1_048_576, command: qualifiedName)
         let question = try PromptInput.read(args.positionals[0])
-        let modelPath = ModelLocator.resolve(args["--model"])
-        let engine = try Engine(path: modelPath)
-        let images = try ImageQuestion.embedding(args, engine: engine, modelPath: modelPath, command: qualifiedName)
-        let conversation = Conversation(model: engine.model, contextSize: min(ctx, engine.model.config.trainingContext),
-                                        system: args["--system"])
-        conversation.addUser(question, images: images)
-
+        let image = try ImageQuestion.request(args, command: qualifiedName)
+        let backend: InferenceBackend
+        switch try BackendOptions.choice(args, command: qualifiedName) {
+        case .local:
+            let modelPath = ModelLocator.resolve(args["--model"])
+            let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
+            backend = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj,
+                                               panAndScan: try image?.panAndScan) { vision in
+                (vision as? VisionEmbeddingProvider).map { ImageQuestion.Reporter($0) } ?? vision
+            }
+        case .remote(let endpoint, let model, let imageSize):
+            backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: qualifiedName)
+        }
+        var attachments: [ImageAttachment] = []
+        if let image {
+            let attachment = try ImageQuestion.attachment(image)
+            if let path = image.saveModelInput { try ImageQuestion.saveModelInput(attachment, to: path, backend: backend) }
+            attachments.append(attachment)
+        }
+        let settings = GenerationSettings(sampling: sampling, maxTokens: maxTokens, system: args["--system"])
         let reply = try StreamedReply.run { onEvent in
-            engine.reply(to: conversation, settings: settings, maxTokens: maxTokens, onEvent: onEvent)
+            backend.reply(to: [BackendMessage(.user, question, images: attachments)], settings: settings, onEvent: onEvent)
         }
         Console.out("\n")
         if let s = reply.stats { Console.err(Timing.line(s) + "\n") }

@@ -3,62 +3,93 @@ import Gemma
 import MedImaging
 import Workstation
 
-/// `ask --image FILE`: the image file through the vision pipeline to the embedding the
+/// `ask --image FILE`: the image file through windowing to the `ImageAttachment` the
 /// question carries, with the choices the user can make on the way (window, CT windows,
-/// pan-and-scan) and "what the model sees" saved on request.
+/// pan-and-scan) and "what the model sees" saved on request. The backend then encodes it
+/// (in-process, through the mmproj) or sends it (remote, as the model-size PNG).
 enum ImageQuestion {
     static let options = ["--image", "--mmproj", "--window", "--pan-and-scan", "--save-model-input"]
     static let flags = ["--ct-windows"]
 
     static let help = """
       --image FILE       ask about an image (PNG, JPEG or DICOM); needs the model's mmproj
+                         (or a server whose model takes images)
       --mmproj P         the vision part (llama.cpp mmproj GGUF); default: $MEDGEMMA_MMPROJ,
                          else the one mmproj*.gguf beside the model
       --window W/C       DICOM window width/center for the model (default: the file's first,
                          or a modality default)
       --ct-windows       CT: send three Hounsfield windows as R, G, B (wide −1024…1024,
                          soft tissue −135…215, brain 0…80), as Google's MedGemma CT notes do
-      --pan-and-scan N   also encode up to N crops of a large or elongated image (default 0)
+      --pan-and-scan N   also encode up to N crops of a large or elongated image (default 0;
+                         in-process engine only)
       --save-model-input PNG  save what the model sees (the resized picture) as a PNG
     """
 
-    /// The embedding for `--image`, or none when the option is absent.
-    static func embedding(_ args: ParsedArguments, engine: Engine, modelPath: String, command: String) throws -> [ImageEmbedding] {
+    /// What `--image` and its companions asked for, checked before any model is loaded.
+    struct Request {
+        var path: String
+        var window: VOIWindow?
+        var ctWindows: Bool
+        var crops: Int
+        var saveModelInput: String?
+
+        var panAndScan: PanAndScanOptions? {
+            get throws { crops > 0 ? try PanAndScanOptions(maxCrops: crops) : nil }
+        }
+    }
+
+    /// The `--image` request, or none when the option is absent (its companions alone are
+    /// a usage error).
+    static func request(_ args: ParsedArguments, command: String) throws -> Request? {
         guard let path = args["--image"] else {
             for option in options.dropFirst() + flags where args[option] != nil || args.has(option) {
                 throw UsageError(command: command, "\(option) needs --image")
             }
-            return []
-        }
-        guard let mmproj = ModelLocator.mmproj(args["--mmproj"], model: modelPath) else {
-            throw CommandFailure("\(path): asking about an image needs the model's vision part: pass --mmproj FILE (the mmproj GGUF published beside the model)")
+            return nil
         }
         let crops = try ArgumentParser.int(args, "--pan-and-scan", default: 0, range: 0...16, command: command)
         let window = try args["--window"].map { try parseWindow($0, command: command) }
         if window != nil && args.has("--ct-windows") {
             throw UsageError(command: command, "--window and --ct-windows exclude each other")
         }
-        let encoder = try VisionEncoder(path: mmproj, for: engine.model)
-        let image = try MedicalImage.load(path: path)
-        let picture: RGBImage
+        return Request(path: path, window: window, ctWindows: args.has("--ct-windows"), crops: crops,
+                       saveModelInput: args["--save-model-input"])
+    }
+
+    /// The mmproj for a local model, or a one-line failure saying what to pass.
+    static func mmproj(_ args: ParsedArguments, request: Request, modelPath: String) throws -> String {
+        guard let mmproj = ModelLocator.mmproj(args["--mmproj"], model: modelPath) else {
+            throw CommandFailure("\(request.path): asking about an image needs the model's vision part: pass --mmproj FILE (the mmproj GGUF published beside the model)")
+        }
+        return mmproj
+    }
+
+    /// The picture the model is shown: the file, windowed (or CT-windowed), as RGB.
+    static func attachment(_ request: Request) throws -> ImageAttachment {
+        let image = try MedicalImage.load(path: request.path)
         do {
-            picture = try ModelImageSource.rgb(image, mode: args.has("--ct-windows") ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(window))
+            let mode: ModelImageSource.Mode = request.ctWindows ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(request.window)
+            let picture = try ModelImageSource.rgb(image, mode: mode)
+            let preparation = request.ctWindows ? "CT windows"
+                : request.window.map { "window \(Format.fixed($0.width, 0))/\(Format.fixed($0.center, 0))" } ?? "as stored"
+            return ImageAttachment(source: request.path, preparation: preparation, picture: picture)
         } catch {
-            throw CommandFailure("\(path): \(error)")
+            throw CommandFailure("\(request.path): \(error)")
         }
-        let pipeline = VisionPipeline(encoder: encoder, panAndScan: crops > 0 ? try PanAndScanOptions(maxCrops: crops) : nil)
-        if let save = args["--save-model-input"] {
-            let seen = try pipeline.preprocess(picture)[0].modelView()
-            try PNGEncoder.write(DecodedImage(width: seen.width, height: seen.height, channels: .rgb, pixels: .eight(seen.pixels)), to: save)
+    }
+
+    /// Writes "what the model sees" for `--save-model-input`: the encoder's first input
+    /// (in-process) or the PNG a server receives (remote).
+    static func saveModelInput(_ attachment: ImageAttachment, to path: String, backend: InferenceBackend) throws {
+        let seen: RGBImage
+        if let remote = backend as? RemoteBackend {
+            seen = try RemoteImageEncoder.modelView(of: attachment.picture, size: remote.imageSize)
+        } else if let local = backend as? LocalEngineBackend, let vision = (local.images as? Reporter)?.inner ?? local.images as? VisionEmbeddingProvider {
+            seen = try vision.pipeline.preprocess(attachment.picture)[0].modelView()
+        } else {
+            return
         }
-        let start = ContinuousClock.now
-        let embedding = try pipeline.encode(picture, key: VisionPipeline.key(for: picture)) { done, total in
-            if done < total && Console.errIsTerminal { Console.err("encoding image \(total > 1 ? "\(done + 1)/\(total) " : "")…\r") }
-        }
-        let seconds = Timing.seconds(ContinuousClock.now - start)
-        let count = 1 + embedding.crops.count
-        Console.err((Console.errIsTerminal ? "\u{1B}[2K" : "") + "encoded \(count) image\(count == 1 ? "" : "s") (\(count * embedding.tokenCount) tokens) in \(Format.fixed(seconds, 1)) s\n")
-        return [embedding]
+        try PNGEncoder.write(DecodedImage(width: seen.width, height: seen.height, channels: .rgb, pixels: .eight(seen.pixels)), to: path)
     }
 
     /// `W/C` as a DICOM window (width first, as radiologists say "400/40").
@@ -68,5 +99,26 @@ enum ImageQuestion {
             throw UsageError(command: command, "--window takes WIDTH/CENTER, e.g. 400/40 (got '\(text)')")
         }
         return VOIWindow(center: center, width: width, explanation: "chosen")
+    }
+
+    /// Wraps the in-process image encoder to say, on standard error, how many images and
+    /// image tokens were encoded and how long it took — the line `ask --image` always
+    /// printed. Progress while encoding arrives as `.progress` events (`StreamedReply`).
+    final class Reporter: ImageEmbeddingProvider, @unchecked Sendable {
+        let inner: VisionEmbeddingProvider
+
+        init(_ inner: VisionEmbeddingProvider) { self.inner = inner }
+
+        var visionModelName: String { inner.visionModelName }
+
+        func embedding(for image: ImageAttachment, progress: @escaping (String) -> Void) throws -> ImageEmbedding {
+            let start = ContinuousClock.now
+            let embedding = try inner.embedding(for: image, progress: progress)
+            let seconds = Timing.seconds(ContinuousClock.now - start)
+            let count = 1 + embedding.crops.count
+            Console.err((Console.errIsTerminal ? "\u{1B}[2K" : "") + "encoded \(count) image\(count == 1 ? "" : "s") "
+                        + "(\(count * embedding.tokenCount) tokens) in \(Format.fixed(seconds, 1)) s\n")
+            return embedding
+        }
     }
 }

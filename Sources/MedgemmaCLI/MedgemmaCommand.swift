@@ -18,6 +18,7 @@ public enum MedgemmaCommand {
         BenchCommand.self,
         PerplexityCommand.self,
         ShowCommand.self,
+        BackendsCommand.self,
     ]
 
     public static let version = "0.1.0"

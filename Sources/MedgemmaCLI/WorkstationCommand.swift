@@ -15,7 +15,8 @@ import TUI
 /// studies and says why in the status bar, so the chat still works.
 enum WorkstationCommand {
     static let name = "medgemma"
-    static let spec = ArgumentSpec(options: ["--model", "--mmproj", "--study", "--samples", "--theme", "--graphics"],
+    static let spec = ArgumentSpec(options: ["--model", "--mmproj", "--study", "--samples", "--theme", "--graphics"]
+                                       + BackendOptions.options,
                                    aliases: ["-m": "--model"])
     /// Context size of the workstation's conversation.
     static let contextSize = 4096
@@ -25,7 +26,12 @@ enum WorkstationCommand {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw CommandFailure("the workstation needs an interactive terminal; for scripts use 'medgemma ask' (see 'medgemma --help')")
         }
-        let backend = try localBackend(model: path, mmproj: ModelLocator.mmproj(args["--mmproj"], model: path))
+        // Images go through the on-disk embedding cache, so reopening a study costs nothing.
+        let remote: Bool
+        if case .remote = try BackendOptions.choice(args, command: name) { remote = true } else { remote = false }
+        let backend = try BackendOptions.make(args, command: name, modelPath: path, contextSize: contextSize,
+                                              mmproj: remote ? nil : ModelLocator.mmproj(args["--mmproj"], model: path),
+                                              cache: EmbeddingCache())
 
         let folder = args["--study"] ?? args["--samples"] ?? "samples"
         var notes: [String] = []
@@ -42,35 +48,20 @@ enum WorkstationCommand {
         } catch {
             notes.append("studies: \(error.description)")
         }
-        if backend.images == nil { notes.append("text only: images stay on screen (--mmproj to ask)") }
+        if !backend.acceptsImages { notes.append("text only: images stay on screen (--mmproj to ask)") }
 
         let app: WorkstationApp
         do {
             app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"], theme: args["--theme"],
-                                     loadBackend: { try localBackend(model: $0, mmproj: ModelLocator.mmproj(nil, model: $0)) },
+                                     loadBackend: remote ? nil : { path in
+                                         try BackendOptions.local(modelPath: path, contextSize: contextSize,
+                                                                  mmproj: ModelLocator.mmproj(nil, model: path), cache: EmbeddingCache())
+                                     },
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")
         }
         try app.run()
         return 0
-    }
-
-    /// The in-process engine for a model file, with its vision part when an mmproj is
-    /// given: images then go through the on-disk embedding cache.
-    static func localBackend(model path: String, mmproj: String?) throws -> LocalEngineBackend {
-        let file = try GGUFFile(path: path)
-        let name = (try file.metadata.string("general.name")) ?? String(path.split(separator: "/").last ?? "")
-        let engine = try Engine(path: path)
-        var images: VisionEmbeddingProvider?
-        if let mmproj {
-            do {
-                let encoder = try VisionEncoder(path: mmproj, for: engine.model)
-                images = VisionEmbeddingProvider(pipeline: VisionPipeline(encoder: encoder), cache: EmbeddingCache())
-            } catch {
-                throw CommandFailure("\(mmproj): \(error)")
-            }
-        }
-        return LocalEngineBackend(engine: engine, modelName: name, contextSize: contextSize, images: images)
     }
 }

@@ -1,0 +1,81 @@
+/// Splits a byte stream into server-sent events, however the network cuts it into chunks.
+///
+/// Why bytes and not strings: a chunk may end inside a multi-byte UTF-8 character or
+/// between the CR and LF of a line ending, so text is decoded only once a whole line is
+/// there. Follows the HTML spec's parsing rules: lines end in LF, CR or CRLF; a line
+/// starting with `:` is a comment (servers send them as keep-alives); `field: value`
+/// drops one space after the colon; `data` lines accumulate; a blank line ends the event;
+/// an event with no data is not dispatched; a trailing incomplete event is dropped.
+public struct ServerSentEventParser: Sendable {
+    private var line: [UInt8] = []
+    /// The last byte was a CR: an LF that follows belongs to the same line ending.
+    private var afterCR = false
+    private var data: [String] = []
+    private var type: String?
+    private var id: String?
+    /// Whether any byte arrived since the last complete event (for "cut off" checks).
+    public private(set) var hasPartialEvent = false
+    /// Whether the byte-order mark at the very start was already checked.
+    private var started = false
+
+    public init() {}
+
+    /// Feeds the next bytes of the stream; returns the events they complete, in order.
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [ServerSentEvent] where Bytes.Element == UInt8 {
+        var events: [ServerSentEvent] = []
+        for byte in bytes {
+            if afterCR {
+                afterCR = false
+                if byte == 0x0A { continue }
+            }
+            switch byte {
+            case 0x0D:
+                afterCR = true
+                endLine(into: &events)
+            case 0x0A:
+                endLine(into: &events)
+            default:
+                line.append(byte)
+                hasPartialEvent = true
+            }
+        }
+        return events
+    }
+
+    private mutating func endLine(into events: inout [ServerSentEvent]) {
+        var bytes = line[...]
+        line.removeAll(keepingCapacity: true)
+        if !started {
+            started = true
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        }
+        if bytes.isEmpty {
+            if !data.isEmpty {
+                events.append(ServerSentEvent(type: type, data: data.joined(separator: "\n"), id: id))
+            }
+            data.removeAll()
+            type = nil
+            hasPartialEvent = false
+            return
+        }
+        hasPartialEvent = true
+        if bytes.first == UInt8(ascii: ":") { return }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let field: Substring
+        var value: Substring
+        if let colon = text.firstIndex(of: ":") {
+            field = text[..<colon]
+            value = text[text.index(after: colon)...]
+            if value.first == " " { value = value.dropFirst() }
+        } else {
+            field = text[...]
+            value = ""
+        }
+        switch field {
+        case "data": data.append(String(value))
+        case "event": type = String(value)
+        case "id": id = String(value)
+        default: break  // "retry" and unknown fields are ignored
+        }
+    }
+}

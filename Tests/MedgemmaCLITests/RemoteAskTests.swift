@@ -1,0 +1,142 @@
+import Foundation
+import MedImaging
+import TestSupport
+import XCTest
+
+/// `medgemma ask --backend URL` and `medgemma backends check` as a user runs them: against
+/// the real test server for the happy path, against a stub for images, errors and keys.
+final class RemoteAskTests: XCTestCase {
+    private var dir: String!
+    /// No user config, no key from the developer's shell.
+    private var environment: [String: String] { ["MEDGEMMA_CONFIG": dir + "/no-config", "MEDGEMMA_API_KEY": ""] }
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "remote-ask-\(getpid())-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func testAskAndCheckThroughRealServer() throws {
+        let model = try TestEnvironment.defaultModel()
+        let server = try OpenAIServer(model: model)
+        defer { server.stop() }
+        let r = try CommandRunner.medgemma(["ask", "--backend", server.baseURL, "--temperature", "0", "--max-tokens", "6",
+                                            "What is the capital of France?"], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        XCTAssertTrue(r.stderr.contains("6 tokens at"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("(token limit)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not for clinical use"), r.stderr)
+
+        let check = try CommandRunner.medgemma(["backends", "check", server.baseURL], environment: environment)
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertTrue(check.stdout.contains("models  1 listed in"), check.stdout)
+        XCTAssertTrue(check.stdout.contains(model), check.stdout)
+        XCTAssertTrue(check.stdout.contains("first token after"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("ok      \(server.baseURL) answers"), check.stdout)
+    }
+
+    /// The picture a server receives is what the model sees: the windowed image stretched to
+    /// 896² with Pillow's bilinear, lossless; `--save-model-input` saves the same pixels.
+    func testImageGoesAsModelSizePNG() throws {
+        let stub = try StubHTTPServer(always: .events([StubHTTPServer.Response.chunk("Lungs.", finish: "stop")]))
+        let png = TestEnvironment.shared("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png")
+        guard FileManager.default.fileExists(atPath: png) else { throw XCTSkip("shared sample images missing") }
+        let saved = dir + "/seen.png"
+        let r = try CommandRunner.medgemma(["ask", "--backend", stub.baseURL, "--remote-model", "medgemma", "--image", png,
+                                            "--save-model-input", saved, "What is shown?"], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "Lungs.\n")
+
+        let picture = try ModelImageSource.rgb(try MedicalImage.load(path: png), mode: .windowed(nil))
+        let expected = try PillowBilinearResampler.resize(picture, width: 896, height: 896)
+        let seen = try PNGDecoder.decode(path: saved)
+        XCTAssertEqual(seen.width, 896)
+        XCTAssertEqual(seen.pixels, .eight(expected.pixels))
+
+        let request = try XCTUnwrap(stub.requests.first)
+        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(request[request.range(of: "\r\n\r\n")!.upperBound...].utf8)) as? [String: Any])
+        let content = try XCTUnwrap((body["messages"] as? [[String: Any]])?.last?["content"] as? [[String: Any]])
+        XCTAssertEqual(content[0]["text"] as? String, "What is shown?")
+        let url = try XCTUnwrap((content[1]["image_url"] as? [String: Any])?["url"] as? String)
+        let sent = try PNGDecoder.decode(bytes: [UInt8](XCTUnwrap(Data(base64Encoded: String(url.dropFirst("data:image/png;base64,".count))))))
+        XCTAssertEqual(sent.pixels, .eight(expected.pixels))
+    }
+
+    /// The key goes in the header and nowhere on screen, even when the server echoes it.
+    func testKeyIsSentButNeverPrinted() throws {
+        let key = "sk-test-secret-0042"
+        let stub = try StubHTTPServer(always: .json("401 Unauthorized", #"{"error":{"message":"Incorrect API key provided: sk-test-secret-0042"}}"#))
+        var env = environment
+        env["MEDGEMMA_API_KEY"] = key
+        let r = try CommandRunner.medgemma(["ask", "--backend", stub.baseURL, "--remote-model", "m", "hello"], environment: env)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "medgemma ask: the server refused the API key (401 Unauthorized: Incorrect API key provided: <api key hidden>); check MEDGEMMA_API_KEY or the key file\n")
+        XCTAssertFalse((r.stdout + r.stderr).contains(key))
+        XCTAssertTrue(stub.requests[0].lowercased().contains("authorization: bearer \(key)"))
+    }
+
+    func testKeyFileOpenToOthersIsRefused() throws {
+        let keyFile = dir + "/api-key"
+        try "sk-file-key-77\n".write(toFile: keyFile, atomically: false, encoding: .utf8)
+        chmod(keyFile, 0o644)
+        let r = try CommandRunner.medgemma(["ask", "--backend", "http://127.0.0.1:9/v1", "--api-key-file", keyFile, "hi"], environment: environment)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "medgemma ask: API key file \(keyFile) is open to its group or others (mode 644): refused; make it private with 'chmod 600 \(keyFile)'\n")
+        XCTAssertFalse(r.stderr.contains("sk-file-key"))
+    }
+
+    /// The config file picks the server and model; the command line wins over it.
+    func testConfigFileChoosesTheServer() throws {
+        let stub = try StubHTTPServer(always: .events([StubHTTPServer.Response.chunk("From config.", finish: "stop")]))
+        let keyFile = dir + "/key"
+        try "sk-cfg-1\n".write(toFile: keyFile, atomically: false, encoding: .utf8)
+        chmod(keyFile, 0o600)
+        let config = dir + "/config"
+        try "# test\nbackend = \(stub.baseURL)\nremote-model = cfg-model\napi-key-file = \(keyFile)\n".write(toFile: config, atomically: false, encoding: .utf8)
+        let r = try CommandRunner.medgemma(["ask", "hello"], environment: ["MEDGEMMA_CONFIG": config, "MEDGEMMA_API_KEY": ""])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "From config.\n")
+        XCTAssertTrue(stub.requests[0].contains(#""model":"cfg-model""#), stub.requests[0])
+        XCTAssertTrue(stub.requests[0].lowercased().contains("authorization: bearer sk-cfg-1"))
+
+        try "backend = \(stub.baseURL)\ntimeout = never\n".write(toFile: config, atomically: false, encoding: .utf8)
+        let bad = try CommandRunner.medgemma(["ask", "hello"], environment: ["MEDGEMMA_CONFIG": config])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.stderr, "medgemma ask: \(config):2: timeout must be a number of seconds > 0, got 'never'\n")
+    }
+
+    func testConnectionErrorsAndCutOffReplies() throws {
+        let port = try OpenAIServer.freePort()
+        let refused = try CommandRunner.medgemma(["ask", "--backend", "http://127.0.0.1:\(port)/v1", "--remote-model", "m", "hi"], environment: environment)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderr, "medgemma ask: cannot connect to http://127.0.0.1:\(port)/v1: connection refused (is the server running and listening on that port?)\n")
+
+        let stub = try StubHTTPServer(always: .events([StubHTTPServer.Response.chunk("Partial"), StubHTTPServer.Response.chunk(" answer")], done: false))
+        let cut = try CommandRunner.medgemma(["ask", "--backend", stub.baseURL, "--remote-model", "m", "hi"], environment: environment)
+        XCTAssertEqual(cut.status, 1)
+        XCTAssertEqual(cut.stdout, "Partial answer\n")
+        XCTAssertTrue(cut.stderr.hasPrefix("medgemma ask: the reply was cut off after 2 tokens"), cut.stderr)
+        XCTAssertEqual(cut.stderr.filter { $0 == "\n" }.count, 1)
+    }
+
+    func testUsageErrors() throws {
+        let cases: [([String], String)] = [
+            (["--backend", "http://h/v1", "--model", "x.gguf"], "--model names a local model file"),
+            (["--backend", "http://h/v1", "--mmproj", "p.gguf", "--image", "x.png"], "--mmproj is the in-process engine's vision part"),
+            (["--remote-model", "m"], "--remote-model needs --backend URL"),
+            (["--backend", "ftp://h/v1"], "the scheme must be http or https"),
+        ]
+        for (extra, message) in cases {
+            let r = try CommandRunner.medgemma(["ask"] + extra + ["hi"], environment: environment)
+            XCTAssertEqual(r.status, 2, "\(extra): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)")
+        }
+        let noURL = try CommandRunner.medgemma(["backends", "check"], environment: environment)
+        XCTAssertEqual(noURL.status, 2)
+        XCTAssertTrue(noURL.stderr.contains("which server?"), noURL.stderr)
+    }
+}
