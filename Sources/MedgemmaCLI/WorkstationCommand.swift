@@ -50,18 +50,23 @@ enum WorkstationCommand {
         }
         if !backend.acceptsImages { notes.append("text only: images stay on screen (--mmproj to ask)") }
 
+        // `:model FILE` loads another local model (a server chooses its own).
+        let loader: (@Sendable (String) throws -> InferenceBackend)? = remote ? nil : loadLocal
         let app: WorkstationApp
         do {
             app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"], theme: args["--theme"],
-                                     loadBackend: remote ? nil : { path in
-                                         try BackendOptions.local(modelPath: path, contextSize: contextSize,
-                                                                  mmproj: ModelLocator.mmproj(nil, model: path), cache: EmbeddingCache())
-                                     },
+                                     loadBackend: loader,
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")
         }
         try app.run()
         return 0
+    }
+
+    /// Another model file for `:model FILE`, with the mmproj found beside it.
+    @Sendable static func loadLocal(_ path: String) throws -> InferenceBackend {
+        let mmproj: String? = ModelLocator.mmproj(nil, model: path)
+        return try BackendOptions.local(modelPath: path, contextSize: contextSize, mmproj: mmproj, cache: EmbeddingCache())
     }
 }
