@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import GGUF
+import Workstation
 
 /// The `medgemma` executable: dispatches to a subcommand, turns errors into one line on
 /// standard error and an exit status (2 for usage errors, 1 for everything else).
@@ -13,6 +14,7 @@ public enum MedgemmaCommand {
         InfoCommand.self,
         TokenizeCommand.self,
         AskCommand.self,
+        ReportCommand.self,
         GenerateCommand.self,
         LogitsCommand.self,
         BenchCommand.self,
@@ -21,7 +23,7 @@ public enum MedgemmaCommand {
         BackendsCommand.self,
     ]
 
-    public static let version = "0.1.0"
+    public static let version = EngineVersion.current
 
     static var help: String {
         let width = subcommands.map { $0.name.count }.max() ?? 0

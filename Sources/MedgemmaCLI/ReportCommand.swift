@@ -1,0 +1,212 @@
+import Foundation
+import Gemma
+import MedImaging
+import Workstation
+
+/// `medgemma report STUDY_DIR...`: drafts a structured report for each study without the
+/// workstation, one after another, and saves each as Markdown plus FHIR (`ReportStore`).
+///
+/// It goes through the same `InferenceBackend` + `ChatSession` + `ReportRequest` path as
+/// the workstation's report pane, so what a batch writes is what the pane would have
+/// streamed. A study that fails (broken case, missing image, unwritable folder) is named
+/// and skipped; the others are still drafted, and the exit status is 1 at the end.
+enum ReportCommand: Subcommand {
+    static let name = "report"
+    static let summary = "draft structured reports (Markdown + FHIR) for studies, one after another"
+    static let help = """
+    Usage: medgemma report [--out DIR] [--image N] [--json] [--model M] [--mmproj P]
+                           [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
+                           [--seed S] [--ctx N] [--backend URL [--remote-model M]]
+                           STUDY_DIR...
+
+    Asks the model for a draft report — Indication, Technique, Comparison, Findings,
+    Impression — for each study folder (a case.json and its images), using the case and
+    its image N, and saves it as Markdown and as a FHIR R4 DiagnosticReport (status
+    preliminary), both stamped with the model and mmproj sha256, the engine version, the
+    settings and seed, the prompts, the image's hash, DICOM UIDs and preparation, the time
+    and empty reviewer fields. Files go into STUDY_DIR/reports/ (mode 0600), or
+    ~/.local/share/medgemma/reports/STUDY/ when the study folder cannot be written.
+    A progress line per study goes to standard error. Studies that fail are named at the
+    end, after the others are done, and the exit status is 1.
+
+    Options:
+      --out DIR          save every report in DIR instead (files named STUDY-report-TIME)
+      --image N          the case image the report is about (default 1); sent to the model
+                         when it has a vision part, otherwise the report uses the text only
+      --json             print a JSON summary (files and status of each study) at the end
+      --max-tokens N     at most N tokens per report (default 768)
+      --temperature T    0 is greedy (default 1.0)
+      --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
+      --top-p P          nucleus sampling threshold (default 0.95)
+      --seed S           random seed (default 0); same seed and study, same report
+      --ctx N            context size in tokens (default 4096)
+      --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      --mmproj P         the vision part; default: $MEDGEMMA_MMPROJ, else the one
+                         mmproj*.gguf beside the model
+    \(BackendOptions.help)
+      -h, --help         show this help
+
+    AI output is a research draft, not for clinical use; it requires review by a
+    qualified clinician.
+
+    """
+    static let spec = ArgumentSpec(
+        flags: ["--json"],
+        options: ["--out", "--image", "--model", "--mmproj", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"]
+            + BackendOptions.options,
+        aliases: ["-m": "--model", "-n": "--max-tokens", "-o": "--out"],
+        positionals: 1...100_000, positionalName: "STUDY_DIR")
+
+    static func run(_ args: ParsedArguments) throws -> Int32 {
+        let sampling = try SamplingOptions.parse(args, command: qualifiedName)
+        let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 768, range: 1...1_000_000, command: qualifiedName)
+        let ctx = try ArgumentParser.int(args, "--ctx", default: 4096, range: 16...1_048_576, command: qualifiedName)
+        let imageNumber = try ArgumentParser.int(args, "--image", default: 1, range: 1...CaseFile.maxImages, command: qualifiedName)
+        let json = args.has("--json")
+        let hashes = FileHashCache.shared
+        let backend: InferenceBackend
+        let modelStamp: StampedFile
+        var mmprojStamp: StampedFile?
+        let imageSize: Int?
+        switch try BackendOptions.choice(args, command: qualifiedName) {
+        case .local:
+            let modelPath = ModelLocator.resolve(args["--model"])
+            let mmproj = ModelLocator.mmproj(args["--mmproj"], model: modelPath)
+            let local = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj, cache: EmbeddingCache())
+            if let mmproj {
+                mmprojStamp = StampedFile(name: fileName(mmproj), sha256: try hashes.sha256(ofFileAt: mmproj))
+            } else {
+                Console.err("\(qualifiedName): the model has no vision part (mmproj): images are not sent, reports use the case text only (pass --mmproj FILE)\n")
+            }
+            modelStamp = StampedFile(name: fileName(modelPath), sha256: try hashes.sha256(ofFileAt: modelPath))
+            imageSize = (local.images as? VisionEmbeddingProvider)?.pipeline.encoder.config.imageSize
+            backend = local
+        case .remote(let endpoint, let model, let size):
+            let remote = try BackendOptions.remote(endpoint, model: model, imageSize: size, args: args, command: qualifiedName)
+            // The server's file is not ours to hash: the stamp names the model as served.
+            modelStamp = StampedFile(name: remote.model, sha256: nil)
+            imageSize = remote.imageSize
+            backend = remote
+        }
+        let job = Job(backend: backend, model: modelStamp, mmproj: mmprojStamp,
+                      imageSize: imageSize, imageNumber: imageNumber,
+                      settings: GenerationSettings(sampling: sampling, maxTokens: maxTokens), out: args["--out"], hash: hashes)
+
+        final class Current: @unchecked Sendable {
+            let lock = NSLock()
+            var session: ChatSession?
+            var interrupted = false
+        }
+        let current = Current()
+        let interrupt = InterruptWatcher {
+            current.lock.withLock { current.interrupted = true; return current.session }?.cancel()
+        }
+        defer { interrupt.stop() }
+
+        var outcomes: [ReportOutcome] = []
+        let studies = args.positionals
+        for (k, path) in studies.enumerated() {
+            if current.lock.withLock({ current.interrupted }) { break }
+            let name = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL.lastPathComponent
+            if Console.errIsTerminal { Console.err("study \(k + 1) of \(studies.count) · \(name) · generating…\r") }
+            let outcome = job.draft(path) { session in current.lock.withLock { current.session = session } }
+            outcomes.append(outcome)
+            let status = outcome.saved != nil ? "\(Format.fixed(outcome.tokensPerSecond, 1)) tok/s" : "failed: \(outcome.error ?? "")"
+            Console.err((Console.errIsTerminal ? "\u{1B}[2K" : "") + "study \(k + 1) of \(studies.count) · \(name) · \(status)\n")
+            if !json, let saved = outcome.saved { Console.out("\(path): \(saved.markdownPath) \(saved.fhirPath)\n") }
+        }
+        let failed = outcomes.filter { $0.saved == nil }.map(\.study)
+        let interrupted = current.lock.withLock { current.interrupted }
+        if json {
+            let summary: JSONValue = .object([
+                ("studies", .array(outcomes.map(\.json))),
+                ("failed", .array(failed.map(JSONValue.string))),
+                ("interrupted", .bool(interrupted)),
+                ("disclaimer", .string(Disclaimer.text)),
+            ])
+            Console.out(summary.rendered() + "\n")
+        }
+        Console.err(Disclaimer.text + "\n")
+        if interrupted {
+            Console.err("\(qualifiedName): interrupted after \(outcomes.count) of \(studies.count) studies\n")
+            return 130
+        }
+        if !failed.isEmpty {
+            Console.err("\(qualifiedName): \(failed.count) of \(studies.count) studies failed: \(failed.joined(separator: ", "))\n")
+            return 1
+        }
+        return 0
+    }
+
+    static func fileName(_ path: String) -> String { (path as NSString).lastPathComponent }
+
+    /// What stays the same for every study of a batch.
+    struct Job {
+        let backend: InferenceBackend
+        let model: StampedFile
+        let mmproj: StampedFile?
+        let imageSize: Int?
+        let imageNumber: Int
+        let settings: GenerationSettings
+        let out: String?
+        let hash: FileHashCache
+
+        /// Drafts and saves the report of one study; never throws: a failure is the outcome.
+        func draft(_ path: String, running: (ChatSession?) -> Void) -> ReportOutcome {
+            var outcome = ReportOutcome(study: path)
+            do {
+                let (saved, stats) = try draftAndSave(path, running: running)
+                outcome.saved = saved
+                outcome.generatedTokens = stats?.generatedTokens ?? 0
+                outcome.tokensPerSecond = stats?.decodeTokensPerSecond ?? 0
+            } catch {
+                outcome.error = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            }
+            return outcome
+        }
+
+        private func draftAndSave(_ path: String, running: (ChatSession?) -> Void) throws -> (SavedReport, GenerationStats?) {
+            let study = Study(path: path)
+            if let error = study.error { throw error }
+            guard let caseFile = study.caseFile else { throw CommandFailure("\(path): no case") }
+            guard study.images.indices.contains(imageNumber - 1) else {
+                throw CommandFailure("\(path): the case has no image \(imageNumber) (it has \(study.images.count))")
+            }
+            let studyImage = study.images[imageNumber - 1]
+            if let problem = studyImage.problem { throw CommandFailure(problem) }
+            let image = try MedicalImage.load(path: studyImage.url.path)
+            let attachment: ImageAttachment?
+            let preparation: String
+            if backend.acceptsImages {
+                do {
+                    let made = try ImagePreparation.attachment(for: studyImage, image: image, modelImageSize: imageSize)
+                    attachment = made
+                    preparation = made.preparation
+                } catch {
+                    throw CommandFailure("\(studyImage.path): \(error)")
+                }
+            } else {
+                attachment = nil
+                preparation = "no vision part (mmproj) loaded; the report is from the case text only"
+            }
+            let stamped = StampedImage(file: studyImage.image.file, sha256: try hash.sha256(ofFileAt: studyImage.url.path),
+                                       preparation: preparation, sentToModel: attachment != nil, metadata: image.metadata)
+            let request = ReportRequest(caseFile: caseFile, imageNumber: imageNumber, image: attachment, sampling: settings)
+            let stamp = ReportStamp(request: request, backend: backend.displayName, model: model, mmproj: mmproj,
+                                    images: [stamped], date: Date(), timeZone: .current)
+
+            let session = ChatSession(backend: backend, settings: request.settings)
+            running(session)
+            defer { running(nil) }
+            try request.start(on: session)
+            session.waitUntilIdle()
+            let snapshot = session.snapshot()
+            if let note = snapshot.entries.last, note.role == .note { throw CommandFailure(note.text) }
+            guard let text = ReportRequest.draftText(in: snapshot), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CommandFailure("\(path): the model wrote nothing")
+            }
+            let saved = try ReportStore().save(DraftReport(text: text, stamp: stamp), for: study, into: out)
+            return (saved, snapshot.lastStats)
+        }
+    }
+}
