@@ -29,8 +29,9 @@ enum WorkstationCommand {
         // Images go through the on-disk embedding cache, so reopening a study costs nothing.
         let remote: Bool
         if case .remote = try BackendOptions.choice(args, command: name) { remote = true } else { remote = false }
+        let mmproj = remote ? nil : ModelLocator.mmproj(args["--mmproj"], model: path)
         let backend = try BackendOptions.make(args, command: name, modelPath: path, contextSize: contextSize,
-                                              mmproj: remote ? nil : ModelLocator.mmproj(args["--mmproj"], model: path),
+                                              mmproj: mmproj,
                                               cache: EmbeddingCache())
 
         let folder = args["--study"] ?? args["--samples"] ?? "samples"
@@ -56,6 +57,7 @@ enum WorkstationCommand {
         do {
             app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"], theme: args["--theme"],
                                      loadBackend: loader,
+                                     modelFiles: remote ? (nil, nil) : (path, mmproj),
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")

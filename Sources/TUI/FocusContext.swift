@@ -15,6 +15,8 @@ public enum FocusContext: String, CaseIterable, Sendable {
     case transcript
     /// The image pane.
     case image
+    /// The draft report editor.
+    case report
 
     /// Heading in the help overlay.
     public var title: String {
@@ -24,6 +26,7 @@ public enum FocusContext: String, CaseIterable, Sendable {
         case .navigation: return "Outside the input"
         case .transcript: return "Transcript"
         case .image: return "Image"
+        case .report: return "Report"
         }
     }
 
@@ -32,7 +35,7 @@ public enum FocusContext: String, CaseIterable, Sendable {
         switch self {
         case .global: return [.global]
         case .navigation: return [.navigation, .global]
-        case .input: return [.input, .global]
+        case .input, .report: return [self, .global]
         case .transcript, .image: return [self, .navigation, .global]
         }
     }

@@ -56,6 +56,7 @@ public struct Keymap: Sendable {
         KeyBinding(.control("n"), .global, .action(.newChat)),
         KeyBinding(.control("r"), .global, .action(.regenerate)),
         KeyBinding(.control("l"), .global, .action(.redraw)),
+        KeyBinding(.control("s"), .global, .action(.saveReport)),
         KeyBinding(.pageUp, .global, .action(.scrollUp)),
         KeyBinding(.pageDown, .global, .action(.scrollDown)),
         KeyBinding(.wheelUp, .global, .action(.scrollLineUp)),
@@ -90,6 +91,10 @@ public struct Keymap: Sendable {
         KeyBinding(.character("r"), .navigation, .action(.openReport)),
         KeyBinding(.character("t"), .navigation, .action(.cycleTheme)),
         KeyBinding(.character("q"), .navigation, .action(.quit)),
+        // Report
+        KeyBinding(.control("g"), .report, .action(.draftReport)),
+        KeyBinding(.control("z"), .report, .action(.undo)),
+        KeyBinding(.escape, .report, .action(.openReport)),
         // Transcript
         KeyBinding(.up, .transcript, .action(.scrollLineUp)),
         KeyBinding(.down, .transcript, .action(.scrollLineDown)),

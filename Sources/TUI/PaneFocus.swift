@@ -5,6 +5,8 @@ public enum PaneFocus: CaseIterable, Sendable {
     case transcript
     case image
     case casePane
+    /// The draft report editor (in place of the transcript and input while open).
+    case report
 
     /// The keymap context looked up first while this pane has focus. The case pane has
     /// no bindings of its own, so it uses the navigation keys.
@@ -14,6 +16,7 @@ public enum PaneFocus: CaseIterable, Sendable {
         case .transcript: return .transcript
         case .image: return .image
         case .casePane: return .navigation
+        case .report: return .report
         }
     }
 
@@ -24,11 +27,23 @@ public enum PaneFocus: CaseIterable, Sendable {
         case .transcript: return "transcript"
         case .image: return "image"
         case .casePane: return "case"
+        case .report: return "report"
         }
     }
 
-    public var next: PaneFocus { Self.allCases[(index + 1) % Self.allCases.count] }
-    public var previous: PaneFocus { Self.allCases[(index + Self.allCases.count - 1) % Self.allCases.count] }
+    /// Tab order with the report closed: input, transcript, image, case.
+    public var next: PaneFocus { cycled(by: 1, reportOpen: false) }
+    public var previous: PaneFocus { cycled(by: -1, reportOpen: false) }
 
-    private var index: Int { Self.allCases.firstIndex(of: self)! }
+    /// The panes on screen, in Tab order: the report takes the transcript's and input's place.
+    public static func order(reportOpen: Bool) -> [PaneFocus] {
+        reportOpen ? [.report, .image, .casePane] : [.input, .transcript, .image, .casePane]
+    }
+
+    /// The pane `step` places along the Tab order (a pane not on screen goes to the first).
+    public func cycled(by step: Int, reportOpen: Bool) -> PaneFocus {
+        let order = Self.order(reportOpen: reportOpen)
+        guard let index = order.firstIndex(of: self) else { return order[0] }
+        return order[((index + step) % order.count + order.count) % order.count]
+    }
 }

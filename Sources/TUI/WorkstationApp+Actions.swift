@@ -35,8 +35,8 @@ extension WorkstationApp {
         case .newChat:
             startNewChat()
             message = "new chat"
-        case .focusNext: focus = focus.next
-        case .focusPrevious: focus = focus.previous
+        case .focusNext: focus = focus.cycled(by: 1, reportOpen: report.isOpen)
+        case .focusPrevious: focus = focus.cycled(by: -1, reportOpen: report.isOpen)
         case .help: overlay = .help(top: 0)
         case .palette: overlay = .palette(CommandPalette(keymap: keymap))
         case .openStudies:
@@ -89,8 +89,10 @@ extension WorkstationApp {
         case .theme:
             guard case .name(let name)? = argument else { return openCommandLine(for: action) }
             switchTheme(to: name)
-        case .openReport, .saveReport:
-            message = "\(action.title): \(Self.notAvailable)"
+        case .openReport: toggleReport()
+        case .draftReport: draftReport()
+        case .saveReport: saveReport()
+        case .undo: undoReport()
         }
     }
 

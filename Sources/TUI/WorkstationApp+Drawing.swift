@@ -67,10 +67,24 @@ extension WorkstationApp {
             imagePane.invalidate()
             sixelCovered = true
         }
-        drawTranscript(transcriptPane)
-        drawStatus(statusPane)
-        let cursor = drawInput(inputPane)
-        for window in [casePane, imagePane, transcriptPane, statusPane, inputPane] { window.stage() }
+        var cursor = false
+        if report.isOpen {
+            // The report takes the transcript's and the input's place.
+            let top = layout.transcript
+            let bottom = layout.input.row + layout.input.rows
+            guard let reportPane = terminal.makeWindow(rows: bottom - top.row, columns: top.columns,
+                                                       row: top.row, column: top.column) else { return }
+            windows.append(reportPane)
+            drawReport(reportPane)
+            drawStatus(statusPane)
+            for window in [casePane, imagePane, statusPane, reportPane] { window.stage() }
+            cursor = focus == .report
+        } else {
+            drawTranscript(transcriptPane)
+            drawStatus(statusPane)
+            cursor = drawInput(inputPane) && focus == .input
+            for window in [casePane, imagePane, transcriptPane, statusPane, inputPane] { window.stage() }
+        }
 
         var overlayWindow: Window?
         if overlay.isOpen {
@@ -80,7 +94,7 @@ extension WorkstationApp {
         }
         var typingCommand = false
         if case .commandLine = overlay { typingCommand = true }
-        terminal.setCursorVisible(typingCommand || (focus == .input && !overlay.isOpen && cursor))
+        terminal.setCursorVisible(typingCommand || (!overlay.isOpen && cursor))
         terminal.update()
         // Always written again: ncurses may have scrolled these rows (its scroll
         // optimisation moves whole screen lines) or painted over them; identical bytes

@@ -15,6 +15,9 @@ extension WorkstationApp {
             default:
                 closeOverlay()
             }
+        case .restoreDraft(let draft):
+            closeOverlay()
+            answerRecovery(draft, restore: key == .character("y") || key == .character("Y") || key == .enter)
         case .confirmQuit:
             if key == .character("y") || key == .character("Y") {
                 running = false
@@ -135,6 +138,11 @@ extension WorkstationApp {
             window.moveCursor(row: 1, column: 2 + shown.cursorColumn)
             windows.append(window)
             return window
+        case .restoreDraft(let draft):
+            let lines = ["An unsaved draft report for this study was kept (autosaved \(draft.savedAt)).",
+                         "Restore it? y restores it · n discards it"]
+            return box(title: "Recovered draft", rows: lines.map { [StyledSpan($0, .bold)] },
+                       width: (lines.map(DisplayWidth.of).max() ?? 40) + 6, height: 4, screenRows: rows, screenColumns: columns)
         case .confirmQuit(let question):
             return box(title: "Quit", rows: [[StyledSpan(question, .bold)]], width: DisplayWidth.of(question) + 6,
                        height: 3, screenRows: rows, screenColumns: columns)

@@ -7,11 +7,46 @@ extension WorkstationApp {
 
     /// Shows a study and starts a new conversation about it.
     func open(_ chosen: Study, announce: Bool) {
+        autosaveReport(force: true)
+        saveTranscriptIfChanged(force: true)
         study = chosen
         viewer.open(chosen.images)
         startNewChat()
+        restoreConversation(of: chosen)
+        report = ReportPane()
+        offerRecoveredDraft(for: chosen)
         prefetchImages(of: chosen)
         if announce { message = "opened " + TerminalSanitizer.singleLine.sanitize(chosen.title) }
+    }
+
+    /// The study's last conversation, saved when it changed; its images are not kept
+    /// (their text and the note of which image went with a message are).
+    func restoreConversation(of chosen: Study) {
+        do {
+            guard let restored = try TranscriptStore().restore(forStudyAt: chosen.path), !restored.entries.isEmpty else { return }
+            try session.restore(restored.entries)
+            lastSavedTranscript = session.snapshot().revision
+            message = "conversation of \(restored.savedAt) restored (Ctrl-N starts a new one)"
+        } catch {
+            message = "\(error)"
+        }
+    }
+
+    /// Saves the chat with the study after each change once no reply is running.
+    func saveTranscriptIfChanged(force: Bool = false) {
+        guard let study else { return }
+        let snapshot = session.snapshot()
+        guard snapshot.revision != lastSavedTranscript, !snapshot.isGenerating || force else { return }
+        lastSavedTranscript = snapshot.revision
+        if snapshot.entries.isEmpty {
+            TranscriptStore().discard(forStudyAt: study.path)
+            return
+        }
+        do {
+            try TranscriptStore().save(snapshot.entries, system: session.settings.system, forStudyAt: study.path)
+        } catch {
+            message = "\(error)"
+        }
     }
 
     /// The in-process backend's image encoder, when the model has its vision part loaded.
@@ -44,6 +79,7 @@ extension WorkstationApp {
         session.waitUntilIdle()
         session = ChatSession(backend: backend, settings: GenerationSettings(system: study?.context?.systemInstruction))
         lastRevision = -1
+        lastSavedTranscript = -1
         transcript.perform(.scrollToBottom)
     }
 

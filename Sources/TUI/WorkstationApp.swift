@@ -63,6 +63,12 @@ public final class WorkstationApp {
     var modelLoad: ModelLoad?
     var attachmentCache: (key: String, attachment: ImageAttachment)?
     var backgroundPaused = false
+    /// The draft report, and the backend it is drafted on (a sibling conversation of the
+    /// chat's for the in-process engine, so the two do not evict each other's cache).
+    var report = ReportPane()
+    var reportBackend: InferenceBackend
+    let provenance: ReportProvenance
+    var lastSavedTranscript = -1
     var lastBackgroundLine: String?
 
     var layout: PaneLayout?
@@ -78,9 +84,12 @@ public final class WorkstationApp {
     /// falls back to the default and the status bar says why.
     public init(backend: InferenceBackend, library: StudyLibrary?, graphics: String? = nil, theme: String? = nil,
                 loadBackend: (@Sendable (String) throws -> InferenceBackend)? = nil,
+                modelFiles: (model: String?, mmproj: String?) = (nil, nil),
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
         self.backend = backend
         self.loadBackend = loadBackend
+        reportBackend = (backend as? LocalEngineBackend)?.sibling() ?? backend
+        provenance = ReportProvenance(model: modelFiles.model, mmproj: modelFiles.mmproj, servedModel: backend.displayName)
         self.library = library
         session = ChatSession(backend: backend)
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])
@@ -116,7 +125,12 @@ public final class WorkstationApp {
             draw()
             var quickFailures = 0
             var lastFrame: UInt64 = 0
-            defer { trace?.write() }
+            defer {
+                trace?.write()
+                // Nothing is lost on the way out: the draft goes to its recovery file.
+                autosaveReport(force: true)
+                saveTranscriptIfChanged(force: true)
+            }
             while running {
                 let started = DispatchTime.now().uptimeNanoseconds
                 var changed = false
@@ -149,6 +163,16 @@ public final class WorkstationApp {
                         changed = true
                     }
                 }
+                if report.session != nil {
+                    let revision = report.session?.snapshot().revision ?? -1
+                    if revision != report.lastRevision { syncReport(); changed = true }
+                }
+                autosaveReport()
+                if report.saveWhenReady, provenance.isReady {
+                    saveReport()
+                    changed = true
+                }
+                saveTranscriptIfChanged()
                 let now = DispatchTime.now().uptimeNanoseconds
                 if session.snapshot().revision != lastRevision, now - lastFrame >= Self.streamingFrameNanoseconds {
                     changed = true
@@ -193,6 +217,9 @@ public final class WorkstationApp {
         }
         message = nil
         if overlay.isOpen { return handleOverlay(key) }
+        if focus == .report {
+            return handleReportKey(key)
+        }
         if focus == .input {
             if let action = editor.handle(key, keymap: keymap) {
                 perform(action, key: key)

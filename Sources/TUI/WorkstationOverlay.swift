@@ -1,3 +1,5 @@
+import Workstation
+
 /// What covers the panes, if anything. Only one overlay is open at a time; while one
 /// is open it gets every key.
 enum WorkstationOverlay {
@@ -8,6 +10,8 @@ enum WorkstationOverlay {
     case studies(StudyBrowser)
     /// The `:` line being typed.
     case commandLine(LineEditor)
+    /// Reopening a study found an unsaved draft report: restore it?
+    case restoreDraft(RecoveredDraft)
     /// A yes/no question before quitting with an unsent draft.
     case confirmQuit(String)
 

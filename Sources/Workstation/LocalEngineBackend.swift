@@ -19,6 +19,13 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
         conversation = Conversation(model: engine.model, contextSize: min(contextSize, engine.model.config.trainingContext))
     }
 
+    /// Another conversation (its own KV cache) on the same engine and image encoder: the
+    /// report pane drafts in it without evicting the chat's cache. The engine's queue
+    /// still runs one request at a time.
+    public func sibling() -> LocalEngineBackend {
+        LocalEngineBackend(engine: engine, modelName: modelName, contextSize: conversation.contextSize, images: images)
+    }
+
     public var displayName: String { "\(modelName) · in-process" }
     public var contextSize: Int? { conversation.contextSize }
     public var acceptsImages: Bool { images != nil }

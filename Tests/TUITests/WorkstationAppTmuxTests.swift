@@ -201,6 +201,75 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// The draft report: `r` drafts it from the case (streaming into the editor), the
+    /// user types into it, it autosaves; after kill -9 the reopened study offers it back,
+    /// and Ctrl-S writes Markdown + FHIR into the study's reports/ folder, private.
+    func testReportDraftAutosaveRecoveryAfterKillAndSave() throws {
+        let samples = work.appendingPathComponent("samples")
+        try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
+        let library = try StudyLibrary(path: TestEnvironment.samples.path)
+        let first = try XCTUnwrap(library.studies.first(where: \.isUsable))
+        try FileManager.default.copyItem(at: first.folder, to: samples.appendingPathComponent(first.folderName))
+
+        var tmux = try startApp(samples: samples.path)
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "set max-tokens 12")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 12 tokens") }
+        try tmux.sendKeys("r")
+        _ = try waitFor(tmux, "draft written", timeout: 120) { $0.contains("Report · unsaved") }
+        try tmux.sendKeys("C-e", "Enter")
+        try tmux.sendKeys("-l", "Reviewed by the test.")
+        _ = try waitFor(tmux, "typed") { $0.contains("Reviewed by the test.") }
+        let recovery = work.appendingPathComponent("data/medgemma/recovery").path
+        let deadline = Date().addingTimeInterval(20)
+        func recovered() -> String? {
+            guard let name = (try? FileManager.default.contentsOfDirectory(atPath: recovery))?.first(where: { $0.hasSuffix(".json") }) else { return nil }
+            return try? String(contentsOfFile: recovery + "/" + name, encoding: .utf8)
+        }
+        while recovered()?.contains("Reviewed by the test.") != true, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        XCTAssertEqual(recovered()?.contains("Reviewed by the test."), true, "no autosave in \(recovery)")
+
+        // kill -9: no chance to save anything on the way out.
+        let pid = try XCTUnwrap(Int32(String(contentsOfFile: work.appendingPathComponent("pid").path, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        XCTAssertTrue(try waitForResult().hasPrefix("rc=137"))
+        try FileManager.default.removeItem(at: work.appendingPathComponent("result"))
+
+        tmux = try startApp(samples: samples.path)
+        _ = try waitFor(tmux, "recovery offer") { $0.contains("Recovered draft") && $0.contains("Restore it?") }
+        try tmux.sendKeys("y")
+        _ = try waitFor(tmux, "restored") { $0.contains("Reviewed by the test.") && $0.contains("restored") }
+        try tmux.sendKeys("C-s")
+        // (The first save may wait for the model's sha256, hashed in the background.)
+        let savedScreen = try waitFor(tmux, "saved", timeout: 120) { $0.contains("report saved:") }
+        XCTAssertFalse(savedScreen.contains("read-only"), savedScreen)
+        let reports = samples.appendingPathComponent(first.folderName).appendingPathComponent("reports").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: reports).sorted()
+        XCTAssertEqual(files.filter { $0.hasSuffix(".md") }.count, 1, "\(files)")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".fhir.json") }.count, 1, "\(files)")
+        let fhirName = try XCTUnwrap(files.first { $0.hasSuffix(".fhir.json") })
+        let fhir = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reports + "/" + fhirName))) as? [String: Any])
+        XCTAssertEqual(fhir["resourceType"] as? String, "DiagnosticReport")
+        XCTAssertEqual(fhir["status"] as? String, "preliminary")
+        let form = try XCTUnwrap((fhir["presentedForm"] as? [[String: Any]])?.first)
+        let markdown = try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(form["data"] as? String)).flatMap { String(data: $0, encoding: .utf8) })
+        XCTAssertTrue(markdown.contains("Reviewed by the test."), markdown)
+        XCTAssertTrue(markdown.contains("AI-generated research draft — not for clinical use; requires review by a qualified clinician"), markdown)
+        for name in files {
+            let mode = (try FileManager.default.attributesOfItem(atPath: reports + "/" + name)[.posixPermissions] as? NSNumber)?.intValue
+            XCTAssertEqual(mode, 0o600, name)
+        }
+        // Saved: the recovery file is gone, so the next opening offers nothing.
+        XCTAssertNil(recovered())
+        try tmux.sendKeys("Escape")
+        _ = try waitFor(tmux, "chat again") { $0.contains("Transcript") }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// The `:` line: settings, a mistake, loading an image file; `e` equalises the shown
     /// image; the palette opens the `:` line for an action that needs an argument.
     func testCommandLineSettingsLoadImageAndEqualisation() throws {
@@ -325,7 +394,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
     /// Starts the workstation at 120×40 through a script that records its exit status
     /// and whether every terminal setting (`stty -g`) is back as it was.
     /// `environment`: assignments for the shell line; by default `NO_COLOR` (which
-    /// `swift test` sets) is removed so the image is drawn in colour half-blocks.
+    /// `swift test` sets) is removed so the image is drawn in colour half-blocks. The XDG
+    /// folders are the test's own, so saved conversations and drafts never leak between tests.
     private func startApp(environment: String = "env -u NO_COLOR",
                           samples: String = TestEnvironment.samples.path, arguments: String = "") throws -> TmuxHarness {
         let model = try TestEnvironment.defaultModel()
@@ -336,12 +406,14 @@ final class WorkstationAppTmuxTests: XCTestCase {
         }
         let script = """
         before=$(stty -g)
-        \(environment) '\(executable)' --model '\(model)' --samples '\(samples)' \(arguments)
+        PIDFILE='\(work.path)/pid'; export PIDFILE
+        sh -c 'echo $$ > "$PIDFILE"; exec "$@"' sh env XDG_DATA_HOME='\(work.path)/data' XDG_CONFIG_HOME='\(work.path)/config' XDG_CACHE_HOME='\(work.path)/cache' \(environment) '\(executable)' --model '\(model)' --samples '\(samples)' \(arguments)
         rc=$?
         after=$(stty -g)
         if [ "$before" = "$after" ]; then same=yes; else same=no; fi
         echo "rc=$rc same=$same" > '\(work.path)/result.tmp'
         mv '\(work.path)/result.tmp' '\(work.path)/result'
+        rm -f '\(work.path)/pid'
         sleep 60
         """
         let scriptPath = work.appendingPathComponent("run.sh").path
