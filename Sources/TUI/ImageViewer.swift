@@ -111,6 +111,19 @@ public struct ImageViewer {
             view.window = presets[presetIndex]
             let preset = presets[presetIndex]
             return "window \(preset.explanation ?? "") \(WindowPresets.label(preset))"
+        case .windowNarrower, .windowWider, .levelDown, .levelUp:
+            let current = view.window ?? image.defaultWindow(frame: view.frame)
+            var width = current.width, center = current.center
+            switch action {
+            case .windowNarrower: width = max(1, width * 0.9)
+            case .windowWider: width = min(1_000_000, width / 0.9)
+            case .levelDown: center -= width / 20
+            default: center += width / 20
+            }
+            // Tenths are plenty for display values; it keeps the title free of 1350.0000001.
+            view.window = VOIWindow(center: (center * 10).rounded() / 10, width: (width * 10).rounded() / 10,
+                                    explanation: "adjusted")
+            return "window \(WindowPresets.label(view.window!))"
         case .invert: view.invert.toggle()
         case .equalize:
             view.equalize.toggle()

@@ -48,7 +48,7 @@ extension WorkstationApp {
         case .scrollUp, .scrollDown, .scrollLineUp, .scrollLineDown, .scrollToTop, .scrollToBottom:
             transcript.perform(action)
         case .zoomIn, .zoomOut, .panLeft, .panRight, .panUp, .panDown, .windowPreset, .invert, .resetView,
-             .nextImage, .previousImage, .modelView, .equalize:
+             .nextImage, .previousImage, .modelView, .equalize, .windowNarrower, .windowWider, .levelDown, .levelUp:
             message = viewer.perform(action)
         case .attachImage:
             toggleAttachment()

@@ -6,7 +6,7 @@ final class HelpOverlayTests: XCTestCase {
 
     func testSectionsFollowTheContexts() {
         XCTAssertEqual(overlay.sections.map(\.title),
-                       ["Everywhere", "Message input", "Outside the input", "Transcript", "Image"])
+                       ["Everywhere", "Message input", "Outside the input", "Transcript", "Image", "Report"])
     }
 
     func testKeysForOneCommandAreShownTogether() {

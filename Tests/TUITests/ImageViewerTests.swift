@@ -35,6 +35,11 @@ final class ImageViewerTests: XCTestCase {
         XCTAssertEqual(viewer.title(), "Image 1/1 · W1500 C-600 · zoom 1.5× · inverted")
         XCTAssertEqual(viewer.title(fitting: 32), "1/1 · W1500 C-600 · 1.5× · inv")
         XCTAssertLessThan(viewer.view.panX, 0)
+        // Fine adjustment from the lung preset: width ×0.9 / ÷0.9, centre ± width/20.
+        XCTAssertEqual(viewer.perform(.windowNarrower), "window W1350 C-600")
+        XCTAssertEqual(viewer.perform(.levelUp), "window W1350 C-532.5")
+        XCTAssertEqual(viewer.perform(.windowWider), "window W1500 C-532.5")
+        XCTAssertEqual(viewer.perform(.levelDown), "window W1500 C-607.5")
         XCTAssertEqual(viewer.perform(.resetView), "view reset")
         XCTAssertEqual(viewer.view.zoom, 1)
         XCTAssertFalse(viewer.view.invert)

@@ -3,12 +3,20 @@ import XCTest
 
 final class PaneFocusTests: XCTestCase {
     func testTabCyclesEveryPaneBothWays() {
-        var focus = PaneFocus.input
-        var seen: [PaneFocus] = []
-        for _ in PaneFocus.allCases { seen.append(focus); focus = focus.next }
-        XCTAssertEqual(focus, .input)
-        XCTAssertEqual(Set(seen).count, PaneFocus.allCases.count)
-        for pane in PaneFocus.allCases { XCTAssertEqual(pane.next.previous, pane) }
+        for reportOpen in [false, true] {
+            let order = PaneFocus.order(reportOpen: reportOpen)
+            var focus = order[0]
+            var seen: [PaneFocus] = []
+            for _ in order { seen.append(focus); focus = focus.cycled(by: 1, reportOpen: reportOpen) }
+            XCTAssertEqual(seen, order)
+            XCTAssertEqual(focus, order[0])
+            for pane in order { XCTAssertEqual(pane.cycled(by: 1, reportOpen: reportOpen).cycled(by: -1, reportOpen: reportOpen), pane) }
+        }
+        XCTAssertEqual(PaneFocus.order(reportOpen: false), [.input, .transcript, .image, .casePane])
+        XCTAssertEqual(PaneFocus.order(reportOpen: true), [.report, .image, .casePane])
+        // A pane that is not on screen (the input while the report is open) goes to the first.
+        XCTAssertEqual(PaneFocus.input.cycled(by: 1, reportOpen: true), .report)
+        XCTAssertEqual(PaneFocus.casePane.next, .input)
     }
 
     func testContextsReachTheKeymap() {

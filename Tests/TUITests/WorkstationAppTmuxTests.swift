@@ -37,17 +37,52 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertFalse(screen.contains("▀"), screen)
     }
 
-    func testQuestionStreamsAReplyWithTimingAndReturnsToIdle() throws {
+    /// A question streams its reply over time (the transcript grows between captures while
+    /// the status says generating), Esc cancels it mid-reply, the screen follows resizes to
+    /// 80×24 and 200×60, and a second question runs to its timing line.
+    func testQuestionStreamsCancelsResizesAndAnswersAgain() throws {
         let tmux = try startApp()
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
         try tmux.sendKeys("-l", "What does the heart look like?")
         try tmux.sendKeys("Enter")
         _ = try waitFor(tmux, "the question in the transcript") { $0.contains("What does the heart look like?") && $0.contains("You") }
-        _ = try waitFor(tmux, "streaming status") { $0.contains("in-process · generating") }
+        let first = try waitFor(tmux, "streaming status") { $0.contains("in-process · generating") && Self.replyText($0).count > 5 }
+        let grown = try waitFor(tmux, "more tokens") {
+            $0.contains("in-process · generating") && Self.replyText($0).count > Self.replyText(first).count
+        }
+        XCTAssertTrue(Self.replyText(grown).hasPrefix(String(Self.replyText(first).prefix(5))), grown)
+        try tmux.sendKeys("Escape")
+        _ = try waitFor(tmux, "cancelled") { $0.contains("reply cancelled") && $0.contains("in-process · idle") }
+
+        try tmux.resize(columns: 80, rows: 24)
+        let small = try waitFor(tmux, "80×24 layout") { screen in
+            let lines = screen.components(separatedBy: "\n")
+            return lines.count == 24 && lines.allSatisfy { DisplayWidth.of($0) <= 80 } && screen.contains("Transcript") && screen.contains("Case")
+        }
+        XCTAssertFalse(small.contains(WorkstationApp.enlargeMessage), small)
+        try tmux.resize(columns: 200, rows: 60)
+        _ = try waitFor(tmux, "200×60 layout") { screen in
+            let lines = screen.components(separatedBy: "\n")
+            return lines.count == 60 && lines.contains { DisplayWidth.of($0) > 150 } && screen.contains("Transcript")
+        }
+
+        try tmux.sendKeys("-l", "And the lungs?")
+        try tmux.sendKeys("Enter")
         let screen = try waitFor(tmux, "the timing line and idle", timeout: 120) {
-            $0.contains("tok/s") && $0.contains("in-process · idle")
+            $0.contains("And the lungs?") && $0.contains("tok/s") && $0.contains("in-process · idle")
         }
         XCTAssertTrue(screen.contains("first token after"), "timing line missing:\n\(screen)")
+    }
+
+    /// The transcript pane's text after its last "MedGemma" label (the streaming reply),
+    /// joined. At 120×40 a row reads `│case…││transcript…│`: the transcript is the fourth cell.
+    static func replyText(_ screen: String) -> String {
+        let cells = screen.components(separatedBy: "\n").map { line -> String in
+            let parts = line.components(separatedBy: "│")
+            return parts.count > 3 ? parts[3] : ""
+        }
+        guard let label = cells.lastIndex(where: { $0.hasPrefix("MedGemma") }) else { return "" }
+        return cells[(label + 1)...].joined().trimmingCharacters(in: .whitespaces)
     }
 
     func testHelpOverlayListsTheKeymap() throws {
