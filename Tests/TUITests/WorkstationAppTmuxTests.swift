@@ -57,13 +57,14 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try tmux.resize(columns: 80, rows: 24)
         let small = try waitFor(tmux, "80×24 layout") { screen in
             let lines = screen.components(separatedBy: "\n")
-            return lines.count == 24 && lines.allSatisfy { DisplayWidth.of($0) <= 80 } && screen.contains("Transcript") && screen.contains("Case")
+            return lines.count >= 24 && lines.allSatisfy { DisplayWidth.of($0) <= 80 } && DisplayWidth.of(lines[0]) == 80
+                && screen.contains("Transcript") && screen.contains("Case")
         }
         XCTAssertFalse(small.contains(WorkstationApp.enlargeMessage), small)
         try tmux.resize(columns: 200, rows: 60)
         _ = try waitFor(tmux, "200×60 layout") { screen in
             let lines = screen.components(separatedBy: "\n")
-            return lines.count == 60 && lines.contains { DisplayWidth.of($0) > 150 } && screen.contains("Transcript")
+            return lines.count >= 60 && DisplayWidth.of(lines[0]) == 200 && screen.contains("Transcript")
         }
 
         try tmux.sendKeys("-l", "And the lungs?")
