@@ -1,4 +1,5 @@
 import Foundation
+import MedImaging
 import Workstation
 
 /// The overlays — help, palette, study browser, quit question: their keys and drawing.
@@ -122,9 +123,20 @@ extension WorkstationApp {
                 let style: SpanStyle = study.isUsable ? [] : .warning
                 list.append([StyledSpan(StudyBrowser.row(study), style)])
             }
-            return box(title: "Studies · type to filter · Enter opens · Esc closes", rows: list,
-                       width: 96, height: min(rows - 2, list.count + 2), screenRows: rows, screenColumns: columns,
-                       selected: browser.selectedIndex + 2)
+            // A preview of the selected study's first image on the right, where it fits.
+            let previewColumns = columns >= 100 ? 28 : 0
+            let height = min(rows - 2, max(list.count + 2, previewColumns > 0 ? 16 : 0))
+            guard let window = box(title: "Studies · type to filter · Enter opens · Esc closes", rows: list,
+                                   width: 96 + previewColumns, height: height, screenRows: rows, screenColumns: columns,
+                                   selected: browser.selectedIndex + 2, reservedRight: previewColumns) else { return nil }
+            if previewColumns > 0, let chosen = browser.selected {
+                let lines = studyPreview(chosen, columns: previewColumns - 3, rows: window.size.rows - 3)
+                let left = window.size.columns - previewColumns
+                for (index, line) in lines.enumerated() {
+                    window.put(line, row: 2 + index, column: left + 1, style: colors[.overlay])
+                }
+            }
+            return window
         case .commandLine(let line):
             let width = columns - 2
             let shown = line.layout(width: max(1, width - 4))
@@ -151,8 +163,24 @@ extension WorkstationApp {
 
     /// A centred bordered window holding `rows`; when `selected` would be below the
     /// box, the list scrolls so it stays visible (the first two rows stay put).
+    /// The first image of a study as an ASCII picture, for the browser (cached per study).
+    func studyPreview(_ chosen: Study, columns: Int, rows: Int) -> [String] {
+        let key = "\(chosen.path)|\(columns)x\(rows)"
+        if let cached = browserPreviews[key] { return cached }
+        var lines: [String] = []
+        if let item = chosen.images.first(where: { $0.problem == nil }), let image = try? MedicalImage.load(path: item.url.path) {
+            let view = ImageView(window: ImageViewer.initialWindow(image, item: item))
+            lines = ImagePreview.render(image, view: view, columns: columns, rows: rows, style: .ascii).lines
+        } else {
+            lines = ["(no image to show)"]
+        }
+        if browserPreviews.count > 64 { browserPreviews.removeAll() }
+        browserPreviews[key] = lines
+        return lines
+    }
+
     func box(title: String, rows: [[StyledSpan]], width: Int, height: Int, screenRows: Int,
-                     screenColumns: Int, selected: Int? = nil) -> Window? {
+                     screenColumns: Int, selected: Int? = nil, reservedRight: Int = 0) -> Window? {
         let width = min(screenColumns - 2, max(width, DisplayWidth.of(title) + 8))
         let height = max(3, min(screenRows - 2, height))
         guard width > 4, let window = terminal.makeWindow(rows: height, columns: width, row: (screenRows - height) / 2,
@@ -171,10 +199,10 @@ extension WorkstationApp {
         for (index, row) in shown.prefix(inner).enumerated() {
             if index == highlighted {
                 let selection = colors[.selection]
-                window.put(String(repeating: " ", count: max(0, width - 2)), row: 1 + index, column: 1, style: selection)
-                window.put(row, row: 1 + index, column: 2, limit: width - 4) { _ in selection }
+                window.put(String(repeating: " ", count: max(0, width - 2 - reservedRight)), row: 1 + index, column: 1, style: selection)
+                window.put(row, row: 1 + index, column: 2, limit: width - 4 - reservedRight) { _ in selection }
             } else {
-                window.put(row, row: 1 + index, column: 2, limit: width - 4) { self.colors.style(for: $0, in: .overlay) }
+                window.put(row, row: 1 + index, column: 2, limit: width - 4 - reservedRight) { self.colors.style(for: $0, in: .overlay) }
             }
         }
         windows.append(window)

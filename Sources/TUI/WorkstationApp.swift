@@ -69,6 +69,8 @@ public final class WorkstationApp {
     var reportBackend: InferenceBackend
     let provenance: ReportProvenance
     var lastSavedTranscript = -1
+    /// ASCII previews of studies' first images for the browser.
+    var browserPreviews: [String: [String]] = [:]
     var lastBackgroundLine: String?
 
     var layout: PaneLayout?

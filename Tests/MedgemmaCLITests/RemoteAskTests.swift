@@ -39,6 +39,29 @@ final class RemoteAskTests: XCTestCase {
         XCTAssertTrue(check.stdout.contains("ok      \(server.baseURL) answers"), check.stdout)
     }
 
+    /// `medgemma report` through the server: the draft is saved as Markdown + FHIR, stamped
+    /// with the backend and the model as served (no local file to hash).
+    func testReportThroughRealServer() throws {
+        let model = try TestEnvironment.defaultModel()
+        let server = try OpenAIServer(model: model)
+        defer { server.stop() }
+        let out = dir + "/reports"
+        let study = TestEnvironment.samples.appendingPathComponent("cxr-01").path
+        let r = try CommandRunner.medgemma(["report", "--backend", server.baseURL, "--temperature", "0", "--max-tokens", "8",
+                                            "--out", out, "--json", study], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("study 1 of 1 · cxr-01 ·"), r.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(files.count, 2, "\(files)")
+        let fhirName = try XCTUnwrap(files.first { $0.hasSuffix(".fhir.json") })
+        let fhir = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + fhirName))) as? [String: Any])
+        XCTAssertEqual(fhir["resourceType"] as? String, "DiagnosticReport")
+        XCTAssertEqual(fhir["status"] as? String, "preliminary")
+        let markdown = try String(contentsOfFile: out + "/" + (try XCTUnwrap(files.first { $0.hasSuffix(".md") })), encoding: .utf8)
+        XCTAssertTrue(markdown.contains(server.baseURL), "the stamp names the backend:\n\(markdown)")
+        XCTAssertTrue(markdown.contains("not for clinical use"), markdown)
+    }
+
     /// The picture a server receives is what the model sees: the windowed image stretched to
     /// 896² with Pillow's bilinear, lossless; `--save-model-input` saves the same pixels.
     func testImageGoesAsModelSizePNG() throws {

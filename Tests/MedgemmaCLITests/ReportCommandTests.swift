@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 import TestSupport
 import Workstation
 import XCTest
@@ -90,7 +91,8 @@ final class ReportCommandTests: XCTestCase {
             XCTAssertEqual(stamp.model, StampedFile(name: "gemma-3-270m-q4_k_m.gguf", sha256: modelSHA256))
             XCTAssertNil(stamp.mmproj)
             XCTAssertEqual(stamp.engineVersion, "0.1.0")
-            XCTAssertEqual(stamp.backend, "gemma-3-270m-q4_k_m.gguf · in-process")
+            // The backend as the status bar names it: the model's own name, in-process.
+            XCTAssertEqual(stamp.backend, "\(try XCTUnwrap(try GGUFFile(path: model).metadata.string("general.name"))) · in-process")
             XCTAssertEqual(stamp.settings.temperature, 0)
             XCTAssertEqual(stamp.settings.maxTokens, 24)
             XCTAssertEqual(stamp.settings.seed, 0)

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `medgemma show`: the CT slice drawn from its DICOM through our window W400/L40 looks
+/// `medgemma view` (alias `show`): the CT slice drawn from its DICOM through our window W400/L40 looks
 /// like the PNG that the sample collection rendered from the same file with the same
 /// window (pydicom + numpy, see ../shared/sample-images/SOURCES.md, file #13).
 final class ShowCommandTests: XCTestCase {
@@ -48,7 +48,7 @@ final class ShowCommandTests: XCTestCase {
         let j2k = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm")
         let refused = try CommandRunner.medgemma(["show", j2k])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertEqual(refused.stderr, "medgemma show: \(j2k): not supported: JPEG 2000 (1.2.840.10008.1.2.4.90)\n")
+        XCTAssertEqual(refused.stderr, "medgemma view: \(j2k): not supported: JPEG 2000 (1.2.840.10008.1.2.4.90)\n")
         let frame = try CommandRunner.medgemma(["show", "--frame", "3", png])
         XCTAssertEqual(frame.status, 1)
         XCTAssertTrue(frame.stderr.contains("frame 3 does not exist (the file has 1)"), frame.stderr)
