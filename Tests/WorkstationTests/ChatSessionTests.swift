@@ -69,8 +69,8 @@ final class ChatSessionTests: XCTestCase {
         let live = seen.lock.withLock { seen.context }
         XCTAssertEqual(live.first, stats.promptTokens, "at the first token the context holds the prompt")
         XCTAssertEqual(live, live.sorted(), "and grows from there")
-        // One change to start, one per token, one to finish.
-        XCTAssertEqual(changes.lock.withLock { changes.n }, stats.generatedTokens + 2)
+        // One change to start, one for the "prefill N tokens" line, one per token, one to finish.
+        XCTAssertEqual(changes.lock.withLock { changes.n }, stats.generatedTokens + 3)
     }
 
     /// A follow-up runs only the tokens the cache does not hold: the new turn, and the
