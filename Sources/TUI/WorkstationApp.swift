@@ -104,7 +104,8 @@ public final class WorkstationApp {
         let mode = chosen ?? GraphicsMode.automatic(environment: environment, sixelSupported: false)
         // Sixel is settled in `run`, once the terminal has been asked and its cell size is known.
         imageStyle = mode == .ascii ? .ascii : .blocks(ColorDepth.detect(environment: environment))
-        message = ([startupMessage, loaded.error?.description].compactMap { $0 }).joined(separator: " · ")
+        // A theme error first: it names a file and line the user has to fix.
+        message = ([loaded.error?.description, startupMessage].compactMap { $0 }).joined(separator: " · ")
         if message?.isEmpty == true { message = nil }
         if let first = library?.studies.first(where: \.isUsable) { open(first, announce: false) }
     }
