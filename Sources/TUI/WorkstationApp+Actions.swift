@@ -22,7 +22,7 @@ extension WorkstationApp {
                 try session.send(editor.text, images: images)
                 _ = editor.submit()
                 transcript.perform(.scrollToBottom)
-                if let image = images.first { message = "sent with \(image.source) (\(image.preparation))" }
+                if let image = images.first { message = "image sent: \((image.source as NSString).lastPathComponent)" }
             } catch {
                 message = error.description
             }
