@@ -13,7 +13,8 @@
 #   the server extras (fastapi, uvicorn, sse-starlette, starlette-context,
 #   pydantic-settings, PyYAML). Otherwise pip builds the pinned version into the venv once.
 #
-# A second run with everything in place does nothing.
+# A second run with everything in place does nothing. `--check` installs nothing: exit
+# status 0 when the environment is ready, 1 when not.
 set -euo pipefail
 
 VERSION="${LLAMA_CPP_PYTHON_VERSION:-0.3.36}"
@@ -24,6 +25,8 @@ assert llama_cpp.__version__ == '$VERSION', llama_cpp.__version__"
 if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
     exit 0
 fi
+# --check: only say (by the exit status) whether the server is installed and working.
+[ "${1:-}" = "--check" ] && exit 1
 
 PYTHON="${PYTHON:-python3}"
 command -v "$PYTHON" >/dev/null 2>&1 || { echo "error: $PYTHON not found; install python3" >&2; exit 1; }

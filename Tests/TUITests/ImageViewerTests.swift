@@ -104,3 +104,32 @@ final class ImageViewerTests: XCTestCase {
         XCTAssertEqual(viewer.perform(.zoomIn), "x/gone.png: image file not found")
     }
 }
+
+/// The image pane's sixel, decoded back by an independent reader: the picture at the
+/// pane's size in pixels (cells × cell size, whole six-pixel bands), every pixel the
+/// source's display value within the sixel palette's rounding.
+final class ImagePreviewSixelTests: XCTestCase {
+    func testPaneSixelDecodesToTheSourceAtThePaneSize() throws {
+        let ct = Study(path: TestEnvironment.samples.appendingPathComponent("ct-01").path)
+        let image = try MedicalImage.load(path: try XCTUnwrap(ct.images.first).url.path)
+        let view = ImageView(window: VOIWindow(center: 40, width: 400, explanation: "soft tissue"))
+        let preview = ImagePreview.render(image, view: view, columns: 30, rows: 12,
+                                          style: .sixel(cellWidth: 8, cellHeight: 16, colors: 256))
+        XCTAssertTrue(preview.isRaw)
+        XCTAssertEqual(preview.lines.count, 1)
+        let decoded = try SixelDecoder(preview.lines[0])
+        // 30×12 cells of 8×16 px = 240×192; a square slice fits 192 high (32 bands of 6).
+        XCTAssertEqual(decoded.width, 192)
+        XCTAssertEqual(decoded.height, 192)
+        XCTAssertEqual(preview.columnOffset, (30 - 24) / 2, "centred: 192 px are 24 columns")
+        XCTAssertEqual(preview.rowOffset, 0)
+        let expected = image.render(view: view, width: 192, height: 192)
+        var worst = 0
+        for i in 0..<(192 * 192) {
+            let got = try XCTUnwrap(decoded.pixels[i], "pixel \(i) not drawn")
+            let want = expected.pixels[i * expected.channels.count]
+            worst = max(worst, abs(got.0 - want), abs(got.1 - want), abs(got.2 - want))
+        }
+        XCTAssertLessThanOrEqual(worst, 2, "sixel colours are percentages: at most 2 levels off")
+    }
+}

@@ -306,6 +306,29 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// The conversation is kept with the study: quit, start again, and it is back.
+    func testConversationIsRestoredWhenTheStudyOpensAgain() throws {
+        var tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "set max-tokens 2")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 2 tokens") }
+        try tmux.sendKeys("BTab")
+        try tmux.sendKeys("-l", "Remember this question.")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+        try FileManager.default.removeItem(at: work.appendingPathComponent("result"))
+
+        tmux = try startApp()
+        let screen = try waitFor(tmux, "restored") { $0.contains("Remember this question.") && $0.contains("restored") }
+        XCTAssertTrue(screen.contains("tok/s"), "the reply's timing line comes back too:\n\(screen)")
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// The `:` line: settings, a mistake, loading an image file; `e` equalises the shown
     /// image; the palette opens the `:` line for an action that needs an argument.
     func testCommandLineSettingsLoadImageAndEqualisation() throws {

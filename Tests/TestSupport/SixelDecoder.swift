@@ -1,15 +1,15 @@
 /// A small, independent reader of DEC sixel strings (VT330/VT340 programmer reference,
 /// chapter "Sixel graphics"), used to check what `SixelEncoder` emits by turning it back
 /// into pixels. Only what a sixel image may contain is understood; anything else fails.
-struct SixelDecoder {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+public struct SixelDecoder {
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
-    var width = 0
-    var height = 0
+    public var width = 0
+    public var height = 0
     /// Decoded colours, row-major; nil where no sixel touched the pixel.
-    var pixels: [(Int, Int, Int)?] = []
+    public var pixels: [(Int, Int, Int)?] = []
 
-    init(_ text: String) throws {
+    public init(_ text: String) throws {
         var s = Array(text.utf8)[...]
         guard s.starts(with: [0x1B, UInt8(ascii: "P")]) else { throw Failure(description: "no DCS introducer") }
         s = s.dropFirst(2)
