@@ -202,7 +202,11 @@ extension WorkstationApp {
             let settings = session.settings
             session.cancel()
             session.waitUntilIdle()
+            report.session?.cancel()
+            report.session?.waitUntilIdle()
             backend = newBackend
+            reportBackend = (newBackend as? LocalEngineBackend)?.sibling() ?? newBackend
+            report.session = nil
             session = ChatSession(backend: newBackend, settings: settings)
             try? session.restore(entries)
             lastRevision = -1
