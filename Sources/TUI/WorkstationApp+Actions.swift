@@ -212,7 +212,9 @@ extension WorkstationApp {
             lastRevision = -1
             message = "now using \(newBackend.displayName)"
         case .failure(let error):
-            message = TerminalSanitizer.singleLine.sanitize("\(load.path): \(error)")
+            // Errors from the model's reader already name the file.
+            let text = "\(error)"
+            message = TerminalSanitizer.singleLine.sanitize(text.hasPrefix(load.path) ? text : "\(load.path): \(text)")
         }
     }
 

@@ -329,6 +329,25 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// `:model FILE` loads another model in the background and the chat moves to it; a file
+    /// that is not a model is one line naming it, and the current model stays.
+    func testSwitchModelFromTheCommandLine() throws {
+        let model = try TestEnvironment.defaultModel()
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        let notModel = TestEnvironment.fixture("png/gray8.png").path
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "model \(notModel)")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "error") { $0.contains("gray8.png: not a GGUF file") }
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", "model \(model)")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "switched") { $0.contains("now using ") && $0.contains("· in-process") }
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// The `:` line: settings, a mistake, loading an image file; `e` equalises the shown
     /// image; the palette opens the `:` line for an action that needs an argument.
     func testCommandLineSettingsLoadImageAndEqualisation() throws {
