@@ -54,15 +54,22 @@ public struct StatusLine: Equatable, Sendable {
     }
 
     /// The whole row for `width` columns: the message (cleaned to one line) takes the
-    /// right end and wins over the left part when both do not fit.
+    /// right end. The backend and what is happening now stay readable beside it when the
+    /// row has room for both (the message is shortened with "…"); on a very narrow row the
+    /// message wins.
     public func text(width: Int) -> String {
         guard width > 0 else { return "" }
         let message = self.message.map { TerminalSanitizer.singleLine.sanitize($0) } ?? ""
         let left = " " + self.left
         guard !message.isEmpty else { return DisplayWidth.prefix(left, fittingIn: width) }
-        let right = DisplayWidth.prefix(message, fittingIn: max(0, width - 1)) + " "
-        let room = width - DisplayWidth.of(right)
-        let shownLeft = room > 1 ? DisplayWidth.prefix(left, fittingIn: room - 1) : ""
+        let head = DisplayWidth.of(" " + backendName + " · " + state) + 2
+        var room = max(0, width - 1)
+        if width >= head + 24 { room = width - head - 1 }
+        var shown = message
+        if DisplayWidth.of(shown) > room { shown = DisplayWidth.prefix(shown, fittingIn: max(0, room - 1)) + "…" }
+        let right = shown + " "
+        let rest = width - DisplayWidth.of(right)
+        let shownLeft = rest > 1 ? DisplayWidth.prefix(left, fittingIn: rest - 1) : ""
         let gap = max(0, width - DisplayWidth.of(shownLeft) - DisplayWidth.of(right))
         return shownLeft + String(repeating: " ", count: gap) + right
     }

@@ -38,4 +38,18 @@ public enum ThemeError: Error, Equatable, CustomStringConvertible {
         let cut = cleaned.count > 40 ? cleaned.prefix(40) + "…" : Substring(cleaned)
         return "'\(cut)'"
     }
+
+    /// The same with the file's name instead of its whole path, for a status bar (the
+    /// folders themes come from are documented; the line and the problem are what matter).
+    public var shortDescription: String {
+        let name = { (file: String) in String(file.split(separator: "/").last ?? Substring(file)) }
+        switch self {
+        case .unreadable(let file, let reason): return "\(name(file)): cannot read the theme (\(reason))"
+        case .tooLarge(let file, let limit): return "\(name(file)): larger than \(limit / 1024) KiB, not a theme"
+        case .notText(let file): return "\(name(file)): not UTF-8 text"
+        case .invalidLine(let file, let line, let message): return "\(name(file)):\(line): \(message)"
+        case .missingText(let file): return "\(name(file)): 'text' is not defined (every theme needs it)"
+        case .notFound, .invalidName: return description
+        }
+    }
 }

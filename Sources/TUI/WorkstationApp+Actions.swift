@@ -105,7 +105,7 @@ extension WorkstationApp {
             sixelCovered = true
             message = "theme \(theme.name)" + (colors.mode == .monochrome ? " (no colours: NO_COLOR or a monochrome terminal)" : "")
         } catch {
-            message = error.description
+            message = error.shortDescription
         }
     }
 

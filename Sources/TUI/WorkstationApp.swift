@@ -105,7 +105,8 @@ public final class WorkstationApp {
         // Sixel is settled in `run`, once the terminal has been asked and its cell size is known.
         imageStyle = mode == .ascii ? .ascii : .blocks(ColorDepth.detect(environment: environment))
         // A theme error first: it names a file and line the user has to fix.
-        message = ([loaded.error?.description, startupMessage].compactMap { $0 }).joined(separator: " · ")
+        message = ([loaded.error.map { $0.shortDescription + " (default theme used)" }, startupMessage].compactMap { $0 })
+            .joined(separator: " · ")
         if message?.isEmpty == true { message = nil }
         if let first = library?.studies.first(where: \.isUsable) { open(first, announce: false) }
     }

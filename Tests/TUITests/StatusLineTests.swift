@@ -32,4 +32,15 @@ final class StatusLineTests: XCTestCase {
         XCTAssertFalse(text.contains("\n"))
         XCTAssertFalse(text.contains("\u{1B}"))
     }
+
+    /// A long message leaves the backend and the state readable, shortened with "…".
+    func testLongMessageKeepsWhatIsHappeningNow() {
+        let status = StatusLine(backendName: "Gemma 3 270m · in-process", isGenerating: true, tokensPerSecond: 61.3,
+                                message: "report saved: /home/someone/studies/cxr-01/reports/report-20261129T121934Z.md + .fhir.json")
+        let text = status.text(width: 80)
+        XCTAssertEqual(DisplayWidth.of(text), 80)
+        XCTAssertTrue(text.hasPrefix(" Gemma 3 270m · in-process · generating 61.3 tok/s"), text)
+        XCTAssertTrue(text.hasSuffix("… "), text)
+        XCTAssertTrue(text.contains("report saved: /home/"), text)
+    }
 }

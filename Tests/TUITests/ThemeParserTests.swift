@@ -174,4 +174,11 @@ final class ThemeParserTests: XCTestCase {
             _ = try? ThemeParser.parse(text, name: "fuzz", file: "fuzz")
         }
     }
+
+    /// The status bar's form names the file without its folders.
+    func testShortDescriptionDropsTheFolders() {
+        let error = ThemeError.invalidLine(file: "/home/a/.config/medgemma/themes/mine.theme", line: 3, message: "unknown colour 'bleu'")
+        XCTAssertEqual(error.description, "/home/a/.config/medgemma/themes/mine.theme:3: unknown colour 'bleu'")
+        XCTAssertEqual(error.shortDescription, "mine.theme:3: unknown colour 'bleu'")
+    }
 }
