@@ -34,6 +34,7 @@ public enum Action: String, CaseIterable, Sendable {
     case theme
     case cycleTheme = "cycle-theme"
     case redraw
+    case suspend
     case quit
     // Transcript scrolling
     case scrollUp = "scroll-up"
@@ -94,6 +95,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .theme: return "Set theme"
         case .cycleTheme: return "Cycle theme"
         case .redraw: return "Redraw screen"
+        case .suspend: return "Suspend"
         case .quit: return "Quit"
         case .scrollUp: return "Page up"
         case .scrollDown: return "Page down"
@@ -151,6 +153,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .theme: return "Switch to a named theme"
         case .cycleTheme: return "Switch to the next theme"
         case .redraw: return "Repaint the whole screen"
+        case .suspend: return "Back to the shell (fg returns)"
         case .quit: return "Leave the workstation"
         case .scrollUp: return "Scroll the transcript one page up"
         case .scrollDown: return "Scroll the transcript one page down"

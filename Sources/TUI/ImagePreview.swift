@@ -58,8 +58,10 @@ public struct ImagePreview: Equatable, Sendable {
             width = height * aspect
         }
         let w = max(1, min(columns, Int(width.rounded())))
-        let h = max(1, Int(height.rounded()))
-        // Both renderers stack two pixel rows per text row (ASCII averages them).
+        var h = max(1, Int(height.rounded()))
+        // Both renderers stack two pixel rows per text row (ASCII averages them): an even
+        // height, so the last row is not half picture, half background.
+        h += h % 2
         return (w, min(pixelRows, h))
     }
 

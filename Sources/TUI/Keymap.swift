@@ -56,6 +56,7 @@ public struct Keymap: Sendable {
         KeyBinding(.control("n"), .global, .action(.newChat)),
         KeyBinding(.control("r"), .global, .action(.regenerate)),
         KeyBinding(.control("l"), .global, .action(.redraw)),
+        KeyBinding(.control("z"), .global, .action(.suspend)),
         KeyBinding(.control("s"), .global, .action(.saveReport)),
         KeyBinding(.pageUp, .global, .action(.scrollUp)),
         KeyBinding(.pageDown, .global, .action(.scrollDown)),

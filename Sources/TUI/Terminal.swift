@@ -210,6 +210,28 @@ public final class Terminal {
         writeRaw("\u{1B}[?2004h")
     }
 
+    /// Ctrl-Z (a key here, raw input being on): gives the terminal back to the shell and
+    /// stops the process as SIGTSTP would; when the shell continues it (`fg`), raw input,
+    /// paste and wheel reporting come back and the next update repaints everything.
+    /// Returns false, changing nothing, where nobody could continue us: a program started
+    /// without job control (its process group is the session's) would never stop anyway.
+    @discardableResult
+    public func suspend() -> Bool {
+        guard !stopped, getpgrp() != getsid(0) else { return false }
+        writeRaw(Self.inputReportingOff)
+        def_prog_mode()
+        endwin()
+        // ncurses may have its own SIGTSTP handler; the default action is what stops us.
+        let previous = Glibc.signal(SIGTSTP, SIG_DFL)
+        raise(SIGTSTP)  // returns once continued
+        Glibc.signal(SIGTSTP, previous)
+        reset_prog_mode()
+        inputReportingEnabled = false
+        enableInputReporting()
+        repaintEverythingAtNextUpdate()
+        return true
+    }
+
     private func mouseKey() -> Key {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return .mouse }

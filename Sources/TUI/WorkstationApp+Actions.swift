@@ -55,6 +55,11 @@ extension WorkstationApp {
         case .redraw:
             fullRedraw = true
             sixelCovered = true
+        case .suspend:
+            autosaveReport(force: true)  // a stopped process may never be continued
+            if !terminal.suspend() { message = "cannot suspend: this shell has no job control" }
+            fullRedraw = true
+            sixelCovered = true
         case .exportTranscript:
             if case .path(let path)? = argument { exportTranscript(to: path) } else { exportTranscript() }
         case .commandLine:

@@ -348,6 +348,35 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// Ctrl-Z in an interactive shell: the workstation stops and the shell says so; `fg`
+    /// brings it back repainted and taking keys. Without job control it says it cannot.
+    func testCtrlZSuspendsAndFgRepaints() throws {
+        let model = try TestEnvironment.defaultModel()
+        guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
+        try tmux.start("env -u NO_COLOR PS1='shell$ ' LANG=C.UTF-8 bash --norc --noprofile -i", columns: 120, rows: 40)
+        _ = try waitFor(tmux, "prompt") { $0.contains("shell$") }
+        try tmux.sendKeys("-l", "XDG_DATA_HOME='\(work.path)/data' '\(TestEnvironment.executable)' --model '\(model)' --samples '\(TestEnvironment.samples.path)'")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "start") { $0.contains("idle") && $0.contains("Transcript") }
+        try tmux.sendKeys("C-z")
+        _ = try waitFor(tmux, "stopped") { $0.contains("Stopped") && !$0.contains("Transcript") }
+        try tmux.sendKeys("-l", "fg")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "repainted") { $0.contains("Transcript") && $0.contains("idle") }
+        try tmux.sendKeys("-l", "still here")
+        _ = try waitFor(tmux, "typing") { $0.contains("still here") }
+        try tmux.sendKeys("C-u", "C-c", "C-c")
+        _ = try waitFor(tmux, "back at the prompt") { !$0.contains("Transcript") && $0.contains("shell$") }
+
+        // Under `sh script` (no job control) nothing could continue a stopped program.
+        let plain = try startApp()
+        _ = try waitFor(plain, "start") { $0.contains("idle") }
+        try plain.sendKeys("C-z")
+        _ = try waitFor(plain, "refused") { $0.contains("cannot suspend") && $0.contains("Transcript") }
+        try plain.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// The `:` line: settings, a mistake, loading an image file; `e` equalises the shown
     /// image; the palette opens the `:` line for an action that needs an argument.
     func testCommandLineSettingsLoadImageAndEqualisation() throws {
