@@ -156,7 +156,7 @@ public final class WorkstationApp {
                 // Background encoding: progress in the status bar, held back while a
                 // reply is being generated (the user's work comes first).
                 if let encoder = imageEncoder {
-                    let generating = session.snapshot().isGenerating
+                    let generating = session.snapshot().isGenerating || report.isGenerating
                     if generating != backgroundPaused {
                         generating ? encoder.background.pause() : encoder.background.resume()
                         backgroundPaused = generating
