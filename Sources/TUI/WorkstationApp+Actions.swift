@@ -7,7 +7,7 @@ extension WorkstationApp {
     /// Runs an action from a key, the palette or the `:` line (with its checked argument).
     func perform(_ action: Action, key: Key? = nil, argument: CommandArgument? = nil) {
         if action != .cancel { quitGuard.otherKey() }
-        let generating = session.snapshot().isGenerating
+        let generating = session.snapshot().isGenerating || report.isGenerating
         switch action {
         case .cancel:
             let outcome = key == .control("c")
@@ -242,6 +242,7 @@ extension WorkstationApp {
         switch outcome {
         case .cancelGeneration:
             session.cancel()
+            report.session?.cancel()
             message = "cancelling…"
         case .armed(let hint): message = hint
         case .confirm(let question): overlay = .confirmQuit(question)

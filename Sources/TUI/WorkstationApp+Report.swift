@@ -68,7 +68,8 @@ extension WorkstationApp {
         report.buffer.load("")
         report.isOpen = true
         focus = .report
-        message = attachment == nil ? "drafting from the case text (no image sent)…" : "drafting from the case and \(attachment!.source)…"
+        message = attachment.map { "drafting from the case and \(($0.source as NSString).lastPathComponent)…" }
+            ?? "drafting from the case text (no image sent)…"
     }
 
     /// Copies the streaming draft into the editor; the text is the user's once it ends.
@@ -77,7 +78,14 @@ extension WorkstationApp {
         let snapshot = reportSession.snapshot()
         guard snapshot.revision != report.lastRevision else { return }
         report.lastRevision = snapshot.revision
-        guard let text = ReportRequest.draftText(in: snapshot) else { return }
+        guard let text = ReportRequest.draftText(in: snapshot) else {
+            // Failed before its first token: say why, and the editor is the user's again.
+            if report.wasGenerating && !snapshot.isGenerating, let note = snapshot.entries.last, note.role == .note {
+                message = "draft: " + note.text
+            }
+            report.wasGenerating = snapshot.isGenerating
+            return
+        }
         if snapshot.isGenerating || report.wasGenerating {
             report.buffer.load(text)
             report.buffer.moveToEnd()
