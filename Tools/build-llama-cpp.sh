@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds llama.cpp's `llama-bench` and `llama-perplexity` from source, for the side-by-side
-# comparisons (Tools/bench-llama-cpp.sh, Tools/make_perplexity_fixture.py).
+# Builds llama.cpp's `llama-bench`, `llama-perplexity` and `llama-mtmd-cli` from source, for
+# the side-by-side comparisons (Tools/bench-llama-cpp.sh, Tools/make_perplexity_fixture.py,
+# the vision encoder's time per image).
 #
 # Where the source comes from
 #   The llama.cpp we compare against is the one inside the installed Python package
@@ -14,6 +15,7 @@
 #     llama_cpp_python-VER/vendor/llama.cpp   the llama.cpp source tree
 #     build-VER/bin/llama-bench               the binaries (static, Release, GGML_NATIVE=ON)
 #     build-VER/bin/llama-perplexity
+#     build-VER/bin/llama-mtmd-cli
 #     bin -> build-VER/bin                    the current binaries, used by the other scripts
 #
 # Version check
@@ -25,13 +27,14 @@
 # Build
 #   cmake (apt-get install -y cmake when missing), Release, GGML_NATIVE=ON, LLAMA_CURL=OFF
 #   (deprecated and ignored in this llama.cpp; LLAMA_OPENSSL=OFF is what turns off HTTPS
-#   downloads now), static libraries, only the targets llama-bench and llama-perplexity,
+#   downloads now), static libraries, only the targets llama-bench, llama-perplexity and
+#   llama-mtmd-cli,
 #   `nice -n 19` and `-j2` (JOBS=N to change): the machine's 2 cores are shared.
 #
-# Idempotent: when both binaries exist for the installed version nothing is downloaded or
+# Idempotent: when the three binaries exist for the installed version nothing is downloaded or
 # built; the script just prints where they are. FORCE=1 rebuilds.
 #
-# Usage: Tools/build-llama-cpp.sh            (prints the two binary paths on its last lines)
+# Usage: Tools/build-llama-cpp.sh            (prints the binary paths on its last lines)
 set -euo pipefail
 
 root=${MEDGEMMA_LLAMA_CPP:-${XDG_CACHE_HOME:-$HOME/.cache}/medgemma/llama.cpp}
@@ -53,12 +56,14 @@ src=$src_top/vendor/llama.cpp
 build=$root/build-$version
 bench=$build/bin/llama-bench
 ppl=$build/bin/llama-perplexity
+mtmd=$build/bin/llama-mtmd-cli
 
 report() {
     ln -sfn "build-$version/bin" "$root/bin"
     echo "llama-cpp-python $version, llama.cpp $(commit_of_source)"
     echo "llama-bench:      $bench"
     echo "llama-perplexity: $ppl"
+    echo "llama-mtmd-cli:   $mtmd"
 }
 
 commit_of_source() {
@@ -66,7 +71,7 @@ commit_of_source() {
     git -C "$src" rev-parse HEAD 2>/dev/null || cat "$src_top/.git/modules/vendor/llama.cpp/HEAD"
 }
 
-if [ "${FORCE:-0}" != 1 ] && [ -x "$bench" ] && [ -x "$ppl" ]; then
+if [ "${FORCE:-0}" != 1 ] && [ -x "$bench" ] && [ -x "$ppl" ] && [ -x "$mtmd" ]; then
     report
     exit 0
 fi
@@ -122,7 +127,7 @@ nice -n 19 cmake -S "$src" -B "$build" \
     -DLLAMA_BUILD_SERVER=OFF \
     -DLLAMA_BUILD_APP=OFF \
     -DLLAMA_BUILD_TOOLS=ON
-echo "Building llama-bench and llama-perplexity (nice -n 19, -j$jobs) ..."
-nice -n 19 cmake --build "$build" --config Release -j "$jobs" --target llama-bench llama-perplexity
+echo "Building llama-bench, llama-perplexity and llama-mtmd-cli (nice -n 19, -j$jobs) ..."
+nice -n 19 cmake --build "$build" --config Release -j "$jobs" --target llama-bench llama-perplexity llama-mtmd-cli
 
 report

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Workstation
 import Gemma
 import GGUF
@@ -47,7 +48,8 @@ enum WorkstationCommand {
                 }
             }
         } catch {
-            notes.append("studies: \(error.description)")
+            // The folder's own name: the problem must fit the status bar beside the state.
+            notes.append("studies \((error.path as NSString).lastPathComponent): \(error.problem)")
         }
         if !backend.acceptsImages { notes.append("text only: images stay on screen (--mmproj to ask)") }
 
