@@ -67,10 +67,18 @@ final class WorkstationAppTmuxTests: XCTestCase {
             return lines.count >= 60 && DisplayWidth.of(lines[0]) == 200 && screen.contains("Transcript")
         }
 
+        // A shorter second reply, so the question stays on screen with it.
+        try tmux.sendKeys("Tab", ":")
+        try tmux.sendKeys("-l", "set max-tokens 40")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 40 tokens") }
+        try tmux.sendKeys("BTab")
         try tmux.sendKeys("-l", "And the lungs?")
         try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "second question") { $0.contains("And the lungs?") && $0.contains("in-process · generating") }
+        // The first reply's timing line says "(cancelled)"; the second one ends on its own.
         let screen = try waitFor(tmux, "the timing line and idle", timeout: 120) {
-            $0.contains("And the lungs?") && $0.contains("tok/s") && $0.contains("in-process · idle")
+            ($0.contains("(token limit)") || $0.contains("(end of turn)")) && $0.contains("in-process · idle")
         }
         XCTAssertTrue(screen.contains("first token after"), "timing line missing:\n\(screen)")
     }
