@@ -26,7 +26,7 @@ extension WorkstationApp {
             guard let restored = try TranscriptStore().restore(forStudyAt: chosen.path), !restored.entries.isEmpty else { return }
             try session.restore(restored.entries)
             lastSavedTranscript = session.snapshot().revision
-            message = "conversation of \(restored.savedAt) restored (Ctrl-N starts a new one)"
+            message = "conversation restored (Ctrl-N: new chat)"
         } catch {
             message = "\(error)"
         }

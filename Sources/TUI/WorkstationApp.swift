@@ -104,11 +104,12 @@ public final class WorkstationApp {
         let mode = chosen ?? GraphicsMode.automatic(environment: environment, sixelSupported: false)
         // Sixel is settled in `run`, once the terminal has been asked and its cell size is known.
         imageStyle = mode == .ascii ? .ascii : .blocks(ColorDepth.detect(environment: environment))
-        // A theme error first: it names a file and line the user has to fix.
-        message = ([loaded.error.map { $0.shortDescription + " (default theme used)" }, startupMessage].compactMap { $0 })
-            .joined(separator: " · ")
-        if message?.isEmpty == true { message = nil }
         if let first = library?.studies.first(where: \.isUsable) { open(first, announce: false) }
+        // A theme error first: it names a file and line the user has to fix; then what
+        // opening the first study said (a restored conversation), then the start-up notes.
+        let notes = [loaded.error.map { $0.shortDescription + " (default theme used)" }, message, startupMessage]
+        message = notes.compactMap { $0 }.joined(separator: " · ")
+        if message?.isEmpty == true { message = nil }
     }
 
     /// Runs until the user quits; restores the terminal on every way out.
