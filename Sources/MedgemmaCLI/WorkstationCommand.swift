@@ -28,12 +28,16 @@ enum WorkstationCommand {
             throw CommandFailure("the workstation needs an interactive terminal; for scripts use 'medgemma ask' (see 'medgemma --help')")
         }
         // Images go through the on-disk embedding cache, so reopening a study costs nothing.
-        let remote: Bool
-        if case .remote = try BackendOptions.choice(args, command: name) { remote = true } else { remote = false }
-        let mmproj = remote ? nil : ModelLocator.mmproj(args["--mmproj"], model: path)
-        let backend = try BackendOptions.make(args, command: name, modelPath: path, contextSize: contextSize,
-                                              mmproj: mmproj,
-                                              cache: EmbeddingCache())
+        let backend: InferenceBackend
+        var mmproj: String?
+        switch try BackendOptions.choice(args, command: name) {
+        case .local:
+            mmproj = ModelLocator.mmproj(args["--mmproj"], model: path)
+            backend = try BackendOptions.local(modelPath: path, contextSize: contextSize, mmproj: mmproj, cache: EmbeddingCache())
+        case .remote(let endpoint, let model, let imageSize):
+            backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: name)
+        }
+        let remote = backend is RemoteBackend
 
         let folder = args["--study"] ?? args["--samples"] ?? "samples"
         var notes: [String] = []

@@ -9,8 +9,9 @@ enum ModelPicture {
     /// equalisation) are for the reader only. Nil when the picture cannot be made.
     static func attachment(_ image: MedicalImage, window: VOIWindow?, frame: Int, source: String) -> ImageAttachment? {
         guard let picture = try? ModelImageSource.rgb(image, mode: .windowed(window), frame: frame) else { return nil }
-        let preparation = window.map { "window " + WindowPresets.label($0) } ?? "as stored"
-        return ImageAttachment(source: source, preparation: preparation, picture: picture)
+        // Described in the words report stamps use (the same wording `medgemma report` writes).
+        return ImageAttachment(source: source, preparation: ImagePreparation.describe(image, window: window, modelImageSize: nil),
+                               picture: picture)
     }
 
     /// A study image as it first opens in the pane (its own window, first frame).

@@ -16,13 +16,21 @@ public enum ThemeError: Error, Equatable, CustomStringConvertible {
     /// A name that could not be a theme file's (path separators, control characters…).
     case invalidName(String)
 
-    public var description: String {
+    public var description: String { message(naming: { $0 }) }
+
+    /// The same with the file's name instead of its whole path, for a status bar (the
+    /// folders themes come from are documented; the line and the problem are what matter).
+    public var shortDescription: String {
+        message(naming: { String($0.split(separator: "/").last ?? Substring($0)) })
+    }
+
+    private func message(naming show: (String) -> String) -> String {
         switch self {
-        case .unreadable(let file, let reason): "\(file): cannot read the theme (\(reason))"
-        case .tooLarge(let file, let limit): "\(file): larger than \(limit / 1024) KiB, not a theme"
-        case .notText(let file): "\(file): not UTF-8 text"
-        case .invalidLine(let file, let line, let message): "\(file):\(line): \(message)"
-        case .missingText(let file): "\(file): 'text' is not defined (every theme needs it)"
+        case .unreadable(let file, let reason): "\(show(file)): cannot read the theme (\(reason))"
+        case .tooLarge(let file, let limit): "\(show(file)): larger than \(limit / 1024) KiB, not a theme"
+        case .notText(let file): "\(show(file)): not UTF-8 text"
+        case .invalidLine(let file, let line, let message): "\(show(file)):\(line): \(message)"
+        case .missingText(let file): "\(show(file)): 'text' is not defined (every theme needs it)"
         case .notFound(let name, let available):
             "unknown theme \(Self.quoted(name)) (available: \(available.joined(separator: ", ")))"
         case .invalidName(let name): "\(Self.quoted(name)) is not a theme name"
@@ -37,19 +45,5 @@ public enum ThemeError: Error, Equatable, CustomStringConvertible {
         }))
         let cut = cleaned.count > 40 ? cleaned.prefix(40) + "…" : Substring(cleaned)
         return "'\(cut)'"
-    }
-
-    /// The same with the file's name instead of its whole path, for a status bar (the
-    /// folders themes come from are documented; the line and the problem are what matter).
-    public var shortDescription: String {
-        let name = { (file: String) in String(file.split(separator: "/").last ?? Substring(file)) }
-        switch self {
-        case .unreadable(let file, let reason): return "\(name(file)): cannot read the theme (\(reason))"
-        case .tooLarge(let file, let limit): return "\(name(file)): larger than \(limit / 1024) KiB, not a theme"
-        case .notText(let file): return "\(name(file)): not UTF-8 text"
-        case .invalidLine(let file, let line, let message): return "\(name(file)):\(line): \(message)"
-        case .missingText(let file): return "\(name(file)): 'text' is not defined (every theme needs it)"
-        case .notFound, .invalidName: return description
-        }
     }
 }

@@ -68,10 +68,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
         }
 
         // A shorter second reply, so the question stays on screen with it.
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "set max-tokens 40")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 40 tokens") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 40", expect: "replies stop after 40 tokens")
         try tmux.sendKeys("BTab")
         try tmux.sendKeys("-l", "And the lungs?")
         try tmux.sendKeys("Enter")
@@ -206,10 +204,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
             .write(to: folder.appendingPathComponent("mine.theme"), atomically: true, encoding: .utf8)
         let tmux = try startApp(environment: "env -u NO_COLOR XDG_CONFIG_HOME='\(config.path)'", arguments: "--theme mine")
         _ = try waitFor(tmux, "theme error") { $0.contains("mine.theme:3: unknown colour 'bleu'") }
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "theme light")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "light theme") { $0.contains("theme light") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "theme light", expect: "theme light")
         try tmux.sendKeys("q")
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
@@ -230,10 +226,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.1)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: embeddings).count, first.images.count)
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "set max-tokens 8")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 8 tokens") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 8", expect: "replies stop after 8 tokens")
         try tmux.sendKeys("BTab")
         try tmux.sendKeys("-l", "What do you see?")
         try tmux.sendKeys("Enter")
@@ -257,10 +251,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
 
         var tmux = try startApp(samples: samples.path)
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "set max-tokens 12")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 12 tokens") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 12", expect: "replies stop after 12 tokens")
         try tmux.sendKeys("r")
         _ = try waitFor(tmux, "draft written", timeout: 120) { $0.contains("Report · unsaved") }
         try tmux.sendKeys("C-e", "Enter")
@@ -318,10 +310,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
     func testConversationIsRestoredWhenTheStudyOpensAgain() throws {
         var tmux = try startApp()
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "set max-tokens 2")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 2 tokens") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 2", expect: "replies stop after 2 tokens")
         try tmux.sendKeys("BTab")
         try tmux.sendKeys("-l", "Remember this question.")
         try tmux.sendKeys("Enter")
@@ -344,10 +334,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
         let tmux = try startApp()
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
         let notModel = TestEnvironment.fixture("png/gray8.png").path
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "model \(notModel)")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "error") { $0.contains("gray8.png: not a GGUF file") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "model \(notModel)", expect: "gray8.png: not a GGUF file")
         try tmux.sendKeys(":")
         try tmux.sendKeys("-l", "model \(model)")
         try tmux.sendKeys("Enter")
@@ -395,14 +383,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try tmux.sendKeys("-l", "set temperature 0")
         try tmux.sendKeys("Enter")
         _ = try waitFor(tmux, "temperature set") { $0.contains("temperature 0: greedy") && !$0.contains("Command · Enter runs") }
-        try tmux.sendKeys(":")
-        try tmux.sendKeys("-l", "set temperature 7")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "range error") { $0.contains("needs a number from 0 to 2, not '7'") }
-        try tmux.sendKeys(":")
-        try tmux.sendKeys("-l", "frobnicate")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "unknown command") { $0.contains("unknown command 'frobnicate'") }
+        try command(tmux, "set temperature 7", expect: "needs a number from 0 to 2, not '7'")
+        try command(tmux, "frobnicate", expect: "unknown command 'frobnicate'")
         let png = TestEnvironment.fixture("png/gray8.png").path
         try tmux.sendKeys(":")
         try tmux.sendKeys("-l", "load \(png)")
@@ -430,10 +412,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
     func testMouseWheelScrollsTheTranscript() throws {
         let tmux = try startApp()
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
-        try tmux.sendKeys("Tab", ":")
-        try tmux.sendKeys("-l", "set max-tokens 2")
-        try tmux.sendKeys("Enter")
-        _ = try waitFor(tmux, "max tokens") { $0.contains("replies stop after 2 tokens") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 2", expect: "replies stop after 2 tokens")
         try tmux.sendKeys("BTab")
         _ = try waitFor(tmux, "input focus") { $0.contains("focus input") }
         try tmux.paste((1...60).map { String(format: "row %02d", $0) }.joined(separator: "\n"))
@@ -535,6 +515,16 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         try tmux.start("LANG=C.UTF-8 LC_ALL=C.UTF-8 sh '\(scriptPath)'", columns: 120, rows: 40)
         return tmux
+    }
+
+    /// Types a `:` command (focus must be outside the input) and waits for its answer in
+    /// the status bar.
+    private func command(_ tmux: TmuxHarness, _ line: String, expect answer: String,
+                         file: StaticString = #filePath, line number: UInt = #line) throws {
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", line)
+        try tmux.sendKeys("Enter")
+        try waitFor(tmux, "':\(line)' answered", { $0.contains(answer) }, file: file, line: number)
     }
 
     /// Waits until the joined screen satisfies `predicate`; fails with the screen if not.

@@ -93,9 +93,7 @@ public final class Engine: @unchecked Sendable {
                 try prepare(handle)
                 if handle.isCancelled {
                     conversation.addAssistant("")
-                    var stats = GenerationStats()
-                    stats.stopReason = .cancelled
-                    return stats
+                    return GenerationStats(stopReason: .cancelled)
                 }
             }
             let (stats, text) = try run(promptTokens(for: conversation), in: conversation, settings: settings,

@@ -22,6 +22,16 @@ public struct GeneratedToken: Sendable {
     /// Positions filled in the context when this token was produced (the token itself is
     /// fed back only before the next one), so a status bar can show the context live.
     public var contextUsed: Int = 0
+
+    /// Public, so a backend outside this module (a server streaming text, not ids: `id`
+    /// -1) produces the same events the engine does.
+    public init(id: Int32, text: String, index: Int, elapsed: Duration, contextUsed: Int = 0) {
+        self.id = id
+        self.text = text
+        self.index = index
+        self.elapsed = elapsed
+        self.contextUsed = contextUsed
+    }
 }
 
 public enum StopReason: String, Sendable {
@@ -45,6 +55,11 @@ public struct GenerationStats: Sendable {
     /// Positions used in the context after this reply, and its size.
     public var contextUsed = 0
     public var contextSize = 0
+
+    /// Empty statistics (the reason defaults to end of turn); the producer fills them in.
+    public init(stopReason: StopReason = .endOfTurn) {
+        self.stopReason = stopReason
+    }
 
     public var prefillTokensPerSecond: Double { Self.rate(processedPromptTokens, prefill) }
     /// Decode rate over the tokens after the first (the first one's time is prefill's).

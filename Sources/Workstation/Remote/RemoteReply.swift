@@ -137,7 +137,7 @@ final class RemoteReply: @unchecked Sendable {
                 let elapsed = clock.now - start
                 if firstToken == nil { firstToken = elapsed }
                 lastToken = elapsed
-                onEvent(.token(GeneratedToken(streamedText: text, index: tokens, elapsed: elapsed,
+                onEvent(.token(GeneratedToken(id: -1, text: text, index: tokens, elapsed: elapsed,
                                               contextUsed: contextBaseline + tokens + 1)))
                 tokens += 1
             }

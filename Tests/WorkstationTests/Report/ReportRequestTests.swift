@@ -18,7 +18,7 @@ final class ReportRequestTests: XCTestCase {
                    onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
             asked.append((messages, settings))
             for (n, text) in tokens.enumerated() {
-                onEvent(.token(GeneratedToken(streamedText: text, index: n, elapsed: .milliseconds(n), contextUsed: 100 + n)))
+                onEvent(.token(GeneratedToken(id: -1, text: text, index: n, elapsed: .milliseconds(n), contextUsed: 100 + n)))
             }
             onEvent(.finished(GenerationStats(stopReason: .endOfTurn)))
             let handle = GenerationHandle()
