@@ -70,8 +70,8 @@ enum ImageQuestion {
         do {
             let mode: ModelImageSource.Mode = request.ctWindows ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(request.window)
             let picture = try ModelImageSource.rgb(image, mode: mode)
-            let preparation = request.ctWindows ? "CT windows"
-                : request.window.map { "window \(Format.fixed($0.width, 0))/\(Format.fixed($0.center, 0))" } ?? "as stored"
+            let preparation = request.ctWindows ? "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)"
+                : ImagePreparation.describe(image, window: request.window, modelImageSize: nil)
             return ImageAttachment(source: request.path, preparation: preparation, picture: picture)
         } catch {
             throw CommandFailure("\(request.path): \(error)")

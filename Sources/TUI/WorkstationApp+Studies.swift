@@ -33,9 +33,9 @@ extension WorkstationApp {
     }
 
     /// Saves the chat with the study after each change once no reply is running.
-    func saveTranscriptIfChanged(force: Bool = false) {
+    func saveTranscriptIfChanged(_ current: ChatSession.Snapshot? = nil, force: Bool = false) {
         guard let study else { return }
-        let snapshot = session.snapshot()
+        let snapshot = current ?? session.snapshot()
         guard snapshot.revision != lastSavedTranscript, !snapshot.isGenerating || force else { return }
         lastSavedTranscript = snapshot.revision
         if snapshot.entries.isEmpty {

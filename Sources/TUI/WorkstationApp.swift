@@ -154,10 +154,12 @@ public final class WorkstationApp {
                     adoptLoadedModel()
                     changed = changed || modelLoad == nil
                 }
+                // One look at the chat per turn (after the key, which may have changed it).
+                let chat = session.snapshot()
                 // Background encoding: progress in the status bar, held back while a
                 // reply is being generated (the user's work comes first).
                 if let encoder = imageEncoder {
-                    let generating = session.snapshot().isGenerating || report.isGenerating
+                    let generating = chat.isGenerating || report.isGenerating
                     if generating != backgroundPaused {
                         generating ? encoder.background.pause() : encoder.background.resume()
                         backgroundPaused = generating
@@ -177,14 +179,14 @@ public final class WorkstationApp {
                     saveReport()
                     changed = true
                 }
-                saveTranscriptIfChanged()
+                saveTranscriptIfChanged(chat)
                 let now = DispatchTime.now().uptimeNanoseconds
-                if session.snapshot().revision != lastRevision, now - lastFrame >= Self.streamingFrameNanoseconds {
+                if chat.revision != lastRevision, now - lastFrame >= Self.streamingFrameNanoseconds {
                     changed = true
                 }
                 if changed && running {
                     let full = fullRedraw
-                    let generating = session.snapshot().isGenerating
+                    let generating = chat.isGenerating
                     let drawStart = DispatchTime.now().uptimeNanoseconds
                     draw()
                     let end = DispatchTime.now().uptimeNanoseconds
