@@ -237,9 +237,11 @@ def pb_bytes(num: int, data: bytes) -> bytes:
     return pb_field(num, 2, pb_varint(len(data)) + data)
 
 
-def sentencepiece_model() -> bytes:
-    """A minimal unigram SentencePiece ModelProto, encoded by hand (no protobuf needed)."""
-    NORMAL, UNKNOWN, CONTROL, USER_DEFINED = 1, 2, 3, 4
+NORMAL, UNKNOWN, CONTROL, USER_DEFINED = 1, 2, 3, 4  # SentencePiece piece types (= GGUF token types)
+
+
+def vocabulary() -> list[tuple[str, float, int]]:
+    """The 64 pieces (text, score, type) of the tiny tokenizer: made-up words around the specials."""
     pieces = [("<pad>", 0.0, CONTROL), ("<eos>", 0.0, CONTROL), ("<bos>", 0.0, CONTROL), ("<unk>", 0.0, UNKNOWN)]
     for k in range(4, VOCAB):
         special = {BOI_ID: "<start_of_image>", EOI_ID: "<end_of_image>", IMAGE_ID: "<image_soft_token>"}
@@ -247,6 +249,12 @@ def sentencepiece_model() -> bytes:
             pieces.append((special[k], 0.0, USER_DEFINED))
         else:
             pieces.append((f"\u2581w{k}", -float(k), NORMAL))
+    return pieces
+
+
+def sentencepiece_model(pieces: list[tuple[str, float, int]] | None = None) -> bytes:
+    """A minimal unigram SentencePiece ModelProto, encoded by hand (no protobuf needed)."""
+    pieces = pieces or vocabulary()
     body = b""
     for text, score, kind in pieces:
         sp = pb_bytes(1, text.encode()) + pb_field(2, 5, struct.pack("<f", score)) + pb_field(3, 0, pb_varint(kind))
