@@ -7,8 +7,14 @@ import PackageDescription
 // check (Kernels/CPUFeatures.swift); on other hosts the target builds empty, without flags.
 #if arch(x86_64)
 let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]
+// AVX-512 (F/BW/VL/DQ) with VNNI and BF16 for the matrix kernels of prompt processing and
+// the vision tower, called only after `CPUFeatures.avx512VNNI`.
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c",
+                                                 "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl",
+                                                 "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vnni", "-Xcc", "-mavx512bf16"])]
 #else
 let avx2Flags: [SwiftSetting] = []
+let avx512Flags: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -31,8 +37,10 @@ let package = Package(
         .target(name: "GGUF"),
         // AVX2 integer dot products (x86-64 only; never called on a CPU without AVX2/FMA/F16C).
         .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
+        // AVX-512 VNNI matrix kernels (x86-64 only; never called on a CPU without them).
+        .target(name: "KernelsAVX512", swiftSettings: avx512Flags),
         // Dequantization, quantized dot products, matmul, threading, BLAS.
-        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2"]),
+        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512"]),
         // Tokenizer, chat template, model, sampler, engine.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).

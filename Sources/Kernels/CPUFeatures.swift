@@ -7,17 +7,23 @@ import Glibc
 import Darwin
 #endif
 
-/// Which implementation of the quantized dot products runs: the portable Swift loops (the
-/// reference, on every CPU) or the AVX2 kernels of `KernelsAVX2` (x86-64 with AVX2, FMA and
-/// F16C). Chosen once per process from the CPU and the `MEDGEMMA_KERNELS` environment
-/// variable: `portable` forces the Swift loops, `avx2` asks for AVX2 (still only if the CPU
-/// has it), anything else or unset picks the fastest the CPU supports.
+/// Which implementation of the quantized kernels runs: the portable Swift loops and OpenBLAS
+/// (the reference, on every CPU), the AVX2 kernels of `KernelsAVX2` (x86-64 with AVX2, FMA
+/// and F16C), or the AVX-512 VNNI matrix kernels of `KernelsAVX512` for prompt batches (with
+/// the AVX2 kernels for single rows). Chosen once per process from the CPU and the
+/// `MEDGEMMA_KERNELS` environment variable: `portable`, `avx2` or `avx512vnni` ask for that
+/// path (still only if the CPU has it), anything else or unset picks the fastest supported.
 public enum KernelPath: String, Sendable, CaseIterable {
     case portable
     case avx2
+    case avx512vnni
 
     /// What this CPU can run, fastest first.
-    public static let supported: [KernelPath] = CPUFeatures.avx2 ? [.avx2, .portable] : [.portable]
+    public static let supported: [KernelPath] =
+        (CPUFeatures.avx512VNNI ? [.avx512vnni] : []) + (CPUFeatures.avx2 ? [.avx2] : []) + [.portable]
+
+    /// Whether the AVX2 row kernels (decode) run: on the AVX2 path and every path above it.
+    var usesAVX2: Bool { self != .portable }
 
     /// The path the kernels take, read once (the environment, then the CPU).
     public static var active: KernelPath { activeOverride ?? defaultPath }
@@ -53,6 +59,50 @@ public enum CPUFeatures {
     /// the YMM registers (OSXSAVE; on Linux also the kernel's own flag list, which drops AVX
     /// features whose register state the kernel does not enable).
     public static let avx2: Bool = detectAVX2()
+
+    /// AVX-512 F/BW/VL/DQ with VNNI (`vpdpbusd` on 512-bit registers), on top of `avx2`: the
+    /// CPU reports them (cpuid leaf 7) and the OS saves the ZMM and opmask state (on Linux,
+    /// the kernel's flag list).
+    public static let avx512VNNI: Bool = avx2 && detectAVX512VNNI()
+
+    /// AVX-512 BF16 (`vdpbf16ps`), reported for `info --system`.
+    public static let avx512BF16: Bool = avx512VNNI && hasLinuxFlags(["avx512_bf16"])
+
+    /// AVX-VNNI (the VEX-encoded 256-bit `vpdpbusd`), reported for `info --system`.
+    public static let avxVNNI: Bool = avx2 && hasLinuxFlags(["avx_vnni"])
+
+    /// The instruction-set extensions the kernels look at, as /proc/cpuinfo names them.
+    public static var summary: [String] {
+        [("avx2", avx2), ("avx512_vnni", avx512VNNI), ("avx512_bf16", avx512BF16), ("avx_vnni", avxVNNI)]
+            .filter(\.1).map(\.0)
+    }
+
+    private static func detectAVX512VNNI() -> Bool {
+        #if arch(x86_64)
+        var eax: UInt32 = 0, ebx: UInt32 = 0, ecx: UInt32 = 0, edx: UInt32 = 0
+        guard __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 else { return false }
+        // F (16), DQ (17), BW (30), VL (31); VNNI is ecx bit 11.
+        let needed: UInt32 = 1 << 16 | 1 << 17 | 1 << 30 | 1 << 31
+        guard ebx & needed == needed, ecx & (1 << 11) != 0 else { return false }
+        #if os(Linux)
+        return hasLinuxFlags(["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx512_vnni"])
+        #else
+        return true
+        #endif
+        #else
+        return false
+        #endif
+    }
+
+    /// All of `names` are in /proc/cpuinfo's flags (false where it cannot be read).
+    private static func hasLinuxFlags(_ names: [Substring]) -> Bool {
+        #if os(Linux)
+        guard let flags = linuxCPUFlags() else { return false }
+        return names.allSatisfy(flags.contains)
+        #else
+        return false
+        #endif
+    }
 
     private static func detectAVX2() -> Bool {
         #if arch(x86_64)

@@ -41,7 +41,7 @@ typealias RowsKernel = (_ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Int, _ a
 /// path, and the unquantized types, which always take `dotRowPortable`).
 func rowsKernel(_ type: GGMLType, path: KernelPath) -> RowsKernel? {
     #if arch(x86_64)
-    guard path == .avx2 else { return nil }
+    guard path.usesAVX2 else { return nil }
     switch type {
     case .q4_0: return avx2DotRowsQ4_0
     case .q4_1: return avx2DotRowsQ4_1

@@ -5,9 +5,10 @@ import Kernels
 /// `y[r] = W · x[r]` for `rows` activation rows against a stored weight matrix (G6).
 ///
 /// One row (decode) takes the quantized mat-vec path: activations quantized once, integer
-/// dot products, read each weight once. Several rows (prefill) dequantize the weight in tiles
-/// of rows and hand each tile to OpenBLAS sgemm, so a weight row is dequantized once per
-/// batch rather than once per token.
+/// dot products, read each weight once. Several rows (prefill) take the quantized matrix
+/// kernels where the CPU has them (`quantizedMatmul`), and otherwise dequantize the weight in
+/// tiles of rows and hand each tile to OpenBLAS sgemm, so a weight row is dequantized once
+/// per batch rather than once per token.
 func linear(precision: GemmaModel.Precision = .fast, _ w: GGUFTensor, _ x: [Float], rows n: Int, into y: inout [Float]) {
     y.withUnsafeMutableBufferPointer { linear(precision: precision, w, x, rows: n, into: $0) }
 }
@@ -24,7 +25,9 @@ func linear(precision: GemmaModel.Precision = .fast, _ w: GGUFTensor, _ x: [Floa
             }
             return
         }
-        // Blocks of weight rows spread over the cores; each block is dequantized into its
+        // Quantized weights on a CPU with matrix kernels: integer products on the stored blocks.
+        if precision == .fast, quantizedMatmul(w, xb.baseAddress!, rows: n, into: y.baseAddress!) { return }
+        // Otherwise blocks of weight rows spread over the cores; each block is dequantized into its
         // own tile and multiplied by all activation rows, written straight into its columns
         // of `y` (row stride m). No barrier between dequantizing and multiplying.
         let tilesNeeded = (m * k + LinearTuning.tileFloats - 1) / LinearTuning.tileFloats

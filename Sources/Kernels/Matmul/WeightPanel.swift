@@ -1,0 +1,169 @@
+import GGUF
+
+/// 32 weight rows unpacked for the matrix kernels, reused panel after panel by one thread.
+///
+/// `codes`: for every 4 values of the row length, 32 rows × 4 bytes, so one step of the
+/// kernel reads two 64-byte vectors whose 32-bit lane r holds row r's next 4 codes.
+/// `scales`, `mins`: per group, 32 rows of Floats. Rows past the matrix's end are zero.
+/// Unpacking costs about one pass over the weights per prompt batch, shared by every token
+/// of the batch.
+final class WeightPanel {
+    let format: PanelFormat
+    let rowLength: Int
+    let groups: Int
+    let codes: UnsafeMutableRawPointer
+    let scales: UnsafeMutablePointer<Float>
+    let mins: UnsafeMutablePointer<Float>
+    /// One row's codes, scales and minimums before they are interleaved.
+    private let rowCodes: UnsafeMutablePointer<UInt8>
+    private let rowScales: UnsafeMutablePointer<Float>
+    private let rowMins: UnsafeMutablePointer<Float>
+
+    init(format: PanelFormat, rowLength: Int) {
+        precondition(rowLength % format.groupSize == 0 && rowLength % format.type.blockSize == 0,
+                     "\(rowLength) values are not whole \(format.type) blocks")
+        self.format = format
+        self.rowLength = rowLength
+        groups = rowLength / format.groupSize
+        let rows = PanelFormat.panelRows
+        codes = .allocate(byteCount: rows * rowLength, alignment: 64)
+        scales = .allocate(capacity: rows * groups)
+        mins = .allocate(capacity: rows * groups)
+        rowCodes = .allocate(capacity: rowLength)
+        rowScales = .allocate(capacity: groups)
+        rowMins = .allocate(capacity: groups)
+    }
+
+    deinit {
+        codes.deallocate()
+        scales.deallocate()
+        mins.deallocate()
+        rowCodes.deallocate()
+        rowScales.deallocate()
+        rowMins.deallocate()
+    }
+
+    /// Unpacks `count` (≤ 32) rows starting at `first`, `rowBytes` apart; the rest are zeroed.
+    func pack(_ first: UnsafeRawPointer, rowBytes: Int, count: Int) {
+        let rows = PanelFormat.panelRows
+        precondition(count > 0 && count <= rows, "a panel holds 1…32 rows")
+        let steps = rowLength / 4
+        let dst = codes.assumingMemoryBound(to: UInt32.self)
+        for r in 0..<rows {
+            if r < count {
+                unpackRow(first + r * rowBytes)
+            } else {
+                rowCodes.initialize(repeating: 0, count: rowLength)
+                rowScales.initialize(repeating: 0, count: groups)
+                rowMins.initialize(repeating: 0, count: groups)
+            }
+            let src = UnsafeRawPointer(rowCodes).assumingMemoryBound(to: UInt32.self)
+            for s in 0..<steps { dst[s * rows + r] = src[s] }
+            for g in 0..<groups {
+                scales[g * rows + r] = rowScales[g]
+                mins[g * rows + r] = rowMins[g]
+            }
+        }
+    }
+
+    /// One stored row → `rowCodes`, `rowScales`, `rowMins` (the table in `PanelFormat`).
+    private func unpackRow(_ p: UnsafeRawPointer) {
+        let n = rowLength
+        switch format.type {
+        case .q4_0:
+            for b in 0..<n / 32 {
+                let x = p + 18 * b
+                rowScales[b] = x.half(0)
+                splitNibbles(x.bytes(2), into: rowCodes + 32 * b)
+            }
+        case .q5_0:
+            for b in 0..<n / 32 {
+                let x = p + 22 * b
+                rowScales[b] = x.half(0)
+                splitNibbles(x.bytes(6), into: rowCodes + 32 * b)
+                addFifthBits(x.u32(2), into: rowCodes + 32 * b)
+            }
+        case .q8_0:
+            for b in 0..<n / 32 {
+                let x = p + 34 * b
+                rowScales[b] = x.half(0)
+                let q = x.bytes(2), out = rowCodes + 32 * b
+                for j in 0..<32 { out[j] = q[j] ^ 0x80 }
+            }
+        case .q4_1:
+            for b in 0..<n / 32 {
+                let x = p + 20 * b
+                rowScales[b] = x.half(0)
+                rowMins[b] = -x.half(2)
+                splitNibbles(x.bytes(4), into: rowCodes + 32 * b)
+            }
+        case .q5_1:
+            for b in 0..<n / 32 {
+                let x = p + 24 * b
+                rowScales[b] = x.half(0)
+                rowMins[b] = -x.half(2)
+                splitNibbles(x.bytes(8), into: rowCodes + 32 * b)
+                addFifthBits(x.u32(4), into: rowCodes + 32 * b)
+            }
+        case .q4_K, .q5_K:
+            let five = format.type == .q5_K
+            let blockBytes = five ? 176 : 144
+            for b in 0..<n / 256 {
+                let x = p + blockBytes * b
+                let d = x.half(0), dmin = x.half(2)
+                for j in 0..<8 {
+                    let (sc, m) = q4KScaleMin(x + 4, j)
+                    rowScales[8 * b + j] = d * Float(sc)
+                    rowMins[8 * b + j] = dmin * Float(m)
+                }
+                let qs = x.bytes(five ? 48 : 16), qh = x.bytes(16)
+                for c in 0..<4 {
+                    let q = qs + 32 * c, out = rowCodes + 256 * b + 64 * c
+                    for l in 0..<32 {
+                        out[l] = q[l] & 0x0F
+                        out[l + 32] = q[l] >> 4
+                    }
+                    if five {
+                        let lo = UInt8(2 * c), hi = UInt8(2 * c + 1)
+                        for l in 0..<32 {
+                            out[l] |= ((qh[l] >> lo) & 1) << 4
+                            out[l + 32] |= ((qh[l] >> hi) & 1) << 4
+                        }
+                    }
+                }
+            }
+        case .q6_K:
+            for b in 0..<n / 256 {
+                let x = p + 210 * b
+                let d = x.half(208)
+                for j in 0..<16 { rowScales[16 * b + j] = d * Float(x.i8(192 + j)) }
+                for h in 0..<2 {
+                    let ql = x.bytes(64 * h), qh = x.bytes(128 + 32 * h), out = rowCodes + 256 * b + 128 * h
+                    for l in 0..<32 {
+                        out[l] = (ql[l] & 0x0F) | (qh[l] & 3) << 4
+                        out[l + 32] = (ql[l + 32] & 0x0F) | ((qh[l] >> 2) & 3) << 4
+                        out[l + 64] = (ql[l] >> 4) | ((qh[l] >> 4) & 3) << 4
+                        out[l + 96] = (ql[l + 32] >> 4) | ((qh[l] >> 6) & 3) << 4
+                    }
+                }
+            }
+        case .f32, .f16, .bf16, .q2_K, .q3_K, .q8_1, .q8_K:
+            preconditionFailure("\(format.type) has no panel layout")
+        }
+    }
+}
+
+/// 16 bytes of nibbles → 32 codes: low nibbles are values 0–15, high nibbles 16–31.
+@inline(__always)
+private func splitNibbles(_ q: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
+    for j in 0..<16 {
+        out[j] = q[j] & 0x0F
+        out[j + 16] = q[j] >> 4
+    }
+}
+
+/// Bit j of `qh` is the fifth bit of value j (Q5_0, Q5_1).
+@inline(__always)
+private func addFifthBits(_ qh: UInt32, into out: UnsafeMutablePointer<UInt8>) {
+    for j in 0..<32 { out[j] |= UInt8((qh >> UInt32(j)) & 1) << 4 }
+}

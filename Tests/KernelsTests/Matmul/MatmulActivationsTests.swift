@@ -1,0 +1,67 @@
+import GGUF
+import TestSupport
+import XCTest
+@testable import Kernels
+
+/// The AVX-512 activation quantizers must give exactly the codes, scales and sums of the
+/// portable path, which converts ggml's reference blocks (themselves checked byte for byte
+/// against ggml) — including rounding ties, all-zero blocks and negative extremes.
+final class MatmulActivationsTests: XCTestCase {
+    override func setUpWithError() throws {
+        try XCTSkipUnless(CPUFeatures.avx512VNNI, "this CPU has no AVX-512 VNNI")
+    }
+
+    func testAVX512QuantizersEqualThePortableOnes() throws {
+        var rng = SplitMix64(seed: 42)
+        let columns = 1024, rows = 9
+        var x = (0..<(rows * columns)).map { _ in rng.nextGaussian() }
+        // Row 1: one block all zeros; row 2: halves that land exactly on .5 after scaling
+        // (amax 127 gives scale 1); row 3: the largest magnitude negative and repeated.
+        for k in 0..<256 { x[columns + k] = 0 }
+        for k in 0..<columns { x[2 * columns + k] = Float(Int(rng.next() % 255) - 127) / 2 }
+        x[2 * columns] = 127
+        x[2 * columns + 256] = -127
+        x[3 * columns + 3] = -9
+        x[3 * columns + 40] = 9
+        x[3 * columns + 41] = -9
+        for type in QuantizedMatmulTests.types {
+            let format = try XCTUnwrap(PanelFormat(type))
+            let fast = x.withUnsafeBufferPointer { MatmulActivations($0.baseAddress!, rows: rows, count: columns, format: format) }
+            let portable = KernelPath.with(.portable) {
+                x.withUnsafeBufferPointer { MatmulActivations($0.baseAddress!, rows: rows, count: columns, format: format) }
+            }
+            XCTAssertEqual(fast.tokens, 12)
+            let groups = fast.tokens * fast.groups
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.codes, count: fast.tokens * columns)),
+                           Array(UnsafeBufferPointer(start: portable.codes, count: fast.tokens * columns)), "\(type) codes")
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.scales, count: groups)).map(\.bitPattern),
+                           Array(UnsafeBufferPointer(start: portable.scales, count: groups)).map(\.bitPattern), "\(type) scales")
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.offsetSums, count: groups)),
+                           Array(UnsafeBufferPointer(start: portable.offsetSums, count: groups)), "\(type) offset sums")
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.minSums, count: groups)).map(\.bitPattern),
+                           Array(UnsafeBufferPointer(start: portable.minSums, count: groups)).map(\.bitPattern), "\(type) min sums")
+        }
+    }
+
+    /// The group numbers against sums taken here from ggml's blocks: Q8_0 per block, Q8_K per
+    /// 16 or 32 values, with the format's offset.
+    func testGroupSumsFollowTheFormat() throws {
+        var rng = SplitMix64(seed: 7)
+        let x = (0..<512).map { _ in rng.nextGaussian() }
+        for type in [GGMLType.q5_0, .q6_K, .q4_K] {
+            let format = try XCTUnwrap(PanelFormat(type))
+            let m = x.withUnsafeBufferPointer { MatmulActivations($0.baseAddress!, rows: 1, count: 512, format: format) }
+            let blocks = x.withUnsafeBufferPointer { QuantizedActivations($0, format: format.activations) }
+            let codes = blocks.withUnsafeBytes { raw -> [Int32] in
+                let blockBytes = format.activations == .q8_0 ? 34 : 292, first = format.activations == .q8_0 ? 2 : 4
+                let per = format.activations == .q8_0 ? 32 : 256
+                return (0..<512).map { Int32(raw.load(fromByteOffset: (($0 / per) * blockBytes) + first + $0 % per, as: Int8.self)) }
+            }
+            for g in 0..<(512 / format.groupSize) {
+                let sum = codes[(g * format.groupSize)..<((g + 1) * format.groupSize)].reduce(0, +)
+                XCTAssertEqual(m.offsetSums[g], -format.offset * sum, "\(type) group \(g)")
+                XCTAssertEqual(m.minSums[g], m.scales[g] * Float(sum), "\(type) group \(g)")
+            }
+        }
+    }
+}

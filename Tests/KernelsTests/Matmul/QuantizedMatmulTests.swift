@@ -1,0 +1,108 @@
+import GGUF
+import TestSupport
+import XCTest
+@testable import Kernels
+
+/// The quantized matrix product of prompt processing against a float64 reference computed
+/// here from the dequantized weights (`dequantize`, checked against gguf-py) and the
+/// dequantized activations of ggml's quantizers (checked byte for byte against ggml): the
+/// kernels must give `Σ_k w·a` of exactly those values, up to Float rounding (1e-5 of Σ|w·a|).
+final class QuantizedMatmulTests: XCTestCase {
+    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(CPUFeatures.avx512VNNI, "this CPU has no AVX-512 VNNI: the matrix kernels don't run here")
+    }
+
+    func testEverySupportedTypeMatchesTheReference() throws {
+        // Rows not a multiple of the 32-row panel, tokens not a multiple of the 4-token tile.
+        for type in Self.types {
+            for (rows, tokens) in [(45, 7), (32, 4), (3, 1), (70, 13)] {
+                try check(type, rows: rows, columns: 512, tokens: tokens, seed: UInt64(rows * 100 + tokens))
+            }
+        }
+    }
+
+    func testTypesWithoutAKernelAreDeclined() {
+        for type in [GGMLType.f32, .f16, .bf16, .q2_K, .q3_K] {
+            XCTAssertFalse(quantizedMatmulSupports(type, path: .avx512vnni), "\(type)")
+            var y = [Float](repeating: 7, count: 4)
+            let x = [Float](repeating: 1, count: 4 * 256)
+            let w = [UInt8](repeating: 0, count: type.rowBytes(count: 256)!)
+            let taken = w.withUnsafeBytes { wb in
+                x.withUnsafeBufferPointer { quantizedMatmul(weights: wb.baseAddress!, type: type, rowCount: 1, rowLength: 256,
+                                                            $0.baseAddress!, rows: 4, into: &y) }
+            }
+            XCTAssertFalse(taken, "\(type)")
+            XCTAssertEqual(y, [7, 7, 7, 7], "\(type): nothing written")
+        }
+        for type in Self.types {
+            XCTAssertTrue(quantizedMatmulSupports(type, path: .avx512vnni), "\(type)")
+            XCTAssertFalse(quantizedMatmulSupports(type, path: .avx2), "\(type)")
+            XCTAssertFalse(quantizedMatmulSupports(type, path: .portable), "\(type)")
+        }
+    }
+
+    func testPathsOnThisCPU() {
+        XCTAssertEqual(KernelPath.supported, [.avx512vnni, .avx2, .portable])
+        XCTAssertEqual(KernelPath.resolve(environment: "avx512vnni", supported: KernelPath.supported), .avx512vnni)
+        XCTAssertEqual(KernelPath.resolve(environment: "avx512vnni", supported: [.avx2, .portable]), .portable)
+        XCTAssertEqual(KernelPath.resolve(environment: nil, supported: KernelPath.supported), .avx512vnni)
+    }
+
+    /// Random weights (random code bytes, sane scales), random activations with a few
+    /// outliers; every output against the float64 sum.
+    private func check(_ type: GGMLType, rows: Int, columns: Int, tokens: Int, seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let weights = randomRows(type, rows: rows, columns: columns, rng: &rng)
+        var x = (0..<(tokens * columns)).map { _ in rng.nextGaussian() }
+        for i in stride(from: 5, to: x.count, by: 97) { x[i] *= 20 }
+        var y = [Float](repeating: .nan, count: tokens * rows)
+        let taken = weights.withUnsafeBytes { wb in
+            x.withUnsafeBufferPointer { quantizedMatmul(weights: wb.baseAddress!, type: type, rowCount: rows, rowLength: columns,
+                                                        $0.baseAddress!, rows: tokens, into: &y) }
+        }
+        XCTAssertTrue(taken, "\(type)")
+        let format = try XCTUnwrap(PanelFormat(type)).activations
+        let w = weights.withUnsafeBytes { dequantize(type, $0) }
+        let rowBytes = type.rowBytes(count: columns)!
+        XCTAssertEqual(weights.count, rows * rowBytes)
+        for t in 0..<tokens {
+            let activations = x[(t * columns)..<((t + 1) * columns)].withUnsafeBufferPointer { QuantizedActivations($0, format: format) }
+            let a = activations.withUnsafeBytes { dequantize(format.storageType, $0) }
+            for r in 0..<rows {
+                var exact = 0.0, magnitude = 0.0
+                for k in 0..<columns {
+                    let p = Double(w[r * columns + k]) * Double(a[k])
+                    exact += p
+                    magnitude += abs(p)
+                }
+                let got = Double(y[t * rows + r])
+                XCTAssertLessThanOrEqual(abs(got - exact), 1e-5 * magnitude + 1e-30,
+                                         "\(type) \(rows)×\(columns)·\(tokens): token \(t) row \(r): \(got) vs \(exact)")
+            }
+        }
+    }
+}
+
+/// `rows` rows of random blocks of `type` whose f16 scale fields hold small positive values
+/// (random bytes there could be inf or NaN).
+func randomRows(_ type: GGMLType, rows: Int, columns: Int, rng: inout SplitMix64) -> [UInt8] {
+    let blockBytes = type.rowBytes(count: type.blockSize)!
+    var bytes = (0..<(rows * columns / type.blockSize * blockBytes)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    let halves: [Int]
+    switch type {
+    case .q4_0, .q5_0, .q8_0: halves = [0]
+    case .q4_1, .q5_1, .q4_K, .q5_K: halves = [0, 2]
+    case .q6_K: halves = [208]
+    default: halves = []
+    }
+    for b in 0..<(bytes.count / blockBytes) {
+        for offset in halves {
+            let h = floatToHalf(Float(0.001 + 0.01 * rng.nextUniform()))
+            bytes[b * blockBytes + offset] = UInt8(h & 0xFF)
+            bytes[b * blockBytes + offset + 1] = UInt8(h >> 8)
+        }
+    }
+    return bytes
+}
