@@ -22,7 +22,8 @@ public enum ChatTemplate {
     public static let startOfImage = "<start_of_image>"
 
     /// Renders the conversation; with `addGenerationPrompt` it ends with `<start_of_turn>model\n`.
-    /// Each image of a turn is written as `imageMarker` after the turn's text.
+    /// Each image of a turn is written as `imageMarker` after the turn's text, or before it
+    /// when the message says so (`ChatMessage.imagePlacement`).
     public static func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true,
                               imageMarker: String = startOfImage) throws -> String {
         var prefix = ""
@@ -38,7 +39,9 @@ public enum ChatTemplate {
             guard message.role == expected else { throw TemplateError.notAlternating(index: index) }
             out += startOfTurn + (message.role == .user ? "user" : "model") + "\n"
             if n == 0 { out += prefix }
-            out += trimmed(message.content) + String(repeating: imageMarker, count: message.images.count) + endOfTurn + "\n"
+            let images = String(repeating: imageMarker, count: message.images.count)
+            let text = trimmed(message.content)
+            out += (message.imagePlacement == .beforeText ? images + text : text + images) + endOfTurn + "\n"
         }
         if addGenerationPrompt { out += startOfTurn + "model\n" }
         return out

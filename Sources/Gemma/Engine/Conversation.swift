@@ -22,7 +22,9 @@ public final class Conversation: @unchecked Sendable {
     public var contextSize: Int { cache.capacity }
     public var contextUsed: Int { cache.count }
 
-    public func addUser(_ text: String, images: [ImageEmbedding] = []) { messages.append(ChatMessage(.user, text, images: images)) }
+    public func addUser(_ text: String, images: [ImageEmbedding] = [], imagePlacement: ChatMessage.ImagePlacement = .afterText) {
+        messages.append(ChatMessage(.user, text, images: images, imagePlacement: imagePlacement))
+    }
 
     func addAssistant(_ text: String) { messages.append(ChatMessage(.assistant, text)) }
 

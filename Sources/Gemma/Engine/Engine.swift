@@ -59,6 +59,34 @@ public final class Engine: @unchecked Sendable {
         return tokens
     }
 
+    /// The id transformers' processor writes at each image position: the vocabulary's
+    /// `<image_soft_token>` where it has one (MedGemma's GGUF: 262144), else Gemma 3's
+    /// `image_token_index` 262144 (text-only Gemma 3 vocabularies stop at 262143).
+    public var imageTokenID: Int32 { tokenizer.id(forPiece: "<image_soft_token>") ?? 262_144 }
+
+    /// `promptTokens(for:)` as transformers' processor writes them: every image position
+    /// holds `imageTokenID` instead of the conversation's placeholder.
+    public func promptIDs(for conversation: Conversation) throws -> [Int32] {
+        let image = imageTokenID
+        return try promptTokens(for: conversation).map { $0 < 0 ? image : $0 }
+    }
+
+    /// Runs the conversation's prompt (chat template, images spliced, generation prompt)
+    /// through the model and returns the logits after its last position; nothing is
+    /// sampled and no reply is added. Runs on the engine queue, after any reply in progress.
+    public func nextTokenLogits(for conversation: Conversation) throws -> [Float] {
+        try queue.sync {
+            let tokens = try promptTokens(for: conversation)
+            guard tokens.count <= conversation.contextSize else {
+                throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count)
+            }
+            let fresh = tokens[conversation.reuse(for: tokens)...]
+            let logits = try model.prefill(segments(fresh, in: conversation), cache: conversation.cache)
+            conversation.cachedTokens += fresh
+            return logits
+        }
+    }
+
     /// Prompt ids as model input: runs of tokens, and each image's rows in one piece.
     private func segments(_ ids: ArraySlice<Int32>, in conversation: Conversation) -> [PromptSegment] {
         var segments: [PromptSegment] = []
