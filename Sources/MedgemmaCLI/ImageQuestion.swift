@@ -59,19 +59,35 @@ enum ImageQuestion {
     /// The mmproj for a local model, or a one-line failure saying what to pass.
     static func mmproj(_ args: ParsedArguments, request: Request, modelPath: String) throws -> String {
         guard let mmproj = ModelLocator.mmproj(args["--mmproj"], model: modelPath) else {
-            throw CommandFailure("\(request.path): asking about an image needs the model's vision part: pass --mmproj FILE (the mmproj GGUF published beside the model)")
+            throw CommandFailure("\(request.path): an image needs the model's vision part: pass --mmproj FILE (the mmproj GGUF published beside the model)")
         }
         return mmproj
     }
 
+    /// The in-process vision pipeline for a text model `textWidth` wide, with the request's
+    /// pan-and-scan; an mmproj that cannot be used is a one-line error naming it.
+    static func pipeline(mmproj: String, textWidth: Int, request: Request) throws -> VisionPipeline {
+        try VisionPipeline(encoder: VisionEncoder(path: mmproj, textWidth: textWidth), panAndScan: request.panAndScan)
+    }
+
+    /// The picture encoded in-process, as the model receives it (`--save-model-input` saved
+    /// on the way).
+    static func embedding(_ request: Request, pipeline: VisionPipeline) throws -> (ImageAttachment, ImageEmbedding) {
+        let attachment = try attachment(request, modelImageSize: pipeline.encoder.config.imageSize)
+        if let path = request.saveModelInput { try saveModelInput(attachment, to: path, pipeline: pipeline) }
+        return (attachment, try pipeline.encode(attachment.picture, key: attachment.key))
+    }
+
     /// The picture the model is shown: the file, windowed (or CT-windowed), as RGB.
-    static func attachment(_ request: Request) throws -> ImageAttachment {
+    /// `modelImageSize`: the encoder's input side, for the description (nil: not known here).
+    static func attachment(_ request: Request, modelImageSize: Int? = nil) throws -> ImageAttachment {
         let image = try MedicalImage.load(path: request.path)
         do {
             let mode: ModelImageSource.Mode = request.ctWindows ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(request.window)
             let picture = try ModelImageSource.rgb(image, mode: mode)
-            let preparation = request.ctWindows ? "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)"
-                : ImagePreparation.describe(image, window: request.window, modelImageSize: nil)
+            let resize = modelImageSize.map { "; resized to \($0)×\($0) (bilinear, antialiased) and normalised with the mmproj's mean/std" } ?? ""
+            let preparation = request.ctWindows ? "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)" + resize
+                : ImagePreparation.describe(image, window: request.window, modelImageSize: modelImageSize)
             return ImageAttachment(source: request.path, preparation: preparation, picture: picture)
         } catch {
             throw CommandFailure("\(request.path): \(error)")
@@ -85,10 +101,19 @@ enum ImageQuestion {
         if let remote = backend as? RemoteBackend {
             seen = try RemoteImageEncoder.modelView(of: attachment.picture, size: remote.imageSize)
         } else if let local = backend as? LocalEngineBackend, let vision = (local.images as? Reporter)?.inner ?? local.images as? VisionEmbeddingProvider {
-            seen = try vision.pipeline.preprocess(attachment.picture)[0].modelView()
+            return try saveModelInput(attachment, to: path, pipeline: vision.pipeline)
         } else {
             return
         }
+        try save(seen, to: path)
+    }
+
+    /// The in-process encoder's first input, as a PNG.
+    static func saveModelInput(_ attachment: ImageAttachment, to path: String, pipeline: VisionPipeline) throws {
+        try save(pipeline.preprocess(attachment.picture)[0].modelView(), to: path)
+    }
+
+    private static func save(_ seen: RGBImage, to path: String) throws {
         try PNGEncoder.write(DecodedImage(width: seen.width, height: seen.height, channels: .rgb, pixels: .eight(seen.pixels)), to: path)
     }
 

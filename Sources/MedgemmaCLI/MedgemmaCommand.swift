@@ -17,6 +17,7 @@ public enum MedgemmaCommand {
         ReportCommand.self,
         GenerateCommand.self,
         LogitsCommand.self,
+        EmbedImageCommand.self,
         BenchCommand.self,
         PerplexityCommand.self,
         ShowCommand.self,
