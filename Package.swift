@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
-        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "TestSupport"]),
+        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "Workstation", "TestSupport"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),

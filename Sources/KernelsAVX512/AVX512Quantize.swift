@@ -1,9 +1,10 @@
 /// Activation rows quantized straight into the matrix kernels' layout, 16 values at a time,
-/// with the same codes and scales as ggml's reference quantizers (which the portable
-/// `Kernels.quantizeQ8_0` / `quantizeQ8_K` reproduce bit for bit; the tests hold these to them):
-/// - Q8_0 per 32 values: `d = amax/127` rounded to f16 for storage, codes
-///   `roundf(x·(1/d))` (half away from zero) from the f32 `d`;
-/// - Q8_K per 256 values: `iscale = −127/max` for the first value of largest magnitude, codes
+/// with the same codes and scales as the quantizers llama.cpp runs on x86 (the portable
+/// path in `Kernels.MatmulActivations` gives the same; the tests hold the two together):
+/// - Q8_0 per 32 values, as ggml's AVX2/AVX-512 `quantize_row_q8_0` (not its scalar
+///   reference, which rounds half away from zero with `1/d`): `d = amax/127` rounded to f16
+///   for storage, codes `round-half-even(x·(127/amax))`;
+/// - Q8_K per 256 values (ggml's reference, which x86 runs too): `iscale = −127/max` for the first value of largest magnitude, codes
 ///   `min(127, round-half-even(iscale·x))`, `d = 1/iscale`.
 /// Each group also gets its code sum, as `−offset·Σq` (Int32) and `d·Σq` (Float).
 #if arch(x86_64)
@@ -42,17 +43,6 @@ private func storeCodes(_ q: __m512i, _ out: UnsafeMutablePointer<Int8>) {
     UnsafeMutableRawPointer(out).storeBytes(of: _mm512_cvtepi32_epi8(q), as: __m128i.self)
 }
 
-/// `roundf` on 16 lanes, as Int32: truncate, then step away from zero where the cut-off part
-/// is ≥ ½ (compared as bit patterns, which order like the non-negative Floats they are).
-@inline(__always)
-private func roundHalfAway(_ v: __m512) -> __m512i {
-    let q = _mm512_cvttps_epi32(v)
-    let cut = _mm512_castps_si512(_mm512_abs_ps(_mm512_sub_ps(v, _mm512_cvtepi32_ps(q))))
-    let below = _mm512_movepi32_mask(_mm512_sub_epi32(cut, _mm512_set1_epi32(0x3F00_0000)))   // sign set: < ½
-    let step = _mm512_or_si512(_mm512_srai_epi32(_mm512_castps_si512(v), 31), _mm512_set1_epi32(1))
-    return _mm512_mask_add_epi32(q, ~below, q, step)
-}
-
 /// One row of `count` values (a multiple of 32) as Q8_0 blocks; group = block.
 /// `halfScale` turns the f32 `d` into the f16-rounded value ggml stores.
 @inline(never)
@@ -63,9 +53,10 @@ public func avx512QuantizeRowQ8_0(_ x: UnsafePointer<Float>, count: Int, offset:
         let v0 = _mm512_loadu_ps(x + 32 * b), v1 = _mm512_loadu_ps(x + 32 * b + 16)
         let amax = maxLane(_mm512_max_ps(_mm512_and_ps(v0, signBit), _mm512_and_ps(v1, signBit)))
         let d = amax / 127
-        let id: Float = d != 0 ? 1 / d : 0
-        let q0 = roundHalfAway(_mm512_mul_ps(v0, _mm512_set1_ps(id)))
-        let q1 = roundHalfAway(_mm512_mul_ps(v1, _mm512_set1_ps(id)))
+        let id: Float = amax != 0 ? 127 / amax : 0
+        // cvtps2dq rounds half to even under the default MXCSR, as `_mm256_round_ps(…, NEAREST)`.
+        let q0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, _mm512_set1_ps(id)))
+        let q1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, _mm512_set1_ps(id)))
         storeCodes(q0, out.codes + 32 * b)
         storeCodes(q1, out.codes + 32 * b + 16)
         let sum = sumLanes(_mm512_add_epi32(q0, q1))

@@ -1,6 +1,7 @@
 import XCTest
 import Gemma
 import GGUF
+import Kernels
 
 /// The forward pass against independent implementations: transformers on a tiny random
 /// Gemma 3 (7 layers, both layer kinds, linear rope scaling), a float64 numpy forward pass
@@ -33,11 +34,14 @@ final class GemmaModelTests: XCTestCase {
     }
 
     /// The plain reference path (f32 weights, f32 activations) against the float64 reference,
-    /// and the fast path (quantized activations for one-row products) against the plain one.
+    /// and the fast path against the plain one. Where the CPU has the matrix kernels, the fast
+    /// path quantizes prompt activations to Q8 as llama.cpp does, which moves top logits by up
+    /// to ~0.9 on this model (as in decode, below), so the bound is 1.0 with the same argmax.
     func testRealModelAgainstTheFloat64Reference() throws {
         let fast = try GemmaModel(path: try TestModel.path())
         let plain = try GemmaModel(path: try TestModel.path())
         plain.precision = .reference
+        let quantizedPrompts = quantizedMatmulSupports(.q5_0)
         for prompt in try ReferenceFixture.load().prompts {
             let reference = try plain.prefill(prompt.ids, cache: plain.makeCache(capacity: prompt.ids.count))
             let worst = prompt.top64.map { abs(Double(reference[Int($0[0])]) - $0[1]) }.max()!
@@ -47,7 +51,7 @@ final class GemmaModelTests: XCTestCase {
             let logits = try fast.prefill(prompt.ids, cache: fast.makeCache(capacity: prompt.ids.count))
             let fastWorst = prompt.top64.map { abs(logits[Int($0[0])] - reference[Int($0[0])]) }.max()!
             XCTAssertEqual(Sampler.argmax(logits), Sampler.argmax(reference), prompt.name)
-            XCTAssertLessThan(fastWorst, 0.3, "\(prompt.name): fast vs plain path max |Δlogit| \(fastWorst)")
+            XCTAssertLessThan(fastWorst, quantizedPrompts ? 1.0 : 0.3, "\(prompt.name): fast vs plain path max |Δlogit| \(fastWorst)")
             print("reference \(prompt.name): plain vs f64 \(worst), fast vs plain \(fastWorst)")
         }
     }

@@ -2,8 +2,9 @@
 import KernelsAVX512
 #endif
 
-/// A batch of activation rows quantized for the matrix kernels: the same codes and scales
-/// ggml's Q8_0 / Q8_K quantizers give (the mat-vec path uses them too), laid out per token
+/// A batch of activation rows quantized for the matrix kernels: the codes and scales of the
+/// quantizers llama.cpp runs on x86 for its matrix products (Q8_0: round half to even with
+/// `127/amax`, as ggml's SIMD `quantize_row_q8_0`; Q8_K: ggml's reference), laid out per token
 /// as plain codes plus, per group of the weight format, the activation scale `d`, the
 /// integer `−offset·Σa` a group's sum starts from, and the Float `d·Σa` the minimum uses.
 /// Rows are padded with zeros to a multiple of 4 tokens, the kernels' tile height.
@@ -47,7 +48,7 @@ final class MatmulActivations {
     }
 
     /// One token's values → codes and group numbers: the AVX-512 quantizers where the matrix
-    /// kernels run, else ggml's blocks from the portable quantizers, converted.
+    /// kernels run, else the same in portable Swift (Q8_K through ggml's blocks, converted).
     private func quantize(_ x: UnsafePointer<Float>, row t: Int) {
         #if arch(x86_64)
         if KernelPath.active == .avx512vnni {
@@ -64,6 +65,10 @@ final class MatmulActivations {
             return
         }
         #endif
+        if format.activations == .q8_0 {
+            quantizeQ8_0Nearest(x, row: t)
+            return
+        }
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: format.activations.storageType.rowBytes(count: count)!,
                                                            alignment: 64)
         defer { block.deallocate() }
@@ -71,26 +76,12 @@ final class MatmulActivations {
         store(row: t, from: UnsafeRawPointer(block.baseAddress!))
     }
 
-    /// One token's ggml blocks → this layout.
+    /// One token's ggml Q8_K blocks → this layout.
     private func store(row t: Int, from q: UnsafeRawPointer) {
         let out = codes + t * count
         let s = scales + t * groups, o = offsetSums + t * groups, m = minSums + t * groups
         let offset = format.offset
         switch format.activations {
-        case .q8_0:
-            for b in 0..<count / 32 {
-                let block = q + 34 * b
-                let d = block.half(0)
-                let src = block.int8s(2)
-                var sum: Int32 = 0
-                for j in 0..<32 {
-                    out[32 * b + j] = src[j]
-                    sum &+= Int32(src[j])
-                }
-                s[b] = d
-                o[b] = -offset * sum
-                m[b] = d * Float(sum)
-            }
         case .q8_K:
             let perBlock = 256 / format.groupSize, sixteens = format.groupSize / 16
             for b in 0..<count / 256 {
@@ -105,8 +96,32 @@ final class MatmulActivations {
                     m[perBlock * b + g] = d * Float(sum)
                 }
             }
-        case .f32, .q8_1:
-            preconditionFailure("\(format.activations) activations have no matrix layout")
+        case .f32, .q8_0, .q8_1:
+            preconditionFailure("\(format.activations) blocks are not converted")
+        }
+    }
+
+    /// Q8_0 as ggml's x86 `quantize_row_q8_0`: per 32 values `d = amax/127` (stored as f16),
+    /// codes `round-half-even(x·(127/amax))`.
+    private func quantizeQ8_0Nearest(_ x: UnsafePointer<Float>, row t: Int) {
+        let out = codes + t * count
+        let s = scales + t * groups, o = offsetSums + t * groups, m = minSums + t * groups
+        for b in 0..<count / 32 {
+            let v = x + 32 * b
+            var amax: Float = 0
+            for j in 0..<32 { amax = Swift.max(amax, abs(v[j])) }
+            let id: Float = amax != 0 ? 127 / amax : 0
+            var sum: Int32 = 0
+            for j in 0..<32 {
+                let r = (v[j] * id).rounded(.toNearestOrEven)
+                let q = r.isNaN ? 0 : Int8(Swift.max(-128, Swift.min(127, r)))
+                out[32 * b + j] = q
+                sum &+= Int32(q)
+            }
+            let d = halfToFloat(floatToHalf(amax / 127))
+            s[b] = d
+            o[b] = -format.offset * sum
+            m[b] = d * Float(sum)
         }
     }
 }

@@ -4,8 +4,9 @@ import XCTest
 @testable import Kernels
 
 /// The AVX-512 activation quantizers must give exactly the codes, scales and sums of the
-/// portable path, which converts ggml's reference blocks (themselves checked byte for byte
-/// against ggml) — including rounding ties, all-zero blocks and negative extremes.
+/// portable path — including rounding ties, all-zero blocks and negative extremes — and both
+/// the codes of llama.cpp's x86 quantizers (Q8_K: ggml's reference blocks, checked byte for
+/// byte against ggml; Q8_0: `x86Q8_0`).
 final class MatmulActivationsTests: XCTestCase {
     override func setUpWithError() throws {
         try XCTSkipUnless(CPUFeatures.avx512VNNI, "this CPU has no AVX-512 VNNI")
@@ -51,12 +52,18 @@ final class MatmulActivationsTests: XCTestCase {
         for type in [GGMLType.q5_0, .q6_K, .q4_K] {
             let format = try XCTUnwrap(PanelFormat(type))
             let m = x.withUnsafeBufferPointer { MatmulActivations($0.baseAddress!, rows: 1, count: 512, format: format) }
-            let blocks = x.withUnsafeBufferPointer { QuantizedActivations($0, format: format.activations) }
-            let codes = blocks.withUnsafeBytes { raw -> [Int32] in
-                let blockBytes = format.activations == .q8_0 ? 34 : 292, first = format.activations == .q8_0 ? 2 : 4
-                let per = format.activations == .q8_0 ? 32 : 256
-                return (0..<512).map { Int32(raw.load(fromByteOffset: (($0 / per) * blockBytes) + first + $0 % per, as: Int8.self)) }
+            let codes: [Int32]
+            if format.activations == .q8_0 {
+                let (q, scales) = x86Q8_0(x[...])
+                codes = q.map(Int32.init)
+                for b in 0..<16 { XCTAssertEqual(m.scales[b], scales[b], "\(type) block \(b) scale") }
+            } else {
+                let blocks = x.withUnsafeBufferPointer { QuantizedActivations($0, format: .q8_K) }
+                codes = blocks.withUnsafeBytes { raw in
+                    (0..<512).map { Int32(raw.load(fromByteOffset: ($0 / 256) * 292 + 4 + $0 % 256, as: Int8.self)) }
+                }
             }
+            XCTAssertEqual(codes, (0..<512).map { Int32(m.codes[$0]) }, "\(type) codes")
             for g in 0..<(512 / format.groupSize) {
                 let sum = codes[(g * format.groupSize)..<((g + 1) * format.groupSize)].reduce(0, +)
                 XCTAssertEqual(m.offsetSums[g], -format.offset * sum, "\(type) group \(g)")

@@ -4,9 +4,10 @@ import XCTest
 @testable import Kernels
 
 /// The quantized matrix product of prompt processing against a float64 reference computed
-/// here from the dequantized weights (`dequantize`, checked against gguf-py) and the
-/// dequantized activations of ggml's quantizers (checked byte for byte against ggml): the
-/// kernels must give `Σ_k w·a` of exactly those values, up to Float rounding (1e-5 of Σ|w·a|).
+/// here from the dequantized weights (`dequantize`, checked against gguf-py) and activations
+/// quantized as llama.cpp does on x86 (Q8_K: ggml's reference quantizer, checked byte for byte
+/// against ggml; Q8_0: `x86Q8_0` below): the kernels must give `Σ_k w·a` of exactly those
+/// values, up to Float rounding (1e-5 of Σ|w·a|).
 final class QuantizedMatmulTests: XCTestCase {
     static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
@@ -68,8 +69,15 @@ final class QuantizedMatmulTests: XCTestCase {
         let rowBytes = type.rowBytes(count: columns)!
         XCTAssertEqual(weights.count, rows * rowBytes)
         for t in 0..<tokens {
-            let activations = x[(t * columns)..<((t + 1) * columns)].withUnsafeBufferPointer { QuantizedActivations($0, format: format) }
-            let a = activations.withUnsafeBytes { dequantize(format.storageType, $0) }
+            let row = x[(t * columns)..<((t + 1) * columns)]
+            let a: [Float]
+            if format == .q8_0 {
+                let (codes, scales) = x86Q8_0(row)
+                a = codes.enumerated().map { scales[$0.offset / 32] * Float($0.element) }
+            } else {
+                let activations = row.withUnsafeBufferPointer { QuantizedActivations($0, format: format) }
+                a = activations.withUnsafeBytes { dequantize(format.storageType, $0) }
+            }
             for r in 0..<rows {
                 var exact = 0.0, magnitude = 0.0
                 for k in 0..<columns {
@@ -105,4 +113,19 @@ func randomRows(_ type: GGMLType, rows: Int, columns: Int, rng: inout SplitMix64
         }
     }
     return bytes
+}
+
+/// ggml's x86 `quantize_row_q8_0` (AVX2/AVX-512), written from its source: per 32 values
+/// `d = amax/127` stored as f16, codes `round-half-even(x·(127/amax))`.
+func x86Q8_0(_ x: ArraySlice<Float>) -> (codes: [Int8], scales: [Float]) {
+    var codes: [Int8] = [], scales: [Float] = []
+    let values = Array(x)
+    for b in 0..<(values.count / 32) {
+        let block = values[(32 * b)..<(32 * b + 32)]
+        let amax = block.map(abs).max()!
+        let id: Float = amax != 0 ? 127 / amax : 0
+        codes += block.map { Int8(($0 * id).rounded(.toNearestOrEven)) }
+        scales.append(Float(Float16(amax / 127)))
+    }
+    return (codes, scales)
 }
