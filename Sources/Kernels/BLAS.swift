@@ -75,3 +75,9 @@ public func sgemm(m: Int, n: Int, k: Int,
                 blasint(m), blasint(n), blasint(k),
                 1, a, blasint(lda), b, blasint(ldb), accumulate ? 1 : 0, c, blasint(ldc))
 }
+
+/// The CPU kernel OpenBLAS picked ("Haswell", "Cooperlake", …): `OPENBLAS_CORETYPE` overrides
+/// its own detection, so this says which sgemm the dequantize-and-sgemm paths get.
+public var blasCoreName: String {
+    openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+}

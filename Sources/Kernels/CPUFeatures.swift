@@ -1,6 +1,7 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel.cpuid
 #endif
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -123,9 +124,23 @@ public enum CPUFeatures {
         #endif
     }
 
+    /// The processor's name as the OS reports it ("model name" in /proc/cpuinfo), if known.
+    public static let modelName: String? = {
+        #if os(Linux)
+        return cpuinfoLine("model name").map { $0.trimmingCharacters(in: .whitespaces) }
+        #else
+        return nil
+        #endif
+    }()
+
     #if os(Linux)
     /// The `flags` line of /proc/cpuinfo, or nil when it cannot be read.
     private static func linuxCPUFlags() -> Set<Substring>? {
+        cpuinfoLine("flags").map { Set($0.split(whereSeparator: { $0 == " " || $0 == "\t" })) }
+    }
+
+    /// The value of the first /proc/cpuinfo line named `key`, without its newline.
+    private static func cpuinfoLine(_ key: String) -> String? {
         guard let f = fopen("/proc/cpuinfo", "r") else { return nil }
         defer { fclose(f) }
         var line: UnsafeMutablePointer<CChar>?
@@ -133,8 +148,8 @@ public enum CPUFeatures {
         defer { free(line) }
         while getline(&line, &capacity, f) > 0 {
             let text = String(cString: line!)
-            if text.hasPrefix("flags"), let colon = text.firstIndex(of: ":") {
-                return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }))
+            if text.hasPrefix(key), let colon = text.firstIndex(of: ":") {
+                return String(text[text.index(after: colon)...].dropLast(text.hasSuffix("\n") ? 1 : 0))
             }
         }
         return nil

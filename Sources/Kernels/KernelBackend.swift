@@ -1,3 +1,5 @@
+import GGUF
+
 /// Which kernel implementation runs on this CPU, for `bench`, `info --system` and the status bar.
 public enum KernelBackend {
     public static var name: String {
@@ -6,5 +8,25 @@ public enum KernelBackend {
         case .avx2: return "AVX2"
         case .portable: return "portable SIMD"
         }
+    }
+}
+
+extension KernelBackend {
+    /// What runs where on the active path, one line per kind of work, for `info --system`.
+    public static var workDescription: [(work: String, kernel: String)] {
+        let batched = GGMLType.allCases.filter { quantizedMatmulSupports($0) }.map(\.name)
+        let decode: String
+        switch KernelPath.active {
+        case .avx512vnni, .avx2: decode = "AVX2 integer dot products on the stored blocks"
+        case .portable: decode = "portable Swift integer dot products on the stored blocks"
+        }
+        let prompt = batched.isEmpty
+            ? "weights dequantized to f32, OpenBLAS sgemm"
+            : "AVX-512 VNNI int8 matrix kernels (\(batched.joined(separator: ", "))); other types dequantized to f32, OpenBLAS sgemm"
+        return [
+            ("decode (one token)", decode),
+            ("prompt batches", prompt),
+            ("attention and vision", "f32, OpenBLAS sgemm"),
+        ]
     }
 }

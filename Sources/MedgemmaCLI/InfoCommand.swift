@@ -10,6 +10,7 @@ enum InfoCommand: Subcommand {
     static let summary = "describe a model (GGUF) or an image file (PNG, JPEG, DICOM)"
     static let help = """
     Usage: medgemma info [--json] [FILE]
+           medgemma info --system [--json]
 
     Describes a GGUF model file: architecture, sizes, quantization mix, tokenizer summary
     and parameter count. Without FILE, the default model is described.
@@ -19,17 +20,31 @@ enum InfoCommand: Subcommand {
     rescale, value range, default window (DICOM's own first), modality, body part, study
     date and descriptions. Patient names and ids are never shown.
 
+    With --system, describes this machine instead: the processor, the instruction-set
+    extensions the kernels use (AVX2, AVX-512 VNNI, AVX-512 BF16, AVX-VNNI) and which
+    kernels run for decode, prompt batches, attention and the vision tower
+    (MEDGEMMA_KERNELS=portable|avx2|avx512vnni picks a slower path for comparisons).
+
     Options:
       --json       models: the whole header, every metadata value and the tensor table;
-                   images: every field above, and the DICOM UIDs
+                   images: every field above, and the DICOM UIDs; --system: the same facts
+      --system     describe this machine's processor and kernels instead of a file
       -h, --help   show this help
 
     Exit status: 0 on success, 1 when the file cannot be read, 2 on a usage error.
 
     """
-    static let spec = ArgumentSpec(flags: ["--json"], positionals: 0...1, positionalName: "FILE")
+    static let spec = ArgumentSpec(flags: ["--json", "--system"], positionals: 0...1, positionalName: "FILE")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
+        if args.has("--system") {
+            guard args.positionals.isEmpty else {
+                throw UsageError(command: qualifiedName, "--system describes this machine; it takes no FILE")
+            }
+            let card = SystemCard()
+            Console.out(args.has("--json") ? card.json().rendered() + "\n" : card.render())
+            return 0
+        }
         let path = ModelLocator.resolve(args.positionals.first)
         if isImage(path) {
             let card = ImageCard(path: path, image: try MedicalImage.load(path: path))
