@@ -1,12 +1,17 @@
 import GGUF
 
+#if arch(x86_64)
+import KernelsAVX512
+#endif
+
 /// 32 weight rows unpacked for the matrix kernels, reused panel after panel by one thread.
 ///
 /// `codes`: for every 4 values of the row length, 32 rows × 4 bytes, so one step of the
 /// kernel reads two 64-byte vectors whose 32-bit lane r holds row r's next 4 codes.
 /// `scales`, `mins`: per group, 32 rows of Floats. Rows past the matrix's end are zero.
 /// Unpacking costs about one pass over the weights per prompt batch, shared by every token
-/// of the batch.
+/// of the batch: rows are unpacked one after another into `stage` (row-major codes), then
+/// interleaved into `codes` by a vector transpose.
 final class WeightPanel {
     let format: PanelFormat
     let rowLength: Int
@@ -14,8 +19,9 @@ final class WeightPanel {
     let codes: UnsafeMutableRawPointer
     let scales: UnsafeMutablePointer<Float>
     let mins: UnsafeMutablePointer<Float>
-    /// One row's codes, scales and minimums before they are interleaved.
-    private let rowCodes: UnsafeMutablePointer<UInt8>
+    /// The 32 rows' codes, row after row, before they are interleaved.
+    private let stage: UnsafeMutablePointer<UInt8>
+    /// One row's scales and minimums.
     private let rowScales: UnsafeMutablePointer<Float>
     private let rowMins: UnsafeMutablePointer<Float>
 
@@ -29,7 +35,7 @@ final class WeightPanel {
         codes = .allocate(byteCount: rows * rowLength, alignment: 64)
         scales = .allocate(capacity: rows * groups)
         mins = .allocate(capacity: rows * groups)
-        rowCodes = .allocate(capacity: rowLength)
+        stage = .allocate(capacity: rows * rowLength)
         rowScales = .allocate(capacity: groups)
         rowMins = .allocate(capacity: groups)
     }
@@ -38,7 +44,7 @@ final class WeightPanel {
         codes.deallocate()
         scales.deallocate()
         mins.deallocate()
-        rowCodes.deallocate()
+        stage.deallocate()
         rowScales.deallocate()
         rowMins.deallocate()
     }
@@ -47,27 +53,28 @@ final class WeightPanel {
     func pack(_ first: UnsafeRawPointer, rowBytes: Int, count: Int) {
         let rows = PanelFormat.panelRows
         precondition(count > 0 && count <= rows, "a panel holds 1…32 rows")
-        let steps = rowLength / 4
-        let dst = codes.assumingMemoryBound(to: UInt32.self)
         for r in 0..<rows {
             if r < count {
-                unpackRow(first + r * rowBytes)
+                unpackRow(first + r * rowBytes, into: stage + r * rowLength)
             } else {
-                rowCodes.initialize(repeating: 0, count: rowLength)
+                (stage + r * rowLength).initialize(repeating: 0, count: rowLength)
                 rowScales.initialize(repeating: 0, count: groups)
                 rowMins.initialize(repeating: 0, count: groups)
             }
-            let src = UnsafeRawPointer(rowCodes).assumingMemoryBound(to: UInt32.self)
-            for s in 0..<steps { dst[s * rows + r] = src[s] }
             for g in 0..<groups {
                 scales[g * rows + r] = rowScales[g]
                 mins[g * rows + r] = rowMins[g]
             }
         }
+        #if arch(x86_64)
+        avx512InterleavePanel(stage: stage, stageStride: rowLength, steps: rowLength / 4, into: codes)
+        #else
+        preconditionFailure("the matrix kernels run on x86-64 only")
+        #endif
     }
 
-    /// One stored row → `rowCodes`, `rowScales`, `rowMins` (the table in `PanelFormat`).
-    private func unpackRow(_ p: UnsafeRawPointer) {
+    /// One stored row → codes at `rowCodes`, and `rowScales`, `rowMins` (the table in `PanelFormat`).
+    private func unpackRow(_ p: UnsafeRawPointer, into rowCodes: UnsafeMutablePointer<UInt8>) {
         let n = rowLength
         switch format.type {
         case .q4_0:
