@@ -6,7 +6,7 @@
 ///   for storage, codes `round-half-even(x·(127/amax))`;
 /// - Q8_K per 256 values (ggml's reference, which x86 runs too): `iscale = −127/max` for the first value of largest magnitude, codes
 ///   `min(127, round-half-even(iscale·x))`, `d = 1/iscale`.
-/// Each group also gets its code sum, as `−offset·Σq` (Int32) and `d·Σq` (Float).
+/// Each group also gets its code sum, as `−offset·Σq` (Int32) and `Σq` (Float).
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
@@ -15,14 +15,14 @@ public struct QuantizedRowOutput {
     public let codes: UnsafeMutablePointer<Int8>
     public let scales: UnsafeMutablePointer<Float>
     public let offsetSums: UnsafeMutablePointer<Int32>
-    public let minSums: UnsafeMutablePointer<Float>
+    public let codeSums: UnsafeMutablePointer<Float>
 
     public init(codes: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>,
-                offsetSums: UnsafeMutablePointer<Int32>, minSums: UnsafeMutablePointer<Float>) {
+                offsetSums: UnsafeMutablePointer<Int32>, codeSums: UnsafeMutablePointer<Float>) {
         self.codes = codes
         self.scales = scales
         self.offsetSums = offsetSums
-        self.minSums = minSums
+        self.codeSums = codeSums
     }
 }
 
@@ -63,7 +63,7 @@ public func avx512QuantizeRowQ8_0(_ x: UnsafePointer<Float>, count: Int, offset:
         let stored = halfScale(d)
         out.scales[b] = stored
         out.offsetSums[b] = -offset &* sum
-        out.minSums[b] = stored * Float(sum)
+        out.codeSums[b] = Float(sum)
     }
 }
 
@@ -85,7 +85,7 @@ public func avx512QuantizeRowQ8_K(_ x: UnsafePointer<Float>, count: Int, groupSi
             for g in 0..<perBlock {
                 out.scales[groups + g] = 0
                 out.offsetSums[groups + g] = 0
-                out.minSums[groups + g] = 0
+                out.codeSums[groups + g] = 0
             }
             continue
         }
@@ -115,7 +115,7 @@ public func avx512QuantizeRowQ8_K(_ x: UnsafePointer<Float>, count: Int, groupSi
                 let g = groups + 16 * j / groupSize
                 out.scales[g] = d
                 out.offsetSums[g] = -offset &* sum
-                out.minSums[g] = d * Float(sum)
+                out.codeSums[g] = Float(sum)
                 groupSum = _mm512_setzero_si512()
             }
         }

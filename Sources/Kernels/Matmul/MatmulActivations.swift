@@ -6,7 +6,7 @@ import KernelsAVX512
 /// quantizers llama.cpp runs on x86 for its matrix products (Q8_0: round half to even with
 /// `127/amax`, as ggml's SIMD `quantize_row_q8_0`; Q8_K: ggml's reference), laid out per token
 /// as plain codes plus, per group of the weight format, the activation scale `d`, the
-/// integer `−offset·Σa` a group's sum starts from, and the Float `d·Σa` the minimum uses.
+/// integer `−offset·Σa` a group's sum starts from, and `Σa` as a Float for the minimum.
 /// Rows are padded with zeros to a multiple of 4 tokens, the kernels' tile height.
 final class MatmulActivations {
     let format: PanelFormat
@@ -17,7 +17,7 @@ final class MatmulActivations {
     let codes: UnsafeMutablePointer<Int8>
     let scales: UnsafeMutablePointer<Float>
     let offsetSums: UnsafeMutablePointer<Int32>
-    let minSums: UnsafeMutablePointer<Float>
+    let codeSums: UnsafeMutablePointer<Float>
 
     /// Quantizes `rows` rows of `count` values at `x` (row stride `count`), spread over the cores.
     init(_ x: UnsafePointer<Float>, rows: Int, count: Int, format: PanelFormat) {
@@ -28,12 +28,12 @@ final class MatmulActivations {
         codes = .allocate(capacity: tokens * count)
         scales = .allocate(capacity: tokens * groups)
         offsetSums = .allocate(capacity: tokens * groups)
-        minSums = .allocate(capacity: tokens * groups)
+        codeSums = .allocate(capacity: tokens * groups)
         let padding = tokens - rows
         (codes + rows * count).initialize(repeating: 0, count: padding * count)
         (scales + rows * groups).initialize(repeating: 0, count: padding * groups)
         (offsetSums + rows * groups).initialize(repeating: 0, count: padding * groups)
-        (minSums + rows * groups).initialize(repeating: 0, count: padding * groups)
+        (codeSums + rows * groups).initialize(repeating: 0, count: padding * groups)
         let chunks = rows >= 8 ? min(rows / 4, WorkerThreads.count * 4) : 1
         parallelFor(chunks) { [self] c in
             for t in (rows * c / chunks)..<(rows * (c + 1) / chunks) { quantize(x + t * count, row: t) }
@@ -44,7 +44,7 @@ final class MatmulActivations {
         codes.deallocate()
         scales.deallocate()
         offsetSums.deallocate()
-        minSums.deallocate()
+        codeSums.deallocate()
     }
 
     /// One token's values → codes and group numbers: the AVX-512 quantizers where the matrix
@@ -53,7 +53,7 @@ final class MatmulActivations {
         #if arch(x86_64)
         if KernelPath.active == .avx512vnni {
             let out = QuantizedRowOutput(codes: codes + t * count, scales: scales + t * groups,
-                                         offsetSums: offsetSums + t * groups, minSums: minSums + t * groups)
+                                         offsetSums: offsetSums + t * groups, codeSums: codeSums + t * groups)
             switch format.activations {
             case .q8_0:
                 avx512QuantizeRowQ8_0(x, count: count, offset: format.offset, halfScale: { halfToFloat(floatToHalf($0)) }, into: out)
@@ -79,7 +79,7 @@ final class MatmulActivations {
     /// One token's ggml Q8_K blocks → this layout.
     private func store(row t: Int, from q: UnsafeRawPointer) {
         let out = codes + t * count
-        let s = scales + t * groups, o = offsetSums + t * groups, m = minSums + t * groups
+        let s = scales + t * groups, o = offsetSums + t * groups, m = codeSums + t * groups
         let offset = format.offset
         switch format.activations {
         case .q8_K:
@@ -93,7 +93,7 @@ final class MatmulActivations {
                     for k in 0..<sixteens { sum &+= Int32(block.i16(260 + 2 * (g * sixteens + k))) }
                     s[perBlock * b + g] = d
                     o[perBlock * b + g] = -offset * sum
-                    m[perBlock * b + g] = d * Float(sum)
+                    m[perBlock * b + g] = Float(sum)
                 }
             }
         case .f32, .q8_0, .q8_1:
@@ -105,7 +105,7 @@ final class MatmulActivations {
     /// codes `round-half-even(x·(127/amax))`.
     private func quantizeQ8_0Nearest(_ x: UnsafePointer<Float>, row t: Int) {
         let out = codes + t * count
-        let s = scales + t * groups, o = offsetSums + t * groups, m = minSums + t * groups
+        let s = scales + t * groups, o = offsetSums + t * groups, m = codeSums + t * groups
         for b in 0..<count / 32 {
             let v = x + 32 * b
             var amax: Float = 0
@@ -121,7 +121,7 @@ final class MatmulActivations {
             let d = halfToFloat(floatToHalf(amax / 127))
             s[b] = d
             o[b] = -format.offset * sum
-            m[b] = d * Float(sum)
+            m[b] = Float(sum)
         }
     }
 }

@@ -37,7 +37,7 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
     guard n > 0, m > 0 else { return true }
     let activations = MatmulActivations(x, rows: n, count: k, format: format)
     let tokens = MatmulTokenRows(codes: activations.codes, codeStride: k, scales: activations.scales,
-                                 offsetSums: activations.offsetSums, minSums: activations.minSums,
+                                 offsetSums: activations.offsetSums, codeSums: activations.codeSums,
                                  groupStride: activations.groups, tokens: activations.tokens)
     let rows = PanelFormat.panelRows
     let panels = (m + rows - 1) / rows
@@ -48,7 +48,8 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
             let first = p * rows, count = min(rows, m - first)
             panel.pack(weights + first * rowBytes, rowBytes: rowBytes, count: count)
             avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: format.hasMins ? panel.mins : nil,
-                              groups: panel.groups, groupSize: format.groupSize, x: tokens, validTokens: n,
+                              groups: panel.groups, groupSize: format.groupSize,
+                              scaleSpan: format.activations == .q8_K ? 256 / format.groupSize : 1, x: tokens, validTokens: n,
                               output: y + first, outputStride: m, validRows: count)
         }
         withExtendedLifetime(activations) {}

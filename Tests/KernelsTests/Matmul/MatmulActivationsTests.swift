@@ -39,8 +39,8 @@ final class MatmulActivationsTests: XCTestCase {
                            Array(UnsafeBufferPointer(start: portable.scales, count: groups)).map(\.bitPattern), "\(type) scales")
             XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.offsetSums, count: groups)),
                            Array(UnsafeBufferPointer(start: portable.offsetSums, count: groups)), "\(type) offset sums")
-            XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.minSums, count: groups)).map(\.bitPattern),
-                           Array(UnsafeBufferPointer(start: portable.minSums, count: groups)).map(\.bitPattern), "\(type) min sums")
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: fast.codeSums, count: groups)).map(\.bitPattern),
+                           Array(UnsafeBufferPointer(start: portable.codeSums, count: groups)).map(\.bitPattern), "\(type) min sums")
         }
     }
 
@@ -67,7 +67,7 @@ final class MatmulActivationsTests: XCTestCase {
             for g in 0..<(512 / format.groupSize) {
                 let sum = codes[(g * format.groupSize)..<((g + 1) * format.groupSize)].reduce(0, +)
                 XCTAssertEqual(m.offsetSums[g], -format.offset * sum, "\(type) group \(g)")
-                XCTAssertEqual(m.minSums[g], m.scales[g] * Float(sum), "\(type) group \(g)")
+                XCTAssertEqual(m.codeSums[g], Float(sum), "\(type) group \(g)")
             }
         }
     }
