@@ -22,7 +22,7 @@ extension KernelBackend {
         }
         let prompt = batched.isEmpty
             ? "weights dequantized to f32, OpenBLAS sgemm"
-            : "AVX-512 VNNI int8 matrix kernels (\(batched.joined(separator: ", "))); other types dequantized to f32, OpenBLAS sgemm"
+            : "\(name) int8 matrix kernels (\(batched.joined(separator: ", "))); other types dequantized to f32, OpenBLAS sgemm"
         return [
             ("decode (one token)", decode),
             ("prompt batches", prompt),

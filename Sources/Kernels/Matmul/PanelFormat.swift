@@ -44,6 +44,10 @@ public struct PanelFormat: Sendable, Equatable {
         }
     }
 
+    /// Whether two code·activation products always fit an Int16 (codes ≤ 128), as the AVX2
+    /// kernel's `vpmaddubsw` needs; Q8_0's codes (byte + 128) don't, so AVX2 leaves it to sgemm.
+    public var fitsInt16Pairs: Bool { offset != 128 }
+
     /// Rows per packed panel: two 16-lane vectors.
     public static let panelRows = 32
 }

@@ -1,5 +1,6 @@
 import GGUF
 #if arch(x86_64)
+import KernelsAVX2
 import KernelsAVX512
 #endif
 
@@ -9,8 +10,8 @@ import KernelsAVX512
 /// The activations are quantized once (as the mat-vec does); the weight rows are unpacked 32
 /// at a time into a `WeightPanel` (8-bit codes interleaved so a vector holds one group of 4
 /// codes of each of 16 rows, plus per-group Float scales), and each panel is multiplied by
-/// every token, 4 tokens per kernel call, with `vpdpbusd`. Panels are spread over the cores;
-/// each writes its own columns of `y`.
+/// every token, 4 tokens per kernel call: `vpdpbusd` on AVX-512 VNNI, `vpmaddubsw` +
+/// `vpmaddwd` on AVX2. Panels are spread over the cores; each writes its own columns of `y`.
 ///
 /// Returns false, doing nothing, where no matrix kernel serves this weight type on the active
 /// kernel path; the caller then dequantizes and uses sgemm.
@@ -22,7 +23,12 @@ public func quantizedMatmul(_ w: GGUFTensor, _ x: UnsafePointer<Float>, rows n: 
 
 /// Whether `quantizedMatmul` takes `type` on the active kernel path.
 public func quantizedMatmulSupports(_ type: GGMLType, path: KernelPath = KernelPath.active) -> Bool {
-    path == .avx512vnni && PanelFormat(type) != nil
+    guard let format = PanelFormat(type) else { return false }
+    switch path {
+    case .avx512vnni: return true
+    case .avx2: return format.fitsInt16Pairs
+    case .portable: return false
+    }
 }
 
 /// `y[t][r] = Σ_k W[r][k]·x[t][k]` for `rowCount` stored rows of `rowLength` values of `type`
@@ -41,16 +47,26 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
                                  groupStride: activations.groups, tokens: activations.tokens)
     let rows = PanelFormat.panelRows
     let panels = (m + rows - 1) / rows
+    let vnni = KernelPath.active == .avx512vnni
+    let scaleSpan = format.activations == .q8_K ? 256 / format.groupSize : 1
     let chunks = min(panels, WorkerThreads.count * 4)
     parallelFor(chunks) { c in
         let panel = WeightPanel(format: format, rowLength: k)
         for p in (panels * c / chunks)..<(panels * (c + 1) / chunks) {
             let first = p * rows, count = min(rows, m - first)
             panel.pack(weights + first * rowBytes, rowBytes: rowBytes, count: count)
-            avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: format.hasMins ? panel.mins : nil,
-                              groups: panel.groups, groupSize: format.groupSize,
-                              scaleSpan: format.activations == .q8_K ? 256 / format.groupSize : 1, x: tokens, validTokens: n,
-                              output: y + first, outputStride: m, validRows: count)
+            let mins = format.hasMins ? UnsafePointer(panel.mins) : nil
+            if vnni {
+                avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
+                                  groupSize: format.groupSize, scaleSpan: scaleSpan, x: tokens, validTokens: n,
+                                  output: y + first, outputStride: m, validRows: count)
+            } else {
+                avx2MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
+                                groupSize: format.groupSize, scaleSpan: scaleSpan,
+                                activationCodes: tokens.codes, codeStride: k, activationScales: tokens.scales,
+                                offsetSums: tokens.offsetSums, codeSums: tokens.codeSums, groupStride: tokens.groupStride,
+                                tokens: tokens.tokens, validTokens: n, output: y + first, outputStride: m, validRows: count)
+            }
         }
         withExtendedLifetime(activations) {}
     }

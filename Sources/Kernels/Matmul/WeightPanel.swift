@@ -67,10 +67,16 @@ final class WeightPanel {
             }
         }
         #if arch(x86_64)
-        avx512InterleavePanel(stage: stage, stageStride: rowLength, steps: rowLength / 4, into: codes)
-        #else
-        preconditionFailure("the matrix kernels run on x86-64 only")
+        if KernelPath.active == .avx512vnni {
+            avx512InterleavePanel(stage: stage, stageStride: rowLength, steps: rowLength / 4, into: codes)
+            return
+        }
         #endif
+        let words = codes.assumingMemoryBound(to: UInt32.self)
+        for r in 0..<rows {
+            let src = UnsafeRawPointer(stage + r * rowLength)
+            for s in 0..<(rowLength / 4) { words[s * rows + r] = src.loadUnaligned(fromByteOffset: 4 * s, as: UInt32.self) }
+        }
     }
 
     /// One stored row → codes at `rowCodes`, and `rowScales`, `rowMins` (the table in `PanelFormat`).

@@ -11,40 +11,58 @@ import XCTest
 final class QuantizedMatmulTests: XCTestCase {
     static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
+    /// The paths with matrix kernels on this CPU, and the types each takes.
+    static var kernelPaths: [(KernelPath, [GGMLType])] {
+        KernelPath.supported.compactMap { path in
+            switch path {
+            case .avx512vnni: return (path, types)
+            case .avx2: return (path, types.filter { $0 != .q8_0 })
+            case .portable: return nil
+            }
+        }
+    }
+
     override func setUpWithError() throws {
-        try XCTSkipUnless(CPUFeatures.avx512VNNI, "this CPU has no AVX-512 VNNI: the matrix kernels don't run here")
+        try XCTSkipUnless(CPUFeatures.avx2, "this CPU has no AVX2: the matrix kernels don't run here")
     }
 
     func testEverySupportedTypeMatchesTheReference() throws {
         // Rows not a multiple of the 32-row panel, tokens not a multiple of the 4-token tile.
-        for type in Self.types {
-            for (rows, tokens) in [(45, 7), (32, 4), (3, 1), (70, 13)] {
-                try check(type, rows: rows, columns: 512, tokens: tokens, seed: UInt64(rows * 100 + tokens))
+        for (path, types) in Self.kernelPaths {
+            try KernelPath.with(path) {
+                for type in types {
+                    for (rows, tokens) in [(45, 7), (32, 4), (3, 1), (70, 13)] {
+                        try check(type, rows: rows, columns: 512, tokens: tokens, seed: UInt64(rows * 100 + tokens), path: path)
+                    }
+                }
             }
         }
     }
 
     func testTypesWithoutAKernelAreDeclined() {
-        for type in [GGMLType.f32, .f16, .bf16, .q2_K, .q3_K] {
-            XCTAssertFalse(quantizedMatmulSupports(type, path: .avx512vnni), "\(type)")
-            var y = [Float](repeating: 7, count: 4)
-            let x = [Float](repeating: 1, count: 4 * 256)
-            let w = [UInt8](repeating: 0, count: type.rowBytes(count: 256)!)
-            let taken = w.withUnsafeBytes { wb in
-                x.withUnsafeBufferPointer { quantizedMatmul(weights: wb.baseAddress!, type: type, rowCount: 1, rowLength: 256,
-                                                            $0.baseAddress!, rows: 4, into: &y) }
+        for (path, taken) in Self.kernelPaths {
+            KernelPath.with(path) {
+                for type in GGMLType.allCases where ![.q8_1, .q8_K].contains(type) {
+                    let expected = taken.contains(type)
+                    XCTAssertEqual(quantizedMatmulSupports(type), expected, "\(path) \(type)")
+                    guard !expected else { continue }
+                    var y = [Float](repeating: 7, count: 4)
+                    let x = [Float](repeating: 1, count: 4 * 256)
+                    let w = [UInt8](repeating: 0, count: type.rowBytes(count: 256)!)
+                    let done = w.withUnsafeBytes { wb in
+                        x.withUnsafeBufferPointer { quantizedMatmul(weights: wb.baseAddress!, type: type, rowCount: 1, rowLength: 256,
+                                                                    $0.baseAddress!, rows: 4, into: &y) }
+                    }
+                    XCTAssertFalse(done, "\(path) \(type)")
+                    XCTAssertEqual(y, [7, 7, 7, 7], "\(path) \(type): nothing written")
+                }
             }
-            XCTAssertFalse(taken, "\(type)")
-            XCTAssertEqual(y, [7, 7, 7, 7], "\(type): nothing written")
         }
-        for type in Self.types {
-            XCTAssertTrue(quantizedMatmulSupports(type, path: .avx512vnni), "\(type)")
-            XCTAssertFalse(quantizedMatmulSupports(type, path: .avx2), "\(type)")
-            XCTAssertFalse(quantizedMatmulSupports(type, path: .portable), "\(type)")
-        }
+        for type in Self.types { XCTAssertFalse(quantizedMatmulSupports(type, path: .portable), "\(type)") }
     }
 
-    func testPathsOnThisCPU() {
+    func testPathsOnThisCPU() throws {
+        try XCTSkipUnless(CPUFeatures.avx512VNNI, "this CPU has no AVX-512 VNNI")
         XCTAssertEqual(KernelPath.supported, [.avx512vnni, .avx2, .portable])
         XCTAssertEqual(KernelPath.resolve(environment: "avx512vnni", supported: KernelPath.supported), .avx512vnni)
         XCTAssertEqual(KernelPath.resolve(environment: "avx512vnni", supported: [.avx2, .portable]), .portable)
@@ -53,7 +71,7 @@ final class QuantizedMatmulTests: XCTestCase {
 
     /// Random weights (random code bytes, sane scales), random activations with a few
     /// outliers; every output against the float64 sum.
-    private func check(_ type: GGMLType, rows: Int, columns: Int, tokens: Int, seed: UInt64) throws {
+    private func check(_ type: GGMLType, rows: Int, columns: Int, tokens: Int, seed: UInt64, path: KernelPath) throws {
         var rng = SplitMix64(seed: seed)
         let weights = randomRows(type, rows: rows, columns: columns, rng: &rng)
         var x = (0..<(tokens * columns)).map { _ in rng.nextGaussian() }
@@ -63,7 +81,7 @@ final class QuantizedMatmulTests: XCTestCase {
             x.withUnsafeBufferPointer { quantizedMatmul(weights: wb.baseAddress!, type: type, rowCount: rows, rowLength: columns,
                                                         $0.baseAddress!, rows: tokens, into: &y) }
         }
-        XCTAssertTrue(taken, "\(type)")
+        XCTAssertTrue(taken, "\(path) \(type)")
         let format = try XCTUnwrap(PanelFormat(type)).activations
         let w = weights.withUnsafeBytes { dequantize(type, $0) }
         let rowBytes = type.rowBytes(count: columns)!
@@ -87,7 +105,7 @@ final class QuantizedMatmulTests: XCTestCase {
                 }
                 let got = Double(y[t * rows + r])
                 XCTAssertLessThanOrEqual(abs(got - exact), 1e-5 * magnitude + 1e-30,
-                                         "\(type) \(rows)×\(columns)·\(tokens): token \(t) row \(r): \(got) vs \(exact)")
+                                         "\(path) \(type) \(rows)×\(columns)·\(tokens): token \(t) row \(r): \(got) vs \(exact)")
             }
         }
     }
