@@ -57,6 +57,10 @@ public final class Conversation: @unchecked Sendable {
     /// started, so it runs the same tokens in the same batch and, with the same seed,
     /// gives the same reply: a single re-run token would take the decode kernels, whose
     /// rounding differs slightly from the prompt batch's, and could flip a sampled token.
+    ///
+    /// The sliding-window layers keep only a ring of recent positions: when going back to
+    /// `common` would need a window the ring has already overwritten, the cache empties
+    /// itself (`KVCache.truncate` returns 0) and the whole prompt runs again.
     func reuse(for tokens: [Int32]) -> Int {
         var common = 0
         let limit = min(tokens.count - 1, cachedTokens.count, cache.count)
@@ -65,8 +69,8 @@ public final class Conversation: @unchecked Sendable {
         // An image is always run whole (its rows attend to each other): never resume
         // inside one.
         while common > 0 && tokens[common] < 0 && tokens[common - 1] == tokens[common] { common -= 1 }
+        common = cache.truncate(to: common)
         lastRequest = (tokens, common)
-        cache.truncate(to: common)
         cachedTokens.removeLast(cachedTokens.count - common)
         return common
     }

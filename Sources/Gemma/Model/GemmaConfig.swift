@@ -85,3 +85,28 @@ public struct GemmaConfig: Sendable, Equatable {
         vocabularySize = embd.shape[1]
     }
 }
+
+extension GemmaConfig {
+    /// A configuration from its sizes, for shapes no test file carries (the 4B model's KV
+    /// cache size, say); the derived values follow the same rules as `init(file:)`.
+    init(embeddingLength: Int, layerCount: Int, headCount: Int, kvHeadCount: Int, headDim: Int,
+         feedForwardLength: Int, vocabularySize: Int, slidingWindow: Int, trainingContext: Int = 131_072,
+         globalRopeBase: Float = 1_000_000, globalRopeScale: Float = 1, rmsEpsilon: Float = 1e-6) {
+        self.embeddingLength = embeddingLength
+        self.layerCount = layerCount
+        self.headCount = headCount
+        self.kvHeadCount = kvHeadCount
+        self.headDim = headDim
+        valueDim = headDim
+        self.feedForwardLength = feedForwardLength
+        self.vocabularySize = vocabularySize
+        self.trainingContext = trainingContext
+        self.rmsEpsilon = rmsEpsilon
+        self.globalRopeBase = globalRopeBase
+        self.globalRopeScale = globalRopeScale
+        localRopeBase = 10000
+        self.slidingWindow = slidingWindow
+        queryScale = layerCount == 62 ? 1 / Float(embeddingLength / headCount).squareRoot() : 1 / Float(headDim).squareRoot()
+        finalLogitSoftcap = nil
+    }
+}

@@ -3,7 +3,9 @@ import Kernels
 /// Row-wise helpers of the forward pass over `[rows][d]` buffers.
 
 /// Runs `body` over `0..<rows` in contiguous ranges spread over the cores when there are
-/// enough rows to be worth it (prompt batches); one call on this thread otherwise (decode).
+/// enough rows to be worth it (prompt batches, image patches); one call on this thread
+/// otherwise (decode, where waking the workers would cost more than the work). The one
+/// row-chunking rule of the text model and the vision tower.
 func forEachRowRange(_ rows: Int, _ body: @escaping (Range<Int>) -> Void) {
     let chunks = rows >= 16 ? min(rows / 8, WorkerThreads.count * 4) : 1
     guard chunks > 1 else { return body(0..<rows) }

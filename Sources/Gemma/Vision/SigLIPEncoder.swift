@@ -18,17 +18,37 @@ struct SigLIPEncoder: @unchecked Sendable {
         for layer in weights.layers {
             // (V4) attention block.
             let u = layerNormRows(x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, eps: c.layerNormEpsilon)
-            let attended = bidirectionalAttention(q: layer.q(u, rows: n), k: layer.k(u, rows: n), v: layer.v(u, rows: n),
-                                                  rows: n, heads: c.headCount, headDim: c.headDim)
+            let attended = selfAttention(layer.q(u, rows: n), layer.k(u, rows: n), layer.v(u, rows: n))
             addInPlace(&x, layer.output(attended, rows: n))
             // (V5) MLP block.
             let u2 = layerNormRows(x, weight: layer.norm2Weight, bias: layer.norm2Bias, rows: n, eps: c.layerNormEpsilon)
             var hidden = layer.up(u2, rows: n)
-            geluTanhInPlace(&hidden)
+            geluTanhRows(&hidden, rows: n)
             addInPlace(&x, layer.down(hidden, rows: n))
         }
         // (V6) final LayerNorm.
         return layerNormRows(x, weight: weights.postNormWeight, bias: weights.postNormBias, rows: n, eps: c.layerNormEpsilon)
+    }
+
+    /// (V4) `softmax(q_h·k_hᵀ / sqrt(D)) v_h` for every head, every patch seeing every patch:
+    /// the text model's attention with the bidirectional mask, over these f32 rows.
+    private func selfAttention(_ q: [Float], _ k: [Float], _ v: [Float]) -> [Float] {
+        let c = config, n = c.patchCount, width = c.headCount * c.headDim
+        precondition(q.count == n * width && k.count == n * width && v.count == n * width, "attention: buffers are not rows × \(width)")
+        var out = [Float](repeating: 0, count: n * width)
+        q.withUnsafeBufferPointer { qb in
+            k.withUnsafeBufferPointer { kb in
+                v.withUnsafeBufferPointer { vb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        attention(queries: qb.baseAddress!, rows: n, firstPosition: 0, heads: c.headCount, headDim: c.headDim,
+                                  keysAndValues: KeyValueRows(keys: kb.baseAddress!, values: vb.baseAddress!, stride: width, rows: n),
+                                  kvHeads: c.headCount, mask: .bidirectional, scoreScale: 1 / Float(c.headDim).squareRoot(),
+                                  into: ob.baseAddress!)
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The patches as rows of 3·p·p values in the convolution kernel's order (c, ky, kx).

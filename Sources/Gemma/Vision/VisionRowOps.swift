@@ -14,19 +14,21 @@ func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int
             b.withUnsafeBufferPointer { bb in
                 out.withUnsafeMutableBufferPointer { ob in
                     let xp = xb.baseAddress!, wp = wb.baseAddress!, bp = bb.baseAddress!, op = ob.baseAddress!
-                    forRowChunks(n) { r in
-                        let u = xp + r * d, o = op + r * d
-                        var sum: Double = 0
-                        for k in 0..<d { sum += Double(u[k]) }
-                        let mean = sum / Double(d)
-                        var squares: Double = 0
-                        for k in 0..<d {
-                            let c = Double(u[k]) - mean
-                            squares += c * c
+                    forEachRowRange(n) { rows in
+                        for r in rows {
+                            let u = xp + r * d, o = op + r * d
+                            var sum: Double = 0
+                            for k in 0..<d { sum += Double(u[k]) }
+                            let mean = sum / Double(d)
+                            var squares: Double = 0
+                            for k in 0..<d {
+                                let c = Double(u[k]) - mean
+                                squares += c * c
+                            }
+                            let scale = Float(1 / (squares / Double(d) + Double(eps)).squareRoot())
+                            let m = Float(mean)
+                            for k in 0..<d { o[k] = wp[k] * ((u[k] - m) * scale) + bp[k] }
                         }
-                        let scale = Float(1 / (squares / Double(d) + Double(eps)).squareRoot())
-                        let m = Float(mean)
-                        for k in 0..<d { o[k] = wp[k] * ((u[k] - m) * scale) + bp[k] }
                     }
                 }
             }
@@ -35,17 +37,13 @@ func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int
     return out
 }
 
-/// `x[i] = GELU_tanh(x[i])` for every value (GEMMA3.md T14, SigLIP's `gelu_pytorch_tanh`),
-/// spread over the cores.
-func geluTanhInPlace(_ x: inout [Float]) {
-    let count = x.count
+/// `x[i] = GELU_tanh(x[i])` for every value of `rows` rows (GEMMA3.md T14, SigLIP's
+/// `gelu_pytorch_tanh`), spread over the cores.
+func geluTanhRows(_ x: inout [Float], rows n: Int) {
+    let width = x.count / max(1, n)
     x.withUnsafeMutableBufferPointer { xb in
         let p = xb.baseAddress!
-        let chunks = min(max(1, count / 4096), 4 * WorkerThreads.count)
-        parallelFor(chunks) { c in
-            let lo = count * c / chunks, hi = count * (c + 1) / chunks
-            Kernels.geluTanhInPlace(p + lo, count: hi - lo)
-        }
+        forEachRowRange(n) { rows in Kernels.geluTanhInPlace(p + rows.lowerBound * width, count: rows.count * width) }
     }
 }
 
@@ -53,12 +51,4 @@ func geluTanhInPlace(_ x: inout [Float]) {
 func addInPlace(_ x: inout [Float], _ y: [Float]) {
     precondition(x.count == y.count, "addInPlace: sizes differ")
     for i in 0..<x.count { x[i] += y[i] }
-}
-
-/// Calls `body(r)` for every row `r < n`, rows split into contiguous chunks across the cores.
-func forRowChunks(_ n: Int, _ body: @escaping (Int) -> Void) {
-    let chunks = min(n, 4 * WorkerThreads.count)
-    parallelFor(chunks) { c in
-        for r in (n * c / chunks)..<(n * (c + 1) / chunks) { body(r) }
-    }
 }
