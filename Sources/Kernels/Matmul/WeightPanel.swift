@@ -38,6 +38,8 @@ final class WeightPanel {
         stage = .allocate(capacity: rows * rowLength)
         rowScales = .allocate(capacity: groups)
         rowMins = .allocate(capacity: groups)
+        // Formats without a minimum never write one: keep those zero.
+        rowMins.initialize(repeating: 0, count: groups)
     }
 
     deinit {
@@ -76,6 +78,25 @@ final class WeightPanel {
         for r in 0..<rows {
             let src = UnsafeRawPointer(stage + r * rowLength)
             for s in 0..<(rowLength / 4) { words[s * rows + r] = src.loadUnaligned(fromByteOffset: 4 * s, as: UInt32.self) }
+        }
+    }
+
+    /// Whether the AVX-512 unpacking of Q4_K / Q6_K codes runs (on the AVX-512 path).
+    private var vectorUnpack: Bool {
+        #if arch(x86_64)
+        return KernelPath.active == .avx512vnni
+        #else
+        return false
+        #endif
+    }
+
+    /// The eight group scales and minimums of the Q4_K/Q5_K super-block at `x`.
+    private func q4KScales(_ x: UnsafeRawPointer, block b: Int) {
+        let d = x.half(0), dmin = x.half(2)
+        for j in 0..<8 {
+            let (sc, m) = q4KScaleMin(x + 4, j)
+            rowScales[8 * b + j] = d * Float(sc)
+            rowMins[8 * b + j] = dmin * Float(m)
         }
     }
 
@@ -118,17 +139,25 @@ final class WeightPanel {
                 splitNibbles(x.bytes(8), into: rowCodes + 32 * b)
                 addFifthBits(x.u32(4), into: rowCodes + 32 * b)
             }
+        case .q4_K where vectorUnpack:
+            for b in 0..<n / 256 { q4KScales(p + 144 * b, block: b) }
+            #if arch(x86_64)
+            avx512UnpackQ4KCodes(p, blocks: n / 256, into: rowCodes)
+            #endif
+        case .q6_K where vectorUnpack:
+            for b in 0..<n / 256 {
+                let d = p.half(210 * b + 208)
+                for j in 0..<16 { rowScales[16 * b + j] = d * Float(p.i8(210 * b + 192 + j)) }
+            }
+            #if arch(x86_64)
+            avx512UnpackQ6KCodes(p, blocks: n / 256, into: rowCodes)
+            #endif
         case .q4_K, .q5_K:
             let five = format.type == .q5_K
             let blockBytes = five ? 176 : 144
             for b in 0..<n / 256 {
                 let x = p + blockBytes * b
-                let d = x.half(0), dmin = x.half(2)
-                for j in 0..<8 {
-                    let (sc, m) = q4KScaleMin(x + 4, j)
-                    rowScales[8 * b + j] = d * Float(sc)
-                    rowMins[8 * b + j] = dmin * Float(m)
-                }
+                q4KScales(x, block: b)
                 let qs = x.bytes(five ? 48 : 16), qh = x.bytes(16)
                 for c in 0..<4 {
                     let q = qs + 32 * c, out = rowCodes + 256 * b + 64 * c
