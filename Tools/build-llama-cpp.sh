@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds llama.cpp's `llama-bench`, `llama-perplexity` and `llama-mtmd-cli` from source, for
-# the side-by-side comparisons (Tools/bench-llama-cpp.sh, Tools/make_perplexity_fixture.py,
-# the vision encoder's time per image).
+# Builds llama.cpp's `llama-bench`, `llama-perplexity`, `llama-mtmd-cli` and `llama-quantize`
+# from source, for the side-by-side comparisons (Tools/bench-llama-cpp.sh,
+# Tools/bench-vs-llama-cpp.sh, Tools/make_perplexity_fixture.py, the vision encoder's time per
+# image) and for quantizing the MedGemma-4B-shaped benchmark model
+# (Tools/make_4b_shaped_model.py).
 #
 # Where the source comes from
 #   The llama.cpp we compare against is the one inside the installed Python package
@@ -16,22 +18,26 @@
 #     build-VER/bin/llama-bench               the binaries (static, Release, GGML_NATIVE=ON)
 #     build-VER/bin/llama-perplexity
 #     build-VER/bin/llama-mtmd-cli
+#     build-VER/bin/llama-quantize
 #     bin -> build-VER/bin                    the current binaries, used by the other scripts
 #
 # Version check
-#   The version downloaded is `pip show llama-cpp-python`'s (override: LLAMA_CPP_PYTHON_VERSION,
-#   needed only when the package is not installed). After unpacking, the llama.cpp commit of
-#   the sdist's submodule is compared with LLAMA_BUILD_COMMIT of the installed package's
-#   lib/cmake/llama/llama-config.cmake; a mismatch is an error.
+#   The version downloaded is `pip show llama-cpp-python`'s: python3's own, else the test
+#   server's venv (Tools/install-test-server.sh: $MEDGEMMA_SERVER_VENV, default
+#   ~/.cache/medgemma/server-venv), where `make test` installs it on machines whose python3
+#   lacks it. LLAMA_CPP_PYTHON_VERSION overrides (needed only when neither has the package).
+#   After unpacking, the llama.cpp commit of the sdist's submodule is compared with
+#   LLAMA_BUILD_COMMIT of the installed package's lib/cmake/llama/llama-config.cmake; a
+#   mismatch is an error.
 #
 # Build
 #   cmake (apt-get install -y cmake when missing), Release, GGML_NATIVE=ON, LLAMA_CURL=OFF
 #   (deprecated and ignored in this llama.cpp; LLAMA_OPENSSL=OFF is what turns off HTTPS
 #   downloads now), static libraries, only the targets llama-bench, llama-perplexity and
-#   llama-mtmd-cli,
+#   llama-mtmd-cli and llama-quantize,
 #   `nice -n 19` and `-j2` (JOBS=N to change): the machine's 2 cores are shared.
 #
-# Idempotent: when the three binaries exist for the installed version nothing is downloaded or
+# Idempotent: when the four binaries exist for the installed version nothing is downloaded or
 # built; the script just prints where they are. FORCE=1 rebuilds.
 #
 # Usage: Tools/build-llama-cpp.sh            (prints the binary paths on its last lines)
@@ -40,8 +46,15 @@ set -euo pipefail
 root=${MEDGEMMA_LLAMA_CPP:-${XDG_CACHE_HOME:-$HOME/.cache}/medgemma/llama.cpp}
 jobs=${JOBS:-2}
 pip=(python3 -m pip --disable-pip-version-check)
+venv=${MEDGEMMA_SERVER_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/medgemma/server-venv}
 
-installed=$("${pip[@]}" show llama-cpp-python 2>/dev/null | sed -n 's/^Version: //p' || true)
+# Which pip knows the installed llama-cpp-python: python3's, else the test server venv's.
+show=("${pip[@]}" show llama-cpp-python)
+installed=$("${show[@]}" 2>/dev/null | sed -n 's/^Version: //p' || true)
+if [ -z "$installed" ] && [ -x "$venv/bin/python" ]; then
+    show=("$venv/bin/python" -m pip --disable-pip-version-check show llama-cpp-python)
+    installed=$("${show[@]}" 2>/dev/null | sed -n 's/^Version: //p' || true)
+fi
 version=${LLAMA_CPP_PYTHON_VERSION:-$installed}
 if [ -z "$version" ]; then
     echo "llama-cpp-python is not installed and LLAMA_CPP_PYTHON_VERSION is not set." >&2
@@ -57,6 +70,7 @@ build=$root/build-$version
 bench=$build/bin/llama-bench
 ppl=$build/bin/llama-perplexity
 mtmd=$build/bin/llama-mtmd-cli
+quantize=$build/bin/llama-quantize
 
 report() {
     ln -sfn "build-$version/bin" "$root/bin"
@@ -64,6 +78,7 @@ report() {
     echo "llama-bench:      $bench"
     echo "llama-perplexity: $ppl"
     echo "llama-mtmd-cli:   $mtmd"
+    echo "llama-quantize:   $quantize"
 }
 
 commit_of_source() {
@@ -71,7 +86,7 @@ commit_of_source() {
     git -C "$src" rev-parse HEAD 2>/dev/null || cat "$src_top/.git/modules/vendor/llama.cpp/HEAD"
 }
 
-if [ "${FORCE:-0}" != 1 ] && [ -x "$bench" ] && [ -x "$ppl" ] && [ -x "$mtmd" ]; then
+if [ "${FORCE:-0}" != 1 ] && [ -x "$bench" ] && [ -x "$ppl" ] && [ -x "$mtmd" ] && [ -x "$quantize" ]; then
     report
     exit 0
 fi
@@ -98,7 +113,7 @@ fi
 # 3. The llama.cpp commit must be the installed package's.
 commit=$(commit_of_source)
 if [ -n "$installed" ] && [ "$version" = "$installed" ]; then
-    site=$("${pip[@]}" show llama-cpp-python | sed -n 's/^Location: //p')
+    site=$("${show[@]}" | sed -n 's/^Location: //p')
     config=$site/lib/cmake/llama/llama-config.cmake
     if [ -f "$config" ]; then
         want=$(sed -n 's/^set(LLAMA_BUILD_COMMIT *\([0-9a-f]*\)).*/\1/p' "$config")
@@ -127,7 +142,8 @@ nice -n 19 cmake -S "$src" -B "$build" \
     -DLLAMA_BUILD_SERVER=OFF \
     -DLLAMA_BUILD_APP=OFF \
     -DLLAMA_BUILD_TOOLS=ON
-echo "Building llama-bench, llama-perplexity and llama-mtmd-cli (nice -n 19, -j$jobs) ..."
-nice -n 19 cmake --build "$build" --config Release -j "$jobs" --target llama-bench llama-perplexity llama-mtmd-cli
+echo "Building llama-bench, llama-perplexity, llama-mtmd-cli and llama-quantize (nice -n 19, -j$jobs) ..."
+nice -n 19 cmake --build "$build" --config Release -j "$jobs" \
+    --target llama-bench llama-perplexity llama-mtmd-cli llama-quantize
 
 report
