@@ -13,8 +13,9 @@
 #
 # The machine is shared: the script measures how many cores are busy just before the run
 # and how much CPU other processes used during it (all busy time from /proc/stat minus
-# llama-bench's own rusage), and warns when either is significant: then the numbers are low
-# and noisy; rerun when the machine is idle. THREADS=N changes -t (default 2).
+# llama-bench's own rusage; Tools/bench_machine.py, shared with Tools/bench-vs-llama-cpp.sh),
+# and warns when either is significant: then the numbers are low and noisy; rerun when the
+# machine is idle. THREADS=N changes -t (default 2).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,49 +31,28 @@ bench=${MEDGEMMA_LLAMA_CPP:-$cache/llama.cpp}/bin/llama-bench
 json=${BENCH_JSON:-$cache/bench/llama-bench-$(date -u +%Y%m%dT%H%M%SZ).json}
 mkdir -p "$(dirname "$json")"
 
-python3 - "$bench" "$model" "$threads" "$json" "$@" <<'PY'
-import json, os, subprocess, sys, time
+PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" python3 - "$bench" "$model" "$threads" "$json" "$@" <<'PY'
+import json, sys
+import bench_machine as machine   # Tools/bench_machine.py: how busy the machine is
 
 bench, model, threads, json_path, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-tick = os.sysconf("SC_CLK_TCK")
-ncpu = os.cpu_count()
-
-def cpu():  # (busy, total) jiffies over all cores; niced time counts as busy
-    v = list(map(int, open("/proc/stat").readline().split()[1:9]))
-    busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
-    return busy, busy + v[3] + v[4]
-
-def load():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
 
 # 1. How busy is the machine right now (the load average lags by minutes)?
-b0, t0 = cpu(); time.sleep(1); b1, t1 = cpu()
-before = ncpu * (b1 - b0) / max(t1 - t0, 1)
-print(f"cores busy before the run: {before:.2f} of {ncpu} (load average {load()})", flush=True)
-if before > 0.3:
-    print("warning: another process is using the CPUs; the numbers will be low, rerun when the "
-          "machine is idle.", file=sys.stderr, flush=True)
+machine.busy_before()
 
 # 2. llama-bench: the markdown table to stdout, the JSON (-oe json) into the file.
 cmd = [bench, "-m", model, "-t", threads, "-p", "512", "-n", "128", "-r", "3",
        "-o", "md", "-oe", "json", *extra]
-b0, _ = cpu(); w0 = time.monotonic()
 with open(json_path, "w") as err:
-    proc = subprocess.Popen(cmd, stderr=err)
-    _, status, usage = os.wait4(proc.pid, 0)
-wall = time.monotonic() - w0; b1, _ = cpu()
-code = os.waitstatus_to_exitcode(status)
-if code != 0:
+    r = machine.run(cmd, stderr=err)
+if r["code"] != 0:
     sys.stderr.write(open(json_path).read()[-2000:])
-    sys.exit(f"llama-bench failed (exit status {code})")
+    sys.exit(f"llama-bench failed (exit status {r['code']})")
 
 # 3. CPU used by everything else during the run = all busy time - llama-bench's own.
-others = max(((b1 - b0) / tick - (usage.ru_utime + usage.ru_stime)) / wall, 0.0)
-print(f"during the run ({wall:.0f} s): other processes used {others:.2f} cores on average "
-      f"(load average after {load()})")
-if others > 0.2:
-    print("warning: the machine was shared during the run; these numbers are low and noisy, "
-          "rerun when it is idle.", file=sys.stderr)
+print(f"during the run ({r['wall']:.0f} s): other processes used {r['others']:.2f} cores on average "
+      f"(load average after {machine.load()})")
+machine.warn_shared(r["others"])
 
 for r in json.load(open(json_path)):
     name = f"pp{r['n_prompt']}" if r["n_prompt"] else f"tg{r['n_gen']}"
