@@ -9,7 +9,7 @@ enum BenchCommand: Subcommand {
     static let name = "bench"
     static let summary = "measure prompt processing and generation speed (llama-bench style)"
     static let help = """
-    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--model M] [--mmproj P]
+    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--precision P] [--model M] [--mmproj P]
 
     Measures the engine like llama-bench: "ppN" runs a prompt of N tokens through a fresh
     context in batches; "tgN" generates N tokens one at a time after BOS. Token ids are
@@ -17,7 +17,8 @@ enum BenchCommand: Subcommand {
     min, median and max tokens/s are reported. With --mmproj, "imageS" also encodes a
     random S×S image through the vision tower and projector (no warm-up run: one image
     takes tens of seconds on a laptop-class CPU) and reports image tokens/s; its seconds per
-    image go to standard error.
+    image go to standard error. The kernel path that ran (AVX-512 VNNI, AVX2, portable) is in
+    the backend column; `medgemma info --system` says which kernels that means.
 
     Options:
       -p, --prompt-tokens N   prompt length for the pp test (default 512; 0 skips it)
@@ -25,13 +26,15 @@ enum BenchCommand: Subcommand {
       -t, --threads N         worker threads (default: all cores)
       -r, --repetitions N     timed runs per test (default 5)
       --json                  print [{"test": "pp512", "threads": 2, "tokens_per_second": {"min": …, "median": …, "max": …}}, …]
+      --precision P           fast (default: int8 kernels, f16 KV cache) or exact (f32 throughout)
       --model M               the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P              also time the vision encoder of this mmproj GGUF
       -h, --help              show this help
 
     """
     static let spec = ArgumentSpec(
-        flags: ["--json"], options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj"],
+        flags: ["--json"], options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj",
+                                   PrecisionOption.option],
         aliases: ["-p": "--prompt-tokens", "-n": "--gen-tokens", "-t": "--threads", "-r": "--repetitions", "-m": "--model"])
 
     struct Result {
@@ -56,6 +59,7 @@ enum BenchCommand: Subcommand {
         let path = ModelLocator.resolve(args["--model"])
         let file = try GGUFFile(path: path)
         let model = try GemmaModel(file: file)
+        model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         let bos: Int32 = Int32(try file.metadata.int("tokenizer.ggml.bos_token_id") ?? 2)
         var rng = SeededGenerator(seed: 1234)
         func randomTokens(_ count: Int) -> [Int32] {

@@ -7,7 +7,7 @@ enum GenerateCommand: Subcommand {
     static let summary = "continue raw text (no chat template); --json for ids"
     static let help = """
     Usage: medgemma generate --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K]
-                             [--top-p P] [--seed S] [--json] [--model M]
+                             [--top-p P] [--seed S] [--json] [--precision P] [--model M]
 
     Continues TEXT as it is, without the chat template: special tokens in TEXT are parsed
     and BOS is added. The continuation streams to standard output; timings go to standard
@@ -22,6 +22,7 @@ enum GenerateCommand: Subcommand {
       --top-p P          nucleus sampling threshold (default 0.95)
       --seed S           random seed (default 0); same seed, same output
       --json             print {"prompt_ids": [...], "ids": [...], "text": "..."} at the end instead of streaming
+    \(PrecisionOption.help)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help         show this help
 
@@ -29,7 +30,8 @@ enum GenerateCommand: Subcommand {
 
     """
     static let spec = ArgumentSpec(flags: ["--json"],
-                                   options: ["--prompt", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--model"],
+                                   options: ["--prompt", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--model",
+                                             PrecisionOption.option],
                                    aliases: ["-p": "--prompt", "-n": "--max-tokens", "-m": "--model"])
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -39,6 +41,7 @@ enum GenerateCommand: Subcommand {
         let promptText = try PromptInput.read(promptArg)
         let path = ModelLocator.resolve(args["--model"])
         let engine = try Engine(path: path)
+        engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         let ids = engine.tokenizer.encode(promptText, addBOS: true, parseSpecial: true)
         let json = args.has("--json")
         let conversation = Conversation(model: engine.model, contextSize: ids.count + maxTokens + 1)

@@ -6,7 +6,7 @@ enum LogitsCommand: Subcommand {
     static let name = "logits"
     static let summary = "print the top next-token logits after a prompt (and image), as JSON"
     static let help = """
-    Usage: medgemma logits [--top K] [--chat] [--model M] PROMPT
+    Usage: medgemma logits [--top K] [--chat] [--precision P] [--model M] PROMPT
            medgemma logits --chat --image FILE [--image-first] [--mmproj P]
                            [--window W/C | --ct-windows] [--pan-and-scan N]
                            [--save-model-input PNG] [--top K] [--model M] QUESTION
@@ -29,13 +29,14 @@ enum LogitsCommand: Subcommand {
       --top K        how many tokens to list (default 20)
       --chat         wrap PROMPT in the chat template
       --image-first  put the image before the question instead of after it
+      --precision P  fast (default: int8 kernels, f16 KV cache, as llama.cpp) or exact (f32 throughout)
       --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
     \(ImageQuestion.help)
       -h, --help     show this help
 
     """
     static let spec = ArgumentSpec(flags: ["--chat", "--image-first"] + ImageQuestion.flags,
-                                   options: ["--top", "--model"] + ImageQuestion.options, aliases: ["-m": "--model"],
+                                   options: ["--top", "--model", PrecisionOption.option] + ImageQuestion.options, aliases: ["-m": "--model"],
                                    positionals: 1...1, positionalName: "PROMPT")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -51,6 +52,7 @@ enum LogitsCommand: Subcommand {
         let modelPath = ModelLocator.resolve(args["--model"])
         let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
         let engine = try Engine(path: modelPath)
+        engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         let tokenizer = engine.tokenizer, model = engine.model
         let ids: [Int32], logits: [Float]
         if args.has("--chat") {

@@ -7,7 +7,7 @@ enum PerplexityCommand: Subcommand {
     static let name = "perplexity"
     static let summary = "perplexity of a text file, computed exactly as llama-perplexity does"
     static let help = """
-    Usage: medgemma perplexity [--ctx N] [--batch N] [--chunks N] [--json] [--model M] FILE
+    Usage: medgemma perplexity [--ctx N] [--batch N] [--chunks N] [--json] [--precision P] [--model M] FILE
 
     Computes the model's perplexity on a text file the way llama.cpp's llama-perplexity
     does: the whole file (one trailing newline removed) is tokenized with BOS; it is cut into
@@ -20,11 +20,12 @@ enum PerplexityCommand: Subcommand {
       --batch N      tokens per forward pass (default 512; does not change the result)
       --chunks N     stop after N chunks (default: all)
       --json         print {"ctx": …, "chunks": …, "scored": …, "ppl": …, "ppl_err": …, "running": […]}
+      --precision P  fast (default: int8 kernels, f16 KV cache, as llama.cpp) or exact (f32 throughout)
       --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help     show this help
 
     """
-    static let spec = ArgumentSpec(flags: ["--json"], options: ["--ctx", "--batch", "--chunks", "--model"],
+    static let spec = ArgumentSpec(flags: ["--json"], options: ["--ctx", "--batch", "--chunks", "--model", PrecisionOption.option],
                                    aliases: ["-c": "--ctx", "-b": "--batch", "-m": "--model"],
                                    positionals: 1...1, positionalName: "FILE")
 
@@ -32,12 +33,14 @@ enum PerplexityCommand: Subcommand {
         let ctx = try ArgumentParser.int(args, "--ctx", default: 512, range: 4...131_072, command: qualifiedName)
         let batch = try ArgumentParser.int(args, "--batch", default: 512, range: 1...131_072, command: qualifiedName)
         let chunks = args["--chunks"] == nil ? nil : try ArgumentParser.int(args, "--chunks", default: 0, range: 1...1_000_000, command: qualifiedName)
+        let precision = try PrecisionOption.parse(args, command: qualifiedName)
         let path = args.positionals[0]
         var text = try TextFile.read(path)
         if text.hasSuffix("\n") { text.removeLast() }
         let file = try GGUFFile(path: ModelLocator.resolve(args["--model"]))
         let tokenizer = try GemmaTokenizer(file: file)
         let model = try GemmaModel(file: file)
+        model.precision = precision
         let tokens = tokenizer.encode(text, addBOS: true, parseSpecial: false)
         let json = args.has("--json")
         let result: PerplexityResult
