@@ -32,13 +32,16 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLibJPEG", path: "Sources/CLibJPEG",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        // Header-only: the AVX-512 BF16 intrinsics, whose `__m512bh` type Swift cannot import,
+        // wrapped over plain vectors for KernelsAVX512 (its only user).
+        .systemLibrary(name: "CAVX512BF16", path: "Sources/CAVX512BF16"),
 
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF"),
         // AVX2 integer dot products (x86-64 only; never called on a CPU without AVX2/FMA/F16C).
         .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
-        // AVX-512 VNNI matrix kernels (x86-64 only; never called on a CPU without them).
-        .target(name: "KernelsAVX512", swiftSettings: avx512Flags),
+        // AVX-512 VNNI and BF16 matrix kernels (x86-64 only; never called on a CPU without them).
+        .target(name: "KernelsAVX512", dependencies: ["CAVX512BF16"], swiftSettings: avx512Flags),
         // Dequantization, quantized dot products, matmul, threading, BLAS.
         .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512"]),
         // Tokenizer, chat template, model, sampler, engine.

@@ -66,7 +66,8 @@ public enum CPUFeatures {
     /// the kernel's flag list).
     public static let avx512VNNI: Bool = avx2 && detectAVX512VNNI()
 
-    /// AVX-512 BF16 (`vdpbf16ps`), reported for `info --system`.
+    /// AVX-512 BF16 (`vdpbf16ps`, `vcvtne2ps2bf16`), on top of `avx512VNNI`: with the
+    /// `avx512vnni` path it runs the vision tower's F16/BF16 products (`bf16Matmul`).
     public static let avx512BF16: Bool = avx512VNNI && hasLinuxFlags(["avx512_bf16"])
 
     /// AVX-VNNI (the VEX-encoded 256-bit `vpdpbusd`), reported for `info --system`.

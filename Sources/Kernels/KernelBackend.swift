@@ -23,10 +23,15 @@ extension KernelBackend {
         let prompt = batched.isEmpty
             ? "weights dequantized to f32, OpenBLAS sgemm"
             : "\(name) int8 matrix kernels (\(batched.joined(separator: ", "))); other types dequantized to f32, OpenBLAS sgemm"
+        let bf16 = GGMLType.allCases.filter { bf16MatmulSupports($0) }.map(\.name)
+        let vision = (batched.isEmpty ? "" : "\(name) int8 matrix kernels for \(batched.joined(separator: ", ")); ")
+            + (bf16.isEmpty ? "" : "AVX-512 BF16 (vdpbf16ps) for \(bf16.joined(separator: ", ")); ")
+            + (batched.isEmpty && bf16.isEmpty ? "f32, OpenBLAS sgemm" : "others f32, OpenBLAS sgemm")
         return [
             ("decode (one token)", decode),
             ("prompt batches", prompt),
-            ("attention and vision", "f32, OpenBLAS sgemm"),
+            ("attention", "f32, OpenBLAS sgemm"),
+            ("vision tower", vision),
         ]
     }
 }

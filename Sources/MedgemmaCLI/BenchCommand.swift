@@ -9,7 +9,8 @@ enum BenchCommand: Subcommand {
     static let name = "bench"
     static let summary = "measure prompt processing and generation speed (llama-bench style)"
     static let help = """
-    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--precision P] [--model M] [--mmproj P]
+    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--precision P] [--model M]
+                          [--mmproj P [--vision-exact-check]]
 
     Measures the engine like llama-bench: "ppN" runs a prompt of N tokens through a fresh
     context in batches; "tgN" generates N tokens one at a time after BOS. Token ids are
@@ -18,7 +19,9 @@ enum BenchCommand: Subcommand {
     random S×S image through the vision tower and projector (no warm-up run: one image
     takes tens of seconds on a laptop-class CPU) and reports image tokens/s; its seconds per
     image go to standard error. The kernel path that ran (AVX-512 VNNI, AVX2, portable) is in
-    the backend column; `medgemma info --system` says which kernels that means.
+    the backend column; `medgemma info --system` says which kernels that means. The image
+    test needs no matching text model: the tower is loaded at its own projection width, at
+    the --precision asked for (exact: every product in f32).
 
     Options:
       -p, --prompt-tokens N   prompt length for the pp test (default 512; 0 skips it)
@@ -29,17 +32,23 @@ enum BenchCommand: Subcommand {
       --precision P           fast (default: int8 kernels, f16 KV cache) or exact (f32 throughout)
       --model M               the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P              also time the vision encoder of this mmproj GGUF
+      --vision-exact-check    then encode the last image again with every product in f32
+                              (the exact path) and print its time and how far the fast
+                              embeddings are from it: relative L2 ‖fast − exact‖/‖exact‖ and
+                              max |fast − exact| / max |exact|
       -h, --help              show this help
 
     """
     static let spec = ArgumentSpec(
-        flags: ["--json"], options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj",
-                                   PrecisionOption.option],
+        flags: ["--json", "--vision-exact-check"],
+        options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj", PrecisionOption.option],
         aliases: ["-p": "--prompt-tokens", "-n": "--gen-tokens", "-t": "--threads", "-r": "--repetitions", "-m": "--model"])
 
     struct Result {
         let test: String
         let rates: [Double]
+        /// More fields for --json (the vision exact check).
+        var extra: [(String, JSONValue)] = []
         var sorted: [Double] { rates.sorted() }
         var min: Double { sorted.first ?? 0 }
         var max: Double { sorted.last ?? 0 }
@@ -96,19 +105,37 @@ enum BenchCommand: Subcommand {
             }
             results.append(Result(test: "tg\(n)", rates: rates))
         }
+        var notes: [String] = []
         if let mmproj = args["--mmproj"] {
-            let encoder = try VisionEncoder(path: mmproj, for: model)
+            let visionFile = try GGUFFile(path: mmproj)
+            let encoder = try VisionEncoder(file: visionFile, textWidth: VisionConfig(file: visionFile).projectionDim,
+                                            precision: model.precision)
             let size = encoder.config.imageSize
             var rates: [Double] = []
+            var last: (pixels: [Float], embeddings: [Float])?
             for _ in 0..<reps {
                 let pixels = (0..<(3 * size * size)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
-                let t0 = clock.now
-                _ = try encoder.encode(pixels: pixels)
-                let s = Timing.seconds(clock.now - t0)
+                let t0 = clock.now, cpu0 = TokenizeCommand.cpuSeconds()
+                let embeddings = try encoder.encode(pixels: pixels)
+                let s = Timing.seconds(clock.now - t0), cpu = TokenizeCommand.cpuSeconds() - cpu0
                 rates.append(Double(encoder.tokensPerImage) / s)
-                if !args.has("--json") { Console.err(" \(Format.fixed(s, 1)) s/image ") }
+                last = (pixels, embeddings)
+                // CPU seconds too: on a shared machine they move far less than the wall clock.
+                if !args.has("--json") { Console.err(" \(Format.fixed(s, 1)) s/image (CPU \(Format.fixed(cpu, 1)) s) ") }
             }
-            results.append(Result(test: "image\(size)", rates: rates))
+            var result = Result(test: "image\(size)", rates: rates)
+            if args.has("--vision-exact-check"), let last {
+                encoder.precision = .reference
+                let t0 = clock.now, cpu0 = TokenizeCommand.cpuSeconds()
+                let exact = try encoder.encode(pixels: last.pixels)
+                let s = Timing.seconds(clock.now - t0), cpu = TokenizeCommand.cpuSeconds() - cpu0
+                let check = ExactCheck(last.embeddings, exact)
+                result.extra = [("exact_seconds", .number(round2(s))), ("relative_l2_vs_exact", .number(check.relativeL2)),
+                                ("max_abs_vs_exact", .number(check.relativeMax))]
+                notes.append("image\(size) fast vs exact f32 (\(Format.fixed(s, 1)) s/image, CPU \(Format.fixed(cpu, 1)) s): relative L2 "
+                             + "\(Format.fixed(100 * check.relativeL2, 3))%, max |Δ|/max |exact| \(Format.fixed(100 * check.relativeMax, 3))%")
+            }
+            results.append(result)
         }
         if !args.has("--json") { Console.err("\n") }
 
@@ -120,7 +147,7 @@ enum BenchCommand: Subcommand {
                     ("model", .string(path.split(separator: "/").last.map(String.init) ?? path)),
                     ("tokens_per_second", .object([("min", .number(round2(r.min))), ("median", .number(round2(r.median))), ("max", .number(round2(r.max)))])),
                     ("repetitions", .int(reps)),
-                ])
+                ] + r.extra)
             })
             Console.out(json.rendered() + "\n")
         } else {
@@ -133,9 +160,30 @@ enum BenchCommand: Subcommand {
                 Console.out("| \(name) | \(size) | \(params) | CPU (\(KernelBackend.name)) | \(threads) | \(r.test) | "
                             + "\(Format.fixed(r.median, 2)) (\(Format.fixed(r.min, 2))–\(Format.fixed(r.max, 2))) |\n")
             }
+            for note in notes { Console.out(note + "\n") }
         }
         return 0
     }
 
     static func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+
+    /// How far the fast embeddings are from the exact ones, in double precision.
+    struct ExactCheck {
+        let relativeL2: Double
+        let relativeMax: Double
+
+        init(_ fast: [Float], _ exact: [Float]) {
+            precondition(fast.count == exact.count, "the two encodings differ in size")
+            var difference = 0.0, norm = 0.0, worst = 0.0, largest = 0.0
+            for (f, e) in zip(fast, exact) {
+                let d = Double(f) - Double(e)
+                difference += d * d
+                norm += Double(e) * Double(e)
+                worst = Swift.max(worst, abs(d))
+                largest = Swift.max(largest, abs(Double(e)))
+            }
+            relativeL2 = norm > 0 ? (difference / norm).squareRoot() : 0
+            relativeMax = largest > 0 ? worst / largest : 0
+        }
+    }
 }

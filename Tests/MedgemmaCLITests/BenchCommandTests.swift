@@ -22,6 +22,24 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
+    /// --vision-exact-check encodes the last image again in f32 and reports the distance of the
+    /// fast embeddings from it: small (bf16 or int8 rounding), and in the table a note line.
+    func testVisionExactCheck() throws {
+        let model = try TestEnvironment.defaultModel()
+        let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
+        let args = ["bench", "--model", model, "-p", "0", "-n", "0", "-r", "1", "--mmproj", mmproj, "--vision-exact-check"]
+        let r = try CommandRunner.medgemma(args + ["--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], r.stdout)
+        XCTAssertEqual(rows.map { $0["test"] as? String }, ["image48"])
+        let l2 = try XCTUnwrap(rows[0]["relative_l2_vs_exact"] as? Double), worst = try XCTUnwrap(rows[0]["max_abs_vs_exact"] as? Double)
+        XCTAssertTrue(l2 >= 0 && l2 < 0.02 && worst >= 0 && worst < 0.05, "\(rows[0])")
+        XCTAssertNotNil(rows[0]["exact_seconds"] as? Double)
+        let table = try CommandRunner.medgemma(args)
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("image48 fast vs exact f32 ("), table.stdout)
+    }
+
     func testTableAndBadOptions() throws {
         let model = try TestEnvironment.defaultModel()
         let r = try CommandRunner.medgemma(["bench", "--model", model, "-p", "0", "-n", "2", "-r", "1"])

@@ -24,6 +24,9 @@ final class InfoSystemTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("  extensions            \(expectedExtensions.joined(separator: " "))\n"), r.stdout)
         if vnni {
             XCTAssertTrue(r.stdout.contains("  prompt batches        AVX-512 VNNI int8 matrix kernels (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K)"), r.stdout)
+            let bf16 = flags.contains("avx512_bf16") ? "AVX-512 BF16 (vdpbf16ps) for F16, BF16; " : ""
+            XCTAssertTrue(r.stdout.contains("  vision tower          AVX-512 VNNI int8 matrix kernels for Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K; \(bf16)others f32, OpenBLAS sgemm\n"),
+                          r.stdout)
         }
     }
 
@@ -35,6 +38,7 @@ final class InfoSystemTests: XCTestCase {
         XCTAssertEqual((root["supported_paths"] as? [String])?.last, "portable")
         let work = try XCTUnwrap(root["work"] as? [String: String])
         XCTAssertEqual(work["prompt batches"], "weights dequantized to f32, OpenBLAS sgemm")
+        XCTAssertEqual(work["vision tower"], "f32, OpenBLAS sgemm")
         XCTAssertEqual(work["decode (one token)"], "portable Swift integer dot products on the stored blocks")
         let text = try CommandRunner.medgemma(["info", "--system"], environment: ["MEDGEMMA_KERNELS": "portable"])
         XCTAssertTrue(text.stdout.contains("  kernel path           portable (portable SIMD); MEDGEMMA_KERNELS=portable"), text.stdout)

@@ -11,26 +11,31 @@ public final class VisionEncoder: @unchecked Sendable {
     public let file: GGUFFile
     public let config: VisionConfig
     public let weights: VisionWeights
-    private let encoder: SigLIPEncoder
     private let projector: Gemma3Projector
+    /// How the tower's matrix products run: `.fast` (the default) takes the matrix kernels of
+    /// the weight type where the CPU has them — bf16 `vdpbf16ps` for F16/BF16 weights, int8
+    /// VNNI for Q8_0 — and `.reference` keeps them all in f32 (dequantize + sgemm), the exact
+    /// path. Set it before encoding; not safe to change while another thread encodes.
+    public var precision: GemmaModel.Precision
 
     /// `textWidth`: the text model's embedding width (`GemmaConfig.embeddingLength`).
-    public init(file: GGUFFile, textWidth: Int) throws(GGUFError) {
+    public init(file: GGUFFile, textWidth: Int, precision: GemmaModel.Precision = .fast) throws(GGUFError) {
         self.file = file
         config = try VisionConfig(file: file)
         try config.checkTextWidth(textWidth, file: file.path)
         weights = try VisionWeights(file: file, config: config)
-        encoder = SigLIPEncoder(config: config, weights: weights)
         projector = Gemma3Projector(config: config, weights: weights)
+        self.precision = precision
     }
 
-    public convenience init(path: String, textWidth: Int) throws(GGUFError) {
-        try self.init(file: GGUFFile(path: path), textWidth: textWidth)
+    public convenience init(path: String, textWidth: Int, precision: GemmaModel.Precision = .fast) throws(GGUFError) {
+        try self.init(file: GGUFFile(path: path), textWidth: textWidth, precision: precision)
     }
 
-    /// The vision tower for `model`, from the mmproj file at `path`.
+    /// The vision tower for `model`, from the mmproj file at `path`, at the model's precision
+    /// (as it is now; later changes to the model's precision don't reach the encoder).
     public convenience init(path: String, for model: GemmaModel) throws(GGUFError) {
-        try self.init(path: path, textWidth: model.config.embeddingLength)
+        try self.init(path: path, textWidth: model.config.embeddingLength, precision: model.precision)
     }
 
     /// Soft tokens per image (256 for MedGemma).
@@ -48,6 +53,6 @@ public final class VisionEncoder: @unchecked Sendable {
         guard pixels.count == expected else {
             throw VisionInputError(expected: expected, found: pixels.count, imageSize: config.imageSize)
         }
-        return encoder(pixels)
+        return SigLIPEncoder(config: config, weights: weights.with(precision: precision))(pixels)
     }
 }

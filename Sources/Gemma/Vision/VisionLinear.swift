@@ -3,9 +3,14 @@ import Kernels
 
 /// One affine map of the vision tower, `y = W·x + b`, applied to all rows of an image at
 /// once. `W` stays a zero-copy view of the mapped file in whatever type it was stored
-/// (F32, F16, BF16, Q8_0, …); each call dequantizes it across the cores and multiplies the
-/// whole batch by it with sgemm over column blocks on all cores, since the thousands of patch rows of an image make every product
-/// a large matrix-matrix one (F32 weights are used in place, without a copy).
+/// (F32, F16, BF16, Q8_0, …). The thousands of patch rows of an image make every product a
+/// large matrix-matrix one, taken by the fastest kernel that serves the weight type:
+/// - `.fast` precision: Q8_0 (and the other block types) through the int8 VNNI matrix
+///   kernels of prompt processing (`quantizedMatmul`, activations quantized to Q8_0 as
+///   llama.cpp does), F16 and BF16 through the bf16 kernel (`bf16Matmul`, `vdpbf16ps`);
+/// - everything else, and every type at `.reference` precision: dequantized to f32 across
+///   the cores and multiplied with sgemm over column blocks on all cores (F32 weights are used
+///   in place, without a copy) — the exact path the fast ones are checked against.
 struct VisionLinear: @unchecked Sendable {
     let weight: GGUFTensor
     /// Values per output row of `W` (the product of every dimension but the last).
@@ -13,6 +18,8 @@ struct VisionLinear: @unchecked Sendable {
     /// Rows of `W` (the last dimension).
     let outputs: Int
     let bias: [Float]?
+    /// `.reference` keeps every product in f32 (dequantize + sgemm).
+    var precision: GemmaModel.Precision = .fast
 
     /// `weight` holds `outputs` rows of `inputs` values, one after another, whatever its ne;
     /// the caller has checked the shape.
@@ -29,18 +36,34 @@ struct VisionLinear: @unchecked Sendable {
         precondition(x.count == n * inputs, "VisionLinear \(weight.name): input is not rows × \(inputs)")
         var y = [Float](repeating: 0, count: n * outputs)
         guard n > 0 else { return y }
-        withDequantizedWeight { w in
-            x.withUnsafeBufferPointer { xb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    // Column blocks of the product run on all cores (OpenBLAS itself is
-                    // single-threaded in this engine; see Kernels/BLAS.swift).
-                    matmulTransposedB(xb, UnsafeBufferPointer(start: w, count: outputs * inputs), into: yb,
-                                      m: n, n: outputs, k: inputs)
+        let fast = precision == .fast && x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in fastProduct(xb.baseAddress!, rows: n, into: yb.baseAddress!) }
+        }
+        if !fast {
+            withDequantizedWeight { w in
+                x.withUnsafeBufferPointer { xb in
+                    y.withUnsafeMutableBufferPointer { yb in
+                        // Column blocks of the product run on all cores (OpenBLAS itself is
+                        // single-threaded in this engine; see Kernels/BLAS.swift).
+                        matmulTransposedB(xb, UnsafeBufferPointer(start: w, count: outputs * inputs), into: yb,
+                                          m: n, n: outputs, k: inputs)
+                    }
                 }
             }
         }
         if let bias { addBias(bias, to: &y, rows: n) }
         return y
+    }
+
+    /// `y = x·Wᵀ` through a matrix kernel of the stored type, or false (nothing written) where
+    /// none serves it on this CPU. The raw-pointer entry points take `outputs × inputs`
+    /// explicitly: the patch embedding's ne is [p, p, 3, hidden], not [inputs, outputs].
+    private func fastProduct(_ x: UnsafePointer<Float>, rows n: Int, into y: UnsafeMutablePointer<Float>) -> Bool {
+        guard let w = weight.data.baseAddress else { return false }
+        if quantizedMatmulSupports(weight.type) {
+            return quantizedMatmul(weights: w, type: weight.type, rowCount: outputs, rowLength: inputs, x, rows: n, into: y)
+        }
+        return bf16Matmul(weights: w, type: weight.type, rowCount: outputs, rowLength: inputs, x, rows: n, into: y)
     }
 
     /// Runs `body` with `W` as `outputs × inputs` f32 values.

@@ -8,16 +8,16 @@ import Kernels
 public struct VisionWeights: @unchecked Sendable {
     struct Layer: @unchecked Sendable {
         let norm1Weight: [Float], norm1Bias: [Float]
-        let q: VisionLinear, k: VisionLinear, v: VisionLinear, output: VisionLinear
+        var q: VisionLinear, k: VisionLinear, v: VisionLinear, output: VisionLinear
         let norm2Weight: [Float], norm2Bias: [Float]
-        let up: VisionLinear, down: VisionLinear
+        var up: VisionLinear, down: VisionLinear
     }
 
     /// The patch convolution as a matrix: `hidden` rows of 3·p·p values (c, ky, kx; kx fastest).
-    let patchEmbedding: VisionLinear
+    var patchEmbedding: VisionLinear
     /// `v.position_embd.weight`: row p is added to patch p.
     let positionEmbedding: GGUFTensor
-    let layers: [Layer]
+    var layers: [Layer]
     let postNormWeight: [Float], postNormBias: [Float]
     /// `mm.soft_emb_norm.weight`: the converter stores HF's 1 + γ, the final multiplier.
     let softEmbeddingNorm: [Float]
@@ -64,5 +64,21 @@ public struct VisionWeights: @unchecked Sendable {
         postNormBias = try vector("v.post_ln.bias", d)
         softEmbeddingNorm = try vector("mm.soft_emb_norm.weight", d)
         inputProjection = try tensor("mm.input_projection.weight", [c.projectionDim, d])
+    }
+
+    /// The same weights (still views of the file) with every matrix product of the tower at
+    /// `precision` (`VisionLinear`).
+    func with(precision: GemmaModel.Precision) -> VisionWeights {
+        var copy = self
+        copy.patchEmbedding.precision = precision
+        for i in copy.layers.indices {
+            copy.layers[i].q.precision = precision
+            copy.layers[i].k.precision = precision
+            copy.layers[i].v.precision = precision
+            copy.layers[i].output.precision = precision
+            copy.layers[i].up.precision = precision
+            copy.layers[i].down.precision = precision
+        }
+        return copy
     }
 }

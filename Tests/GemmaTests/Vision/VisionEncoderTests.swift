@@ -2,13 +2,17 @@ import Foundation
 import XCTest
 import Gemma
 import GGUF
+import Kernels
 
 /// SigLIP and the Gemma 3 projector against transformers on the tiny random tower, from the
-/// mmproj files llama.cpp's converter wrote (F32, F16 weights, Q8_0 weights).
+/// mmproj files llama.cpp's converter wrote (F32, F16 weights, Q8_0 weights): to 1e-4 in
+/// `.reference` precision (every product in f32), within bf16's and Q8_0's rounding in the
+/// default `.fast` precision (matrix kernels of the weight type, where the CPU has them).
 final class VisionEncoderTests: XCTestCase {
     func testSigLIPOutputMatchesTransformers() throws {
         let fixture = try TinyVisionFixture.load()
-        let encoder = try VisionEncoder(path: TinyVisionFixture.path("mmproj-f32.gguf"), textWidth: fixture.config.text_width)
+        let encoder = try VisionEncoder(path: TinyVisionFixture.path("mmproj-f32.gguf"), textWidth: fixture.config.text_width,
+                                        precision: .reference)
         for (i, image) in fixture.images.enumerated() {
             let error = relativeError(try encoder.patchFeatures(pixels: image.pixels), image.siglip_output)
             XCTAssertLessThan(error, 1e-4, "image \(i)")
@@ -19,7 +23,8 @@ final class VisionEncoderTests: XCTestCase {
     func testImageFeaturesMatchTransformers() throws {
         let fixture = try TinyVisionFixture.load()
         for file in ["mmproj-f32.gguf", "mmproj-f16.gguf"] {
-            let encoder = try VisionEncoder(path: TinyVisionFixture.path(file), textWidth: fixture.config.text_width)
+            let encoder = try VisionEncoder(path: TinyVisionFixture.path(file), textWidth: fixture.config.text_width,
+                                            precision: .reference)
             XCTAssertEqual(encoder.tokensPerImage, fixture.config.tokens_per_image)
             for (i, image) in fixture.images.enumerated() {
                 let features = try encoder.encode(pixels: image.pixels)
@@ -32,17 +37,43 @@ final class VisionEncoderTests: XCTestCase {
     }
 
     /// BF16 keeps 8 mantissa bits and Q8_0 rounds each weight to 1/127 of its block's largest:
-    /// the features stay within a few percent of transformers', far from a wrong layout (order 1).
+    /// the features stay within a few percent of transformers', far from a wrong layout (order 1),
+    /// in both precisions (fast: bf16 activations too, or Q8_0-quantized ones).
     func testLossyWeightTypesStayClose() throws {
         let fixture = try TinyVisionFixture.load()
         for (file, type) in [("mmproj-bf16.gguf", GGMLType.bf16), ("mmproj-q8_0.gguf", .q8_0)] {
-            let encoder = try VisionEncoder(path: TinyVisionFixture.path(file), textWidth: fixture.config.text_width)
-            XCTAssertTrue(encoder.file.tensorInfos.contains { $0.type == type }, "\(file) holds \(type) weights")
-            for (i, image) in fixture.images.enumerated() {
-                let error = relativeError(try encoder.encode(pixels: image.pixels), image.features)
-                XCTAssertLessThan(error, 0.05, "\(file), image \(i)")
-                print("\(file) image \(i): features relative error \(error)")
+            for precision in [GemmaModel.Precision.reference, .fast] {
+                let encoder = try VisionEncoder(path: TinyVisionFixture.path(file), textWidth: fixture.config.text_width,
+                                                precision: precision)
+                XCTAssertTrue(encoder.file.tensorInfos.contains { $0.type == type }, "\(file) holds \(type) weights")
+                for (i, image) in fixture.images.enumerated() {
+                    let error = relativeError(try encoder.encode(pixels: image.pixels), image.features)
+                    XCTAssertLessThan(error, 0.05, "\(file), \(precision), image \(i)")
+                    print("\(file) \(precision) image \(i): features relative error \(error)")
+                }
             }
+        }
+    }
+
+    /// The fast precision on the F16 file: bf16 products (8 significant bits per operand)
+    /// through two layers keep the features within 2e-2 of transformers', and where the CPU
+    /// has the bf16 kernel they are not the f32 path's features (so the kernel did run).
+    func testFastPrecisionStaysClose() throws {
+        let fixture = try TinyVisionFixture.load()
+        let path = TinyVisionFixture.path("mmproj-f16.gguf")
+        let fast = try VisionEncoder(path: path, textWidth: fixture.config.text_width)
+        let exact = try VisionEncoder(path: path, textWidth: fixture.config.text_width, precision: .reference)
+        XCTAssertEqual(fast.precision, .fast, "fast is the default")
+        for (i, image) in fixture.images.enumerated() {
+            let features = try fast.encode(pixels: image.pixels)
+            let error = relativeError(features, image.features)
+            XCTAssertLessThan(error, 2e-2, "image \(i)")
+            let reference = try exact.encode(pixels: image.pixels)
+            if bf16MatmulSupports(.f16) {
+                XCTAssertNotEqual(features, reference, "image \(i): the bf16 kernel ran")
+                XCTAssertGreaterThan(relativeError(features, [reference]), 1e-5, "image \(i): bf16 rounding shows")
+            }
+            print("mmproj-f16.gguf fast image \(i): features relative error \(error); vs f32 path \(relativeError(features, [reference]))")
         }
     }
 

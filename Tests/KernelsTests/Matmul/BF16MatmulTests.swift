@@ -1,0 +1,155 @@
+import GGUF
+import TestSupport
+import XCTest
+@testable import Kernels
+
+/// The bf16 matrix product of the vision tower (F16/BF16 weights, `vdpbf16ps`) against a
+/// float64 reference computed here from weights and activations rounded to bf16 by
+/// `bf16Bits` below (round to nearest even, written from the format's definition, not taken
+/// from the code under test): the kernel must give `Σ_k w·a` of exactly those values, up to
+/// f32 summation (1e-5 of Σ|w·a|). The packing and rounding are also checked bit for bit.
+final class BF16MatmulTests: XCTestCase {
+    override func setUpWithError() throws {
+        try XCTSkipUnless(CPUFeatures.avx512BF16 && KernelPath.supported.contains(.avx512vnni),
+                          "this CPU has no AVX-512 BF16: the bf16 kernel doesn't run here")
+    }
+
+    func testF16AndBF16WeightsMatchTheReference() throws {
+        // Rows not a multiple of the 32-row panel, tokens not a multiple of the 8-token tile,
+        // odd row lengths, several token blocks (k = 4304 gives blocks of 24 tokens, k = 33 of 256).
+        let shapes = [(45, 512, 7), (32, 64, 8), (3, 37, 1), (70, 1152, 13), (8, 4304, 50), (5, 33, 300), (1, 1, 3)]
+        for type in [GGMLType.f16, .bf16] {
+            for (i, (rows, columns, tokens)) in shapes.enumerated() {
+                try KernelPath.with(.avx512vnni) {
+                    try check(type, rows: rows, columns: columns, tokens: tokens, seed: UInt64(17 * i + 3))
+                }
+            }
+        }
+    }
+
+    /// Activations round to nearest even, ties included, and rows are padded with zeros.
+    func testActivationsRoundToNearestEven() {
+        var rng = SplitMix64(seed: 9)
+        let rows = 11, count = 45
+        var x = (0..<(rows * count)).map { _ in rng.nextGaussian() * 3 }
+        // Exact ties (the low 16 bits 0x8000), both parities of the kept part, and values that
+        // round up into the next binade.
+        for i in stride(from: 0, to: x.count, by: 3) { x[i] = Float(bitPattern: (x[i].bitPattern & 0xFFFF_0000) | 0x8000) }
+        x[1] = Float(bitPattern: 0x3F7F_FFFF)
+        x[2] = -Float(bitPattern: 0x3FFF_8000)
+        let activations = x.withUnsafeBufferPointer { BF16Activations($0.baseAddress!, rows: rows, count: count) }
+        XCTAssertEqual(activations.pairs, 23)
+        XCTAssertEqual(activations.tokens, 16)
+        for t in 0..<activations.tokens {
+            let row = activations.row(t).assumingMemoryBound(to: UInt16.self)
+            for k in 0..<(2 * activations.pairs) {
+                let expected: UInt16 = t < rows && k < count ? bf16Bits(x[t * count + k]) : 0
+                XCTAssertEqual(row[k], expected, "token \(t) value \(k): \(t < rows && k < count ? x[t * count + k] : 0)")
+            }
+        }
+    }
+
+    /// Panels hold, per pair step, 32 rows' (even, odd) bf16 values in 32-bit lanes; F16
+    /// weights are rounded to nearest even through their f32 value, BF16 copied.
+    func testWeightPanelLayout() {
+        var rng = SplitMix64(seed: 5)
+        let rows = 37, columns = 9
+        for type in [GGMLType.f16, .bf16] {
+            let (bytes, values) = randomWeights(type, count: rows * columns, rng: &rng)
+            let panels = bytes.withUnsafeBytes { BF16WeightPanels($0.baseAddress!, type: type, rowCount: rows, rowLength: columns) }
+            XCTAssertEqual(panels.count, 2)
+            XCTAssertEqual(panels.pairs, 5)
+            for p in 0..<panels.count {
+                let lanes = panels.panel(p).assumingMemoryBound(to: UInt32.self)
+                for s in 0..<panels.pairs {
+                    for r in 0..<32 {
+                        let row = 32 * p + r
+                        func value(_ k: Int) -> UInt32 {
+                            row < rows && k < columns ? UInt32(bf16Bits(values[row * columns + k])) : 0
+                        }
+                        XCTAssertEqual(lanes[s * 32 + r], value(2 * s) | value(2 * s + 1) << 16, "\(type) panel \(p) step \(s) row \(r)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testOtherTypesAndPathsAreDeclined() {
+        for type in [GGMLType.f32, .q8_0, .q4_0, .q4_K, .q6_K] {
+            XCTAssertFalse(bf16MatmulSupports(type, path: .avx512vnni), "\(type)")
+            var y = [Float](repeating: 7, count: 4)
+            let x = [Float](repeating: 1, count: 4 * 256)
+            let w = [UInt8](repeating: 0, count: type.rowBytes(count: 256)!)
+            let taken = w.withUnsafeBytes { wb in
+                x.withUnsafeBufferPointer { bf16Matmul(weights: wb.baseAddress!, type: type, rowCount: 1, rowLength: 256,
+                                                       $0.baseAddress!, rows: 4, into: &y) }
+            }
+            XCTAssertFalse(taken, "\(type)")
+            XCTAssertEqual(y, [7, 7, 7, 7], "\(type): nothing written")
+        }
+        for type in [GGMLType.f16, .bf16] {
+            XCTAssertTrue(bf16MatmulSupports(type, path: .avx512vnni), "\(type)")
+            XCTAssertFalse(bf16MatmulSupports(type, path: .avx2), "\(type)")
+            XCTAssertFalse(bf16MatmulSupports(type, path: .portable), "\(type)")
+        }
+    }
+
+    /// Random weights (f16 with some subnormals, or bf16 of Gaussian floats), Gaussian
+    /// activations with outliers; every output against the float64 sum of the bf16 values.
+    private func check(_ type: GGMLType, rows: Int, columns: Int, tokens: Int, seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let (bytes, w) = randomWeights(type, count: rows * columns, rng: &rng)
+        var x = (0..<(tokens * columns)).map { _ in rng.nextGaussian() }
+        for i in stride(from: 5, to: x.count, by: 97) { x[i] *= 20 }
+        var y = [Float](repeating: .nan, count: tokens * rows)
+        let taken = bytes.withUnsafeBytes { wb in
+            x.withUnsafeBufferPointer { bf16Matmul(weights: wb.baseAddress!, type: type, rowCount: rows, rowLength: columns,
+                                                   $0.baseAddress!, rows: tokens, into: &y) }
+        }
+        XCTAssertTrue(taken, "\(type)")
+        let wb = w.map { Double(bf16Value(bf16Bits($0))) }, xb = x.map { Double(bf16Value(bf16Bits($0))) }
+        for t in 0..<tokens {
+            for r in 0..<rows {
+                var exact = 0.0, magnitude = 0.0
+                for k in 0..<columns {
+                    let p = wb[r * columns + k] * xb[t * columns + k]
+                    exact += p
+                    magnitude += abs(p)
+                }
+                let got = Double(y[t * rows + r])
+                XCTAssertLessThanOrEqual(abs(got - exact), 1e-5 * magnitude + 1e-30,
+                                         "\(type) \(rows)×\(columns)·\(tokens): token \(t) row \(r): \(got) vs \(exact)")
+            }
+        }
+    }
+}
+
+/// `count` random weights stored as `type` (F16: Gaussian·0.1, every 13th a subnormal half;
+/// BF16: Gaussian floats cut to their top half) and their exact f32 values.
+private func randomWeights(_ type: GGMLType, count: Int, rng: inout SplitMix64) -> (bytes: [UInt8], values: [Float]) {
+    var bytes: [UInt8] = [], values: [Float] = []
+    for i in 0..<count {
+        let bits: UInt16
+        if type == .f16 {
+            bits = i % 13 == 5 ? UInt16(truncatingIfNeeded: rng.next()) & 0x83FF : (Float16(rng.nextGaussian() * 0.1)).bitPattern
+            values.append(Float(Float16(bitPattern: bits)))
+        } else {
+            bits = UInt16(rng.nextGaussian().bitPattern >> 16)
+            values.append(Float(bitPattern: UInt32(bits) << 16))
+        }
+        bytes += [UInt8(bits & 0xFF), UInt8(bits >> 8)]
+    }
+    return (bytes, values)
+}
+
+/// A finite float rounded to bf16 (its top 16 bits) to nearest, ties to even; values below
+/// the smallest normal float flush to zero, as the AVX-512 BF16 conversions do.
+private func bf16Bits(_ x: Float) -> UInt16 {
+    let bits = x.bitPattern
+    if bits & 0x7F80_0000 == 0 { return UInt16(bits >> 16) & 0x8000 }
+    let kept = bits >> 16, rest = bits & 0xFFFF
+    let up = rest > 0x8000 || (rest == 0x8000 && kept & 1 == 1)
+    return UInt16(kept + (up ? 1 : 0))
+}
+
+private func bf16Value(_ b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }
