@@ -128,6 +128,43 @@ LONG_NARRATIVE = (
     "admission was"
 )
 
+# Past the 4B model's 1024-token window (and twice the 270M's 512): the discharge summary
+# above without its closing question, then a synthetic follow-up visit (no real patient), so
+# local layers' sliding windows wrap in a KV cache that keeps only the window. Must tokenize
+# to more than 1024 tokens and fit n_ctx with the greedy steps.
+FOLLOW_UP_VISIT = (
+    "\n\nHEART FAILURE CLINIC NOTE, ONE WEEK AFTER DISCHARGE\n\n"
+    "Interval history: She reports that her breathing has improved considerably. She now sleeps "
+    "on one pillow, walks to the end of her street and back without stopping, and has had no "
+    "episodes of waking at night short of breath. Her home weights have ranged between 71.2 and "
+    "71.9 kilograms, compared with a discharge weight of 71.5 kilograms. She has taken every dose "
+    "of furosemide, metoprolol succinate, sacubitril valsartan, dapagliflozin and apixaban, using "
+    "a weekly pill organiser that her daughter fills on Sundays. She noticed mild lightheadedness "
+    "on standing quickly on two mornings, without falls or syncope. She has had no chest pain, "
+    "palpitations, bleeding, dysuria or genital itching. Her appetite is good and she is following "
+    "the advice to avoid added salt.\n\n"
+    "Examination: Blood pressure 118/72 mmHg seated and 108/68 mmHg standing, heart rate 74 beats "
+    "per minute and irregular, oxygen saturation 96 percent on room air. Jugular venous pressure "
+    "is 3 centimetres above the sternal angle. The chest is clear apart from a few fine crackles "
+    "at the right base. Heart sounds are irregular with a soft apical systolic murmur. There is "
+    "trace pitting edema at both ankles.\n\n"
+    "Results: Sodium 137 mmol/L, potassium 4.6 mmol/L, creatinine 1.5 mg/dL, estimated glomerular "
+    "filtration rate 35 mL/min/1.73 m2, NT-proBNP 3,120 pg/mL. The electrocardiogram shows atrial "
+    "fibrillation at 72 beats per minute with no new changes.\n\n"
+    "Assessment and plan: Clinically euvolemic and improving on guideline-directed therapy. The "
+    "furosemide dose is reduced to 20 mg daily because of the postural symptoms and the stable "
+    "weight. Sacubitril valsartan is continued at the current dose and will be increased at the "
+    "next visit if the blood pressure allows. Dapagliflozin and metoprolol succinate are "
+    "continued unchanged. Spironolactone will be considered once the potassium is below 4.5 "
+    "mmol/L on two occasions. Repeat renal function and electrolytes in one week. The coronary "
+    "angiogram is booked for next month, and a repeat echocardiogram in three months will decide "
+    "whether she needs a defibrillator. She and her daughter were reminded of the warning signs "
+    "that should prompt a call to the clinic.\n\n"
+    "Question for the reader: Considering both the admission and this visit, which single change "
+    "in her medication was made today, and why? Answer:"
+)
+VERY_LONG_NARRATIVE = LONG_NARRATIVE.rsplit("\n\nSummary for the primary care physician", 1)[0] + FOLLOW_UP_VISIT
+
 # (name, text). special=True tokenization, BOS added by llama.cpp.
 PROMPTS = [
     ("capital_france", "The capital of France is"),
@@ -151,6 +188,7 @@ PROMPTS = [
      "def fibonacci(n):\n    \"\"\"Return the n-th Fibonacci number.\"\"\"\n    if n < 2:\n"
      "        return n\n"),
     ("long_discharge_summary", LONG_NARRATIVE),
+    ("discharge_and_follow_up", VERY_LONG_NARRATIVE),
 ]
 
 TOP64_PROMPTS = {"capital_france", "counting"}
@@ -171,6 +209,7 @@ EXPECTED_IDS = {
                     886, 13315, 236761, 106, 107, 105, 4368, 107],
 }
 MIN_LONG_TOKENS = 700
+MIN_VERY_LONG_TOKENS = 1024
 
 
 def r6(x):
@@ -229,16 +268,23 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--only", default="",
+                    help="comma-separated prompt names: run only these and merge them into the "
+                         "existing --out file (the other prompts' entries are kept as they are)")
     args = ap.parse_args()
+    only = [n for n in args.only.split(",") if n]
+    prompts = [(n, t) for n, t in PROMPTS if not only or n in only]
+    if only and len(prompts) != len(only):
+        sys.exit(f"unknown prompt in --only: {only}")
     if not os.path.exists(args.model):
         sys.exit(f"model not found: {args.model} (run Tools/fetch-model.sh)")
 
     t0 = time.time()
-    results = {name: {"name": name, "text": text, "settings": {}} for name, text in PROMPTS}
+    results = {name: {"name": name, "text": text, "settings": {}} for name, text in prompts}
     full = {}  # (setting, prompt) -> last-position logits (kept only for the spreads)
     for sname, kw in SETTINGS:
         runner = Runner(args.model, **kw)
-        for name, text in PROMPTS:
+        for name, text in prompts:
             ids = runner.tokenize(text)
             entry = results[name]
             if "ids" in entry:
@@ -248,7 +294,7 @@ def main():
                 entry["n_tokens"] = len(ids)
             if name in EXPECTED_IDS and ids != EXPECTED_IDS[name]:
                 sys.exit(f"{name}: ids {ids} differ from the spec's {EXPECTED_IDS[name]}")
-            if name == "long_discharge_summary" and len(ids) + N_GREEDY > 2048:
+            if name in ("long_discharge_summary", "discharge_and_follow_up") and len(ids) + N_GREEDY > 2048:
                 sys.exit("long prompt does not fit n_ctx")
             logits = runner.prefill(ids)
             full[(sname, name)] = logits
@@ -263,9 +309,9 @@ def main():
                   f"top1={rec['top20'][0]} greedy={rec['greedy']['text'][:40]!r}", flush=True)
         runner.close()
 
-    long_n = results["long_discharge_summary"]["n_tokens"]
-    if long_n <= MIN_LONG_TOKENS:
-        sys.exit(f"long prompt has only {long_n} tokens; needs > {MIN_LONG_TOKENS}")
+    for name, minimum in [("long_discharge_summary", MIN_LONG_TOKENS), ("discharge_and_follow_up", MIN_VERY_LONG_TOKENS)]:
+        if name in results and results[name]["n_tokens"] <= minimum:
+            sys.exit(f"{name} has only {results[name]['n_tokens']} tokens; needs > {minimum}")
 
     def spread(a, b, name):
         la, lb = full[(a, name)], full[(b, name)]
@@ -274,7 +320,7 @@ def main():
         ids = sorted(ids)
         return r6(np.max(np.abs(la[ids] - lb[ids])))
 
-    for name, _ in PROMPTS:
+    for name, _ in prompts:
         e = results[name]
         e["spread_fa"] = spread("fa_off", "fa_on", name)
         e["spread_kv_f32"] = spread("fa_off", "fa_off_kv_f32", name)
@@ -314,8 +360,15 @@ def main():
             "reference_f64.json for tight checks",
         ],
         "n_greedy": N_GREEDY,
-        "prompts": [results[name] for name, _ in PROMPTS],
+        "prompts": [results[name] for name, _ in prompts],
     }
+    if only:
+        with open(args.out, encoding="utf-8") as f:
+            existing = json.load(f)
+        kept = [p for p in existing["prompts"] if p["name"] not in results]
+        order = [n for n, _ in PROMPTS]
+        existing["prompts"] = sorted(kept + doc["prompts"], key=lambda p: order.index(p["name"]))
+        doc = existing
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
