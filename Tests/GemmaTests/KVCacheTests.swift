@@ -94,20 +94,42 @@ final class KVCacheTests: XCTestCase {
     func testConversationReusePrefillsAgainWhenTheRingMovedOn() throws {
         let model = try tinyModel()
         let conversation = Conversation(model: model, contextSize: 2048)
-        XCTAssertLessThan(conversation.cache.ringSlots, 2048)
+        XCTAssertEqual(conversation.cache.ringSlots, 1024, "window 8 + batches of 512, in whole pieces of 512")
         let ids = tokens(1200, seed: 5)
         XCTAssertEqual(conversation.reuse(for: ids), 0)
         _ = try model.prefill(ids, cache: conversation.cache)
         conversation.cachedTokens = ids
-        // The rings (8 + 512 slots) hold positions 680 ..< 1200: the same first 600 tokens,
-        // then something else, would need positions 593 ..< 600, which were overwritten.
-        XCTAssertEqual(conversation.reuse(for: Array(ids[..<600]) + tokens(5, seed: 6)), 0)
+        // The rings hold positions 176 ..< 1200: the same first 150 tokens, then something
+        // else, would need positions 143 ..< 150, which were overwritten.
+        XCTAssertEqual(conversation.reuse(for: Array(ids[..<150]) + tokens(5, seed: 6)), 0)
         XCTAssertEqual(conversation.cache.count, 0)
         XCTAssertTrue(conversation.cachedTokens.isEmpty)
         // Going back a few tokens is served by the ring.
         _ = try model.prefill(ids, cache: conversation.cache)
         conversation.cachedTokens = ids
         XCTAssertEqual(conversation.reuse(for: Array(ids[..<1195]) + tokens(5, seed: 6)), 1195)
+    }
+
+    /// The real 270M model (window 512, rings of 1024) on the llama.cpp fixture's prompt past
+    /// 1024 tokens: the third prefill batch and the decode steps after it wrap the rings, and
+    /// the logits stay exactly those of a cache that keeps every position. Exactly, because
+    /// on this prompt a mere change in the order of the attention's sums (float rounding)
+    /// moves logits by ~1: the ring wraps only where the products' pieces end anyway.
+    func testARealPromptPastTheRingMatchesAFullCache() throws {
+        let model = try GemmaModel(path: try TestModel.path())
+        let prompt = try XCTUnwrap(LlamaCppFixture.load().prompts.first { $0.ids.count > 1024 }, "a fixture prompt past 1024 tokens")
+        let steps = prompt.settings["fa_off"]!.greedy.ids.prefix(8)
+        let ring = model.makeCache(capacity: prompt.ids.count + steps.count)
+        let full = KVCache(config: model.config, capacity: ring.capacity, storage: .f16, windowed: false)
+        XCTAssertEqual(ring.ringSlots, 1024)
+        var a = try model.prefill(prompt.ids, cache: ring), b = try model.prefill(prompt.ids, cache: full)
+        XCTAssertLessThan(maxDifference(a, b), 1e-4, "prefill")
+        for token in steps {
+            a = try model.forward(.tokens([token]), cache: ring)
+            b = try model.forward(.tokens([token]), cache: full)
+            XCTAssertLessThan(maxDifference(a, b), 1e-4, "decode after \(ring.count - 1) positions")
+        }
+        XCTAssertLessThan(ring.byteCount, full.byteCount)
     }
 
     /// MedGemma 4B's shape: 34 layers, 4 KV heads × 256, window 1024, every sixth layer

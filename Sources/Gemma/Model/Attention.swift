@@ -92,24 +92,31 @@ struct KeyValueRows {
 
     /// KV head `g`'s keys (or values) over `positions` as f32 matrices for sgemm, in pieces:
     /// `body(offset, rows, rowStride, count)`. f32 rows are handed over in place; f16 rows are
-    /// converted into `scratch` (room for `AttentionTuning.convertedRows × dim` floats) a
+    /// converted into `scratch` (room for `AttentionTuning.keyPieceRows × dim` floats) a
     /// piece at a time, so no f32 copy of a long cache is ever made.
+    ///
+    /// Pieces end at positions that are multiples of `keyPieceRows`, wherever the rows live:
+    /// a ring whose size is such a multiple (window + batch: 1024 or 1536 for every Gemma 3)
+    /// wraps only at piece ends, so it runs exactly the products of a cache that keeps every
+    /// position. That matters: on a long prompt this model turns a change in the order of
+    /// the `P · V` sums (float rounding, ~1e-7) into logits a unit apart.
     func forEachFloatPiece(values wantValues: Bool, head g: Int, dim: Int, positions: Range<Int>,
                            scratch: UnsafeMutablePointer<Float>,
                            _ body: (_ offset: Int, _ rows: UnsafePointer<Float>, _ rowStride: Int, _ count: Int) -> Void) {
-        let base = wantValues ? values : keys
+        let base = wantValues ? values : keys, pieceRows = AttentionTuning.keyPieceRows
         forEachRun(positions) { offset, slot, count in
-            guard isHalf else {
-                return body(offset, base.assumingMemoryBound(to: Float.self) + slot * stride + g * dim, stride, count)
-            }
-            let halves = base.assumingMemoryBound(to: UInt16.self)
             var done = 0
             while done < count {
-                let m = min(count - done, AttentionTuning.convertedRows)
-                for r in 0..<m {
-                    widenHalves(halves + (slot + done + r) * stride + g * dim, count: dim, into: scratch + r * dim)
+                let position = positions.lowerBound + offset + done
+                let m = min(count - done, pieceRows - position % pieceRows)
+                let first = (slot + done) * stride + g * dim
+                if isHalf {
+                    let halves = base.assumingMemoryBound(to: UInt16.self) + first
+                    for r in 0..<m { widenHalves(halves + r * stride, count: dim, into: scratch + r * dim) }
+                    body(offset + done, scratch, dim, m)
+                } else {
+                    body(offset + done, base.assumingMemoryBound(to: Float.self) + first, stride, m)
                 }
-                body(offset + done, scratch, dim, m)
                 done += m
             }
         }
@@ -127,8 +134,9 @@ enum AttentionTuning {
     /// At most this many scores per job (4 MB): stays in cache between the two products and
     /// the softmax; bounds the memory of 4096 image patches or a long context.
     static let scoreFloats = 1 << 20
-    /// f16 keys or values converted to f32 per piece of a matrix product.
-    static let convertedRows = 512
+    /// Keys per piece of a batch's matrix products (f16 ones are converted to f32 a piece at
+    /// a time); pieces end at multiples of it (see `forEachFloatPiece`).
+    static let keyPieceRows = 512
 }
 
 /// Multi-head attention with grouped KV heads (GEMMA3.md T8, T9, V4): for query row i (at
@@ -184,13 +192,13 @@ func attention(queries q: UnsafePointer<Float>, rows n: Int, firstPosition start
         let keys = mask.visibleKeys(query: start + first, batchEnd: end).lowerBound
             ..< mask.visibleKeys(query: start + first + rows - 1, batchEnd: end).upperBound
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: rows * keys.count)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: kv.isHalf ? AttentionTuning.convertedRows * D + rows * D : 1)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: kv.isHalf ? AttentionTuning.keyPieceRows * D + rows * D : 1)
         defer { scores.deallocate(); scratch.deallocate() }
         let oBlock = out + first * width + h * D
         // f16 keys meet the queries rounded to f16, as in ggml's f16 mat-mul.
         var qBlock = q + first * width + h * D, ldq = width
         if kv.isHalf {
-            let rounded = scratch + AttentionTuning.convertedRows * D
+            let rounded = scratch + AttentionTuning.keyPieceRows * D
             for i in 0..<rows { (rounded + i * D).update(from: qBlock + i * width, count: D) }
             roundToHalves(rounded, count: rows * D)
             qBlock = UnsafePointer(rounded)

@@ -12,7 +12,7 @@ import Kernels
 /// **Sliding windows.** A local layer's query at p reads only positions `p − window + 1 … p`
 /// (M2), so those layers keep a ring of `window + batchSize` rows — position p in slot
 /// `p % ringSlots` — enough for a whole batch's new rows plus the window before its first
-/// query. Global layers keep every position up to `capacity`. On the 4B model (34 layers,
+/// query; the attention's results are bit for bit those of a cache that keeps everything. Global layers keep every position up to `capacity`. On the 4B model (34 layers,
 /// 4 KV heads × 256, window 1024) a 32k context takes ≈ 0.8 GB in f16 instead of 4.3 GB.
 ///
 /// **Going back.** `truncate(to:)` may only keep positions the rings still serve: a ring has
@@ -51,7 +51,7 @@ public final class KVCache: @unchecked Sendable {
         self.storage = storage
         layerCount = config.layerCount
         rowLength = config.kvHeadCount * config.headDim
-        let w = config.slidingWindow, ringSize = w + max(1, batchSize)
+        let w = config.slidingWindow, ringSize = Self.ringSize(window: w, batch: batchSize)
         let ring = windowed && w > 0 && ringSize < capacity
         window = ring ? w : nil
         ringSlots = ring ? ringSize : capacity
@@ -62,6 +62,14 @@ public final class KVCache: @unchecked Sendable {
             keys.append(allocateRows(slots(layer: l)))
             values.append(allocateRows(slots(layer: l)))
         }
+    }
+
+    /// The window plus a batch, rounded up to whole pieces of the attention's products once
+    /// past one piece (`AttentionTuning.keyPieceRows`): then the ring wraps only where a
+    /// piece ends, and gives exactly the results of a cache that keeps every position.
+    static func ringSize(window: Int, batch: Int) -> Int {
+        let size = window + max(1, batch), piece = AttentionTuning.keyPieceRows
+        return size > piece ? (size + piece - 1) / piece * piece : size
     }
 
     deinit {
@@ -113,7 +121,7 @@ public final class KVCache: @unchecked Sendable {
         guard count + n <= capacity else { throw ContextFullError(capacity: capacity, needed: count + n) }
         precondition(canResume(at: count), "KV cache: the window before position \(count) is gone")
         guard let window, window + n - 1 > ringSlots else { return }
-        let grown = min(capacity, window + n)
+        let grown = min(capacity, Self.ringSize(window: window, batch: n))
         for l in 0..<layerCount where isRing[l] {
             let newKeys = allocateRows(grown), newValues = allocateRows(grown)
             let rowBytes = rowLength * elementSize
