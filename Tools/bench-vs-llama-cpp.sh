@@ -11,7 +11,8 @@
 # Ours: `medgemma bench --json -p PP -n TG -t THREADS -r REPS --model M` (the release binary
 # .build/release/medgemma, or $MEDGEMMA_BIN; it is only run, never built here); the vision
 # part `medgemma bench --json --model M4B --mmproj P -p 0 -n 0 -r 1`, whose image tokens/s
-# gives the seconds per image (256 image tokens per image, Gemma 3's projector).
+# gives the seconds per image (256 image tokens per image, Gemma 3's projector; the JSON's two
+# decimals of tokens/s make that good to about 0.4%).
 # Theirs: `llama-bench -m M -t THREADS -p PP -n TG -r REPS -o json` and
 # `llama-mtmd-cli -m M4B --mmproj P --image PNG -p ... -n 1 -t THREADS -c 4096
 # --chat-template gemma`, whose "mtmd batch encoding done in N ms" is the encode time; built
@@ -206,6 +207,9 @@ for part in parts:
     o = max((r["maxrss"] for r in runs if r["part"] == part and r["tool"] == "medgemma"), default=0)
     t = max((r["maxrss"] for r in runs if r["part"] == part and r["tool"] == "llama.cpp"), default=0)
     lines.append(f"| {label[part]} | {o / 1e6:.1f} MB | {t / 1e6:.1f} MB |")
+if "vision" in parts:
+    lines += ["", "Vision RSS: llama-mtmd-cli also loads the text model and runs the image tokens through "
+              "it; medgemma bench only maps the text model and encodes."]
 
 flags = set()
 model_name = "?"
