@@ -12,7 +12,7 @@ enum EmbedImageCommand: Subcommand {
     static let help = """
     Usage: medgemma embed-image --image FILE [--mmproj P] [--model M]
                                 [--window W/C | --ct-windows] [--save-model-input PNG]
-                                [--json [--full]]
+                                [--json [--full]] [--precision fast|exact]
 
     Prepares the image exactly as `ask --image` does (window, resize to the encoder's size,
     the mmproj's mean/std), runs the vision tower and projector, and prints the embeddings'
@@ -35,11 +35,14 @@ enum EmbedImageCommand: Subcommand {
       --save-model-input PNG  save what the encoder sees (the resized picture) as a PNG
       --json             print JSON
       --full             with --json, also every value
+      --precision P      fast (default: the matrix kernels of the weight type — bf16 for
+                         F16/BF16, int8 for Q8_0 — where the CPU has them) or exact (every
+                         product in f32)
       -h, --help         show this help
 
     """
     static let spec = ArgumentSpec(flags: ["--json", "--full"] + ImageQuestion.flags,
-                                   options: ["--model"] + ImageQuestion.options.filter { $0 != "--pan-and-scan" },
+                                   options: ["--model", PrecisionOption.option] + ImageQuestion.options.filter { $0 != "--pan-and-scan" },
                                    aliases: ["-m": "--model"])
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -57,7 +60,8 @@ enum EmbedImageCommand: Subcommand {
         } else {
             width = try VisionConfig(file: GGUFFile(path: mmproj)).projectionDim
         }
-        let pipeline = try ImageQuestion.pipeline(mmproj: mmproj, textWidth: width, request: image)
+        let precision = try PrecisionOption.parse(args, command: qualifiedName)
+        let pipeline = try ImageQuestion.pipeline(mmproj: mmproj, textWidth: width, request: image, precision: precision)
         let (attachment, embedding) = try ImageQuestion.embedding(image, pipeline: pipeline)
         let values = embedding.rows
         let stats = Summary(values)

@@ -65,9 +65,12 @@ enum ImageQuestion {
     }
 
     /// The in-process vision pipeline for a text model `textWidth` wide, with the request's
-    /// pan-and-scan; an mmproj that cannot be used is a one-line error naming it.
-    static func pipeline(mmproj: String, textWidth: Int, request: Request) throws -> VisionPipeline {
-        try VisionPipeline(encoder: VisionEncoder(path: mmproj, textWidth: textWidth), panAndScan: request.panAndScan)
+    /// pan-and-scan, its matrix products at `precision` (`VisionEncoder.precision`); an mmproj
+    /// that cannot be used is a one-line error naming it.
+    static func pipeline(mmproj: String, textWidth: Int, request: Request,
+                         precision: GemmaModel.Precision = .fast) throws -> VisionPipeline {
+        try VisionPipeline(encoder: VisionEncoder(path: mmproj, textWidth: textWidth, precision: precision),
+                           panAndScan: request.panAndScan)
     }
 
     /// The picture encoded in-process, as the model receives it (`--save-model-input` saved

@@ -58,7 +58,8 @@ enum LogitsCommand: Subcommand {
         if args.has("--chat") {
             var images: [ImageEmbedding] = []
             if let image, let mmproj {
-                let pipeline = try ImageQuestion.pipeline(mmproj: mmproj, textWidth: model.config.embeddingLength, request: image)
+                let pipeline = try ImageQuestion.pipeline(mmproj: mmproj, textWidth: model.config.embeddingLength, request: image,
+                                                          precision: model.precision)
                 images.append(try ImageQuestion.embedding(image, pipeline: pipeline).1)
             }
             // The same rendering and splicing as a chat reply (Engine.promptTokens).

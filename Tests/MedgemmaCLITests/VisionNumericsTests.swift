@@ -119,6 +119,26 @@ final class VisionNumericsTests: XCTestCase {
         XCTAssertTrue(human.stdout.contains(String(format: "l2 %.4f", l2)), human.stdout)
     }
 
+    /// `--precision` on the F16 file: exact (every product in f32) as close to transformers'
+    /// features as the F32 file, fast (bf16 products where the CPU has them) within 2e-2;
+    /// anything else is a usage error.
+    func testEmbedImagePrecisionOnTheF16File() throws {
+        let expected = try fixture().features.flatMap { $0 }
+        let scale = expected.map(abs).max()!
+        for (precision, bound) in [("exact", Float(1e-3)), ("fast", 2e-2)] {
+            let out = try json(try CommandRunner.medgemma(["embed-image", "--mmproj", Self.path("mmproj-f16.gguf"), "--image", image,
+                                                           "--json", "--full", "--precision", precision]))
+            let values = try XCTUnwrap(out["values"] as? [NSNumber]).map(\.floatValue)
+            XCTAssertEqual(values.count, expected.count)
+            let relative = zip(values, expected).map { abs($0 - $1) }.max()! / scale
+            XCTAssertLessThan(relative, bound, precision)
+            print("embed-image --precision \(precision), F16 file: max relative error vs transformers \(relative)")
+        }
+        let bad = try CommandRunner.medgemma(["embed-image", "--mmproj", mmproj, "--image", image, "--precision", "half"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--precision takes fast or exact"), bad.stderr)
+    }
+
     /// Usage errors exit 2, file problems exit 1; each is one line naming the file.
     func testImageErrorsAreOneLineNamingTheFile() throws {
         let missing = NSTemporaryDirectory() + "no-such-image-\(getpid()).png"
