@@ -43,7 +43,12 @@ final class GemmaModelTests: XCTestCase {
     /// The plain reference path (f32 weights, f32 activations) against the float64 reference,
     /// and the fast path against the plain one. Where the CPU has the matrix kernels, the fast
     /// path quantizes prompt activations to Q8 as llama.cpp does, which moves top logits by up
-    /// to ~0.9 on this model (as in decode, below), so the bound is 1.0 with the same argmax.
+    /// to ~1 on this model (as in decode, below: a change in the order of the attention's sums
+    /// alone moves them by tenths), so the bound is llama.cpp's own spread between its
+    /// settings (1.23, Tests/Fixtures/logits), with the same argmax. The fast path runs on an
+    /// f32 KV cache here, so the bound is about the products; its default f16 cache moves
+    /// logits by as much again (llama.cpp's own f16 and f32 caches differ by up to 0.75), and
+    /// is held to llama.cpp, which uses one, below.
     func testRealModelAgainstTheFloat64Reference() throws {
         let fast = try GemmaModel(path: try TestModel.path())
         let plain = try GemmaModel(path: try TestModel.path())
@@ -55,29 +60,30 @@ final class GemmaModelTests: XCTestCase {
             XCTAssertEqual(Sampler.argmax(reference), Int(prompt.top64[0][0]), prompt.name)
             XCTAssertLessThan(worst, 1e-2, "\(prompt.name): max |Δlogit| \(worst) over the float64 reference's top 64")
 
-            let logits = try fast.prefill(prompt.ids, cache: fast.makeCache(capacity: prompt.ids.count))
+            let logits = try fast.prefill(prompt.ids, cache: KVCache(config: fast.config, capacity: prompt.ids.count, storage: .f32))
             let fastWorst = prompt.top64.map { abs(logits[Int($0[0])] - reference[Int($0[0])]) }.max()!
             XCTAssertEqual(Sampler.argmax(logits), Sampler.argmax(reference), prompt.name)
-            XCTAssertLessThan(fastWorst, quantizedPrompts ? 1.0 : 0.3, "\(prompt.name): fast vs plain path max |Δlogit| \(fastWorst)")
+            XCTAssertLessThan(fastWorst, quantizedPrompts ? 1.25 : 0.3, "\(prompt.name): fast vs plain path max |Δlogit| \(fastWorst)")
             print("reference \(prompt.name): plain vs f64 \(worst), fast vs plain \(fastWorst)")
         }
     }
 
     /// Decode steps: the fused quantized path against the plain path, token by token. Every
     /// product quantizes its activations to Q8 here, as llama.cpp does; on this model that
-    /// alone moves top logits by up to ~0.8 (llama.cpp's own settings spread up to 1.23,
-    /// Tests/Fixtures/logits), so the bound is 1.0 with the same argmax at every step.
+    /// alone moves top logits by up to ~1 (llama.cpp's own settings spread up to 1.23,
+    /// Tests/Fixtures/logits), so the bound is 1.25 with the same argmax at every step. Both on
+    /// f32 KV caches: the bound is about the products (see above).
     func testFastDecodeFollowsThePlainPath() throws {
         let fast = try GemmaModel(path: try TestModel.path())
         let plain = try GemmaModel(path: try TestModel.path())
         plain.precision = .reference
         let ids: [Int32] = [2, 818, 5279, 529, 7001, 563, 506, 5279, 529]
-        let a = fast.makeCache(capacity: ids.count), b = plain.makeCache(capacity: ids.count)
+        let a = KVCache(config: fast.config, capacity: ids.count, storage: .f32), b = plain.makeCache(capacity: ids.count)
         for id in ids {
             let x = try fast.forward(.tokens([id]), cache: a), y = try plain.forward(.tokens([id]), cache: b)
             XCTAssertEqual(Sampler.argmax(x), Sampler.argmax(y))
             let top = Sampler.topK(y, 20).map { Int($0.id) }
-            XCTAssertLessThan(top.map { abs(x[$0] - y[$0]) }.max()!, 1.0)
+            XCTAssertLessThan(top.map { abs(x[$0] - y[$0]) }.max()!, 1.25)
         }
     }
 
