@@ -35,8 +35,12 @@ final class MatmulActivations {
         (offsetSums + rows * groups).initialize(repeating: 0, count: padding * groups)
         (codeSums + rows * groups).initialize(repeating: 0, count: padding * groups)
         let chunks = rows >= 8 ? min(rows / 4, WorkerThreads.count * 4) : 1
-        parallelFor(chunks) { [self] c in
-            for t in (rows * c / chunks)..<(rows * (c + 1) / chunks) { quantize(x + t * count, row: t) }
+        // The workers get the pointers, not `self`: a class instance retained and released on
+        // the worker threads while this init runs was never freed (tens of MB per prefill).
+        let job = Job(codes: codes, scales: scales, offsetSums: offsetSums, codeSums: codeSums,
+                      count: count, groups: groups, format: format)
+        parallelFor(chunks) { c in
+            for t in (rows * c / chunks)..<(rows * (c + 1) / chunks) { job.quantize(x + t * count, row: t) }
         }
     }
 
@@ -47,9 +51,22 @@ final class MatmulActivations {
         codeSums.deallocate()
     }
 
+}
+
+/// The quantization of one batch, shared by the worker threads: pointers into the
+/// batch's buffers and the layout, nothing reference-counted.
+private struct Job: @unchecked Sendable {
+    let codes: UnsafeMutablePointer<Int8>
+    let scales: UnsafeMutablePointer<Float>
+    let offsetSums: UnsafeMutablePointer<Int32>
+    let codeSums: UnsafeMutablePointer<Float>
+    let count: Int
+    let groups: Int
+    let format: PanelFormat
+
     /// One token's values → codes and group numbers: the AVX-512 quantizers where the matrix
     /// kernels run, else the same in portable Swift (Q8_K through ggml's blocks, converted).
-    private func quantize(_ x: UnsafePointer<Float>, row t: Int) {
+    func quantize(_ x: UnsafePointer<Float>, row t: Int) {
         #if arch(x86_64)
         if KernelPath.active == .avx512vnni {
             let out = QuantizedRowOutput(codes: codes + t * count, scales: scales + t * groups,

@@ -50,25 +50,27 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
     let vnni = KernelPath.active == .avx512vnni
     let scaleSpan = format.activations == .q8_K ? 256 / format.groupSize : 1
     let chunks = min(panels, WorkerThreads.count * 4)
-    parallelFor(chunks) { c in
-        let panel = WeightPanel(format: format, rowLength: k)
-        for p in (panels * c / chunks)..<(panels * (c + 1) / chunks) {
-            let first = p * rows, count = min(rows, m - first)
-            panel.pack(weights + first * rowBytes, rowBytes: rowBytes, count: count)
-            let mins = format.hasMins ? UnsafePointer(panel.mins) : nil
-            if vnni {
-                avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
-                                  groupSize: format.groupSize, scaleSpan: scaleSpan, x: tokens, validTokens: n,
-                                  output: y + first, outputStride: m, validRows: count)
-            } else {
-                avx2MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
-                                groupSize: format.groupSize, scaleSpan: scaleSpan,
-                                activationCodes: tokens.codes, codeStride: k, activationScales: tokens.scales,
-                                offsetSums: tokens.offsetSums, codeSums: tokens.codeSums, groupStride: tokens.groupStride,
-                                tokens: tokens.tokens, validTokens: n, output: y + first, outputStride: m, validRows: count)
+    // The closure holds pointers only; `activations` is kept alive around it.
+    withExtendedLifetime(activations) {
+        parallelFor(chunks) { c in
+            let panel = WeightPanel(format: format, rowLength: k)
+            for p in (panels * c / chunks)..<(panels * (c + 1) / chunks) {
+                let first = p * rows, count = min(rows, m - first)
+                panel.pack(weights + first * rowBytes, rowBytes: rowBytes, count: count)
+                let mins = format.hasMins ? UnsafePointer(panel.mins) : nil
+                if vnni {
+                    avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
+                                      groupSize: format.groupSize, scaleSpan: scaleSpan, x: tokens, validTokens: n,
+                                      output: y + first, outputStride: m, validRows: count)
+                } else {
+                    avx2MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
+                                    groupSize: format.groupSize, scaleSpan: scaleSpan,
+                                    activationCodes: tokens.codes, codeStride: k, activationScales: tokens.scales,
+                                    offsetSums: tokens.offsetSums, codeSums: tokens.codeSums, groupStride: tokens.groupStride,
+                                    tokens: tokens.tokens, validTokens: n, output: y + first, outputStride: m, validRows: count)
+                }
             }
         }
-        withExtendedLifetime(activations) {}
     }
     return true
     #else
