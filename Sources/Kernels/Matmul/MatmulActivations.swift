@@ -35,8 +35,9 @@ final class MatmulActivations {
         (offsetSums + rows * groups).initialize(repeating: 0, count: padding * groups)
         (codeSums + rows * groups).initialize(repeating: 0, count: padding * groups)
         let chunks = rows >= 8 ? min(rows / 4, WorkerThreads.count * 4) : 1
-        // The workers get the pointers, not `self`: a class instance retained and released on
-        // the worker threads while this init runs was never freed (tens of MB per prefill).
+        // The workers get the pointers, not `self`: when a worker dropped the last reference,
+        // the batch was freed on that thread and its memory was never reused (tens of MB per
+        // prefill; MatmulActivationsTests.testParallelBatchesGiveTheirMemoryBack).
         let job = Job(codes: codes, scales: scales, offsetSums: offsetSums, codeSums: codeSums,
                       count: count, groups: groups, format: format)
         parallelFor(chunks) { c in
