@@ -44,17 +44,24 @@ public func bf16Matmul(weights: UnsafeRawPointer, type: GGMLType, rowCount m: In
     // Enough jobs to keep every core busy when the batch is one block or two.
     let groups = min(panels.count, max(1, (4 * WorkerThreads.count + blocks - 1) / blocks))
     let rows = BF16WeightPanels.rows
-    parallelFor(blocks * groups) { job in
-        let b = job / groups, g = job % groups
-        let first = b * block, count = min(block, activations.tokens - first)
-        for p in (panels.count * g / groups)..<(panels.count * (g + 1) / groups) {
-            let row = p * rows
-            avx512BF16MatmulPanel(panel: panels.panel(p), pairs: panels.pairs,
-                                  x: activations.row(first), xStride: activations.pairs,
-                                  tokens: count, validTokens: min(count, n - first),
-                                  output: y + first * m + row, outputStride: m, validRows: min(rows, m - row))
+    // The jobs get pointers, not the two buffers' instances (a worker dropping the last
+    // reference freed them on its own thread, where the memory was never reused); the
+    // buffers live until every job is done.
+    let panelBase = panels.panel(0), panelBytes = rows * panels.pairs * 4, weightPairs = panels.pairs
+    let panelCount = panels.count, tokenCount = activations.tokens
+    let xBase = activations.row(0), xPairs = activations.pairs
+    withExtendedLifetime((panels, activations)) {
+        parallelFor(blocks * groups) { job in
+            let b = job / groups, g = job % groups
+            let first = b * block, count = min(block, tokenCount - first)
+            for p in (panelCount * g / groups)..<(panelCount * (g + 1) / groups) {
+                let row = p * rows
+                avx512BF16MatmulPanel(panel: panelBase + p * panelBytes, pairs: weightPairs,
+                                      x: xBase + first * 4 * xPairs, xStride: xPairs,
+                                      tokens: count, validTokens: min(count, n - first),
+                                      output: y + first * m + row, outputStride: m, validRows: min(rows, m - row))
+            }
         }
-        withExtendedLifetime((panels, activations)) {}
     }
     return true
     #else
