@@ -42,12 +42,17 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
     }
     guard n > 0, m > 0 else { return true }
     let activations = MatmulActivations(x, rows: n, count: k, format: format)
-    let tokens = MatmulTokenRows(codes: activations.codes, codeStride: k, scales: activations.scales,
-                                 offsetSums: activations.offsetSums, codeSums: activations.codeSums,
-                                 groupStride: activations.groups, tokens: activations.tokens)
     let rows = PanelFormat.panelRows
     let panels = (m + rows - 1) / rows
     let vnni = KernelPath.active == .avx512vnni
+    // KernelsAVX512 is compiled for AVX-512: even its struct initialisers run only on that path.
+    let tokens: MatmulTokenRows? = vnni
+        ? MatmulTokenRows(codes: activations.codes, codeStride: k, scales: activations.scales,
+                          offsetSums: activations.offsetSums, codeSums: activations.codeSums,
+                          groupStride: activations.groups, tokens: activations.tokens)
+        : nil
+    let codes = activations.codes, scales = activations.scales, offsetSums = activations.offsetSums
+    let codeSums = activations.codeSums, groupStride = activations.groups, paddedTokens = activations.tokens
     let scaleSpan = format.activations == .q8_K ? 256 / format.groupSize : 1
     let chunks = min(panels, WorkerThreads.count * 4)
     // The closure holds pointers only; `activations` is kept alive around it.
@@ -58,16 +63,16 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
                 let first = p * rows, count = min(rows, m - first)
                 panel.pack(weights + first * rowBytes, rowBytes: rowBytes, count: count)
                 let mins = format.hasMins ? UnsafePointer(panel.mins) : nil
-                if vnni {
+                if let tokens {
                     avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
                                       groupSize: format.groupSize, scaleSpan: scaleSpan, x: tokens, validTokens: n,
                                       output: y + first, outputStride: m, validRows: count)
                 } else {
                     avx2MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
                                     groupSize: format.groupSize, scaleSpan: scaleSpan,
-                                    activationCodes: tokens.codes, codeStride: k, activationScales: tokens.scales,
-                                    offsetSums: tokens.offsetSums, codeSums: tokens.codeSums, groupStride: tokens.groupStride,
-                                    tokens: tokens.tokens, validTokens: n, output: y + first, outputStride: m, validRows: count)
+                                    activationCodes: codes, codeStride: k, activationScales: scales,
+                                    offsetSums: offsetSums, codeSums: codeSums, groupStride: groupStride,
+                                    tokens: paddedTokens, validTokens: n, output: y + first, outputStride: m, validRows: count)
                 }
             }
         }
