@@ -29,7 +29,7 @@ enum BenchCommand: Subcommand {
       -t, --threads N         worker threads (default: all cores)
       -r, --repetitions N     timed runs per test (default 5)
       --json                  print [{"test": "pp512", "threads": 2, "tokens_per_second": {"min": …, "median": …, "max": …}}, …]
-      --precision P           fast (default: int8 kernels, f16 KV cache) or exact (f32 throughout)
+    \(PrecisionOption.help(column: 26))
       --model M               the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P              also time the vision encoder of this mmproj GGUF
       --vision-exact-check    then encode the last image again with every product in f32

@@ -22,7 +22,7 @@ enum GenerateCommand: Subcommand {
       --top-p P          nucleus sampling threshold (default 0.95)
       --seed S           random seed (default 0); same seed, same output
       --json             print {"prompt_ids": [...], "ids": [...], "text": "..."} at the end instead of streaming
-    \(PrecisionOption.help)
+    \(PrecisionOption.help(column: 21))
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help         show this help
 

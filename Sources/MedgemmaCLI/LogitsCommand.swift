@@ -29,7 +29,7 @@ enum LogitsCommand: Subcommand {
       --top K        how many tokens to list (default 20)
       --chat         wrap PROMPT in the chat template
       --image-first  put the image before the question instead of after it
-      --precision P  fast (default: int8 kernels, f16 KV cache, as llama.cpp) or exact (f32 throughout)
+    \(PrecisionOption.help(column: 17))
       --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
     \(ImageQuestion.help)
       -h, --help     show this help

@@ -20,7 +20,7 @@ enum PerplexityCommand: Subcommand {
       --batch N      tokens per forward pass (default 512; does not change the result)
       --chunks N     stop after N chunks (default: all)
       --json         print {"ctx": …, "chunks": …, "scored": …, "ppl": …, "ppl_err": …, "running": […]}
-      --precision P  fast (default: int8 kernels, f16 KV cache, as llama.cpp) or exact (f32 throughout)
+    \(PrecisionOption.help(column: 17))
       --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help     show this help
 

@@ -1,3 +1,4 @@
+import Foundation
 import Gemma
 
 /// `--precision fast|exact`, for the commands that check numbers: `fast` (the default) is
@@ -6,7 +7,11 @@ import Gemma
 /// f32, f32 activations and cache), the one compared with transformers to 1e-3.
 enum PrecisionOption {
     static let option = "--precision"
-    static let help = "  --precision P      fast (default: int8 kernels, f16 KV cache, as llama.cpp) or exact (f32 throughout)"
+    /// The option's help line, its description starting at `column` like the command's others.
+    static func help(column: Int) -> String {
+        "  " + "--precision P".padding(toLength: column - 2, withPad: " ", startingAt: 0)
+            + "fast (default: int8 kernels, f16 KV cache, as llama.cpp) or exact (f32 throughout)"
+    }
 
     static func parse(_ args: ParsedArguments, command: String) throws -> GemmaModel.Precision {
         switch args[option] {
