@@ -1,5 +1,8 @@
 import GGUF
 import KernelsAVX2
+#if arch(x86_64)
+import KernelsAVX512
+#endif
 
 /// Dot product of one stored weight row with an activation vector, in the integer domain
 /// for quantized weights as llama.cpp's CPU backend does it: each block's small-integer
@@ -42,6 +45,11 @@ typealias RowsKernel = (_ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Int, _ a
 func rowsKernel(_ type: GGMLType, path: KernelPath) -> RowsKernel? {
     #if arch(x86_64)
     guard path.usesAVX2 else { return nil }
+    // AVX-512 BW rows for the two formats of Q4_K_M files (bit-identical to AVX2).
+    if path == .avx512vnni {
+        if type == .q4_K { return avx512DotRowsQ4_K }
+        if type == .q6_K { return avx512DotRowsQ6_K }
+    }
     switch type {
     case .q4_0: return avx2DotRowsQ4_0
     case .q4_1: return avx2DotRowsQ4_1

@@ -83,8 +83,8 @@ extension GemmaModel {
 
     /// (T13, T14) `b.gated = GELU_tanh(W_gate h) ⊙ (W_up h)` from `b.normed`. One row on the
     /// fast path: both mat-vecs and the activation fused in one pass. Batches: two products,
-    /// then the vectorised `fastExp` GELU across the cores — or, at `.reference` precision,
-    /// the libm `tanhf` of T14 itself.
+    /// then the GELU across the cores. Both use the vectorised `fastExp` GELU — or, at
+    /// `.reference` precision, the libm `tanhf` of T14 itself.
     func geglu(_ w: GemmaWeights.Layer, _ b: LayerBuffers, rows n: Int) {
         if precision == .fast && n == 1 {
             b.normed.withUnsafeBufferPointer { h in
