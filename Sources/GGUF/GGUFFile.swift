@@ -26,9 +26,14 @@ public final class GGUFFile: @unchecked Sendable {
     /// as elements are actually read, so memory follows the bytes present, not the claim.
     static let maxReserve = 1 << 16
 
-    public convenience init(path: String) throws(GGUFError) {
-        try self.init(mapping: MappedFile(path: path))
+    /// `residency`: `.mapped` for metadata and tokenizers; model weights ask for
+    /// `.memoryIfItFits` (decode streams them from huge pages, `FileResidency`).
+    public convenience init(path: String, residency: FileResidency = .mapped) throws(GGUFError) {
+        try self.init(mapping: MappedFile(path: path, residency: residency))
     }
+
+    /// Where the file's bytes live (`mapped` or `memory`).
+    public var residency: FileResidency { mapping.residency }
 
     public init(mapping: MappedFile) throws(GGUFError) {
         let file = mapping.path

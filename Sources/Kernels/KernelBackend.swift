@@ -17,7 +17,8 @@ extension KernelBackend {
         let batched = GGMLType.allCases.filter { quantizedMatmulSupports($0) }.map(\.name)
         let decode: String
         switch KernelPath.active {
-        case .avx512vnni, .avx2: decode = "AVX2 integer dot products on the stored blocks"
+        case .avx512vnni: decode = "AVX-512 BW integer dot products on the stored Q4_K and Q6_K blocks, AVX2 on the others"
+        case .avx2: decode = "AVX2 integer dot products on the stored blocks"
         case .portable: decode = "portable Swift integer dot products on the stored blocks"
         }
         let prompt = batched.isEmpty

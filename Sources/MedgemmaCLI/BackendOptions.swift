@@ -113,7 +113,7 @@ enum BackendOptions {
     /// The in-process engine on `modelPath`, named by the file's `general.name`.
     static func local(modelPath: String, contextSize: Int, mmproj: String? = nil, panAndScan: PanAndScanOptions? = nil,
                       cache: EmbeddingCache? = nil, wrapVision: (ImageEmbeddingProvider) -> ImageEmbeddingProvider = { $0 }) throws -> LocalEngineBackend {
-        let file = try GGUFFile(path: modelPath)
+        let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let name = (try file.metadata.string("general.name")) ?? (modelPath as NSString).lastPathComponent
         let engine = try Engine(model: GemmaModel(file: file), tokenizer: GemmaTokenizer(file: file))
         var images: ImageEmbeddingProvider?

@@ -18,8 +18,10 @@ enum BenchCommand: Subcommand {
     min, median and max tokens/s are reported. With --mmproj, "imageS" also encodes a
     random S×S image through the vision tower and projector (no warm-up run: one image
     takes tens of seconds on a laptop-class CPU) and reports image tokens/s; its seconds per
-    image go to standard error. The kernel path that ran (AVX-512 VNNI, AVX2, portable) is in
-    the backend column; `medgemma info --system` says which kernels that means. The image
+    image go to standard error. The kernel path that ran (AVX-512 VNNI, AVX2, portable) and
+    where the weights live (read into memory when they fit, else mapped; MEDGEMMA_WEIGHTS=
+    mapped maps them) are in the backend column; `medgemma info --system` says which
+    kernels that means. The image
     test needs no matching text model: the tower is loaded at its own projection width, at
     the --precision asked for (exact: every product in f32).
 
@@ -66,7 +68,7 @@ enum BenchCommand: Subcommand {
         let threads = try ArgumentParser.int(args, "--threads", default: WorkerThreads.count, range: 1...1024, command: qualifiedName)
         WorkerThreads.count = threads
         let path = ModelLocator.resolve(args["--model"])
-        let file = try GGUFFile(path: path)
+        let file = try GGUFFile(path: path, residency: .memoryIfItFits)
         let model = try GemmaModel(file: file)
         model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         let bos: Int32 = Int32(try file.metadata.int("tokenizer.ggml.bos_token_id") ?? 2)
@@ -147,6 +149,7 @@ enum BenchCommand: Subcommand {
                     ("model", .string(path.split(separator: "/").last.map(String.init) ?? path)),
                     ("tokens_per_second", .object([("min", .number(round2(r.min))), ("median", .number(round2(r.median))), ("max", .number(round2(r.max)))])),
                     ("repetitions", .int(reps)),
+                    ("weights", .string(file.residency.rawValue)),
                 ] + r.extra)
             })
             Console.out(json.rendered() + "\n")
@@ -154,10 +157,11 @@ enum BenchCommand: Subcommand {
             let name = (try file.metadata.string("general.name")) ?? "model"
             let size = Format.bytes(file.fileSize)
             let params = Format.count(file.tensorInfos.reduce(0) { $0 + $1.elementCount })
+            let weights = file.residency == .memory ? "in memory" : "mapped"
             Console.out("| model | size | params | backend | threads | test | t/s (median, min–max) |\n")
             Console.out("| --- | ---: | ---: | --- | ---: | ---: | ---: |\n")
             for r in results {
-                Console.out("| \(name) | \(size) | \(params) | CPU (\(KernelBackend.name)) | \(threads) | \(r.test) | "
+                Console.out("| \(name) | \(size) | \(params) | CPU (\(KernelBackend.name); weights \(weights)) | \(threads) | \(r.test) | "
                             + "\(Format.fixed(r.median, 2)) (\(Format.fixed(r.min, 2))–\(Format.fixed(r.max, 2))) |\n")
             }
             for note in notes { Console.out(note + "\n") }

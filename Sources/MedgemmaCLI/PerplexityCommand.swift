@@ -37,7 +37,7 @@ enum PerplexityCommand: Subcommand {
         let path = args.positionals[0]
         var text = try TextFile.read(path)
         if text.hasSuffix("\n") { text.removeLast() }
-        let file = try GGUFFile(path: ModelLocator.resolve(args["--model"]))
+        let file = try GGUFFile(path: ModelLocator.resolve(args["--model"]), residency: .memoryIfItFits)
         let tokenizer = try GemmaTokenizer(file: file)
         let model = try GemmaModel(file: file)
         model.precision = precision

@@ -1,5 +1,7 @@
 import Foundation
+import GGUF
 import Kernels
+import Workstation
 
 /// What `medgemma info --system` prints: the processor, the instruction-set extensions the
 /// kernels look for, and which kernels run for each kind of work on this machine — the
@@ -16,6 +18,7 @@ struct SystemCard {
         lines.append(row("extensions", CPUFeatures.summary.isEmpty ? "none the kernels use" : CPUFeatures.summary.joined(separator: " ")))
         lines.append(row("kernel path", "\(path.rawValue) (\(KernelBackend.name))" + pathNote))
         for (work, kernel) in KernelBackend.workDescription { lines.append(row(work, kernel)) }
+        lines.append(row("model weights", weightsNote))
         lines.append(row("OpenBLAS", "\(blasCoreName) kernels" + (blasCore.map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")))
         return lines.joined(separator: "\n") + "\n"
     }
@@ -29,8 +32,21 @@ struct SystemCard {
             ("kernel_path", .string(path.rawValue)),
             ("supported_paths", .array(KernelPath.supported.map { .string($0.rawValue) })),
             ("work", .object(KernelBackend.workDescription.map { ($0.work, JSONValue.string($0.kernel)) })),
+            ("model_weights", .string(weightsOverride == "mapped" ? "mapped" : "memory if it fits")),
+            ("available_memory_bytes", FileResidency.availableMemory().map(JSONValue.int) ?? .null),
             ("openblas_core", .string(blasCoreName)),
         ])
+    }
+
+    /// How a model's weights are loaded (`FileResidency`).
+    private var weightsNote: String {
+        if weightsOverride == "mapped" { return "mapped from the file (MEDGEMMA_WEIGHTS=mapped)" }
+        let available = FileResidency.availableMemory().map { ", \(Format.bytes($0)) available now" } ?? ""
+        return "read into memory on huge pages when they fit, else mapped\(available); MEDGEMMA_WEIGHTS=mapped maps them"
+    }
+
+    private var weightsOverride: String? {
+        ProcessInfo.processInfo.environment["MEDGEMMA_WEIGHTS"].map { ["mapped", "mmap"].contains($0.lowercased()) ? "mapped" : $0 }
     }
 
     /// Why the path is not the fastest one, when it isn't.

@@ -18,9 +18,10 @@ public final class Engine: @unchecked Sendable {
         self.tokenizer = tokenizer
     }
 
-    /// Maps the model file and builds the tokenizer and the model from it.
+    /// Loads the model file (into memory when it fits, `FileResidency`) and builds the
+    /// tokenizer and the model from it.
     public convenience init(path: String) throws(GGUFError) {
-        let file = try GGUFFile(path: path)
+        let file = try GGUFFile(path: path, residency: .memoryIfItFits)
         try self.init(model: GemmaModel(file: file), tokenizer: GemmaTokenizer(file: file))
     }
 

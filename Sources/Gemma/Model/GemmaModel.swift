@@ -32,7 +32,7 @@ public final class GemmaModel: @unchecked Sendable {
     }
 
     public convenience init(path: String) throws(GGUFError) {
-        try self.init(file: GGUFFile(path: path))
+        try self.init(file: GGUFFile(path: path, residency: .memoryIfItFits))
     }
 
     /// A cache for `capacity` positions in the element type of the current precision.
