@@ -12,8 +12,12 @@ let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"
 let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c",
                                                  "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl",
                                                  "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vnni", "-Xcc", "-mavx512bf16"])]
+// AVX-VNNI (256-bit `vpdpbusd`) for the matrix kernel of CPUs without AVX-512, called only
+// after `CPUFeatures.avxVNNI`.
+let avxVNNIFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mavxvnni"])]
 #else
 let avx2Flags: [SwiftSetting] = []
+let avxVNNIFlags: [SwiftSetting] = []
 let avx512Flags: [SwiftSetting] = []
 #endif
 
@@ -42,8 +46,10 @@ let package = Package(
         .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
         // AVX-512 VNNI and BF16 matrix kernels (x86-64 only; never called on a CPU without them).
         .target(name: "KernelsAVX512", dependencies: ["CAVX512BF16"], swiftSettings: avx512Flags),
+        // The AVX2 matrix kernel with AVX-VNNI's `vpdpbusd` (x86-64 only; never called without it).
+        .target(name: "KernelsAVXVNNI", dependencies: ["KernelsAVX2"], swiftSettings: avxVNNIFlags),
         // Dequantization, quantized dot products, matmul, threading, BLAS.
-        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512"]),
+        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
         // Tokenizer, chat template, model, sampler, engine.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).

@@ -10,18 +10,22 @@ import Darwin
 
 /// Which implementation of the quantized kernels runs: the portable Swift loops and OpenBLAS
 /// (the reference, on every CPU), the AVX2 kernels of `KernelsAVX2` (x86-64 with AVX2, FMA
-/// and F16C), or the AVX-512 VNNI matrix kernels of `KernelsAVX512` for prompt batches (with
-/// the AVX2 kernels for single rows). Chosen once per process from the CPU and the
-/// `MEDGEMMA_KERNELS` environment variable: `portable`, `avx2` or `avx512vnni` ask for that
-/// path (still only if the CPU has it), anything else or unset picks the fastest supported.
+/// and F16C), the same with AVX-VNNI's 256-bit `vpdpbusd` for prompt batches
+/// (`KernelsAVXVNNI`), or the AVX-512 kernels of `KernelsAVX512` for prompt batches, the
+/// vision tower and the Q4_K/Q6_K rows of decode (AVX2 for the other rows). Chosen once per
+/// process from the CPU and the `MEDGEMMA_KERNELS` environment variable: `portable`, `avx2`,
+/// `avxvnni` or `avx512vnni` ask for that path (still only if the CPU has it), anything else
+/// or unset picks the fastest supported.
 public enum KernelPath: String, Sendable, CaseIterable {
     case portable
     case avx2
+    case avxvnni
     case avx512vnni
 
     /// What this CPU can run, fastest first.
     public static let supported: [KernelPath] =
-        (CPUFeatures.avx512VNNI ? [.avx512vnni] : []) + (CPUFeatures.avx2 ? [.avx2] : []) + [.portable]
+        (CPUFeatures.avx512VNNI ? [.avx512vnni] : []) + (CPUFeatures.avxVNNI ? [.avxvnni] : [])
+            + (CPUFeatures.avx2 ? [.avx2] : []) + [.portable]
 
     /// Whether the AVX2 row kernels (decode) run: on the AVX2 path and every path above it.
     var usesAVX2: Bool { self != .portable }
@@ -70,7 +74,7 @@ public enum CPUFeatures {
     /// `avx512vnni` path it runs the vision tower's F16/BF16 products (`bf16Matmul`).
     public static let avx512BF16: Bool = avx512VNNI && hasLinuxFlags(["avx512_bf16"])
 
-    /// AVX-VNNI (the VEX-encoded 256-bit `vpdpbusd`), reported for `info --system`.
+    /// AVX-VNNI (the VEX-encoded 256-bit `vpdpbusd`): the `avxvnni` path's matrix kernel.
     public static let avxVNNI: Bool = avx2 && hasLinuxFlags(["avx_vnni"])
 
     /// The instruction-set extensions the kernels look at, as /proc/cpuinfo names them.

@@ -5,6 +5,7 @@ public enum KernelBackend {
     public static var name: String {
         switch KernelPath.active {
         case .avx512vnni: return "AVX-512 VNNI"
+        case .avxvnni: return "AVX-VNNI"
         case .avx2: return "AVX2"
         case .portable: return "portable SIMD"
         }
@@ -18,7 +19,7 @@ extension KernelBackend {
         let decode: String
         switch KernelPath.active {
         case .avx512vnni: decode = "AVX-512 BW integer dot products on the stored Q4_K and Q6_K blocks, AVX2 on the others"
-        case .avx2: decode = "AVX2 integer dot products on the stored blocks"
+        case .avxvnni, .avx2: decode = "AVX2 integer dot products on the stored blocks"
         case .portable: decode = "portable Swift integer dot products on the stored blocks"
         }
         let prompt = batched.isEmpty

@@ -23,7 +23,7 @@ enum InfoCommand: Subcommand {
     With --system, describes this machine instead: the processor, the instruction-set
     extensions the kernels use (AVX2, AVX-512 VNNI, AVX-512 BF16, AVX-VNNI) and which
     kernels run for decode, prompt batches, attention and the vision tower
-    (MEDGEMMA_KERNELS=portable|avx2|avx512vnni picks a slower path for comparisons).
+    (MEDGEMMA_KERNELS=portable|avx2|avxvnni|avx512vnni picks a slower path for comparisons).
 
     Options:
       --json       models: the whole header, every metadata value and the tensor table;

@@ -16,7 +16,8 @@ final class InfoSystemTests: XCTestCase {
         let r = try CommandRunner.medgemma(["info", "--system"], environment: ["MEDGEMMA_KERNELS": ""])
         XCTAssertEqual(r.status, 0, r.stderr)
         let vnni = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vnni"].allSatisfy(flags.contains)
-        let expectedPath = vnni ? "avx512vnni (AVX-512 VNNI)" : flags.contains("avx2") ? "avx2 (AVX2)" : "portable (portable SIMD)"
+        let expectedPath = vnni ? "avx512vnni (AVX-512 VNNI)" : flags.contains("avx_vnni") && flags.contains("avx2") ? "avxvnni (AVX-VNNI)"
+            : flags.contains("avx2") ? "avx2 (AVX2)" : "portable (portable SIMD)"
         XCTAssertTrue(r.stdout.contains("  kernel path           \(expectedPath)\n"), r.stdout)
         let expectedExtensions = ["avx2", "avx512_vnni", "avx512_bf16", "avx_vnni"].filter {
             $0 == "avx512_vnni" ? vnni : $0 == "avx512_bf16" ? vnni && flags.contains($0) : flags.contains($0)

@@ -2,6 +2,7 @@ import GGUF
 #if arch(x86_64)
 import KernelsAVX2
 import KernelsAVX512
+import KernelsAVXVNNI
 #endif
 
 /// `y[t] = W · x[t]` for a batch of activation rows against a quantized weight matrix in its
@@ -10,8 +11,8 @@ import KernelsAVX512
 /// The activations are quantized once (as the mat-vec does); the weight rows are unpacked 32
 /// at a time into a `WeightPanel` (8-bit codes interleaved so a vector holds one group of 4
 /// codes of each of 16 rows, plus per-group Float scales), and each panel is multiplied by
-/// every token, 4 tokens per kernel call: `vpdpbusd` on AVX-512 VNNI, `vpmaddubsw` +
-/// `vpmaddwd` on AVX2. Panels are spread over the cores; each writes its own columns of `y`.
+/// every token, 4 tokens per kernel call: `vpdpbusd` on AVX-512 VNNI (512-bit) and AVX-VNNI
+/// (256-bit), `vpmaddubsw` + `vpmaddwd` on AVX2. Panels are spread over the cores; each writes its own columns of `y`.
 ///
 /// Returns false, doing nothing, where no matrix kernel serves this weight type on the active
 /// kernel path; the caller then dequantizes and uses sgemm.
@@ -25,7 +26,7 @@ public func quantizedMatmul(_ w: GGUFTensor, _ x: UnsafePointer<Float>, rows n: 
 public func quantizedMatmulSupports(_ type: GGMLType, path: KernelPath = KernelPath.active) -> Bool {
     guard let format = PanelFormat(type) else { return false }
     switch path {
-    case .avx512vnni: return true
+    case .avx512vnni, .avxvnni: return true
     case .avx2: return format.fitsInt16Pairs
     case .portable: return false
     }
@@ -44,7 +45,7 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
     let activations = MatmulActivations(x, rows: n, count: k, format: format)
     let rows = PanelFormat.panelRows
     let panels = (m + rows - 1) / rows
-    let vnni = KernelPath.active == .avx512vnni
+    let vnni = KernelPath.active == .avx512vnni, avxVNNI = KernelPath.active == .avxvnni
     // KernelsAVX512 is compiled for AVX-512: even its struct initialisers run only on that path.
     let tokens: MatmulTokenRows? = vnni
         ? MatmulTokenRows(codes: activations.codes, codeStride: k, scales: activations.scales,
@@ -67,6 +68,12 @@ public func quantizedMatmul(weights: UnsafeRawPointer, type: GGMLType, rowCount 
                     avx512MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
                                       groupSize: format.groupSize, scaleSpan: scaleSpan, x: tokens, validTokens: n,
                                       output: y + first, outputStride: m, validRows: count)
+                } else if avxVNNI {
+                    avxVNNIMatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
+                                       groupSize: format.groupSize, scaleSpan: scaleSpan,
+                                       activationCodes: codes, codeStride: k, activationScales: scales,
+                                       offsetSums: offsetSums, codeSums: codeSums, groupStride: groupStride,
+                                       tokens: paddedTokens, validTokens: n, output: y + first, outputStride: m, validRows: count)
                 } else {
                     avx2MatmulPanel(codes: panel.codes, scales: panel.scales, mins: mins, groups: panel.groups,
                                     groupSize: format.groupSize, scaleSpan: scaleSpan,

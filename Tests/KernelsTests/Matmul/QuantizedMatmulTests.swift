@@ -15,7 +15,7 @@ final class QuantizedMatmulTests: XCTestCase {
     static var kernelPaths: [(KernelPath, [GGMLType])] {
         KernelPath.supported.compactMap { path in
             switch path {
-            case .avx512vnni: return (path, types)
+            case .avx512vnni, .avxvnni: return (path, types)
             case .avx2: return (path, types.filter { $0 != .q8_0 })
             case .portable: return nil
             }
@@ -63,10 +63,54 @@ final class QuantizedMatmulTests: XCTestCase {
 
     func testPathsOnThisCPU() throws {
         try XCTSkipUnless(CPUFeatures.avx512VNNI, "this CPU has no AVX-512 VNNI")
-        XCTAssertEqual(KernelPath.supported, [.avx512vnni, .avx2, .portable])
+        XCTAssertEqual(KernelPath.supported, [.avx512vnni] + (CPUFeatures.avxVNNI ? [.avxvnni] : []) + [.avx2, .portable])
         XCTAssertEqual(KernelPath.resolve(environment: "avx512vnni", supported: KernelPath.supported), .avx512vnni)
         XCTAssertEqual(KernelPath.resolve(environment: "avx512vnni", supported: [.avx2, .portable]), .portable)
         XCTAssertEqual(KernelPath.resolve(environment: nil, supported: KernelPath.supported), .avx512vnni)
+    }
+
+    /// AVX-VNNI sits between AVX-512 VNNI and AVX2, and is asked for by name.
+    func testAVXVNNIPathOrder() {
+        XCTAssertEqual(KernelPath.resolve(environment: nil, supported: [.avxvnni, .avx2, .portable]), .avxvnni)
+        XCTAssertEqual(KernelPath.resolve(environment: "AVXVNNI", supported: [.avx512vnni, .avxvnni, .avx2, .portable]), .avxvnni)
+        XCTAssertEqual(KernelPath.resolve(environment: "avxvnni", supported: [.avx2, .portable]), .portable)
+        XCTAssertEqual(KernelPath.supported.contains(.avxvnni), CPUFeatures.avxVNNI)
+        for type in Self.types { XCTAssertTrue(quantizedMatmulSupports(type, path: .avxvnni), "\(type)") }
+    }
+
+    /// The AVX-VNNI kernel is the AVX2 kernel with `vpdpbusd` for `vpmaddubsw` + `vpmaddwd`:
+    /// the same exact integer sums and Float steps, so the same bits (where both run).
+    func testAVXVNNIMatchesAVX2BitForBit() throws {
+        try XCTSkipUnless(CPUFeatures.avxVNNI, "this CPU has no AVX-VNNI")
+        var rng = SplitMix64(seed: 0xA7_F1)
+        for type in Self.types where type != .q8_0 {
+            let rows = 45, columns = 512, tokens = 7
+            let rowBytes = type.rowBytes(count: columns)!
+            let w = (0..<(rows * rowBytes)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var weights = w
+            for r in 0..<rows {
+                for b in 0..<(columns / type.blockSize) {
+                    for offset in AVX2DotProductTests.scaleOffsets(type) {
+                        let h = floatToHalf(Float(0x1p-8 * (1 + rng.nextUniform())))
+                        weights[r * rowBytes + b * type.blockBytes + offset] = UInt8(h & 0xFF)
+                        weights[r * rowBytes + b * type.blockBytes + offset + 1] = UInt8(h >> 8)
+                    }
+                }
+            }
+            let x = (0..<(tokens * columns)).map { _ in Float(rng.nextGaussian()) }
+            func run(_ path: KernelPath) -> [Float] {
+                var y = [Float](repeating: .nan, count: tokens * rows)
+                KernelPath.with(path) {
+                    let done = weights.withUnsafeBytes { wb in
+                        x.withUnsafeBufferPointer { quantizedMatmul(weights: wb.baseAddress!, type: type, rowCount: rows, rowLength: columns,
+                                                                    $0.baseAddress!, rows: tokens, into: &y) }
+                    }
+                    XCTAssertTrue(done, "\(path) \(type)")
+                }
+                return y
+            }
+            XCTAssertEqual(run(.avxvnni).map(\.bitPattern), run(.avx2).map(\.bitPattern), "\(type)")
+        }
     }
 
     /// Random weights (random code bytes, sane scales), random activations with a few
