@@ -18,12 +18,12 @@ enum BenchCommand: Subcommand {
     min, median and max tokens/s are reported. With --mmproj, "imageS" also encodes a
     random S×S image through the vision tower and projector (no warm-up run: one image
     takes tens of seconds on a laptop-class CPU) and reports image tokens/s; its seconds per
-    image go to standard error. The kernel path that ran (AVX-512 VNNI, AVX2, portable) and
-    where the weights live (read into memory when they fit, else mapped; MEDGEMMA_WEIGHTS=
-    mapped maps them) are in the backend column; `medgemma info --system` says which
-    kernels that means. The image
-    test needs no matching text model: the tower is loaded at its own projection width, at
-    the --precision asked for (exact: every product in f32).
+    image go to standard error. The backend column names the kernel path that ran (AVX-512
+    VNNI, AVX-VNNI, AVX2, portable; `medgemma info --system` says which kernels that means)
+    and where the weights live: files of 1 GiB or more are read into memory when they fit,
+    others mapped (MEDGEMMA_WEIGHTS=mapped maps them all). The image test needs no matching
+    text model: the tower is loaded at its own projection width, at the --precision asked
+    for (exact: every product in f32).
 
     Options:
       -p, --prompt-tokens N   prompt length for the pp test (default 512; 0 skips it)

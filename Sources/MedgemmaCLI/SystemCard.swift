@@ -42,7 +42,7 @@ struct SystemCard {
     private var weightsNote: String {
         if weightsOverride == "mapped" { return "mapped from the file (MEDGEMMA_WEIGHTS=mapped)" }
         let available = FileResidency.availableMemory().map { ", \(Format.bytes($0)) available now" } ?? ""
-        return "read into memory on huge pages when they fit, else mapped\(available); MEDGEMMA_WEIGHTS=mapped maps them"
+        return "files of 1 GiB or more read into memory on huge pages when they fit, else mapped\(available); MEDGEMMA_WEIGHTS=mapped maps them"
     }
 
     private var weightsOverride: String? {

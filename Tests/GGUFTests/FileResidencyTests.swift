@@ -65,9 +65,12 @@ final class FileResidencyTests: XCTestCase {
         XCTAssertEqual(fits.resolved(size: 2 * gib, environment: nil, available: { 3 * gib - 1 }), .mapped)
         XCTAssertEqual(fits.resolved(size: 2 * gib, environment: nil, available: { 3 * gib }), .memory)
         XCTAssertEqual(fits.resolved(size: 2 * gib, environment: nil, available: { nil }), .mapped)
-        XCTAssertEqual(fits.resolved(size: 1, environment: "mapped", available: { 8 * gib }), .mapped)
-        XCTAssertEqual(fits.resolved(size: 1, environment: "MMAP", available: { 8 * gib }), .mapped)
-        XCTAssertEqual(fits.resolved(size: 1, environment: "anything", available: { 8 * gib }), .memory)
+        XCTAssertEqual(fits.resolved(size: 2 * gib, environment: "mapped", available: { 8 * gib }), .mapped)
+        XCTAssertEqual(fits.resolved(size: 2 * gib, environment: "MMAP", available: { 8 * gib }), .mapped)
+        XCTAssertEqual(fits.resolved(size: 2 * gib, environment: "anything", available: { 8 * gib }), .memory)
+        // Small files stay mapped.
+        XCTAssertEqual(fits.resolved(size: gib - 1, environment: nil, available: { 8 * gib }), .mapped)
+        XCTAssertEqual(fits.resolved(size: gib, environment: nil, available: { 8 * gib }), .memory)
         // Explicit choices are kept.
         XCTAssertEqual(FileResidency.mapped.resolved(size: 1, environment: nil, available: { 8 * gib }), .mapped)
         XCTAssertEqual(FileResidency.memory.resolved(size: 1, environment: "mapped", available: { 0 }), .memory)
