@@ -73,14 +73,6 @@ public func avx512HalvesToBF16(_ h: UnsafeRawPointer, count: Int, into out: Unsa
 @inline(__always)
 private func store32(_ v: __m512i, _ p: UnsafeMutablePointer<UInt16>) { _mm512_storeu_si512(p, v) }
 
-/// The low `n` bits set (n clamped to 0…16).
-@inline(__always)
-private func mask16(_ n: Int) -> __mmask16 { n >= 16 ? 0xFFFF : n <= 0 ? 0 : __mmask16((1 << n) - 1) }
-
-/// The low `n` bits set (n clamped to 0…32).
-@inline(__always)
-private func mask32(_ n: Int) -> __mmask32 { n >= 32 ? 0xFFFF_FFFF : n <= 0 ? 0 : __mmask32((1 << n) - 1) }
-
 @inline(__always)
 private func loadUnalignedVector(_ p: UnsafeRawPointer) -> __m512i { _mm512_loadu_si512(p) }
 

@@ -5,9 +5,10 @@ import XCTest
 
 /// The bf16 matrix product of the vision tower (F16/BF16 weights, `vdpbf16ps`) against a
 /// float64 reference computed here from weights and activations rounded to bf16 by
-/// `bf16Bits` below (round to nearest even, written from the format's definition, not taken
-/// from the code under test): the kernel must give `Σ_k w·a` of exactly those values, up to
-/// f32 summation (1e-5 of Σ|w·a|). The packing and rounding are also checked bit for bit.
+/// `bf16Bits` (TestSupport: round to nearest even, written from the format's definition, not
+/// taken from the code under test): the kernel must give `Σ_k w·a` of exactly those values, up
+/// to f32 summation (1e-5 of Σ|w·a|). The rounding of activations is also checked bit for bit
+/// (the panel layouts in BF16WeightPanelsTests).
 final class BF16MatmulTests: XCTestCase {
     override func setUpWithError() throws {
         try XCTSkipUnless(CPUFeatures.avx512BF16 && KernelPath.supported.contains(.avx512vnni),
@@ -45,31 +46,6 @@ final class BF16MatmulTests: XCTestCase {
             for k in 0..<(2 * activations.pairs) {
                 let expected: UInt16 = t < rows && k < count ? bf16Bits(x[t * count + k]) : 0
                 XCTAssertEqual(row[k], expected, "token \(t) value \(k): \(t < rows && k < count ? x[t * count + k] : 0)")
-            }
-        }
-    }
-
-    /// Panels hold, per pair step, 32 rows' (even, odd) bf16 values in 32-bit lanes; F16
-    /// weights are rounded to nearest even through their f32 value, BF16 copied.
-    func testWeightPanelLayout() {
-        var rng = SplitMix64(seed: 5)
-        let rows = 37, columns = 9
-        for type in [GGMLType.f16, .bf16] {
-            let (bytes, values) = randomWeights(type, count: rows * columns, rng: &rng)
-            let panels = bytes.withUnsafeBytes { BF16WeightPanels($0.baseAddress!, type: type, rowCount: rows, rowLength: columns) }
-            XCTAssertEqual(panels.count, 2)
-            XCTAssertEqual(panels.pairs, 5)
-            for p in 0..<panels.count {
-                let lanes = panels.panel(p).assumingMemoryBound(to: UInt32.self)
-                for s in 0..<panels.pairs {
-                    for r in 0..<32 {
-                        let row = 32 * p + r
-                        func value(_ k: Int) -> UInt32 {
-                            row < rows && k < columns ? UInt32(bf16Bits(values[row * columns + k])) : 0
-                        }
-                        XCTAssertEqual(lanes[s * 32 + r], value(2 * s) | value(2 * s + 1) << 16, "\(type) panel \(p) step \(s) row \(r)")
-                    }
-                }
             }
         }
     }
@@ -126,7 +102,7 @@ final class BF16MatmulTests: XCTestCase {
 
 /// `count` random weights stored as `type` (F16: Gaussian·0.1, every 13th a subnormal half;
 /// BF16: Gaussian floats cut to their top half) and their exact f32 values.
-private func randomWeights(_ type: GGMLType, count: Int, rng: inout SplitMix64) -> (bytes: [UInt8], values: [Float]) {
+func randomWeights(_ type: GGMLType, count: Int, rng: inout SplitMix64) -> (bytes: [UInt8], values: [Float]) {
     var bytes: [UInt8] = [], values: [Float] = []
     for i in 0..<count {
         let bits: UInt16
@@ -141,15 +117,3 @@ private func randomWeights(_ type: GGMLType, count: Int, rng: inout SplitMix64) 
     }
     return (bytes, values)
 }
-
-/// A finite float rounded to bf16 (its top 16 bits) to nearest, ties to even; values below
-/// the smallest normal float flush to zero, as the AVX-512 BF16 conversions do.
-private func bf16Bits(_ x: Float) -> UInt16 {
-    let bits = x.bitPattern
-    if bits & 0x7F80_0000 == 0 { return UInt16(bits >> 16) & 0x8000 }
-    let kept = bits >> 16, rest = bits & 0xFFFF
-    let up = rest > 0x8000 || (rest == 0x8000 && kept & 1 == 1)
-    return UInt16(kept + (up ? 1 : 0))
-}
-
-private func bf16Value(_ b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }
