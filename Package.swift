@@ -68,6 +68,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
+        .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "Workstation", "TestSupport"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "TestSupport"]),

@@ -18,7 +18,10 @@ struct SigLIPEncoder: @unchecked Sendable {
         for layer in weights.layers {
             // (V4) attention block.
             let u = layerNormRows(x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, eps: c.layerNormEpsilon)
-            let attended = selfAttention(layer.q(u, rows: n), layer.k(u, rows: n), layer.v(u, rows: n))
+            // Attention in bf16 only where q, k and v come out of reduced-precision products
+            // (F16/BF16/Q8_0 weights at `.fast`): an F32 tower, or `.reference`, stays all f32.
+            let bf16 = layer.q.usesFastKernel && layer.k.usesFastKernel && layer.v.usesFastKernel
+            let attended = selfAttention(layer.q(u, rows: n), layer.k(u, rows: n), layer.v(u, rows: n), bf16: bf16)
             addInPlace(&x, layer.output(attended, rows: n))
             // (V5) MLP block.
             let u2 = layerNormRows(x, weight: layer.norm2Weight, bias: layer.norm2Bias, rows: n, eps: c.layerNormEpsilon)
@@ -31,8 +34,9 @@ struct SigLIPEncoder: @unchecked Sendable {
     }
 
     /// (V4) `softmax(q_h·k_hᵀ / sqrt(D)) v_h` for every head, every patch seeing every patch:
-    /// the text model's attention with the bidirectional mask, over these f32 rows.
-    private func selfAttention(_ q: [Float], _ k: [Float], _ v: [Float]) -> [Float] {
+    /// with `bf16`, the bf16 kernel's attention where the CPU has it (`bf16Attention`), else the
+    /// text model's attention with the bidirectional mask, over these f32 rows.
+    private func selfAttention(_ q: [Float], _ k: [Float], _ v: [Float], bf16: Bool) -> [Float] {
         let c = config, n = c.patchCount, width = c.headCount * c.headDim
         precondition(q.count == n * width && k.count == n * width && v.count == n * width, "attention: buffers are not rows × \(width)")
         var out = [Float](repeating: 0, count: n * width)
@@ -40,9 +44,15 @@ struct SigLIPEncoder: @unchecked Sendable {
             k.withUnsafeBufferPointer { kb in
                 v.withUnsafeBufferPointer { vb in
                     out.withUnsafeMutableBufferPointer { ob in
+                        let scale = 1 / Float(c.headDim).squareRoot()
+                        if bf16,
+                           bf16Attention(queries: qb.baseAddress!, keys: kb.baseAddress!, values: vb.baseAddress!, rows: n,
+                                         heads: c.headCount, headDim: c.headDim, stride: width, scale: scale, into: ob.baseAddress!) {
+                            return
+                        }
                         attention(queries: qb.baseAddress!, rows: n, firstPosition: 0, heads: c.headCount, headDim: c.headDim,
                                   keysAndValues: KeyValueRows(keys: kb.baseAddress!, values: vb.baseAddress!, stride: width, rows: n),
-                                  kvHeads: c.headCount, mask: .bidirectional, scoreScale: 1 / Float(c.headDim).squareRoot(),
+                                  kvHeads: c.headCount, mask: .bidirectional, scoreScale: scale,
                                   into: ob.baseAddress!)
                     }
                 }

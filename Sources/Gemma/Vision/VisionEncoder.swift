@@ -14,8 +14,9 @@ public final class VisionEncoder: @unchecked Sendable {
     private let projector: Gemma3Projector
     /// How the tower's matrix products run: `.fast` (the default) takes the matrix kernels of
     /// the weight type where the CPU has them — bf16 `vdpbf16ps` for F16/BF16 weights, int8
-    /// VNNI for Q8_0 — and `.reference` keeps them all in f32 (dequantize + sgemm), the exact
-    /// path. Set it before encoding; not safe to change while another thread encodes.
+    /// VNNI for Q8_0, and then the attention in bf16 too (`bf16Attention`) — and `.reference`
+    /// keeps them all in f32 (dequantize + sgemm), the exact path. An F32 file stays all f32
+    /// in both. Set it before encoding; not safe to change while another thread encodes.
     public var precision: GemmaModel.Precision
 
     /// `textWidth`: the text model's embedding width (`GemmaConfig.embeddingLength`).

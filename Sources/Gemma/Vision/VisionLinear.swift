@@ -55,6 +55,13 @@ struct VisionLinear: @unchecked Sendable {
         return y
     }
 
+    /// Whether products run on a reduced-precision kernel (bf16 or int8) rather than in f32:
+    /// `.fast` precision and a kernel that serves the weight type on this CPU.
+    var usesFastKernel: Bool {
+        precision == .fast && weight.data.baseAddress != nil
+            && (quantizedMatmulSupports(weight.type) || bf16MatmulSupports(weight.type))
+    }
+
     /// `y = x·Wᵀ` through a matrix kernel of the stored type, or false (nothing written) where
     /// none serves it on this CPU. The raw-pointer entry points take `outputs × inputs`
     /// explicitly: the patch embedding's ne is [p, p, 3, hidden], not [inputs, outputs].

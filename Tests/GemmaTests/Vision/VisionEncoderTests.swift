@@ -77,6 +77,19 @@ final class VisionEncoderTests: XCTestCase {
         }
     }
 
+    /// An F32 tower runs no reduced-precision kernel, so `.fast` keeps all of it in f32, its
+    /// attention included (bf16 attention only follows bf16 or int8 products): bit for bit the
+    /// `.reference` features.
+    func testF32TowerIsExactAtFastPrecision() throws {
+        let fixture = try TinyVisionFixture.load()
+        let path = TinyVisionFixture.path("mmproj-f32.gguf")
+        let fast = try VisionEncoder(path: path, textWidth: fixture.config.text_width)
+        let exact = try VisionEncoder(path: path, textWidth: fixture.config.text_width, precision: .reference)
+        for (i, image) in fixture.images.enumerated() {
+            XCTAssertEqual(try fast.encode(pixels: image.pixels), try exact.encode(pixels: image.pixels), "image \(i)")
+        }
+    }
+
     /// The two images give different features (a tower that ignored its input would not).
     func testDifferentImagesGiveDifferentFeatures() throws {
         let fixture = try TinyVisionFixture.load()
