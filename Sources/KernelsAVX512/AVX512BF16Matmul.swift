@@ -1,6 +1,7 @@
 /// The AVX-512 BF16 micro-kernel of the vision tower's matrix products (F16 and BF16
-/// weights): 32 weight rows × 8 tokens at a time, `vdpbf16ps` on pairs of bf16 values
-/// accumulating in f32.
+/// weights, and both products of the tower's attention): 32 weight rows × 8 tokens at a time
+/// (16 × 16 on panels with at most 16 rows), `vdpbf16ps` on pairs of bf16 values accumulating
+/// in f32.
 ///
 /// Why bf16: SigLIP multiplies all ~4096 patches of an image by every weight matrix, so the
 /// tower is almost all matrix product, and one `vdpbf16ps` does 32 multiply-adds where an f32
@@ -78,7 +79,8 @@ private func loadUnalignedVector(_ p: UnsafeRawPointer) -> __m512i { _mm512_load
 
 /// `out[t][r] = Σ_k W[r][k]·X[t][k]` for the 32 rows of one packed panel (`pairs` steps) and
 /// tokens `0..<tokens` of `x` (a multiple of 8, rows `xStride` pairs apart), written to
-/// `output + t·outputStride + r` for `t < validTokens`, `r < validRows`.
+/// `output + t·outputStride + r` for `t < validTokens`, `r < validRows`. With at most 16 valid
+/// rows only the panel's low half is multiplied.
 @inline(never)
 public func avx512BF16MatmulPanel(panel: UnsafeRawPointer, pairs: Int, x: UnsafeRawPointer, xStride: Int,
                                   tokens: Int, validTokens: Int,
@@ -86,6 +88,16 @@ public func avx512BF16MatmulPanel(panel: UnsafeRawPointer, pairs: Int, x: Unsafe
     precondition(tokens % bf16TileTokens == 0, "tokens padded to a multiple of 8")
     let mask0 = mask16(validRows), mask1 = mask16(validRows - 16)
     var t = 0
+    if validRows <= 16 {
+        // Only the panel's low 16 rows hold anything written: 16 rows × 16 tokens, half the
+        // multiply-adds of the full tile per token (the 8 value dimensions past 64 of a
+        // 72-wide attention head, the last 16 rows of a 4304-row matrix).
+        while t + 16 <= tokens && t < validTokens {
+            bf16HalfTile(panel, pairs, x + 4 * t * xStride, 4 * xStride,
+                         output + t * outputStride, outputStride, min(16, validTokens - t), mask0)
+            t += 16
+        }
+    }
     while t < tokens && t < validTokens {
         bf16Tile(panel, pairs, x + 4 * t * xStride, 4 * xStride,
                  output + t * outputStride, outputStride, min(bf16TileTokens, validTokens - t), mask0, mask1)
@@ -156,5 +168,49 @@ private func bf16Tile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPoi
     store(6, c06, c16)
     guard tokens > 7 else { return }
     store(7, c07, c17)
+}
+
+/// One 16-row × 16-token tile over the whole row length, on the low half of each pair step
+/// (rows 0…15 of the panel): per step one weight vector, each token's pair broadcast, 16
+/// `vdpbf16ps` into 16 accumulators.
+@inline(__always)
+private func bf16HalfTile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPointer, _ rowBytes: Int,
+                          _ o: UnsafeMutablePointer<Float>, _ stride: Int, _ tokens: Int, _ mask: __mmask16) {
+    let a0 = x, a8 = x + 8 * rowBytes
+    var c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps(), c3 = _mm512_setzero_ps()
+    var c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps(), c6 = _mm512_setzero_ps(), c7 = _mm512_setzero_ps()
+    var c8 = _mm512_setzero_ps(), c9 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps()
+    var c12 = _mm512_setzero_ps(), c13 = _mm512_setzero_ps(), c14 = _mm512_setzero_ps(), c15 = _mm512_setzero_ps()
+    @inline(__always)
+    func pair(_ a: UnsafeRawPointer, _ j: Int, _ k: Int) -> __m512i {
+        _mm512_set1_epi32(a.loadUnaligned(fromByteOffset: j * rowBytes + k, as: Int32.self))
+    }
+    var w = panel
+    var k = 0
+    for _ in 0..<pairs {
+        let w0 = loadUnalignedVector(w)
+        c0 = mg_dpbf16(c0, w0, pair(a0, 0, k))
+        c1 = mg_dpbf16(c1, w0, pair(a0, 1, k))
+        c2 = mg_dpbf16(c2, w0, pair(a0, 2, k))
+        c3 = mg_dpbf16(c3, w0, pair(a0, 3, k))
+        c4 = mg_dpbf16(c4, w0, pair(a0, 4, k))
+        c5 = mg_dpbf16(c5, w0, pair(a0, 5, k))
+        c6 = mg_dpbf16(c6, w0, pair(a0, 6, k))
+        c7 = mg_dpbf16(c7, w0, pair(a0, 7, k))
+        c8 = mg_dpbf16(c8, w0, pair(a8, 0, k))
+        c9 = mg_dpbf16(c9, w0, pair(a8, 1, k))
+        c10 = mg_dpbf16(c10, w0, pair(a8, 2, k))
+        c11 = mg_dpbf16(c11, w0, pair(a8, 3, k))
+        c12 = mg_dpbf16(c12, w0, pair(a8, 4, k))
+        c13 = mg_dpbf16(c13, w0, pair(a8, 5, k))
+        c14 = mg_dpbf16(c14, w0, pair(a8, 6, k))
+        c15 = mg_dpbf16(c15, w0, pair(a8, 7, k))
+        w += 128
+        k += 4
+    }
+    @inline(__always)
+    func store(_ j: Int, _ c: __m512) { if j < tokens { _mm512_mask_storeu_ps(o + j * stride, mask, c) } }
+    store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5); store(6, c6); store(7, c7)
+    store(8, c8); store(9, c9); store(10, c10); store(11, c11); store(12, c12); store(13, c13); store(14, c14); store(15, c15)
 }
 #endif

@@ -17,8 +17,11 @@ final class BF16MatmulTests: XCTestCase {
 
     func testF16AndBF16WeightsMatchTheReference() throws {
         // Rows not a multiple of the 32-row panel, tokens not a multiple of the 8-token tile,
-        // odd row lengths, several token blocks (k = 4304 gives blocks of 24 tokens, k = 33 of 256).
-        let shapes = [(45, 512, 7), (32, 64, 8), (3, 37, 1), (70, 1152, 13), (8, 4304, 50), (5, 33, 300), (1, 1, 3)]
+        // odd row lengths, several token blocks (k = 4304 gives blocks of 24 tokens, k = 33 of
+        // 256); panels with at most 16 rows (the 16 × 16 half tile, then 8-token tiles for the
+        // rest: 45, 70, 8, 5, 16 and 48 rows).
+        let shapes = [(45, 512, 7), (32, 64, 8), (3, 37, 1), (70, 1152, 13), (8, 4304, 50), (5, 33, 300), (1, 1, 3),
+                      (16, 64, 40), (48, 100, 24)]
         for type in [GGMLType.f16, .bf16] {
             for (i, (rows, columns, tokens)) in shapes.enumerated() {
                 try KernelPath.with(.avx512vnni) {
