@@ -10,24 +10,36 @@ struct SigLIPEncoder: @unchecked Sendable {
 
     /// `pixels`: normalised CHW floats, `imageSize²` per channel. Returns `patchCount × hidden`
     /// rows, patch `p = py·patchesPerSide + px` (row-major, top-left first).
+    ///
+    /// The per-layer buffers are allocated once per image and reused by every layer: fresh
+    /// ones cost ~200 MB of page faults and zeroing a layer (the FFN's alone is 70 MB at 4096
+    /// patches), on one core while the others waited.
     func callAsFunction(_ pixels: [Float]) -> [Float] {
-        let c = config, n = c.patchCount
+        let c = config, n = c.patchCount, d = c.hiddenSize
         // (V1) patch embedding, (V2) + position embedding.
         var x = weights.patchEmbedding(patches(pixels), rows: n)
         addInPlace(&x, dequantize(tensor: weights.positionEmbedding))
+        var u = [Float](repeating: 0, count: n * d), out = u
+        var q = u, k = u, v = u, attended = u
+        var hidden = [Float](repeating: 0, count: n * c.feedForwardLength)
         for layer in weights.layers {
             // (V4) attention block.
-            let u = layerNormRows(x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, eps: c.layerNormEpsilon)
+            layerNormRows(x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, eps: c.layerNormEpsilon, into: &u)
+            layer.q.apply(u, rows: n, into: &q)
+            layer.k.apply(u, rows: n, into: &k)
+            layer.v.apply(u, rows: n, into: &v)
             // Attention in bf16 only where q, k and v come out of reduced-precision products
             // (F16/BF16/Q8_0 weights at `.fast`): an F32 tower, or `.reference`, stays all f32.
             let bf16 = layer.q.usesFastKernel && layer.k.usesFastKernel && layer.v.usesFastKernel
-            let attended = selfAttention(layer.q(u, rows: n), layer.k(u, rows: n), layer.v(u, rows: n), bf16: bf16)
-            addInPlace(&x, layer.output(attended, rows: n))
+            selfAttention(q, k, v, bf16: bf16, into: &attended)
+            layer.output.apply(attended, rows: n, into: &out)
+            addInPlace(&x, out)
             // (V5) MLP block.
-            let u2 = layerNormRows(x, weight: layer.norm2Weight, bias: layer.norm2Bias, rows: n, eps: c.layerNormEpsilon)
-            var hidden = layer.up(u2, rows: n)
+            layerNormRows(x, weight: layer.norm2Weight, bias: layer.norm2Bias, rows: n, eps: c.layerNormEpsilon, into: &u)
+            layer.up.apply(u, rows: n, into: &hidden)
             geluTanhRows(&hidden, rows: n)
-            addInPlace(&x, layer.down(hidden, rows: n))
+            layer.down.apply(hidden, rows: n, into: &out)
+            addInPlace(&x, out)
         }
         // (V6) final LayerNorm.
         return layerNormRows(x, weight: weights.postNormWeight, bias: weights.postNormBias, rows: n, eps: c.layerNormEpsilon)
@@ -35,11 +47,12 @@ struct SigLIPEncoder: @unchecked Sendable {
 
     /// (V4) `softmax(q_h·k_hᵀ / sqrt(D)) v_h` for every head, every patch seeing every patch:
     /// with `bf16`, the bf16 kernel's attention where the CPU has it (`bf16Attention`), else the
-    /// text model's attention with the bidirectional mask, over these f32 rows.
-    private func selfAttention(_ q: [Float], _ k: [Float], _ v: [Float], bf16: Bool) -> [Float] {
+    /// text model's attention with the bidirectional mask, over these f32 rows. Every value of
+    /// `out` is written.
+    private func selfAttention(_ q: [Float], _ k: [Float], _ v: [Float], bf16: Bool, into out: inout [Float]) {
         let c = config, n = c.patchCount, width = c.headCount * c.headDim
-        precondition(q.count == n * width && k.count == n * width && v.count == n * width, "attention: buffers are not rows × \(width)")
-        var out = [Float](repeating: 0, count: n * width)
+        precondition(q.count == n * width && k.count == n * width && v.count == n * width && out.count == n * width,
+                     "attention: buffers are not rows × \(width)")
         q.withUnsafeBufferPointer { qb in
             k.withUnsafeBufferPointer { kb in
                 v.withUnsafeBufferPointer { vb in
@@ -58,7 +71,6 @@ struct SigLIPEncoder: @unchecked Sendable {
                 }
             }
         }
-        return out
     }
 
     /// The patches as rows of 3·p·p values in the convolution kernel's order (c, ky, kx).

@@ -33,9 +33,17 @@ struct VisionLinear: @unchecked Sendable {
 
     /// `y[r] = W·x[r] + b` for `rows` rows of `x` (`rows × inputs`, row-major).
     func callAsFunction(_ x: [Float], rows n: Int) -> [Float] {
-        precondition(x.count == n * inputs, "VisionLinear \(weight.name): input is not rows × \(inputs)")
         var y = [Float](repeating: 0, count: n * outputs)
-        guard n > 0 else { return y }
+        apply(x, rows: n, into: &y)
+        return y
+    }
+
+    /// `y[r] = W·x[r] + b` into an existing `rows × outputs` buffer, whatever it held (the
+    /// tower reuses its buffers from layer to layer rather than allocating ~200 MB a layer).
+    func apply(_ x: [Float], rows n: Int, into y: inout [Float]) {
+        precondition(x.count == n * inputs, "VisionLinear \(weight.name): input is not rows × \(inputs)")
+        precondition(y.count == n * outputs, "VisionLinear \(weight.name): output is not rows × \(outputs)")
+        guard n > 0 else { return }
         let fast = precision == .fast && x.withUnsafeBufferPointer { xb in
             y.withUnsafeMutableBufferPointer { yb in fastProduct(xb.baseAddress!, rows: n, into: yb.baseAddress!) }
         }
@@ -52,7 +60,6 @@ struct VisionLinear: @unchecked Sendable {
             }
         }
         if let bias { addBias(bias, to: &y, rows: n) }
-        return y
     }
 
     /// Whether products run on a reduced-precision kernel (bf16 or int8) rather than in f32:
@@ -94,14 +101,17 @@ struct VisionLinear: @unchecked Sendable {
     }
 }
 
-/// `y[r] += b` for every row.
+/// `y[r] += b` for every row, spread over the cores.
 func addBias(_ b: [Float], to y: inout [Float], rows n: Int) {
     let m = b.count
     b.withUnsafeBufferPointer { bb in
         y.withUnsafeMutableBufferPointer { yb in
-            for r in 0..<n {
-                let row = yb.baseAddress! + r * m
-                for j in 0..<m { row[j] += bb[j] }
+            let bp = bb.baseAddress!, yp = yb.baseAddress!
+            forEachRowRange(n) { rows in
+                for r in rows {
+                    let row = yp + r * m
+                    for j in 0..<m { row[j] += bp[j] }
+                }
             }
         }
     }

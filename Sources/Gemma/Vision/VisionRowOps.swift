@@ -6,9 +6,15 @@ import Kernels
 /// `out[r] = LN(x[r]; w, b)` (GEMMA3.md V3): `w·(u − μ)/sqrt(σ² + ε) + b`, mean and variance
 /// over the row, accumulated in Double as ggml's norm does.
 func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int, eps: Float) -> [Float] {
+    var out = [Float](repeating: 0, count: n * w.count)
+    layerNormRows(x, weight: w, bias: b, rows: n, eps: eps, into: &out)
+    return out
+}
+
+/// `layerNormRows` into an existing buffer of `rows × width` (the tower reuses one per image).
+func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int, eps: Float, into out: inout [Float]) {
     let d = w.count
-    precondition(x.count == n * d && b.count == d, "layerNormRows: buffers are not rows × \(d)")
-    var out = [Float](repeating: 0, count: n * d)
+    precondition(x.count == n * d && b.count == d && out.count == n * d, "layerNormRows: buffers are not rows × \(d)")
     x.withUnsafeBufferPointer { xb in
         w.withUnsafeBufferPointer { wb in
             b.withUnsafeBufferPointer { bb in
@@ -34,7 +40,6 @@ func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int
             }
         }
     }
-    return out
 }
 
 /// `x[i] = GELU_tanh(x[i])` for every value of `rows` rows (GEMMA3.md T14, SigLIP's
@@ -47,8 +52,16 @@ func geluTanhRows(_ x: inout [Float], rows n: Int) {
     }
 }
 
-/// `x += y`, elementwise (the residual connections).
+/// `x += y`, elementwise (the residual connections), spread over the cores.
 func addInPlace(_ x: inout [Float], _ y: [Float]) {
     precondition(x.count == y.count, "addInPlace: sizes differ")
-    for i in 0..<x.count { x[i] += y[i] }
+    let count = x.count
+    x.withUnsafeMutableBufferPointer { xb in
+        y.withUnsafeBufferPointer { yb in
+            let xp = xb.baseAddress!, yp = yb.baseAddress!
+            forEachRowRange(count / 1024 + 1) { blocks in
+                for i in (blocks.lowerBound * 1024)..<min(count, blocks.upperBound * 1024) { xp[i] += yp[i] }
+            }
+        }
+    }
 }
