@@ -4,16 +4,25 @@ import GGUF
 
 /// The image-prompt logits of the tiny fixture (transformers' values) with the vision tower
 /// on the F16 mmproj in each precision, the text model held at `.reference` so only the
-/// tower's products differ: to 1e-3 with every product in f32 (as ImagePromptTests on the
-/// F32 file), to 2e-2 with the fast matrix kernels (bf16 `vdpbf16ps` where the CPU has it).
+/// tower's arithmetic differs: to 1e-3 with every product in f32 (as ImagePromptTests on the
+/// F32 file), to 3e-2 with the fast kernels (bf16 `vdpbf16ps` products and attention where the
+/// CPU has them; measured 0.018 and 0.026).
+///
+/// What costs that accuracy is the rounding of the weights to bf16 alone: the BF16 file with
+/// every product in f32 (the same rounded weights, f32 activations and attention) is off by
+/// about as much (0.016 and 0.026), so the fast path is held to within 5e-3 of it. Getting to
+/// 2e-2 needs the F16 weights' 11 bits kept (split into two bf16 halves: 0.011 and 0.017
+/// measured, at twice the multiply-adds of every linear layer).
 final class VisionPrecisionPromptTests: XCTestCase {
     func testImagePromptLogitsInBothPrecisions() throws {
         let fixture = try TinyVisionFixture.load()
         let model = try GemmaModel(path: TinyVisionFixture.path("text.gguf"))
         model.precision = .reference
         let vocab = model.config.vocabularySize
-        for (precision, bound) in [(GemmaModel.Precision.reference, Float(1e-3)), (.fast, 5e-2)] {
-            let encoder = try VisionEncoder(path: TinyVisionFixture.path("mmproj-f16.gguf"),
+        let runs = [("mmproj-f16.gguf", GemmaModel.Precision.reference), ("mmproj-f16.gguf", .fast), ("mmproj-bf16.gguf", .reference)]
+        var worst: [String: [Float]] = [:]
+        for (file, precision) in runs {
+            let encoder = try VisionEncoder(path: TinyVisionFixture.path(file),
                                             textWidth: model.config.embeddingLength, precision: precision)
             for prompt in fixture.prompts {
                 var segments: [PromptSegment] = []
@@ -26,13 +35,20 @@ final class VisionPrecisionPromptTests: XCTestCase {
                 }
                 let logits = try model.prefill(segments, cache: model.makeCache(capacity: prompt.ids.count), allLogits: true)
                 XCTAssertEqual(logits.count, prompt.ids.count * vocab)
-                var worst: Float = 0
+                var error: Float = 0
                 for (p, expected) in prompt.logits.enumerated() {
-                    for (i, e) in expected.enumerated() { worst = max(worst, abs(logits[p * vocab + i] - e)) }
+                    for (i, e) in expected.enumerated() { error = max(error, abs(logits[p * vocab + i] - e)) }
                 }
-                XCTAssertLessThan(worst, bound, "\(prompt.name), \(precision)")
-                print("\(prompt.name), vision \(precision): max |Δlogit| \(worst) over \(prompt.ids.count) positions")
+                worst["\(file) \(precision)", default: []].append(error)
+                print("\(prompt.name), \(file) vision \(precision): max |Δlogit| \(error) over \(prompt.ids.count) positions")
             }
+        }
+        let exact = worst["mmproj-f16.gguf reference"]!, fast = worst["mmproj-f16.gguf fast"]!
+        let roundedWeights = worst["mmproj-bf16.gguf reference"]!
+        for (i, prompt) in fixture.prompts.enumerated() {
+            XCTAssertLessThan(exact[i], 1e-3, "\(prompt.name), reference")
+            XCTAssertLessThan(fast[i], 3e-2, "\(prompt.name), fast")
+            XCTAssertLessThan(fast[i], roundedWeights[i] + 5e-3, "\(prompt.name): fast adds little to the weights' bf16 rounding")
         }
     }
 }
