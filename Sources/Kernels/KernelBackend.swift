@@ -32,7 +32,8 @@ extension KernelBackend {
         return [
             ("decode (one token)", decode),
             ("prompt batches", prompt),
-            ("attention", "f32, OpenBLAS sgemm"),
+            ("attention", bf16.isEmpty ? "f32, OpenBLAS sgemm"
+                : "text: f32, OpenBLAS sgemm; vision tower (F16/BF16/Q8_0 towers): AVX-512 BF16 (vdpbf16ps)"),
             ("vision tower", vision),
         ]
     }
