@@ -117,7 +117,8 @@ public final class Engine: @unchecked Sendable {
     public func reply(to conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
                       prepare: ((GenerationHandle) throws -> Void)? = nil,
                       onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
-        start(onEvent) { [self] handle in
+        let requested = ContinuousClock.now
+        return start(onEvent) { [self] handle in
             if let prepare {
                 try prepare(handle)
                 if handle.isCancelled {
@@ -126,7 +127,7 @@ public final class Engine: @unchecked Sendable {
                 }
             }
             let (stats, text) = try run(promptTokens(for: conversation), in: conversation, settings: settings,
-                                        maxTokens: maxTokens, handle: handle, onEvent: onEvent)
+                                        maxTokens: maxTokens, requested: requested, handle: handle, onEvent: onEvent)
             conversation.addAssistant(text)
             return stats
         }
@@ -137,8 +138,10 @@ public final class Engine: @unchecked Sendable {
     @discardableResult
     public func complete(_ tokens: [Int32], in conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
                          onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle {
-        start(onEvent) { [self] handle in
-            try run(tokens, in: conversation, settings: settings, maxTokens: maxTokens, handle: handle, onEvent: onEvent).stats
+        let requested = ContinuousClock.now
+        return start(onEvent) { [self] handle in
+            try run(tokens, in: conversation, settings: settings, maxTokens: maxTokens, requested: requested,
+                    handle: handle, onEvent: onEvent).stats
         }
     }
 
@@ -173,8 +176,13 @@ public final class Engine: @unchecked Sendable {
 
     /// Prefills what the cache lacks of `tokens`, then samples until a stop; returns the
     /// statistics and the reply text.
+    ///
+    /// The time to first token (and each token's `elapsed`) counts from `requested`, when the
+    /// caller asked: waiting behind earlier work on the queue (a context being prefilled
+    /// ahead) and preparing the images are part of what the user waits for.
     private func run(_ tokens: [Int32], in conversation: Conversation, settings: SamplingSettings, maxTokens: Int,
-                     handle: GenerationHandle, onEvent: (GenerationEvent) -> Void) throws -> (stats: GenerationStats, text: String) {
+                     requested: ContinuousClock.Instant, handle: GenerationHandle,
+                     onEvent: (GenerationEvent) -> Void) throws -> (stats: GenerationStats, text: String) {
         let clock = ContinuousClock()
         let start = clock.now
         var stats = GenerationStats()
@@ -205,8 +213,8 @@ public final class Engine: @unchecked Sendable {
             if tokenizer.isEndOfGeneration(token) { stop = .endOfTurn; break }
             let piece = decoder.append(token)
             text += piece
-            if stats.generatedTokens == 0 { stats.timeToFirstToken = clock.now - start }
-            onEvent(.token(GeneratedToken(id: token, text: piece, index: stats.generatedTokens, elapsed: clock.now - start,
+            if stats.generatedTokens == 0 { stats.timeToFirstToken = clock.now - requested }
+            onEvent(.token(GeneratedToken(id: token, text: piece, index: stats.generatedTokens, elapsed: clock.now - requested,
                                            contextUsed: conversation.cache.count)))
             stats.generatedTokens += 1
             if stats.generatedTokens == maxTokens { stop = .maxTokens; break }
@@ -218,7 +226,7 @@ public final class Engine: @unchecked Sendable {
         let tail = decoder.finish()
         if !tail.isEmpty {
             text += tail
-            onEvent(.token(GeneratedToken(id: -1, text: tail, index: stats.generatedTokens, elapsed: clock.now - start,
+            onEvent(.token(GeneratedToken(id: -1, text: tail, index: stats.generatedTokens, elapsed: clock.now - requested,
                                            contextUsed: conversation.cache.count)))
         }
         stats.decode = clock.now - decodeStart

@@ -17,7 +17,7 @@ public struct GeneratedToken: Sendable {
     public let text: String
     /// 0 for the first generated token.
     public let index: Int
-    /// Time since the request started.
+    /// Time since the request was made.
     public let elapsed: Duration
     /// Positions filled in the context when this token was produced (the token itself is
     /// fed back only before the next one), so a status bar can show the context live.
@@ -50,6 +50,8 @@ public struct GenerationStats: Sendable {
     public var generatedTokens = 0
     public var prefill: Duration = .zero
     public var decode: Duration = .zero
+    /// From the request to the first token: what the user waits, queue and image
+    /// preparation included (for the engine; a server's from sending the request).
     public var timeToFirstToken: Duration = .zero
     public var stopReason: StopReason = .endOfTurn
     /// Positions used in the context after this reply, and its size.
