@@ -74,4 +74,23 @@ public final class Conversation: @unchecked Sendable {
         cachedTokens.removeLast(cachedTokens.count - common)
         return common
     }
+
+    /// For running `tokens` ahead of a reply (`Engine.prefillAhead`): how many of them the
+    /// cache already holds. When it holds them all, whatever follows them stays (a warm-up
+    /// after a reply must not throw the reply away); otherwise the cache is cut back to the
+    /// shared part, since the next prompt starts with `tokens` and not with what followed.
+    /// Unlike `reuse`, the last token need not be run again: no logits are wanted. A cut
+    /// lands on a multiple of `alignment`, where the rest can run as a cold prompt would.
+    func keepCached(prefix tokens: [Int32], alignment: Int = 1) -> Int {
+        var common = 0
+        let limit = min(tokens.count, cachedTokens.count, cache.count)
+        while common < limit && tokens[common] == cachedTokens[common] { common += 1 }
+        guard common < tokens.count else { return common }
+        // `tokens` holds no image positions, so the kept part ends before any image.
+        precondition(!tokens.contains { $0 < 0 }, "a prefix run ahead holds no image")
+        common -= common % max(1, alignment)
+        common = cache.truncate(to: common)
+        cachedTokens.removeLast(cachedTokens.count - common)
+        return common
+    }
 }

@@ -11,7 +11,8 @@ import GGUF
 public final class Engine: @unchecked Sendable {
     public let model: GemmaModel
     public let tokenizer: GemmaTokenizer
-    private let queue = DispatchQueue(label: "medgemma.engine", qos: .userInitiated)
+    /// Every use of a model and its caches goes through here, one request at a time.
+    let queue = DispatchQueue(label: "medgemma.engine", qos: .userInitiated)
 
     public init(model: GemmaModel, tokenizer: GemmaTokenizer) {
         self.model = model
@@ -31,9 +32,15 @@ public final class Engine: @unchecked Sendable {
     /// pan-and-scan crops introduced in the processor's words — and the rows' positions
     /// hold the conversation's placeholder id for that image.
     public func promptTokens(for conversation: Conversation) throws -> [Int32] {
+        try promptTokens(for: conversation.messages, in: conversation)
+    }
+
+    /// `promptTokens(for:)` of `messages` in place of the conversation's own (its images
+    /// take the conversation's placeholder ids).
+    func promptTokens(for messages: [ChatMessage], in conversation: Conversation) throws -> [Int32] {
         // U+FFFC (object replacement) marks image slots; removed from the text itself.
         let slot: Character = "\u{FFFC}"
-        var messages = conversation.messages
+        var messages = messages
         for i in messages.indices { messages[i].content.removeAll { $0 == slot } }
         let text = try ChatTemplate.render(messages, addGenerationPrompt: true, imageMarker: String(slot))
         let pieces = text.split(separator: slot, omittingEmptySubsequences: false).map(String.init)
@@ -82,20 +89,27 @@ public final class Engine: @unchecked Sendable {
                 throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count)
             }
             let fresh = tokens[conversation.reuse(for: tokens)...]
-            let logits = try model.prefill(segments(fresh, in: conversation), cache: conversation.cache)
+            let logits = try model.prefill(segments(fresh, in: conversation), cache: conversation.cache, batchSize: Self.prefillBatch)
             conversation.cachedTokens += fresh
             return logits
         }
     }
 
-    /// Prompt ids as model input: runs of tokens, and each image's rows in one piece.
+    /// Token rows run through the model at a time (`GemmaModel.prefill`'s batch).
+    static let prefillBatch = 512
+
+    /// Prompt ids as model input: runs of tokens, and each image's rows in one piece. The
+    /// slice's indices are the ids' positions in the prompt: token runs are also cut where
+    /// a position is a multiple of `prefillBatch`, so a position falls in the same batch
+    /// whether the prompt runs from the start or from a prefix prefilled ahead
+    /// (`prefillAhead`), and its numbers come out the same.
     private func segments(_ ids: ArraySlice<Int32>, in conversation: Conversation) -> [PromptSegment] {
         var segments: [PromptSegment] = []
         var i = ids.startIndex
         while i < ids.endIndex {
             var j = i
             if ids[i] >= 0 {
-                while j < ids.endIndex && ids[j] >= 0 { j += 1 }
+                repeat { j += 1 } while j < ids.endIndex && ids[j] >= 0 && j % Self.prefillBatch != 0
                 segments.append(.tokens(Array(ids[i..<j])))
             } else {
                 let image = conversation.image(placeholder: ids[i])
@@ -193,13 +207,13 @@ public final class Engine: @unchecked Sendable {
             throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count + 1)
         }
         let reused = conversation.reuse(for: tokens)
-        let fresh = Array(tokens[reused...])
+        let fresh = tokens[reused...]
         stats.processedPromptTokens = fresh.count
         if fresh.count > 1 { onEvent(.progress("prefill \(fresh.count) tokens")) }
 
         var sampler = Sampler(settings: settings)
         tokens.forEach { sampler.observe($0) }
-        var logits = try model.prefill(segments(fresh[...], in: conversation), cache: conversation.cache)
+        var logits = try model.prefill(segments(fresh, in: conversation), cache: conversation.cache, batchSize: Self.prefillBatch)
         conversation.cachedTokens += fresh
         stats.prefill = clock.now - start
 
