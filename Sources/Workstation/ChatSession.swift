@@ -21,8 +21,12 @@ public final class ChatSession: @unchecked Sendable {
         public var contextUsed: Int
         public var contextSize: Int?
         /// What the running reply is doing before its first token ("encoding image…",
-        /// "prefill 812 tokens"); nil once tokens flow or when idle.
+        /// "prefill 812 tokens"), or "preparing case context… 128/590 tokens" while the
+        /// context is prefilled ahead; nil once tokens flow or when idle.
         public var activity: String?
+        /// The backend is getting ready for the next message (`prepareContext()`); a
+        /// message may be sent meanwhile.
+        public var isPreparingContext = false
         /// Bumped on every change, so a UI can skip redraws when nothing changed.
         public var revision: Int
     }
@@ -52,6 +56,11 @@ public final class ChatSession: @unchecked Sendable {
     private var state: Snapshot
     private var settingsValue: GenerationSettings
     private var handle: GenerationHandle?
+    /// The preparation running ahead of the next message, and its number: events of an
+    /// earlier one (superseded, or overtaken by a message) are ignored.
+    private var preparation: GenerationHandle?
+    private var preparationNumber = 0
+    private var endedPreparation = 0
     private var firstTokenAt: Duration?
     private var changeHandler: (@Sendable () -> Void)?
 
@@ -101,9 +110,52 @@ public final class ChatSession: @unchecked Sendable {
     }
 
     /// Stops the running reply between two tokens; what arrived is kept, marked incomplete.
+    /// A preparation running ahead stops too (without waiting for it).
     public func cancel() {
         lock.withLock { handle }?.cancel()
+        stopPreparing()
     }
+
+    /// Has the backend get ready for the next message now — the in-process engine prefills
+    /// the case context (the system instruction) and the turns so far into its KV cache
+    /// while the user reads and types, so the message then runs only its own tokens. Call
+    /// it when a chat starts and whenever its context changes (a restored transcript, a
+    /// new system instruction); the prompt the model sees is the same either way.
+    ///
+    /// It never blocks: the backend works on its own queue, the snapshot says "preparing
+    /// case context…" meanwhile, and a message sent before it ends stops it between two
+    /// steps and continues from what is ready. Nothing happens while a reply runs, without
+    /// a system instruction or turns, or with a backend that has nothing to do ahead (a
+    /// server).
+    public func prepareContext() {
+        let request: (messages: [BackendMessage], settings: GenerationSettings, number: Int, superseded: GenerationHandle?)? = lock.withLock {
+            guard !state.isGenerating else { return nil }
+            let messages = Self.history(state.entries[...])
+            guard !messages.isEmpty || !(settingsValue.system ?? "").isEmpty else { return nil }
+            let superseded = takePreparation()
+            return (messages, settingsValue, preparationNumber, superseded)
+        }
+        guard let request else { return }
+        request.superseded?.cancel()
+        let started = backend.prepare(after: request.messages, settings: request.settings) { [weak self] event in
+            self?.receivePreparation(event, number: request.number)
+        }
+        guard let started else { return }
+        update { (state: inout Snapshot) in
+            // Not when it already ended (events may come before `prepare` returns) or was overtaken.
+            guard preparationNumber == request.number, endedPreparation != request.number else { return }
+            preparation = started
+            state.isPreparingContext = true
+            if state.activity == nil { state.activity = Self.preparingLine }
+        }
+    }
+
+    /// Blocks until no preparation is running (for tests; the TUI never waits).
+    public func waitUntilPrepared() {
+        lock.withLock { preparation }?.wait()
+    }
+
+    static let preparingLine = "preparing case context…"
 
     /// Forgets the transcript (not allowed while a reply runs).
     public func clear() throws(SessionError) {
@@ -160,31 +212,87 @@ public final class ChatSession: @unchecked Sendable {
 
     /// Applies `prepare` to the transcript (it returns false when there is nothing to
     /// answer), then asks the backend for a reply to it.
+    /// A preparation still running is stopped first (the backend finishes its current
+    /// step, then the reply continues from what is ready).
     private func startReply(_ prepare: (inout Snapshot) -> Bool) throws(SessionError) {
-        let (messages, settings): ([BackendMessage], GenerationSettings) = try locked { () throws(SessionError) in
+        let (messages, settings, preparation): ([BackendMessage], GenerationSettings, GenerationHandle?) = try locked { () throws(SessionError) in
             guard !state.isGenerating else { throw .busy }
             var draft = state
             guard prepare(&draft) else { throw .nothingToRegenerate }
+            let preparation = takePreparation()
+            draft.isPreparingContext = false
             draft.entries.append(TranscriptEntry(role: .model, text: "", isComplete: false))
             draft.isGenerating = true
             draft.liveTokens = 0
             draft.liveTokensPerSecond = 0
             draft.activity = nil
-            draft.revision += 1
+            draft.revision = state.revision + 1
             state = draft
             firstTokenAt = nil
-            let history = draft.entries.dropLast().compactMap { entry -> BackendMessage? in
-                switch entry.role {
-                case .user: return BackendMessage(.user, entry.text, images: entry.images)
-                case .model: return BackendMessage(.assistant, entry.text)
-                case .note: return nil
-                }
-            }
-            return (history, settingsValue)
+            return (Self.history(draft.entries.dropLast()), settingsValue, preparation)
         }
+        preparation?.cancel()
         lock.withLock { changeHandler }?()
         let handle = backend.reply(to: messages, settings: settings) { [weak self] event in self?.receive(event) }
         lock.withLock { if state.isGenerating { self.handle = handle } }
+    }
+
+    /// Cancels the running preparation without waiting: the backend stops it after its
+    /// current step, before it starts anything asked later.
+    private func stopPreparing() {
+        guard let stopped = lock.withLock({ takePreparation() }) else { return }
+        stopped.cancel()
+        lock.withLock { changeHandler }?()
+    }
+
+    /// With the lock held: forgets the running preparation (its later events are ignored)
+    /// and clears its status line; returns its handle, to be cancelled once unlocked.
+    private func takePreparation() -> GenerationHandle? {
+        preparationNumber += 1
+        let taken = preparation
+        preparation = nil
+        if state.isPreparingContext {
+            state.isPreparingContext = false
+            if !state.isGenerating { state.activity = nil }
+            state.revision += 1
+        }
+        return taken
+    }
+
+    private func receivePreparation(_ event: GenerationEvent, number: Int) {
+        update { (state: inout Snapshot) in
+            guard number == preparationNumber else { return }
+            switch event {
+            case .progress(let line):
+                state.isPreparingContext = true
+                state.activity = Self.preparingLine + " " + line
+            case .token:
+                break
+            case .finished(let stats):
+                state.isPreparingContext = false
+                state.activity = nil
+                state.contextUsed = stats.contextUsed
+                preparation = nil
+                endedPreparation = number
+            case .failed:
+                // The message that needs it will fail with the same words, in the transcript.
+                state.isPreparingContext = false
+                state.activity = nil
+                preparation = nil
+                endedPreparation = number
+            }
+        }
+    }
+
+    /// The transcript as the backend reads it (notes are for the reader only).
+    private static func history(_ entries: ArraySlice<TranscriptEntry>) -> [BackendMessage] {
+        entries.compactMap { entry -> BackendMessage? in
+            switch entry.role {
+            case .user: return BackendMessage(.user, entry.text, images: entry.images)
+            case .model: return BackendMessage(.assistant, entry.text)
+            case .note: return nil
+            }
+        }
     }
 
     private func receive(_ event: GenerationEvent) {

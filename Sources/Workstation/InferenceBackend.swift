@@ -18,4 +18,21 @@ public protocol InferenceBackend: AnyObject, Sendable {
 
     func reply(to messages: [BackendMessage], settings: GenerationSettings,
                onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle
+
+    /// Gets ready for the next reply after `messages` (with the system instruction of
+    /// `settings`), before the user has written it: the in-process engine prefills the
+    /// case context and the turns so far into its KV cache, so the question runs only its
+    /// own tokens. Events as for `reply` (`.progress` lines, then one `.finished` or
+    /// `.failed`); a reply asked for meanwhile waits for the current step and continues
+    /// from what is ready. Nil when there is nothing to do ahead (the default; a server
+    /// keeps its own cache, if any).
+    func prepare(after messages: [BackendMessage], settings: GenerationSettings,
+                 onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle?
+}
+
+extension InferenceBackend {
+    public func prepare(after messages: [BackendMessage], settings: GenerationSettings,
+                        onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle? {
+        nil
+    }
 }

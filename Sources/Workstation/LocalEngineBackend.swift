@@ -35,10 +35,7 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
         let images = images
         let conversation = conversation
         return engine.reply(to: conversation, settings: settings.sampling, maxTokens: settings.maxTokens, prepare: { handle in
-            var history: [ChatMessage] = []
-            if let system = settings.system, !system.isEmpty, messages.first?.role != .system {
-                history.append(ChatMessage(.system, system))
-            }
+            var history = Self.system(settings, before: messages)
             for message in messages {
                 var embeddings: [ImageEmbedding] = []
                 if !message.images.isEmpty {
@@ -53,6 +50,28 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
             // On the engine's serial queue: no other reply can be using the conversation.
             conversation.setMessages(history)
         }, onEvent: onEvent)
+    }
+
+    /// Prefills the system instruction (a study's case context) and the turns so far into
+    /// the chat's cache (`Engine.prefillAhead`), up to the first turn with images: their
+    /// embeddings would have to be read or encoded first, and the reply does that anyway.
+    public func prepare(after messages: [BackendMessage], settings: GenerationSettings,
+                        onEvent: @escaping @Sendable (GenerationEvent) -> Void) -> GenerationHandle? {
+        var history = Self.system(settings, before: messages)
+        for message in messages {
+            guard message.images.isEmpty else { break }
+            history.append(ChatMessage(message.role, message.text))
+        }
+        // A prompt that would end on a user turn cannot be followed by another one.
+        while history.last?.role == .user { history.removeLast() }
+        guard !history.isEmpty else { return nil }
+        return engine.prefillAhead(of: history, in: conversation, onEvent: onEvent)
+    }
+
+    /// The system instruction of `settings` as the first message, unless `messages` has one.
+    private static func system(_ settings: GenerationSettings, before messages: [BackendMessage]) -> [ChatMessage] {
+        guard let system = settings.system, !system.isEmpty, messages.first?.role != .system else { return [] }
+        return [ChatMessage(.system, system)]
     }
 
     struct NoVisionError: Error, CustomStringConvertible {
