@@ -31,9 +31,15 @@ extension WorkstationApp {
         case .regenerate:
             do { try session.regenerate() } catch { message = error.description }
         case .clear:
-            do { try session.clear() } catch { message = error.description }
+            do {
+                try session.clear()
+                prepareChat()
+            } catch {
+                message = error.description
+            }
         case .newChat:
             startNewChat()
+            prepareChat()
             message = "new chat"
         case .focusNext: focus = focus.cycled(by: 1, reportOpen: report.isOpen)
         case .focusPrevious: focus = focus.cycled(by: -1, reportOpen: report.isOpen)
@@ -75,6 +81,7 @@ extension WorkstationApp {
         case .setSystemPrompt:
             guard case .text(let text)? = argument else { return openCommandLine(for: action) }
             session.settings.system = text
+            prepareChat()
             message = "system prompt set for the next reply" + (study == nil ? "" : " (it replaces the case context)")
         case .switchModel:
             guard case .path(let path)? = argument else { return openCommandLine(for: action) }
@@ -209,11 +216,15 @@ extension WorkstationApp {
             session.waitUntilIdle()
             report.session?.cancel()
             report.session?.waitUntilIdle()
+            // The old backend's image encoder is let go as it was found.
+            if backgroundPaused { imageEncoder?.background.resume() }
+            backgroundPaused = false
             backend = newBackend
             reportBackend = (newBackend as? LocalEngineBackend)?.sibling() ?? newBackend
             report.session = nil
             session = ChatSession(backend: newBackend, settings: settings)
             try? session.restore(entries)
+            prepareChat()
             lastRevision = -1
             message = "now using \(newBackend.displayName)"
         case .failure(let error):

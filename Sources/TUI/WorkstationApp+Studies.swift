@@ -13,6 +13,7 @@ extension WorkstationApp {
         viewer.open(chosen.images)
         startNewChat()
         restoreConversation(of: chosen)
+        prepareChat()
         report = ReportPane()
         offerRecoveredDraft(for: chosen)
         prefetchImages(of: chosen)
@@ -32,11 +33,12 @@ extension WorkstationApp {
         }
     }
 
-    /// Saves the chat with the study after each change once no reply is running.
+    /// Saves the chat with the study after each change once no reply is running (nor the
+    /// context being prepared: its progress changes nothing worth saving).
     func saveTranscriptIfChanged(_ current: ChatSession.Snapshot? = nil, force: Bool = false) {
         guard let study else { return }
         let snapshot = current ?? session.snapshot()
-        guard snapshot.revision != lastSavedTranscript, !snapshot.isGenerating || force else { return }
+        guard snapshot.revision != lastSavedTranscript, !(snapshot.isGenerating || snapshot.isPreparingContext) || force else { return }
         lastSavedTranscript = snapshot.revision
         if snapshot.entries.isEmpty {
             TranscriptStore().discard(forStudyAt: study.path)
@@ -72,8 +74,29 @@ extension WorkstationApp {
         }
     }
 
+    /// Has the in-process engine prefill the chat's case context (and any restored turns)
+    /// now, while the user reads the case, so a question runs only its own tokens; images
+    /// wait for it to be done (it is the shorter job, and every question needs it). Called
+    /// whenever what the next prompt starts with changes; a server backend does nothing.
+    func prepareChat() {
+        session.prepareContext()
+        holdBackgroundEncoding(session.snapshot())
+    }
+
+    /// Holds background image encoding back while the chat or the report uses the engine
+    /// (a reply, or the context being prepared): the user's work comes first. Checked every
+    /// loop turn, and at once when such work starts.
+    func holdBackgroundEncoding(_ chat: ChatSession.Snapshot) {
+        guard let encoder = imageEncoder else { return }
+        let busy = chat.isGenerating || chat.isPreparingContext || report.isGenerating
+        guard busy != backgroundPaused else { return }
+        busy ? encoder.background.pause() : encoder.background.resume()
+        backgroundPaused = busy
+    }
+
     /// A fresh `ChatSession` whose system instruction is the open case's context. A
-    /// running reply is cancelled first: the backend serves one request at a time.
+    /// running reply is cancelled first: the backend serves one request at a time (a
+    /// preparation running ahead is cancelled without waiting; it stops on its own queue).
     func startNewChat() {
         session.cancel()
         session.waitUntilIdle()

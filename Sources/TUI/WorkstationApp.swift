@@ -157,13 +157,9 @@ public final class WorkstationApp {
                 // One look at the chat per turn (after the key, which may have changed it).
                 let chat = session.snapshot()
                 // Background encoding: progress in the status bar, held back while a
-                // reply is being generated (the user's work comes first).
+                // reply is being generated or the context prepared (the user's work comes first).
                 if let encoder = imageEncoder {
-                    let generating = chat.isGenerating || report.isGenerating
-                    if generating != backgroundPaused {
-                        generating ? encoder.background.pause() : encoder.background.resume()
-                        backgroundPaused = generating
-                    }
+                    holdBackgroundEncoding(chat)
                     let line = encoder.background.state.statusLine
                     if line != lastBackgroundLine {
                         lastBackgroundLine = line

@@ -27,7 +27,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
         }
         XCTAssertTrue(screen.contains("Transcript"), screen)
         XCTAssertTrue(screen.contains("AI-generated research draft"), screen)
-        XCTAssertTrue(screen.contains("idle"), screen)
+        // The case context is prefilled first ("preparing case context…"), then idle.
+        _ = try waitFor(tmux, "idle") { $0.contains("in-process · idle") }
     }
 
     func testNoColorDrawsTheImageWithTheASCIIRamp() throws {

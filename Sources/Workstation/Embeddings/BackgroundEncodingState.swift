@@ -5,7 +5,8 @@ public enum BackgroundEncodingState: Sendable, Equatable {
     case idle
     /// Encoding image `index` (1-based) of `total`; `fraction` of the whole batch is done.
     case encoding(index: Int, total: Int, label: String, fraction: Double)
-    /// Waiting, before image `index` of `total`, while a reply the user asked for runs.
+    /// Waiting, before image `index` of `total`, while a reply the user asked for runs (or
+    /// the chat's case context is prefilled).
     case paused(index: Int, total: Int, label: String)
     /// The batch ended and some images could not be encoded (they will be encoded, or fail
     /// again with the same message, when a question needs them).
@@ -28,7 +29,7 @@ public enum BackgroundEncodingState: Sendable, Equatable {
         case .encoding(let index, let total, let label, let fraction):
             return "encoding images \(index)/\(total): \(label) (\(Int((fraction * 100).rounded(.down)))%)"
         case .paused(let index, let total, let label):
-            return "image encoding paused at \(index)/\(total) (\(label)) while the reply runs"
+            return "image encoding paused at \(index)/\(total) (\(label)) while the chat uses the model"
         case .failed(let message):
             return "image encoding failed: \(message)"
         }
