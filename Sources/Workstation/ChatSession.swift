@@ -141,13 +141,17 @@ public final class ChatSession: @unchecked Sendable {
             self?.receivePreparation(event, number: request.number)
         }
         guard let started else { return }
+        var overtaken = false
         update { (state: inout Snapshot) in
-            // Not when it already ended (events may come before `prepare` returns) or was overtaken.
-            guard preparationNumber == request.number, endedPreparation != request.number else { return }
+            // Not when it already ended (events may come before `prepare` returns) or was
+            // overtaken meanwhile (a message sent from another thread).
+            overtaken = preparationNumber != request.number
+            guard !overtaken, endedPreparation != request.number else { return }
             preparation = started
             state.isPreparingContext = true
             if state.activity == nil { state.activity = Self.preparingLine }
         }
+        if overtaken { started.cancel() }
     }
 
     /// Blocks until no preparation is running (for tests; the TUI never waits).
