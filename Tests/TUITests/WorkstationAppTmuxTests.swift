@@ -328,6 +328,28 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// Opening a study prefills its case context before any question: the status bar goes
+    /// idle with the context already used, and the first question's timing line counts
+    /// those tokens as cached.
+    func testTheCaseContextIsPreparedBeforeTheFirstQuestion() throws {
+        let tmux = try startApp()
+        try waitFor(tmux, "idle with the case context in the cache") {
+            $0.range(of: #"in-process · idle · context [1-9][0-9]*/"#, options: .regularExpression) != nil
+        }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 2", expect: "replies stop after 2 tokens")
+        try tmux.sendKeys("BTab")
+        try tmux.sendKeys("-l", "Heart size?")
+        try tmux.sendKeys("Enter")
+        let screen = try waitFor(tmux, "the timing line", timeout: 120) {
+            $0.contains("tok/s") && $0.contains("in-process · idle")
+        }
+        XCTAssertTrue(screen.replacingOccurrences(of: "\n", with: " ").range(of: #"\(\+[1-9][0-9]* "#, options: .regularExpression) != nil,
+                      "the case context came from the cache:\n\(screen)")
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// `:model FILE` loads another model in the background and the chat moves to it; a file
     /// that is not a model is one line naming it, and the current model stays.
     func testSwitchModelFromTheCommandLine() throws {
