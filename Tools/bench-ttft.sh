@@ -17,7 +17,9 @@ bin=${MEDGEMMA_BIN:-$here/.build/release/medgemma}
 for f in "$model" "$mmproj" "$bin"; do [ -e "$f" ] || { echo "missing: $f" >&2; exit 1; }; done
 command -v tmux >/dev/null || { echo "tmux is needed (Tools/install-deps.sh --test)" >&2; exit 1; }
 
-work=$(mktemp -d); trap 'tmux kill-session -t medgemma-ttft 2>/dev/null || true; rm -rf "$work"' EXIT
+# Its own tmux session: two runs at once (another checkout's) must not type into each other.
+session=medgemma-ttft-$$
+work=$(mktemp -d); trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
 study=$work/study; mkdir -p "$study" "$work/config" "$work/data" "$work/cache" "$work/state"
 cp "$here"/samples/cxr-01/*.png "$study/"
 python3 - "$here/samples/cxr-01/case.json" "$study/case.json" <<'PY'
@@ -39,7 +41,7 @@ case["history"] = " ".join([
 json.dump(case, open(sys.argv[2], "w"), indent=2)
 PY
 
-tmux new-session -d -s medgemma-ttft -x 200 -y 60 \
+tmux new-session -d -s "$session" -x 200 -y 60 \
   "env XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache XDG_STATE_HOME=$work/state \
    $bin --model $model --mmproj $mmproj --study $study"
 start=$(date +%s)
@@ -50,15 +52,15 @@ done
 echo "image encoded in the background after $(( $(date +%s) - start )) s"
 sleep 2
 # Four tokens are enough for the first one; the command line is reached from the image pane.
-tmux send-keys -t medgemma-ttft Tab Tab; sleep 0.5
-tmux send-keys -t medgemma-ttft ":"; sleep 0.5
-tmux send-keys -t medgemma-ttft -l "set max-tokens 4"; tmux send-keys -t medgemma-ttft Enter; sleep 1
-tmux send-keys -t medgemma-ttft BTab BTab; sleep 0.5
-tmux send-keys -t medgemma-ttft -l "Describe the heart size and the lung fields on this radiograph."
-tmux send-keys -t medgemma-ttft Enter
+tmux send-keys -t "$session" Tab Tab; sleep 0.5
+tmux send-keys -t "$session" ":"; sleep 0.5
+tmux send-keys -t "$session" -l "set max-tokens 4"; tmux send-keys -t "$session" Enter; sleep 1
+tmux send-keys -t "$session" BTab BTab; sleep 0.5
+tmux send-keys -t "$session" -l "Describe the heart size and the lung fields on this radiograph."
+tmux send-keys -t "$session" Enter
 for _ in $(seq 1 300); do
   sleep 1
-  line=$(tmux capture-pane -p -t medgemma-ttft | grep -o "prompt [0-9]* tokens[^│]*first token after [0-9.]* s[^│]*" | head -1 || true)
+  line=$(tmux capture-pane -p -t "$session" | grep -o "prompt [0-9]* tokens[^│]*first token after [0-9.]* s[^│]*" | head -1 || true)
   [ -n "$line" ] && { echo "$line" | sed 's/ *$//'; exit 0; }
 done
 echo "no timing line within 300 s" >&2
