@@ -3,9 +3,10 @@
 # release binary in a 200×60 tmux pane with a model and mmproj (default: the MedGemma-4B-
 # shaped pair of Tools/make_4b_shaped_model.py and Tools/make_benchmark_mmproj.py --4b), a
 # study whose case context is long (samples/cxr-01's image with a ~230-word history), the
-# image encoded in the background first (the script waits for its embedding file), then one
-# question sent with the image. Prints the reply's timing line ("prompt N tokens at … tok/s,
-# first token after S s, …"). Uses its own XDG folders under a temporary directory.
+# case context prefilled and the image encoded in the background first (the script waits for
+# the embedding file; the image waits for the context), then one question sent with the
+# image. Prints the reply's timing line ("prompt N tokens (+M cached) at … tok/s, first token
+# after S s, …"). Uses its own XDG folders under a temporary directory.
 #
 #   Tools/bench-ttft.sh [MODEL MMPROJ]      (MEDGEMMA_BIN: the binary, default .build/release/medgemma)
 set -euo pipefail
