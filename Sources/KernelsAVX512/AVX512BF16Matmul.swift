@@ -5,9 +5,13 @@
 ///
 /// Why bf16: SigLIP multiplies all ~4096 patches of an image by every weight matrix, so the
 /// tower is almost all matrix product, and one `vdpbf16ps` does 32 multiply-adds where an f32
-/// FMA does 16. The rounding is where the error comes from: weights and activations keep 8
-/// significant bits (a relative step of 2⁻⁸), every product of two bf16 values is exact in
-/// f32, and the sums are f32 sums. The f32 path (dequantize + sgemm) stays as the exact one.
+/// FMA does 16. The rounding is where the error comes from: activations keep 8 significant
+/// bits (a relative step of 2⁻⁸), every product of two bf16 values is exact in f32, and the
+/// sums are f32 sums. Stored weights lose nothing: BF16 ones are bf16 already, and F16 ones,
+/// whose 11 bits bf16 cannot hold, come as two bf16 halves (`avx512HalvesToBF16Split`, a
+/// "split" panel) at twice the multiply-adds. (The attention's keys and values are f32
+/// activations, rounded like the others.) The f32 path (dequantize + sgemm) stays as the
+/// exact one.
 ///
 /// This whole module is compiled with AVX-512 F/BW/VL/DQ/VNNI/BF16 enabled, and the bf16
 /// instructions come from the C header of `CAVX512BF16` (Swift cannot name their `__m512bh`
@@ -17,7 +21,8 @@
 /// - a panel of 32 weight rows: for every pair of values along the row length, 32 rows ×
 ///   4 bytes — one step is two 64-byte vectors whose 32-bit lane r holds row r's next two
 ///   bf16 values (first value in the low half); rows past the matrix and an odd row length's
-///   last pair half are zero;
+///   last pair half are zero. A split panel (F16 weights, kept exact as hi + lo) has two such
+///   pairs of vectors per step, the hi ones first;
 /// - activations: token rows of bf16 values, `xStride` pairs apart, the row length padded
 ///   with zeros to whole pairs and the token count to a multiple of 8.
 #if arch(x86_64)
@@ -48,29 +53,6 @@ public func avx512FloatsToBF16(_ x: UnsafePointer<Float>, count: Int, into out: 
     if paddedCount > count { (out + count).initialize(repeating: 0, count: paddedCount - count) }
 }
 
-/// `count` f16 values (little-endian, back to back at `h`) → bf16 through their exact f32
-/// values, rounded to nearest even; then zeros up to `paddedCount` values.
-@inline(never)
-public func avx512HalvesToBF16(_ h: UnsafeRawPointer, count: Int, into out: UnsafeMutablePointer<UInt16>,
-                               paddedCount: Int) {
-    precondition(paddedCount >= count, "padding is added, not cut")
-    var i = 0
-    while i + 32 <= count {
-        let lo = _mm512_cvtph_ps(h.loadUnaligned(fromByteOffset: 2 * i, as: __m256i.self))
-        let hi = _mm512_cvtph_ps(h.loadUnaligned(fromByteOffset: 2 * i + 32, as: __m256i.self))
-        store32(mg_cvtne2ps_bf16(hi, lo), out + i)
-        i += 32
-    }
-    if i < count {
-        let left = count - i
-        let src = h + 2 * i
-        let lo = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask16(left), src))
-        let hi = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask16(left - 16), src + 32))
-        _mm512_mask_storeu_epi16(out + i, mask32(left), mg_cvtne2ps_bf16(hi, lo))
-    }
-    if paddedCount > count { (out + count).initialize(repeating: 0, count: paddedCount - count) }
-}
-
 @inline(__always)
 private func store32(_ v: __m512i, _ p: UnsafeMutablePointer<UInt16>) { _mm512_storeu_si512(p, v) }
 
@@ -81,8 +63,13 @@ private func loadUnalignedVector(_ p: UnsafeRawPointer) -> __m512i { _mm512_load
 /// tokens `0..<tokens` of `x` (a multiple of 8, rows `xStride` pairs apart), written to
 /// `output + t·outputStride + r` for `t < validTokens`, `r < validRows`. With at most 16 valid
 /// rows only the panel's low half is multiplied.
+///
+/// A `split` panel holds each weight as two bf16 halves, hi then lo (`avx512HalvesToBF16Split`:
+/// F16 weights kept exact): a pair step is 256 bytes, the hi vectors then the lo vectors, and
+/// both are multiplied by the same activation pair into the same accumulators — twice the
+/// `vdpbf16ps` of a plain 128-byte step.
 @inline(never)
-public func avx512BF16MatmulPanel(panel: UnsafeRawPointer, pairs: Int, x: UnsafeRawPointer, xStride: Int,
+public func avx512BF16MatmulPanel(panel: UnsafeRawPointer, split: Bool = false, pairs: Int, x: UnsafeRawPointer, xStride: Int,
                                   tokens: Int, validTokens: Int,
                                   output: UnsafeMutablePointer<Float>, outputStride: Int, validRows: Int) {
     precondition(tokens % bf16TileTokens == 0, "tokens padded to a multiple of 8")
@@ -93,22 +80,23 @@ public func avx512BF16MatmulPanel(panel: UnsafeRawPointer, pairs: Int, x: Unsafe
         // multiply-adds of the full tile per token (the 8 value dimensions past 64 of a
         // 72-wide attention head, the last 16 rows of a 4304-row matrix).
         while t + 16 <= tokens && t < validTokens {
-            bf16HalfTile(panel, pairs, x + 4 * t * xStride, 4 * xStride,
+            bf16HalfTile(panel, split, pairs, x + 4 * t * xStride, 4 * xStride,
                          output + t * outputStride, outputStride, min(16, validTokens - t), mask0)
             t += 16
         }
     }
     while t < tokens && t < validTokens {
-        bf16Tile(panel, pairs, x + 4 * t * xStride, 4 * xStride,
+        bf16Tile(panel, split, pairs, x + 4 * t * xStride, 4 * xStride,
                  output + t * outputStride, outputStride, min(bf16TileTokens, validTokens - t), mask0, mask1)
         t += bf16TileTokens
     }
 }
 
 /// One 32-row × 8-token tile over the whole row length: per pair step, two weight vectors,
-/// each token's pair broadcast to all lanes, 16 `vdpbf16ps` into 16 f32 accumulators.
+/// each token's pair broadcast to all lanes, 16 `vdpbf16ps` into 16 f32 accumulators (and
+/// the same again with the lo vectors of a split panel).
 @inline(__always)
-private func bf16Tile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPointer, _ rowBytes: Int,
+private func bf16Tile(_ panel: UnsafeRawPointer, _ split: Bool, _ pairs: Int, _ x: UnsafeRawPointer, _ rowBytes: Int,
                       _ o: UnsafeMutablePointer<Float>, _ stride: Int, _ tokens: Int,
                       _ mask0: __mmask16, _ mask1: __mmask16) {
     let a0 = x, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes
@@ -117,9 +105,10 @@ private func bf16Tile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPoi
     var c04 = _mm512_setzero_ps(), c05 = _mm512_setzero_ps(), c06 = _mm512_setzero_ps(), c07 = _mm512_setzero_ps()
     var c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps(), c12 = _mm512_setzero_ps(), c13 = _mm512_setzero_ps()
     var c14 = _mm512_setzero_ps(), c15 = _mm512_setzero_ps(), c16 = _mm512_setzero_ps(), c17 = _mm512_setzero_ps()
-    var w = panel
-    var k = 0
-    for _ in 0..<pairs {
+    /// The 16 multiply-adds of one pair step `k` (bytes into each token row) with the two
+    /// weight vectors at `w`.
+    @inline(__always)
+    func step(_ w: UnsafeRawPointer, _ k: Int) {
         let w0 = loadUnalignedVector(w), w1 = loadUnalignedVector(w + 64)
         var b = _mm512_set1_epi32(a0.loadUnaligned(fromByteOffset: k, as: Int32.self))
         c00 = mg_dpbf16(c00, w0, b)
@@ -145,8 +134,22 @@ private func bf16Tile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPoi
         b = _mm512_set1_epi32(a7.loadUnaligned(fromByteOffset: k, as: Int32.self))
         c07 = mg_dpbf16(c07, w0, b)
         c17 = mg_dpbf16(c17, w1, b)
-        w += 128
-        k += 4
+    }
+    var w = panel
+    var k = 0
+    if split {
+        for _ in 0..<pairs {
+            step(w, k)
+            step(w + 128, k)
+            w += 256
+            k += 4
+        }
+    } else {
+        for _ in 0..<pairs {
+            step(w, k)
+            w += 128
+            k += 4
+        }
     }
     @inline(__always)
     func store(_ j: Int, _ lo: __m512, _ hi: __m512) {
@@ -172,9 +175,9 @@ private func bf16Tile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPoi
 
 /// One 16-row × 16-token tile over the whole row length, on the low half of each pair step
 /// (rows 0…15 of the panel): per step one weight vector, each token's pair broadcast, 16
-/// `vdpbf16ps` into 16 accumulators.
+/// `vdpbf16ps` into 16 accumulators (and again with the lo vector of a split panel).
 @inline(__always)
-private func bf16HalfTile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRawPointer, _ rowBytes: Int,
+private func bf16HalfTile(_ panel: UnsafeRawPointer, _ split: Bool, _ pairs: Int, _ x: UnsafeRawPointer, _ rowBytes: Int,
                           _ o: UnsafeMutablePointer<Float>, _ stride: Int, _ tokens: Int, _ mask: __mmask16) {
     let a0 = x, a8 = x + 8 * rowBytes
     var c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps(), c3 = _mm512_setzero_ps()
@@ -185,9 +188,9 @@ private func bf16HalfTile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRa
     func pair(_ a: UnsafeRawPointer, _ j: Int, _ k: Int) -> __m512i {
         _mm512_set1_epi32(a.loadUnaligned(fromByteOffset: j * rowBytes + k, as: Int32.self))
     }
-    var w = panel
-    var k = 0
-    for _ in 0..<pairs {
+    /// The 16 multiply-adds of pair step `k` with the weight vector at `w`.
+    @inline(__always)
+    func step(_ w: UnsafeRawPointer, _ k: Int) {
         let w0 = loadUnalignedVector(w)
         c0 = mg_dpbf16(c0, w0, pair(a0, 0, k))
         c1 = mg_dpbf16(c1, w0, pair(a0, 1, k))
@@ -205,8 +208,22 @@ private func bf16HalfTile(_ panel: UnsafeRawPointer, _ pairs: Int, _ x: UnsafeRa
         c13 = mg_dpbf16(c13, w0, pair(a8, 5, k))
         c14 = mg_dpbf16(c14, w0, pair(a8, 6, k))
         c15 = mg_dpbf16(c15, w0, pair(a8, 7, k))
-        w += 128
-        k += 4
+    }
+    var w = panel
+    var k = 0
+    if split {
+        for _ in 0..<pairs {
+            step(w, k)
+            step(w + 128, k)
+            w += 256
+            k += 4
+        }
+    } else {
+        for _ in 0..<pairs {
+            step(w, k)
+            w += 128
+            k += 4
+        }
     }
     @inline(__always)
     func store(_ j: Int, _ c: __m512) { if j < tokens { _mm512_mask_storeu_ps(o + j * stride, mask, c) } }

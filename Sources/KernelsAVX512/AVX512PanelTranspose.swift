@@ -7,10 +7,12 @@
 import _Builtin_intrinsics.intel
 
 /// `stage`: 32 rows of `steps` 32-bit words, `stageStride` bytes apart. `panel`: for each step,
-/// 32 words (rows 0…31). `steps` may be any count; whole blocks of 16 go through the vector
-/// transpose, the rest word by word.
+/// 32 words (rows 0…31), steps `stepBytes` apart (more than 128 where a step holds more: the
+/// bf16 kernel's split panels put a second 32 words after them). `steps` may be any count;
+/// whole blocks of 16 go through the vector transpose, the rest word by word.
 @inline(never)
-public func avx512InterleavePanel(stage: UnsafeRawPointer, stageStride: Int, steps: Int, into panel: UnsafeMutableRawPointer) {
+public func avx512InterleavePanel(stage: UnsafeRawPointer, stageStride: Int, steps: Int, into panel: UnsafeMutableRawPointer,
+                                  stepBytes: Int = 128) {
     let whole = steps / 16 * 16
     // Index vectors of the four stages (block sizes 8, 4, 2, 1).
     let lo8 = indices(8, high: false), hi8 = indices(8, high: true)
@@ -27,7 +29,7 @@ public func avx512InterleavePanel(stage: UnsafeRawPointer, stageStride: Int, ste
                 butterfly(&r, 4, lo4, hi4)
                 butterfly(&r, 2, lo2, hi2)
                 butterfly(&r, 1, lo1, hi1)
-                for c in 0..<16 { _mm512_storeu_si512(panel + (s0 + c) * 128 + 64 * half, r[c]) }
+                for c in 0..<16 { _mm512_storeu_si512(panel + (s0 + c) * stepBytes + 64 * half, r[c]) }
                 s0 += 16
             }
         }
@@ -35,7 +37,7 @@ public func avx512InterleavePanel(stage: UnsafeRawPointer, stageStride: Int, ste
     for s in whole..<steps {
         for row in 0..<32 {
             let word = (stage + row * stageStride + 4 * s).loadUnaligned(as: UInt32.self)
-            (panel + s * 128 + 4 * row).storeBytes(of: word, as: UInt32.self)
+            (panel + s * stepBytes + 4 * row).storeBytes(of: word, as: UInt32.self)
         }
     }
 }

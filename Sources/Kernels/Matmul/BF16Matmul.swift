@@ -13,14 +13,18 @@ public func bf16MatmulSupports(_ type: GGMLType, path: KernelPath = KernelPath.a
 /// rows of `rowLength` values (back to back at `weights`), `n` activation rows at `x` (stride
 /// `rowLength`), `y` with row stride `rowCount` — the vision tower's matrix product.
 ///
-/// Both operands are rounded to bf16 (to nearest even; F16 weights through their exact f32
-/// value), so each product carries a relative error of at most about 2⁻⁸ per operand, with
-/// f32 sums: about what llama.cpp's own f16 paths give, and within a percent of the f32
-/// product on whole images. That is the price of twice the multiply-adds per instruction of
-/// f32 FMA; `--precision exact` keeps the f32 dequantize-and-sgemm path.
+/// The weights keep their stored precision: BF16 ones are bf16 values already, and F16 ones
+/// are split into two bf16 halves, hi = bf16(w) and lo = w − hi (exact in bf16, so hi + lo is
+/// the f16 value; `avx512HalvesToBF16Split`), multiplied by the same activations. Only the
+/// activations are rounded to bf16 (to nearest even: a relative error of at most 2⁻⁸ per
+/// value), every product is exact in f32 and the sums are f32 sums — as llama.cpp's F16 path,
+/// which uses the weights as stored and rounds the activations to f16. Rounding F16 weights
+/// to bf16 instead would halve the multiply-adds but is most of the tower's error against
+/// transformers (image-prompt logits of the tiny fixture 0.026 off instead of 0.017:
+/// `VisionPrecisionPromptTests`). `--precision exact` keeps the f32 dequantize-and-sgemm path.
 ///
-/// How: the whole weight matrix is packed once per call into 32-row panels of bf16 pairs
-/// (`BF16WeightPanels`, about one pass over the weights, shared by every token), the
+/// How: the whole weight matrix is packed once per call into 32-row panels of bf16 pairs,
+/// split for F16 (`BF16WeightPanels`, about one pass over the weights, shared by every token), the
 /// activations are rounded once (`BF16Activations`), and the product runs in jobs of one
 /// block of tokens — sized so its bf16 rows stay in the core's L2 — times a group of panels,
 /// each panel multiplied by the block 8 tokens at a time (`avx512BF16MatmulPanel`). Jobs are
@@ -47,7 +51,8 @@ public func bf16Matmul(weights: UnsafeRawPointer, type: GGMLType, rowCount m: In
     // The jobs get pointers, not the two buffers' instances (a worker dropping the last
     // reference freed them on its own thread, where the memory was never reused); the
     // buffers live until every job is done.
-    let panelBase = panels.panel(0), panelBytes = rows * panels.pairs * 4, weightPairs = panels.pairs
+    let panelBase = panels.panel(0), panelBytes = panels.pairs * panels.stepBytes, weightPairs = panels.pairs
+    let split = panels.split
     let panelCount = panels.count, tokenCount = activations.tokens
     let xBase = activations.row(0), xPairs = activations.pairs
     withExtendedLifetime((panels, activations)) {
@@ -56,7 +61,7 @@ public func bf16Matmul(weights: UnsafeRawPointer, type: GGMLType, rowCount m: In
             let first = b * block, count = min(block, tokenCount - first)
             for p in (panelCount * g / groups)..<(panelCount * (g + 1) / groups) {
                 let row = p * rows
-                avx512BF16MatmulPanel(panel: panelBase + p * panelBytes, pairs: weightPairs,
+                avx512BF16MatmulPanel(panel: panelBase + p * panelBytes, split: split, pairs: weightPairs,
                                       x: xBase + first * 4 * xPairs, xStride: xPairs,
                                       tokens: count, validTokens: min(count, n - first),
                                       output: y + first * m + row, outputStride: m, validRows: min(rows, m - row))

@@ -4,17 +4,20 @@ import KernelsAVX512
 
 /// A matrix as bf16 panels of 32 rows for `avx512BF16MatmulPanel`: for every pair of values
 /// along the row length, 32 rows × 4 bytes, the first value in the low half. An odd row
-/// length gets a zero after its last value; rows past the matrix's end are zero. Values are
-/// rounded to bf16 to nearest even (F16 ones through their exact f32 value; BF16 is copied).
+/// length gets a zero after its last value; rows past the matrix's end are zero.
 ///
 /// Three sources fill it:
 /// - stored F16/BF16 weights (`bf16Matmul`, the vision tower's linear layers), packed on
-///   every call rather than kept: the packed matrix is as large as the F16 one, and packing
-///   is one pass over the weights against thousands of multiply-adds per weight;
+///   every call rather than kept: the packed matrix is no larger than twice the stored one,
+///   and packing is one pass over the weights against thousands of multiply-adds per weight.
+///   BF16 values are copied. F16 ones are *split*: each step holds the values rounded to bf16
+///   (hi, 128 bytes) and then the exact remainders (lo = w − hi, another 128), so that
+///   hi + lo is the f16 value exactly (`avx512HalvesToBF16Split`) and the kernel's products
+///   use the file's weights as they are, not rounded to 8 bits — at twice the multiply-adds;
 /// - f32 rows with a stride (`packRows`): one head's keys in the vision tower's attention,
-///   the "weights" of `S = Q·Kᵀ`;
+///   the "weights" of `S = Q·Kᵀ`, rounded to bf16;
 /// - the transpose of f32 rows (`packColumns`): one head's values, the "weights" of
-///   `O = P·V` (panel rows are value dimensions, pairs run along the keys).
+///   `O = P·V` (panel rows are value dimensions, pairs run along the keys), rounded to bf16.
 ///
 /// The attention packs the same panels again for every head, so they can be made empty and
 /// filled later, a range at a time from several threads.
@@ -26,44 +29,66 @@ final class BF16WeightPanels {
     let count: Int
     /// Pairs per row (the row length rounded up to even, halved).
     let pairs: Int
+    /// Whether each pair step holds hi and lo halves (F16 weights) rather than one bf16 value
+    /// per weight: 256 bytes a step instead of 128.
+    let split: Bool
     private let storage: UnsafeMutableRawPointer
 
     /// Room for `rowCount` rows of `rowLength` values, contents undefined until packed.
-    init(rowCount m: Int, rowLength k: Int) {
+    init(rowCount m: Int, rowLength k: Int, split: Bool = false) {
         rowCount = m
         rowLength = k
         count = (m + Self.rows - 1) / Self.rows
         pairs = (k + 1) / 2
-        storage = .allocate(byteCount: max(1, count * Self.rows * pairs * 4), alignment: 64)
+        self.split = split
+        storage = .allocate(byteCount: max(1, count * pairs * (split ? 256 : 128)), alignment: 64)
     }
 
     /// A stored F16 or BF16 matrix (`m` rows of `k` values back to back), packed now across
-    /// the cores.
+    /// the cores; F16 split into hi and lo halves, BF16 single.
     convenience init(_ weights: UnsafeRawPointer, type: GGMLType, rowCount m: Int, rowLength k: Int) {
         precondition(type == .f16 || type == .bf16, "\(type) has no bf16 panel layout")
-        self.init(rowCount: m, rowLength: k)
-        let pairs = pairs, rows = Self.rows, storage = storage, panels = count, panelBytes = panelBytes
-        let chunks = min(panels, 4 * WorkerThreads.count)
-        parallelFor(chunks) { c in
-            let row = UnsafeMutablePointer<UInt16>.allocate(capacity: 2 * pairs)
-            defer { row.deallocate() }
-            let pairsOfRow = UnsafeRawPointer(row).assumingMemoryBound(to: UInt32.self)
-            for p in (panels * c / chunks)..<(panels * (c + 1) / chunks) {
-                let dst = (storage + p * panelBytes).assumingMemoryBound(to: UInt32.self)
-                for r in 0..<rows {
-                    let i = p * rows + r
-                    if i >= m {
-                        for s in 0..<pairs { dst[s * rows + r] = 0 }
-                        continue
+        self.init(rowCount: m, rowLength: k, split: type == .f16)
+        let chunks = min(count, 4 * WorkerThreads.count), panels = count
+        // Unowned: the caller holds the panels, and a worker that kept the job past the call
+        // must not be the one to free them (see bf16Matmul).
+        parallelFor(chunks) { [unowned self] c in
+            self.pack(weights, panels: (panels * c / chunks)..<(panels * (c + 1) / chunks))
+        }
+    }
+
+    /// Packs panels `panels` of a stored matrix (F16 if split, else BF16), 128 pair steps at a
+    /// time: the 32 rows' values converted into a staging block (hi and lo blocks when split),
+    /// then interleaved into the panel by 16 × 16 word transposes (`avx512InterleavePanel`).
+    /// The staging stays at 32 KB, a core's L1, whatever the row length.
+    private func pack(_ weights: UnsafeRawPointer, panels: Range<Int>) {
+        let rows = Self.rows, blockSteps = 128, width = 2 * blockSteps, step = stepBytes
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 2 * rows * width) { stage in
+            let hi = stage.baseAddress!, lo = hi + rows * width
+            for p in panels {
+                for s0 in stride(from: 0, to: pairs, by: blockSteps) {
+                    let steps = min(blockSteps, pairs - s0), first = 2 * s0, values = min(2 * steps, rowLength - first)
+                    for r in 0..<rows {
+                        let i = p * rows + r
+                        let h = hi + r * width, l = lo + r * width
+                        if i >= rowCount {
+                            h.update(repeating: 0, count: 2 * steps)
+                            if split { l.update(repeating: 0, count: 2 * steps) }
+                            continue
+                        }
+                        let src = weights + 2 * (i * rowLength + first)
+                        if split {
+                            avx512HalvesToBF16Split(src, count: values, hi: h, lo: l, paddedCount: 2 * steps)
+                        } else {
+                            h.update(from: src.assumingMemoryBound(to: UInt16.self), count: values)
+                            (h + values).update(repeating: 0, count: 2 * steps - values)
+                        }
                     }
-                    let src = weights + i * 2 * k
-                    if type == .f16 {
-                        avx512HalvesToBF16(src, count: k, into: row, paddedCount: 2 * pairs)
-                    } else {
-                        row.update(from: src.assumingMemoryBound(to: UInt16.self), count: k)
-                        (row + k).initialize(repeating: 0, count: 2 * pairs - k)
+                    let out = storage + p * panelBytes + s0 * step
+                    avx512InterleavePanel(stage: hi, stageStride: 2 * width, steps: steps, into: out, stepBytes: step)
+                    if split {
+                        avx512InterleavePanel(stage: lo, stageStride: 2 * width, steps: steps, into: out + 128, stepBytes: step)
                     }
-                    for s in 0..<pairs { dst[s * rows + r] = pairsOfRow[s] }
                 }
             }
         }
@@ -71,7 +96,10 @@ final class BF16WeightPanels {
 
     deinit { storage.deallocate() }
 
-    private var panelBytes: Int { Self.rows * pairs * 4 }
+    /// Bytes per pair step: 32 rows × one bf16 pair, twice that when split.
+    var stepBytes: Int { split ? 256 : 128 }
+
+    private var panelBytes: Int { pairs * stepBytes }
 
     func panel(_ p: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + p * panelBytes) }
 
@@ -79,6 +107,7 @@ final class BF16WeightPanels {
     /// `x + i·stride`. Each panel's rows are rounded into a staging block and then
     /// interleaved into the panel by 16 × 16 word transposes (`avx512InterleavePanel`).
     func packRows(_ x: UnsafePointer<Float>, stride: Int, panels: Range<Int>) {
+        precondition(!split, "f32 rows pack as single bf16 values")
         let rows = Self.rows, width = 2 * pairs
         withUnsafeTemporaryAllocation(of: UInt16.self, capacity: rows * width) { stage in
             let stage = stage.baseAddress!
@@ -100,6 +129,7 @@ final class BF16WeightPanels {
     /// is `Xᵀ` for `X` = `rowLength` rows of `rowCount` floats at `x + j·stride`, so pair
     /// step s holds rows 2s and 2s+1 of `X` (a zero row past its end), value by value.
     func packColumns(_ x: UnsafePointer<Float>, stride: Int, steps: Range<Int>) {
+        precondition(!split, "f32 columns pack as single bf16 values")
         let rows = Self.rows, panelWords = rows * pairs
         let words = UnsafeMutableRawPointer(storage).assumingMemoryBound(to: UInt32.self)
         for s in steps {

@@ -4,11 +4,14 @@ import XCTest
 @testable import Kernels
 
 /// The bf16 matrix product of the vision tower (F16/BF16 weights, `vdpbf16ps`) against a
-/// float64 reference computed here from weights and activations rounded to bf16 by
-/// `bf16Bits` (TestSupport: round to nearest even, written from the format's definition, not
-/// taken from the code under test): the kernel must give `Σ_k w·a` of exactly those values, up
-/// to f32 summation (1e-5 of Σ|w·a|). The rounding of activations is also checked bit for bit
-/// (the panel layouts in BF16WeightPanelsTests).
+/// float64 reference computed here from the stored weights' exact values and the activations
+/// rounded to bf16 by `bf16Bits` (TestSupport: round to nearest even, written from the
+/// format's definition, not taken from the code under test): the kernel must give `Σ_k w·a` of
+/// exactly those values, up to f32 summation (1e-5 of Σ|w·a|) — F16 weights included, which
+/// it keeps exact as two bf16 halves (rounding them to bf16 would be off by ~2⁻⁸ of a term).
+/// Against the unrounded f32 activations the only error left is theirs: within
+/// Σ|w|·|x − bf16(x)| (at most 2⁻⁸·Σ|w·x|) plus the f32 summation. The rounding of activations
+/// is also checked bit for bit (the panel layouts in BF16WeightPanelsTests).
 final class BF16MatmulTests: XCTestCase {
     override func setUpWithError() throws {
         try XCTSkipUnless(CPUFeatures.avx512BF16 && KernelPath.supported.contains(.avx512vnni),
@@ -74,7 +77,9 @@ final class BF16MatmulTests: XCTestCase {
     }
 
     /// Random weights (f16 with some subnormals, or bf16 of Gaussian floats), Gaussian
-    /// activations with outliers; every output against the float64 sum of the bf16 values.
+    /// activations with outliers; every output against the float64 sum of the stored weights
+    /// times the bf16 activations, and against the float64 sum with the f32 activations within
+    /// the activations' own rounding.
     private func check(_ type: GGMLType, rows: Int, columns: Int, tokens: Int, seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         let (bytes, w) = randomWeights(type, count: rows * columns, rng: &rng)
@@ -86,18 +91,24 @@ final class BF16MatmulTests: XCTestCase {
                                                    $0.baseAddress!, rows: tokens, into: &y) }
         }
         XCTAssertTrue(taken, "\(type)")
-        let wb = w.map { Double(bf16Value(bf16Bits($0))) }, xb = x.map { Double(bf16Value(bf16Bits($0))) }
+        let wd = w.map(Double.init), xd = x.map(Double.init), xb = x.map { Double(bf16Value(bf16Bits($0))) }
         for t in 0..<tokens {
             for r in 0..<rows {
-                var exact = 0.0, magnitude = 0.0
+                var exact = 0.0, magnitude = 0.0, unrounded = 0.0, unroundedMagnitude = 0.0, activationError = 0.0
                 for k in 0..<columns {
-                    let p = wb[r * columns + k] * xb[t * columns + k]
-                    exact += p
-                    magnitude += abs(p)
+                    let wk = wd[r * columns + k], xk = xd[t * columns + k], bk = xb[t * columns + k]
+                    exact += wk * bk
+                    magnitude += abs(wk * bk)
+                    unrounded += wk * xk
+                    unroundedMagnitude += abs(wk * xk)
+                    activationError += abs(wk) * abs(bk - xk)
                 }
                 let got = Double(y[t * rows + r])
                 XCTAssertLessThanOrEqual(abs(got - exact), 1e-5 * magnitude + 1e-30,
                                          "\(type) \(rows)×\(columns)·\(tokens): token \(t) row \(r): \(got) vs \(exact)")
+                XCTAssertLessThanOrEqual(activationError, 0x1p-8 * unroundedMagnitude, "bf16 rounds within 2⁻⁸")
+                XCTAssertLessThanOrEqual(abs(got - unrounded), activationError + 1e-5 * magnitude + 1e-30,
+                                         "\(type) \(rows)×\(columns)·\(tokens): token \(t) row \(r): \(got) vs \(unrounded) (f32 x)")
             }
         }
     }
