@@ -28,8 +28,16 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// `residency`: `.mapped` for metadata and tokenizers; model weights ask for
     /// `.memoryIfItFits` (decode streams them from huge pages, `FileResidency`).
+    /// A file that will be copied into memory is parsed on its mapping first, so a hostile
+    /// or truncated one is refused before any of its bytes are read.
     public convenience init(path: String, residency: FileResidency = .mapped) throws(GGUFError) {
-        try self.init(mapping: MappedFile(path: path, residency: residency))
+        let mapped = try MappedFile(path: path)
+        guard residency.resolved(size: mapped.size) == .memory else {
+            try self.init(mapping: mapped)
+            return
+        }
+        _ = try GGUFFile(mapping: mapped)
+        try self.init(mapping: MappedFile(path: path, residency: .memory))
     }
 
     /// Where the file's bytes live (`mapped` or `memory`).

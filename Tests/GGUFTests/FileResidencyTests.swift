@@ -57,6 +57,25 @@ final class FileResidencyTests: XCTestCase {
         }
     }
 
+    /// A file large enough to be read into memory but not a GGUF file is refused with the
+    /// usual one-line error naming it (it is parsed on its mapping before anything is copied).
+    func testLargeHostileFileIsRefusedLikeAMappedOne() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("residency-hostile-\(UUID().uuidString).gguf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        // Sparse: "GGUF", version 3, then a tensor count no file of this size could hold.
+        var header = Array("GGUF".utf8) + [3, 0, 0, 0]
+        header += [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + [UInt8](repeating: 0, count: 8)
+        try Data(header).write(to: url)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(FileResidency.minimumResidentSize) + 4096)
+        try handle.close()
+        XCTAssertThrowsError(try GGUFFile(path: url.path, residency: .memoryIfItFits)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(url.path) && text.contains("tensor"), text)
+            XCTAssertFalse(text.contains("\n"), text)
+        }
+    }
+
     func testAutomaticChoice() {
         let gib = 1 << 30
         let fits = FileResidency.memoryIfItFits
