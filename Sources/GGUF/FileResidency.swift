@@ -9,9 +9,12 @@ import Darwin
 /// Decode reads every weight once per token, so its speed is the speed at which a core
 /// streams the weights from memory. Read through 4 KB page-cache pages (mmap), a 2-core
 /// AMD EPYC machine streamed 11–20 GB/s; the same bytes in anonymous memory on 2 MB
-/// transparent huge pages, 28–30 GB/s (plain 64-byte loads on 2 threads; decode follows
-/// the same way). So a large model's weights are read into memory when they fit, and mapped
-/// when they don't (the kernel may then drop and re-read clean pages rather than run out).
+/// transparent huge pages, 28–30 GB/s (plain 64-byte loads on 2 threads). So a large
+/// model's weights are read into memory when they fit, and mapped when they don't (the
+/// kernel may then drop and re-read clean pages rather than run out). On the virtual
+/// machines this was measured on, 4B decode A/B pairs were mostly faster in memory (+5% to
+/// +60%) but not always (−35% in some minutes): the host backs fresh guest memory as it
+/// pleases. `MEDGEMMA_WEIGHTS=mapped` is the switch for comparing.
 /// Small files stay mapped: reading costs every fresh page a zeroing by the kernel (on these
 /// virtual machines up to 5 s per GB where the host must back the pages anew), which a
 /// short command or a test on a 270M model would pay on every load for little gain.

@@ -39,7 +39,7 @@ public final class MappedFile: @unchecked Sendable {
             region = nil
             return
         }
-        if wanted.resolved(size: size) == .memory, let copy = Self.readIntoMemory(fd, size: size, path: path) {
+        if wanted.resolved(size: size) == .memory, let copy = Self.readIntoMemory(fd, size: size) {
             region = copy.region
             bytes = copy.bytes
             residency = .memory
@@ -59,7 +59,7 @@ public final class MappedFile: @unchecked Sendable {
     /// The file read into a huge-page-aligned anonymous region advised for huge pages, made
     /// read-only; nil (the caller maps the file instead) when memory can't be had or a read
     /// fails — a file that shrinks while being read is then caught by the mapping's parse.
-    private static func readIntoMemory(_ fd: Int32, size: Int, path: String)
+    private static func readIntoMemory(_ fd: Int32, size: Int)
         -> (region: UnsafeMutableRawBufferPointer, bytes: UnsafeRawBufferPointer)? {
         let length = size + hugePage
         guard let raw = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
