@@ -24,8 +24,8 @@ from PIL import Image, features
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT_DIR = os.path.join(ROOT, "Tests", "Fixtures", "jpeg")
 FUNDUS_RELATIVE = "sample-images/fundus/fundus_skimage_retina_normal_left_eye.jpg"
-# ../shared beside the checkout (the manifest stores the path relative to it).
-FUNDUS = os.path.join(ROOT, "..", "shared", FUNDUS_RELATIVE)
+# The committed copy in Tests/Fixtures (the manifest stores the path relative to it).
+FUNDUS = os.path.join(ROOT, "Tests", "Fixtures", FUNDUS_RELATIVE)
 
 
 def content(width, height, channels, seed):

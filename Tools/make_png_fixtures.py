@@ -38,8 +38,8 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "Tests", "Fixtures", "png")
 CHEST_XRAY_RELATIVE = "sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png"
-# ../shared beside the checkout (the manifest stores the path relative to it).
-CHEST_XRAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", CHEST_XRAY_RELATIVE)
+# The committed copy in Tests/Fixtures (the manifest stores the path relative to it).
+CHEST_XRAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", CHEST_XRAY_RELATIVE)
 
 WIDTH, HEIGHT = 7, 5
 

@@ -76,7 +76,7 @@ final class JPEGDecoderTests: XCTestCase {
     /// The real fundus photograph, checked against the size, sum, mean and hash Pillow computed.
     func testRealFundusSample() throws {
         let expected = try XCTUnwrap(try JPEGFixtureManifest.load().fundus, "manifest has no fundus entry")
-        let path = TestEnvironment.shared(expected.path)
+        let path = TestEnvironment.fixture(expected.path).path
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("sample image missing at \(path)") }
         let image = try JPEGDecoder.decode(path: path)
         XCTAssertEqual(image.width, expected.width)

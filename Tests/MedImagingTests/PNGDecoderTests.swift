@@ -86,7 +86,7 @@ final class PNGDecoderTests: XCTestCase {
     func testRealChestXraySample() throws {
         let manifest = try PNGFixtureManifest.load()
         let expected = try XCTUnwrap(manifest.chestXray, "manifest has no chestXray entry")
-        let path = TestEnvironment.shared(expected.path)
+        let path = TestEnvironment.fixture(expected.path).path
         guard FileManager.default.fileExists(atPath: path) else {
             throw XCTSkip("sample image missing at \(path)")
         }

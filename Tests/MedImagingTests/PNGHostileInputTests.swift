@@ -40,7 +40,7 @@ final class PNGHostileInputTests: XCTestCase {
     }
 
     func testTruncatedRealSampleFails() throws {
-        let path = TestEnvironment.shared("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png")
+        let path = TestEnvironment.fixture("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png").path
         guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("sample image missing") }
         let bytes = [UInt8](data)
         for length in [8, 20, 33, 100, 4096, bytes.count / 2, bytes.count - 13, bytes.count - 1] {

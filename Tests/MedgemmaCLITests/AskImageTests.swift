@@ -20,7 +20,7 @@ final class AskImageTests: XCTestCase {
         let saved = NSTemporaryDirectory() + "model-input-\(getpid()).png"
         defer { try? FileManager.default.removeItem(atPath: saved) }
         let question = "Which organ is shown?"
-        let r = try CommandRunner.medgemma(["ask", "--model", model, "--mmproj", mmproj, "--image", TestEnvironment.shared(ct),
+        let r = try CommandRunner.medgemma(["ask", "--model", model, "--mmproj", mmproj, "--image", TestEnvironment.fixture(ct).path,
                                             "--ct-windows", "--save-model-input", saved, "--temperature", "0", "--max-tokens", "5",
                                             question])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -36,7 +36,7 @@ final class AskImageTests: XCTestCase {
 
         // The same embedding through the engine in-process gives the same greedy reply.
         let engine = try Engine(path: model)
-        let image = try MedicalImage.load(path: TestEnvironment.shared(ct))
+        let image = try MedicalImage.load(path: TestEnvironment.fixture(ct).path)
         let picture = try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows))
         let embedding = try VisionPipeline(encoder: VisionEncoder(path: mmproj, for: engine.model))
             .encode(picture, key: VisionPipeline.key(for: picture))
@@ -56,8 +56,8 @@ final class AskImageTests: XCTestCase {
     func testImageErrorsAreOneLine() throws {
         let model = try TestEnvironment.defaultModel()
         let tinyWidth = TestEnvironment.fixture("tiny_gemma_vision/mmproj-f32.gguf").path
-        let j2k = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm")
-        let png = TestEnvironment.shared("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png")
+        let j2k = TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm").path
+        let png = TestEnvironment.fixture("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png").path
         let cases: [([String], Int32, String)] = [
             (["--image", png, "--mmproj", tinyWidth], 1, "the projector outputs 24-wide embeddings but the text model is 640 wide"),
             (["--image", j2k, "--mmproj", mmproj], 1, "not supported: JPEG 2000 (1.2.840.10008.1.2.4.90)"),

@@ -19,7 +19,7 @@ final class InfoImageTests: XCTestCase {
         let samples = try XCTUnwrap(manifest("dicom/manifest.json")["samples"] as? [[String: Any]])
         XCTAssertEqual(samples.count, 3)
         for sample in samples {
-            let path = TestEnvironment.shared(try XCTUnwrap(sample["path"] as? String))
+            let path = TestEnvironment.fixture(try XCTUnwrap(sample["path"] as? String)).path
             let info = try infoJSON(path)
             XCTAssertEqual(info["format"] as? String, "dicom")
             XCTAssertEqual(info["width"] as? Int, sample["columns"] as? Int, path)
@@ -53,7 +53,7 @@ final class InfoImageTests: XCTestCase {
 
     /// The human-readable card of the CT slice, which has no window of its own.
     func testCTCardNamesTheDefaultWindowAndNoIdentifiers() throws {
-        let path = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm")
+        let path = TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm").path
         let r = try CommandRunner.medgemma(["info", path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -71,7 +71,7 @@ final class InfoImageTests: XCTestCase {
     func testCompressedDICOMIsRefusedWithTheSyntaxNamed() throws {
         let refused = try XCTUnwrap(manifest("dicom/manifest.json")["refusedSamples"] as? [[String: Any]])
         for sample in refused {
-            let path = TestEnvironment.shared(try XCTUnwrap(sample["path"] as? String))
+            let path = TestEnvironment.fixture(try XCTUnwrap(sample["path"] as? String)).path
             let r = try CommandRunner.medgemma(["info", path])
             XCTAssertEqual(r.status, 1)
             XCTAssertEqual(r.stderr, "medgemma info: \(path): \(try XCTUnwrap(sample["error"] as? String))\n")
@@ -91,7 +91,7 @@ final class InfoImageTests: XCTestCase {
             XCTAssertEqual(info["channels"] as? String, fixture["channels"] as? String, file)
             XCTAssertEqual(info["bits_stored"] as? Int, 8)
         }
-        let png = TestEnvironment.shared("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png")
+        let png = TestEnvironment.fixture("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png").path
         let info = try infoJSON(png)
         XCTAssertEqual(info["format"] as? String, "png")
         XCTAssertEqual(info["width"] as? Int, 512)
@@ -104,7 +104,7 @@ final class InfoImageTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("medgemma-info-img-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let source = try Data(contentsOf: URL(fileURLWithPath: TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm")))
+        let source = try Data(contentsOf: URL(fileURLWithPath: TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm").path))
         let cut = dir.appendingPathComponent("cut.dcm").path
         try source.prefix(source.count / 2).write(to: URL(fileURLWithPath: cut))
         let r = try CommandRunner.medgemma(["info", cut])

@@ -72,7 +72,7 @@ final class RemoteAskTests: XCTestCase {
     /// 896² with Pillow's bilinear, lossless; `--save-model-input` saves the same pixels.
     func testImageGoesAsModelSizePNG() throws {
         let stub = try StubHTTPServer(always: .events([StubHTTPServer.Response.chunk("Lungs.", finish: "stop")]))
-        let png = TestEnvironment.shared("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png")
+        let png = TestEnvironment.fixture("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png").path
         guard FileManager.default.fileExists(atPath: png) else { throw XCTSkip("shared sample images missing") }
         let saved = dir + "/seen.png"
         let r = try CommandRunner.medgemma(["ask", "--backend", stub.baseURL, "--remote-model", "medgemma", "--image", png,

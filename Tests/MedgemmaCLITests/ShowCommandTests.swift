@@ -4,10 +4,10 @@ import XCTest
 
 /// `medgemma view` (alias `show`): the CT slice drawn from its DICOM through our window W400/L40 looks
 /// like the PNG that the sample collection rendered from the same file with the same
-/// window (pydicom + numpy, see ../shared/sample-images/SOURCES.md, file #13).
+/// window (pydicom + numpy, see Tests/Fixtures/sample-images/SOURCES.md, file #13).
 final class ShowCommandTests: XCTestCase {
-    private let dicom = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm")
-    private let png = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_abdomen_W400L40.png")
+    private let dicom = TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm").path
+    private let png = TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_abdomen_W400L40.png").path
 
     func testASCIIOfTheWindowedDICOMMatchesTheReferenceRendering() throws {
         let ours = try CommandRunner.medgemma(["view", "--graphics", "ascii", "--width", "64", "--window", "400/40", dicom])
@@ -45,7 +45,7 @@ final class ShowCommandTests: XCTestCase {
         let bad = try CommandRunner.medgemma(["show", "--graphics", "kitty", png])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("unknown graphics mode 'kitty' (use sixel, blocks, ascii or auto)"), bad.stderr)
-        let j2k = TestEnvironment.shared("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm")
+        let j2k = TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm").path
         let refused = try CommandRunner.medgemma(["show", j2k])
         XCTAssertEqual(refused.status, 1)
         XCTAssertEqual(refused.stderr, "medgemma view: \(j2k): not supported: JPEG 2000 (1.2.840.10008.1.2.4.90)\n")

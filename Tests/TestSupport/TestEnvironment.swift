@@ -7,6 +7,8 @@ public enum TestEnvironment {
     public static let fixtures: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+    /// A committed fixture; real sample images are under `sample-images/` (sources and
+    /// licenses in its SOURCES.md).
     public static func fixture(_ relativePath: String) -> URL {
         fixtures.appendingPathComponent(relativePath)
     }
@@ -14,12 +16,6 @@ public enum TestEnvironment {
     /// The shipped sample studies, `samples/` at the repository root.
     public static let samples: URL = fixtures.deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("samples")
-
-    /// A file in `../shared` beside the checkout (the sample images, the engine spec).
-    public static func shared(_ relativePath: String) -> String {
-        fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared").appendingPathComponent(relativePath).path
-    }
 
     /// The real gemma-3-270m Q4_K_M file, as `make test` fetches it.
     /// When it is missing the test is skipped, unless `MEDGEMMA_REQUIRE_MODEL=1`

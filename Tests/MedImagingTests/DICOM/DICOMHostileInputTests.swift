@@ -52,7 +52,7 @@ final class DICOMHostileInputTests: XCTestCase {
     }
 
     func testTruncatedRealSampleFails() throws {
-        let path = TestEnvironment.shared("sample-images/mr/mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm")
+        let path = TestEnvironment.fixture("sample-images/mr/mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm").path
         guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("sample image missing") }
         let bytes = [UInt8](data)
         var lengths = Array(stride(from: 0, to: 6000, by: 7)) + [bytes.count / 2, bytes.count - 2, bytes.count - 1]

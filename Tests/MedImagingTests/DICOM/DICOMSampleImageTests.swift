@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 import TestSupport
 
-/// The real DICOM files in ../shared/sample-images against pydicom's numbers in the manifest.
+/// The real DICOM files in Tests/Fixtures/sample-images against pydicom's numbers in the manifest.
 final class DICOMSampleImageTests: XCTestCase {
     private func manifest() throws -> DICOMFixtureManifest {
         let manifest = try DICOMFixtureManifest.load()
@@ -12,7 +12,7 @@ final class DICOMSampleImageTests: XCTestCase {
     }
 
     private func samplePath(_ relative: String) throws -> String {
-        let path = TestEnvironment.shared(relative)
+        let path = TestEnvironment.fixture(relative).path
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("sample image missing: \(relative)") }
         return path
     }

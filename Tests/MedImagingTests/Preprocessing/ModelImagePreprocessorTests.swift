@@ -43,7 +43,7 @@ final class ModelImagePreprocessorTests: XCTestCase {
         let file: PreprocessingFixtures.SamplesFile = try PreprocessingFixtures.load("samples.json")
         XCTAssertEqual(file.samples.count, 3)
         for sample in file.samples {
-            let path = TestEnvironment.shared(sample.path)
+            let path = TestEnvironment.fixture(sample.path).path
             guard FileManager.default.fileExists(atPath: path) else {
                 throw XCTSkip("sample image \(sample.path) is not beside the checkout")
             }

@@ -17,7 +17,7 @@ final class ModelImageSourceTests: XCTestCase {
 
     func testCTThreeWindowsAsMedGemmaNotebooksPrepareThem() throws {
         let want = try expected
-        let image = try MedicalImage.load(path: TestEnvironment.shared(try XCTUnwrap(want["path"] as? String)))
+        let image = try MedicalImage.load(path: TestEnvironment.fixture(try XCTUnwrap(want["path"] as? String)).path)
         let rgb = try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows))
         XCTAssertEqual(rgb.width, want["width"] as? Int)
         XCTAssertEqual(SHA256.hex(of: rgb.pixels), want["packed_sha256"] as? String)
@@ -30,7 +30,7 @@ final class ModelImageSourceTests: XCTestCase {
     /// Windowed gray becomes three equal channels; three-window packing refuses non-CT.
     func testWindowedGrayAndRefusals() throws {
         let want = try expected
-        let ct = try MedicalImage.load(path: TestEnvironment.shared(try XCTUnwrap(want["path"] as? String)))
+        let ct = try MedicalImage.load(path: TestEnvironment.fixture(try XCTUnwrap(want["path"] as? String)).path)
         let rgb = try ModelImageSource.rgb(ct)
         let gray = ct.render(view: ImageView(window: ct.defaultWindow()), width: ct.width, height: ct.height)
         for (x, y) in [(0, 0), (256, 256), (400, 100)] {
@@ -39,11 +39,11 @@ final class ModelImageSourceTests: XCTestCase {
             XCTAssertEqual(p.green, p.blue)
             XCTAssertEqual(Int(p.red), gray.sample(x: x, y: y, channel: 0))
         }
-        let png = try MedicalImage.load(path: TestEnvironment.shared("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png"))
+        let png = try MedicalImage.load(path: TestEnvironment.fixture("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png").path)
         XCTAssertThrowsError(try ModelImageSource.rgb(png, mode: .ctWindows(CTWindowPacker.medGemmaWindows))) {
             XCTAssertEqual("\($0)", "three CT windows need a gray CT slice, not an image without a modality")
         }
-        let mr = try MedicalImage.load(path: TestEnvironment.shared("sample-images/mr/mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm"))
+        let mr = try MedicalImage.load(path: TestEnvironment.fixture("sample-images/mr/mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm").path)
         XCTAssertThrowsError(try ModelImageSource.rgb(mr, mode: .ctWindows(CTWindowPacker.medGemmaWindows))) {
             XCTAssertEqual("\($0)", "three CT windows need a gray CT slice, not a MR image")
         }
