@@ -16,7 +16,9 @@ final class InterruptWatcher {
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [unowned self] in
             count += 1
-            if count > 1 { exit(130) }
+            // `_exit`: the generation is still running, and `exit` would free OpenBLAS's
+            // buffers under it (see `MedgemmaCommand.main`).
+            if count > 1 { fflush(nil); _exit(130) }
             onInterrupt()
         }
         source.resume()

@@ -50,8 +50,14 @@ public enum MedgemmaCommand {
         """
     }
 
+    /// Ends the process without running library destructors: work still on a background
+    /// queue (a case context being prefilled, an image being encoded) must not meet
+    /// OpenBLAS freeing its buffers in `exit`, which crashes the process on the way out.
+    /// Everything we write is already on disk (atomic writes); stdio is flushed here.
     public static func main() -> Never {
-        exit(run(Array(CommandLine.arguments.dropFirst())))
+        let status = run(Array(CommandLine.arguments.dropFirst()))
+        fflush(nil)
+        _exit(status)
     }
 
     /// Runs a command line (without the program name); returns the exit status.

@@ -350,6 +350,35 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// Quitting while the case context is still being prefilled ends cleanly: the engine's
+    /// work on its own queue does not meet the libraries' exit-time clean-up (it crashed
+    /// the process on the way out, rc 139, or hung while the crash was reported).
+    func testQuitWhileTheCaseContextIsPreparedExitsCleanly() throws {
+        let samples = work.appendingPathComponent("samples")
+        try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
+        let library = try StudyLibrary(path: TestEnvironment.samples.path)
+        let first = try XCTUnwrap(library.studies.first(where: \.isUsable))
+        let copy = samples.appendingPathComponent(first.folderName)
+        try FileManager.default.copyItem(at: first.folder, to: copy)
+        // The longest history a case may have: about two thousand tokens to prefill.
+        let caseURL = copy.appendingPathComponent("case.json")
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: caseURL)) as? [String: Any])
+        let sentence = "Intermittent epigastric pain after meals with weight loss over four weeks. "
+        json["history"] = String(String(repeating: sentence, count: 200).prefix(7990))
+        try JSONSerialization.data(withJSONObject: json).write(to: caseURL)
+
+        // The crash needed the exit to meet a matrix product: about one quit in ten did.
+        for _ in 0..<8 {
+            let tmux = try startApp(samples: samples.path)
+            _ = try waitFor(tmux, "preparing") { $0.contains("preparing case context") }
+            try tmux.sendKeys("C-c", "C-c")
+            let result = try waitForResult()
+            XCTAssertEqual(result, "rc=0 same=yes")
+            if result.isEmpty { break }
+            try FileManager.default.removeItem(at: work.appendingPathComponent("result"))
+        }
+    }
+
     /// `:model FILE` loads another model in the background and the chat moves to it; a file
     /// that is not a model is one line naming it, and the current model stays.
     func testSwitchModelFromTheCommandLine() throws {
