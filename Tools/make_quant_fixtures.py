@@ -38,7 +38,7 @@ What is written and why:
 * Dot products (`dots`): for each weight-type case (not Q8_1/Q8_K, which are
   activation-only, nor random BF16, whose bits include NaN), each row against a
   prefix of the "random" activation input quantized to the format llama.cpp
-  pairs with the weight type (GEMMA3.md 2.3). `expected` is computed in float64
+  pairs with the weight type (ENGINE.md 2.3). `expected` is computed in float64
   as sum(dequant(W) * dequant(quantize_act(x))), except that for Q4_1/Q5_1 x
   Q8_1 the min term uses the block's stored f16 `s` (as llama.cpp does), and
   `exactExpected` is the plain product; `magnitude` is sum(|w * a|), the
@@ -65,7 +65,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "Tests", "Fixtures", "quant")
 QK_K = 256
 
-# (values per block, bytes per block), as in GEMMA3.md 1.5.
+# (values per block, bytes per block), as in ENGINE.md 1.5.
 SIZES = {
     T.F32: (1, 4), T.F16: (1, 2), T.BF16: (1, 2),
     T.Q4_0: (32, 18), T.Q4_1: (32, 20), T.Q5_0: (32, 22), T.Q5_1: (32, 24),

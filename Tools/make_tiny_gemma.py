@@ -5,7 +5,7 @@
 What it makes (Tests/Fixtures/tiny_gemma/)
 ------------------------------------------
 tiny-gemma3.gguf   the model, all tensors F32, written with gguf-py's GGUFWriter the way
-                   llama.cpp's converter writes arch "gemma3" (docs GEMMA3.md §3.1/§3.2):
+                   llama.cpp's converter writes arch "gemma3" (docs/ENGINE.md §3.1/§3.2):
                    same keys, tensor names, shapes (GGUF ne = reversed PyTorch shape) and the
                    converter's +1 on every `*norm.weight` (HF's Gemma3RMSNorm multiplies by
                    1 + γ; the GGUF stores the final multiplier 1 + γ). Tied output (no
@@ -38,7 +38,7 @@ N(0, 1/fan_in), embedding N(0, 0.25²), every RMSNorm γ ~ N(0, 0.3²) (HF multi
 Self-check (runs every time, fails loudly):
   1. re-reads the GGUF with gguf.GGUFReader: keys and values, tensor names, types (F32),
      ne, and bit-exact data (norms == float32(1 + γ), others == the HF parameters);
-  2. an independent float64 numpy forward written from GEMMA3.md §3.4/§3.5 that reads ONLY the
+  2. an independent float64 numpy forward written from ENGINE.md §3.4/§3.5 that reads ONLY the
      GGUF (norm weights used as-is) must match transformers' f32 logits to 1e-4;
   3. ablations of that numpy forward (no rope scaling, scaling on every layer, no sliding
      window, +1 applied twice, wrong query scale, GPT-J rope pairing, ...) must each move
@@ -404,7 +404,7 @@ def read_and_verify_gguf(path: Path, tensors: dict[str, np.ndarray]) -> dict:
     if sorted(names) != sorted(tensors) or len(names) != 2 + 13 * N_LAYERS:
         sys.exit(f"GGUF tensor set differs: {sorted(set(names) ^ set(tensors))}")
     H, Hk, D, d, F, V = N_HEAD, N_HEAD_KV, HEAD_DIM, D_MODEL, FFN, VOCAB
-    spec_ne = {  # GEMMA3.md §3.2
+    spec_ne = {  # ENGINE.md §3.2
         "attn_norm": [d], "attn_q": [d, H * D], "attn_k": [d, Hk * D], "attn_v": [d, Hk * D],
         "attn_q_norm": [D], "attn_k_norm": [D], "attn_output": [H * D, d],
         "post_attention_norm": [d], "ffn_norm": [d], "ffn_gate": [d, F], "ffn_up": [d, F],
@@ -434,7 +434,7 @@ def read_and_verify_gguf(path: Path, tensors: dict[str, np.ndarray]) -> dict:
 
 
 # --------------------------------------------------------------------------------------
-# 3. Independent numpy forward from the GGUF (GEMMA3.md §3.3-§3.5), float64
+# 3. Independent numpy forward from the GGUF (ENGINE.md §3.3-§3.5), float64
 # --------------------------------------------------------------------------------------
 
 def numpy_forward(g: dict[str, np.ndarray], ids: list[int], *, ablate: str | None = None,
@@ -600,7 +600,7 @@ def main() -> None:
     tensors = gguf_tensors(weights)
     write_gguf(gguf_path, tensors)
     g = read_and_verify_gguf(gguf_path, tensors)
-    print(f"GGUF re-read OK: {len(g)} tensors, keys and ne as in GEMMA3.md §3.1/§3.2, data bit-exact")
+    print(f"GGUF re-read OK: {len(g)} tensors, keys and ne as in ENGINE.md §3.1/§3.2, data bit-exact")
 
     # numpy forward vs transformers
     np_max, np_max64 = 0.0, 0.0

@@ -45,7 +45,7 @@ tokenizer.model only because the converter insists on a vocabulary; the tests fe
 
 Self-checks (fail loudly): the converted text GGUF and mmproj are re-read with gguf-py and
 their data compared with the HF parameters (soft_emb_norm = 1 + γ, every other tensor equal,
-layouts as GEMMA3.md §7.2); ablations run through transformers itself must each move the
+layouts as ENGINE.md §7.2); ablations run through transformers itself must each move the
 logits by far more than the 1e-3 test tolerance: image rows scaled by sqrt(d) like token
 embeddings, the image block attended causally (no token_type_ids), and the soft-embedding norm
 used as γ instead of 1 + γ.
@@ -316,7 +316,7 @@ def metadata_only_copy(src: Path, dst: Path, overrides: dict) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# 3. Checks of the converted files against the HF parameters (GEMMA3.md §7.2)
+# 3. Checks of the converted files against the HF parameters (ENGINE.md §7.2)
 # --------------------------------------------------------------------------------------
 
 def check_mmproj(path: Path, hf: dict[str, np.ndarray], exact: bool) -> dict:

@@ -28,7 +28,7 @@ chat.json        for each placement: the chat text transformers' template render
 transformers' side: the tokenizer is a `tokenizers` BPE without merges (every normal piece is
 one character), byte fallback, " " → "▁", and the specials and newline runs as added tokens
 (matched longest first, as Gemma's tokenizer.json has them); the chat template implements
-GEMMA3.md §6 (C1-C6: content items in order, an image item → <start_of_image>); the
+ENGINE.md §6 (C1-C6: content items in order, an image item → <start_of_image>); the
 processor expands each <start_of_image> to "\\n\\n" <start_of_image> 36 × <image_soft_token>
 <end_of_image> "\\n\\n" and returns token_type_ids, so the image block is bidirectional.
 
@@ -61,7 +61,7 @@ from transformers import Gemma3ImageProcessor, Gemma3Processor, PreTrainedTokeni
 
 QUESTION = "what is in this image?"
 
-# GEMMA3.md §6 (C1-C6), written as a Jinja template for transformers' apply_chat_template.
+# ENGINE.md §6 (C1-C6), written as a Jinja template for transformers' apply_chat_template.
 CHAT_TEMPLATE = (
     "{{ bos_token }}"
     "{%- if messages[0]['role'] == 'system' -%}"

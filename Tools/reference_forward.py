@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent float64 numpy forward pass of Gemma 3 (text), written from docs/GEMMA3.md §3.
+"""Independent float64 numpy forward pass of Gemma 3 (text), written from docs/ENGINE.md §3.
 
 What it makes
 -------------
@@ -309,7 +309,7 @@ def main():
 
     doc = {
         "description": "float64 numpy reference forward pass (Tools/reference_forward.py) of "
-                       "gemma-3-270m Q4_K_M, written from docs/GEMMA3.md §3; prompt ids from "
+                       "gemma-3-270m Q4_K_M, written from docs/ENGINE.md §3; prompt ids from "
                        "llamacpp.json",
         "model": os.path.basename(args.model),
         "precision": "float64 everywhere; weights = gguf.quants.dequantize values; "

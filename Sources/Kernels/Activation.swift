@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// GELU with the tanh approximation (HF `gelu_pytorch_tanh`, GEMMA3.md T14), used by
+/// GELU with the tanh approximation (HF `gelu_pytorch_tanh`, ENGINE.md T14), used by
 /// Gemma's gated feed-forward and by SigLIP.
 @inline(__always)
 public func geluTanh(_ u: Float) -> Float {

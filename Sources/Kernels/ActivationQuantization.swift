@@ -11,7 +11,7 @@ import GGUF
 /// value of largest magnitude (the first one on ties) so that it maps to exactly −127.
 /// The tests compare the produced blocks byte for byte against that reference.
 
-/// The format a weight type's dot product wants its activations in (GEMMA3.md §2.3).
+/// The format a weight type's dot product wants its activations in (ENGINE.md §2.3).
 public enum ActivationFormat: Sendable, Equatable, CustomStringConvertible {
     /// Plain Float activations, for F32/F16/BF16 weights.
     case f32

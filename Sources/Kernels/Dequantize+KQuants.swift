@@ -1,4 +1,4 @@
-/// Dequantization of the 256-value super-block formats (GEMMA3.md §2.2, K3–K9).
+/// Dequantization of the 256-value super-block formats (ENGINE.md §2.2, K3–K9).
 ///
 /// The sub-block factor is always formed first (`d·sc`, `dmin·m`) and then applied to the
 /// small integer, matching the evaluation order of ggml and gguf-py bit for bit.

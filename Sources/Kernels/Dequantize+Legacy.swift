@@ -1,4 +1,4 @@
-/// Dequantization of the 32-value block formats (GEMMA3.md §2.1, Q1–Q5).
+/// Dequantization of the 32-value block formats (ENGINE.md §2.1, Q1–Q5).
 ///
 /// All of them split a block in halves: byte j's low nibble is value j and its high nibble
 /// value j+16. Q5 types take a fifth bit for value k from bit k of the u32 `qh`.

@@ -1,6 +1,6 @@
 /// Dot products of unquantized weight rows (F32, F16, BF16) with Float activations.
 /// llama.cpp rounds the activations to F16/BF16 for these; keeping them in f32 is at least
-/// as accurate and the difference is far below model noise (GEMMA3.md §2.3).
+/// as accurate and the difference is far below model noise (ENGINE.md §2.3).
 /// Sixteen independent lanes accumulate (Float addition is not reassociated by the
 /// compiler, so the lanes are explicit), which also keeps the rounding error of long rows
 /// small. 16-bit weights are widened a chunk at a time into a stack buffer first.

@@ -1,5 +1,5 @@
 /// Unpacking of the packed sub-block scales of the K-quant super-blocks, shared by
-/// dequantization and the dot products (GEMMA3.md §2.2 K1, K2, K7).
+/// dequantization and the dot products (ENGINE.md §2.2 K1, K2, K7).
 
 /// Q4_K / Q5_K: the 6-bit scale and 6-bit min of sub-block `j` (0..<8) from the 12 bytes at
 /// `s` (ggml's get_scale_min_k4). The first four of each are plain 6-bit fields; the last

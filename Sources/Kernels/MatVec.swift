@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import GGUF
 
-/// Matrix–vector product `y = W·x` over a stored weight matrix (GEMMA3.md G6: output o is
+/// Matrix–vector product `y = W·x` over a stored weight matrix (ENGINE.md G6: output o is
 /// the dot product of stored row o with x). The activations are quantized once, then the
 /// rows are split into contiguous chunks run across all cores with `parallelFor` — a few
 /// chunks per core so uneven cores even out, but never one dispatch per row, whose overhead
@@ -133,7 +133,7 @@ public func matVec(_ targets: [MatVecTarget], x: UnsafeBufferPointer<Float>) {
     }
 }
 
-/// The GeGLU feed-forward input for one vector (GEMMA3.md T12–T14):
+/// The GeGLU feed-forward input for one vector (ENGINE.md T12–T14):
 /// `out[i] = GELU(gate_i · x) · (up_i · x)`, both mat-vecs and the activation in one
 /// parallel region, each chunk finishing its rows. Same results as the separate steps
 /// followed by `geluTanhGated` (the vectorised `fastExp` GELU of prompt batches: libm's

@@ -1,4 +1,4 @@
-/// RMS normalisation: `out[k] = w[k] · u[k] / sqrt(mean(u²) + ε)` (GEMMA3.md T2).
+/// RMS normalisation: `out[k] = w[k] · u[k] / sqrt(mean(u²) + ε)` (ENGINE.md T2).
 /// The sum of squares is accumulated in Double, as ggml does, because Gemma's residual
 /// stream grows large enough for a Float sum to lose digits.
 public func rmsNorm(_ u: UnsafePointer<Float>, weight: UnsafePointer<Float>, count n: Int, eps: Float,

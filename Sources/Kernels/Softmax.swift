@@ -1,4 +1,4 @@
-/// The one softmax of the attention (GEMMA3.md T9, V4), for text decode, text prefill and the
+/// The one softmax of the attention (ENGINE.md T9, V4), for text decode, text prefill and the
 /// vision tower alike.
 ///
 /// `row[j] ← exp(scale·(row[j] − max))` for j in `visible` (the max taken over `visible`), and

@@ -47,7 +47,7 @@ func rowQ4_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
 }
 
 /// Q4_K/Q5_K: the eight 6-bit scales (as 16-bit lanes, repeated in both 128-bit lanes) and
-/// `Σ_j min_j · (bsum_2j + bsum_2j+1)` from the 12 packed bytes at `s` (GEMMA3.md K1, K2),
+/// `Σ_j min_j · (bsum_2j + bsum_2j+1)` from the 12 packed bytes at `s` (ENGINE.md K1, K2),
 /// unpacked four at a time: bytes 0–3 hold scales 0–3, bytes 4–7 mins 0–3, bytes 8–11 the
 /// low nibbles of scales 4–7 (low) and mins 4–7 (high), whose top two bits are the spare
 /// top bits of bytes 0–3 (scales) and 4–7 (mins).
@@ -132,7 +132,7 @@ func rowQ3_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float
     let three = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1)
     for b in 0..<blocks {
         let x = w + 110 * b, y = a + 292 * b
-        // 16 signed 6-bit scales (GEMMA3.md K7), four bytes at a time.
+        // 16 signed 6-bit scales (ENGINE.md K7), four bytes at a time.
         let a0 = u32(x + 96), a1 = u32(x + 100), a2 = u32(x + 104)
         let s0 = (a0 & 0x0F0F_0F0F) | (a2 & 0x0303_0303) << 4
         let s1 = (a1 & 0x0F0F_0F0F) | ((a2 >> 2) & 0x0303_0303) << 4

@@ -13,7 +13,7 @@
 /// (`CPUFeatures.avx2`). Every entry point is a plain function over raw pointers (no
 /// generics, nothing `@inlinable`), so no AVX2 code is inlined into the portable module.
 ///
-/// Layouts (GEMMA3.md §2): offsets in bytes within a block; activations as produced by
+/// Layouts (ENGINE.md §2): offsets in bytes within a block; activations as produced by
 /// `Kernels.quantizeActivations`.
 #if arch(x86_64)
 import _Builtin_intrinsics.intel

@@ -78,7 +78,7 @@ private struct Q4KRow {
     /// The block's Σ scale·code·a as eight Int32 lanes, and its Σ min·bsum as four.
     @inline(__always)
     func products(_ x: UnsafeRawPointer, _ y: UnsafeRawPointer) -> (__m256i, __m128i) {
-        // Eight 6-bit scales and mins from 12 bytes (GEMMA3.md K1, K2).
+        // Eight 6-bit scales and mins from 12 bytes (ENGINE.md K1, K2).
         let u0 = word(x + 4), u1 = word(x + 8), u2 = word(x + 12)
         let scLo = u0 & 0x3F3F_3F3F, scHi = (u2 & 0x0F0F_0F0F) | ((u0 >> 6) & 0x0303_0303) << 4
         let mnLo = u1 & 0x3F3F_3F3F, mnHi = ((u2 >> 4) & 0x0F0F_0F0F) | ((u1 >> 6) & 0x0303_0303) << 4

@@ -1,7 +1,7 @@
 import XCTest
 @testable import GGUF
 
-/// Block geometry of every supported ggml type, against the table in docs/GEMMA3.md §1.5
+/// Block geometry of every supported ggml type, against the table in docs/ENGINE.md §1.5
 /// (the same numbers as gguf-py's GGML_QUANT_SIZES).
 final class GGMLTypeTests: XCTestCase {
     func testBlockGeometryMatchesTheSpec() {

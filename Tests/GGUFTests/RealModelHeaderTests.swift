@@ -4,7 +4,7 @@ import XCTest
 import TestSupport
 
 /// The real gemma-3-270m Q4_K_M file (skipped when absent). Expected values come from the
-/// spec (docs/GEMMA3.md §1.3, §2.4, §3.1) and were confirmed with gguf-py's GGUFReader:
+/// spec (docs/ENGINE.md §1.3, §2.4, §3.1) and were confirmed with gguf-py's GGUFReader:
 /// version 3, 33 keys, 236 tensors, no general.alignment, data_start 6 525 120, file size
 /// 253 113 024, token_embd.weight Q8_0 [640, 262144] — never taken from this reader's output.
 final class RealModelHeaderTests: XCTestCase {

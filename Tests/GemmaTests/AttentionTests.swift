@@ -2,7 +2,7 @@ import XCTest
 @testable import Gemma
 @testable import Kernels
 
-/// The one attention against a plain reference written here from GEMMA3.md §3.5 — a query at
+/// The one attention against a plain reference written here from ENGINE.md §3.5 — a query at
 /// p_i sees key p_j unless `p_j > p_i` (M1, causal masks only) or `p_i − p_j ≥ window` (M2) —
 /// for every mask kind, on both code paths (per-query decode loops below 32 rows, sgemm
 /// blocks from 32 on), f32 and f16 keys, plain rows and a ring that has wrapped.

@@ -1,7 +1,7 @@
 import XCTest
 import Gemma
 
-/// The Gemma 3 chat template, against the rendering rules and examples of GEMMA3.md §6.
+/// The Gemma 3 chat template, against the rendering rules and examples of ENGINE.md §6.
 final class ChatTemplateTests: XCTestCase {
     func testSystemIsFoldedIntoTheFirstUserTurn() throws {
         let text = try ChatTemplate.render([
@@ -30,7 +30,7 @@ final class ChatTemplateTests: XCTestCase {
         }
     }
 
-    /// GEMMA3.md §11: the chat prompt's ids as llama.cpp tokenizes the same text.
+    /// ENGINE.md §11: the chat prompt's ids as llama.cpp tokenizes the same text.
     func testChatPromptTokenisesAsTheSpecSays() throws {
         let tokenizer = try GemmaTokenizer(path: try TestModel.path())
         let text = try ChatTemplate.render([ChatMessage(.user, "What is the capital of France? Answer in one sentence.")])

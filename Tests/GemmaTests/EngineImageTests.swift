@@ -17,7 +17,7 @@ final class EngineImageTests: XCTestCase {
         return ImageEmbedding(key: key, rows: rows, tokenCount: tokens)
     }
 
-    /// GEMMA3.md §6: each image becomes token 108 ("\n\n"), 255999 `<start_of_image>`, its
+    /// ENGINE.md §6: each image becomes token 108 ("\n\n"), 255999 `<start_of_image>`, its
     /// rows, 256000 `<end_of_image>`, 108, after the turn's text; the rest is the chat
     /// template as for text.
     func testPromptLayoutFollowsTheHuggingFaceExpansion() throws {

@@ -2,7 +2,7 @@ import XCTest
 import Gemma
 import GGUF
 
-/// Hyper-parameters decoded from the real file, against GEMMA3.md §3.7 (worked numbers for 270m).
+/// Hyper-parameters decoded from the real file, against ENGINE.md §3.7 (worked numbers for 270m).
 final class GemmaConfigTests: XCTestCase {
     func testTheRealModelsHyperParameters() throws {
         let c = try GemmaConfig(file: GGUFFile(path: try TestModel.path()))

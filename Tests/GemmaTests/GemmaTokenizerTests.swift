@@ -3,7 +3,7 @@ import Gemma
 import XCTest
 
 /// GemmaTokenizer against llama.cpp (fixtures from Tools/make_tokenizer_fixtures.py) and
-/// against the facts of GEMMA3.md §5 and §11.1, on the real gemma-3-270m vocabulary.
+/// against the facts of ENGINE.md §5 and §11.1, on the real gemma-3-270m vocabulary.
 final class GemmaTokenizerTests: XCTestCase {
     typealias Support = TokenizerTestSupport
 
@@ -124,7 +124,7 @@ final class GemmaTokenizerTests: XCTestCase {
         XCTAssertEqual(tokenizer.decode([168, 255999, 212], renderSpecial: true), "<table><start_of_image></s>")
     }
 
-    // MARK: - GEMMA3.md §5 and §11.1
+    // MARK: - ENGINE.md §5 and §11.1
 
     func testHelloWorld() throws {
         let tokenizer = try Support.realTokenizer()

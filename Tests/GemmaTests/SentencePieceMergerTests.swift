@@ -1,7 +1,7 @@
 import Gemma
 import XCTest
 
-/// Bigram merging on small synthetic vocabularies (GEMMA3.md §5.2 S3–S6); no model needed.
+/// Bigram merging on small synthetic vocabularies (ENGINE.md §5.2 S3–S6); no model needed.
 final class SentencePieceMergerTests: XCTestCase {
     typealias Support = TokenizerTestSupport
 

@@ -1,7 +1,7 @@
 import Gemma
 import XCTest
 
-/// The special-token pass (GEMMA3.md §5.2 S1): longest special text first, each claiming
+/// The special-token pass (ENGINE.md §5.2 S1): longest special text first, each claiming
 /// its leftmost non-overlapping occurrences in what is still raw text.
 final class SpecialTokenSplitterTests: XCTestCase {
     typealias Support = TokenizerTestSupport

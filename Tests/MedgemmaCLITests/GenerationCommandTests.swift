@@ -4,7 +4,7 @@ import TestSupport
 import Gemma
 
 /// `logits`, `generate` and `ask` as a user runs them, on the real default model.
-/// Expected tokens and logits are GEMMA3.md §11's (an independent numpy reference).
+/// Expected tokens and logits are ENGINE.md §11's (an independent numpy reference).
 final class GenerationCommandTests: XCTestCase {
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)

@@ -3,7 +3,7 @@ import XCTest
 import TestSupport
 
 /// `medgemma info` on the real default model and on files it cannot read.
-/// Expected values come from the engine spec (GEMMA3.md) §1.3, §2.4 and §3.1, not from our output.
+/// Expected values come from the engine spec (ENGINE.md) §1.3, §2.4 and §3.1, not from our output.
 final class InfoCommandTests: XCTestCase {
     func testModelCardOfTheRealModel() throws {
         let model = try TestEnvironment.defaultModel()

@@ -1,7 +1,7 @@
 import XCTest
 import TestSupport
 
-/// `medgemma tokenize` as a user runs it. Expected ids are llama.cpp's (GEMMA3.md §5.2, §11.1).
+/// `medgemma tokenize` as a user runs it. Expected ids are llama.cpp's (ENGINE.md §5.2, §11.1).
 final class TokenizeCommandTests: XCTestCase {
     func testIdsAsAJSONArray() throws {
         let model = try TestEnvironment.defaultModel()

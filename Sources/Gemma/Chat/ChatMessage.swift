@@ -4,7 +4,7 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     public enum Role: String, Sendable, Codable { case system, user, assistant }
     /// Where a turn's images stand in its content: after the text (the MedGemma model card's
     /// messages: text item, then image item) or before it (as some of Google's notebooks
-    /// write them). The template renders the content items in that order (GEMMA3.md C5).
+    /// write them). The template renders the content items in that order (ENGINE.md C5).
     public enum ImagePlacement: String, Sendable, Codable { case afterText, beforeText }
     public var role: Role
     public var content: String

@@ -1,4 +1,4 @@
-/// The Gemma 3 / MedGemma chat template (GEMMA3.md §6), rendered without the leading
+/// The Gemma 3 / MedGemma chat template (ENGINE.md §6), rendered without the leading
 /// `<bos>` text: the tokenizer adds BOS once (two BOS tokens degrade the first tokens).
 ///
 /// A system message is folded into the first user turn followed by a blank line; turns
@@ -18,7 +18,7 @@ public enum ChatTemplate {
         }
     }
 
-    /// The text an image stands for in a turn (C5); the engine expands it (GEMMA3.md §6).
+    /// The text an image stands for in a turn (C5); the engine expands it (ENGINE.md §6).
     public static let startOfImage = "<start_of_image>"
 
     /// Renders the conversation; with `addGenerationPrompt` it ends with `<start_of_turn>model\n`.

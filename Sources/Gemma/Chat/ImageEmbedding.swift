@@ -1,5 +1,5 @@
 /// One image as the language model receives it: the vision encoder's soft-token rows,
-/// `tokenCount × d` floats (GEMMA3.md V10).
+/// `tokenCount × d` floats (ENGINE.md V10).
 public struct ImageEmbedding: Sendable {
     /// Names the picture and how it was prepared (pixel hash, preprocessing, mmproj), so a
     /// conversation recognises the same image in later turns and reuses its KV cache.

@@ -28,7 +28,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Tokens of a conversation rendered with the chat template and the generation prompt.
     /// Each image sequence expands as the Hugging Face processor expands it —
-    /// `"\n\n" <start_of_image>` · its rows · `<end_of_image> "\n\n"` (GEMMA3.md §6), with
+    /// `"\n\n" <start_of_image>` · its rows · `<end_of_image> "\n\n"` (ENGINE.md §6), with
     /// pan-and-scan crops introduced in the processor's words — and the rows' positions
     /// hold the conversation's placeholder id for that image.
     public func promptTokens(for conversation: Conversation) throws -> [Int32] {

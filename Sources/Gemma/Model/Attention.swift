@@ -1,6 +1,6 @@
 import Kernels
 
-/// Which keys a query may see (GEMMA3.md §3.5 and V4). Every mask of Gemma 3 leaves each
+/// Which keys a query may see (ENGINE.md §3.5 and V4). Every mask of Gemma 3 leaves each
 /// query one contiguous run of key positions, so a mask is two facts:
 ///
 /// - `causal` (M1): keys after the query's own position are hidden. Off for an image's rows
@@ -139,7 +139,7 @@ enum AttentionTuning {
     static let keyPieceRows = 512
 }
 
-/// Multi-head attention with grouped KV heads (GEMMA3.md T8, T9, V4): for query row i (at
+/// Multi-head attention with grouped KV heads (ENGINE.md T8, T9, V4): for query row i (at
 /// position `start + i`) and head h, `a = Σ_j softmax_j(scale · q·k_j) v_j` over the keys
 /// `mask` lets it see, with KV head `h / (heads / kvHeads)` (consecutive heads share, T8).
 /// The one attention of the engine — text decode, text prefill (tokens and images) and the

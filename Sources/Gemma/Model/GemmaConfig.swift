@@ -1,7 +1,7 @@
 import GGUF
 
 /// Gemma 3 hyper-parameters, decoded from the GGUF metadata (never hard-coded sizes), plus
-/// the per-layer values llama.cpp derives from them (GEMMA3.md §3.1, §3.3).
+/// the per-layer values llama.cpp derives from them (ENGINE.md §3.1, §3.3).
 public struct GemmaConfig: Sendable, Equatable {
     public let embeddingLength: Int          // d
     public let layerCount: Int               // L

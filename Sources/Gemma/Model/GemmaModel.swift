@@ -2,7 +2,7 @@ import Foundation
 import GGUF
 import Kernels
 
-/// The Gemma 3 decoder (GEMMA3.md §3.4), written to read like the paper:
+/// The Gemma 3 decoder (ENGINE.md §3.4), written to read like the paper:
 ///
 ///     x = embed(tokens)                                 scaled embeddings
 ///     for each layer:

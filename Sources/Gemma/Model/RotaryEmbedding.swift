@@ -1,6 +1,6 @@
 import Foundation
 
-/// Rotary position embedding with NEOX pairing (element j with j + D/2), GEMMA3.md T6:
+/// Rotary position embedding with NEOX pairing (element j with j + D/2), ENGINE.md T6:
 /// `θ_j = p · scale · base^(−2j/D)`. Angles are computed in Double: positions reach 131 072.
 func rope(_ v: UnsafeMutablePointer<Float>, dim: Int, position: Int, base: Float, scale: Float) {
     let half = dim / 2

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Picks the next token from a logit vector, in llama.cpp's order: penalties → top-k →
-/// top-p → min-p → temperature → a seeded draw (GEMMA3.md §8).
+/// top-p → min-p → temperature → a seeded draw (ENGINE.md §8).
 public struct Sampler: Sendable {
     public let settings: SamplingSettings
     private var rng: SeededGenerator

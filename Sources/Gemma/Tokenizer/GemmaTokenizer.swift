@@ -2,7 +2,7 @@ import GGUF
 
 /// The Gemma 3 tokenizer: SentencePiece-style ("SPM", `tokenizer.ggml.model = "llama"`)
 /// encoding and decoding built from a GGUF file's `tokenizer.ggml.*` metadata, giving the
-/// same ids as llama.cpp (GEMMA3.md §5, §11.1).
+/// same ids as llama.cpp (ENGINE.md §5, §11.1).
 ///
 /// Encoding: special tokens are cut out of the raw text first (`SpecialTokenSplitter`), then
 /// each remaining fragment is encoded by bigram merging (`SentencePieceMerger`). Ids are

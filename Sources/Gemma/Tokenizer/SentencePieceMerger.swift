@@ -1,5 +1,5 @@
 /// SentencePiece-style ("SPM") encoding of one raw text fragment, with exactly the result
-/// of llama.cpp's SPM tokenizer (GEMMA3.md §5.2 S3–S6):
+/// of llama.cpp's SPM tokenizer (ENGINE.md §5.2 S3–S6):
 ///
 /// - every space becomes "▁" (U+2581); optionally a "▁" is put in front (add_space_prefix);
 /// - the fragment is cut into UTF-8 sequences (the length comes from the lead byte alone,

@@ -7,7 +7,7 @@ struct SpecialMatch: Equatable, Sendable {
 }
 
 /// Finds the special tokens in raw text before any SentencePiece processing
-/// (GEMMA3.md §5.2 S1), with exactly llama.cpp's result:
+/// (ENGINE.md §5.2 S1), with exactly llama.cpp's result:
 ///
 /// llama.cpp takes the special tokens (CONTROL, USER_DEFINED, UNKNOWN) longest text first
 /// and, for each in turn, splits every still-raw fragment at each leftmost non-overlapping

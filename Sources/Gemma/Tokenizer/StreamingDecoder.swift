@@ -1,5 +1,5 @@
 /// Token-by-token decoding for streaming output that never emits part of a UTF-8 sequence
-/// (GEMMA3.md §5.4 D6).
+/// (ENGINE.md §5.4 D6).
 ///
 /// Byte-fallback characters arrive as several tokens (an emoji outside the vocabulary is
 /// four `<0xXX>` tokens). Each `append` adds the token's bytes to a buffer and returns the

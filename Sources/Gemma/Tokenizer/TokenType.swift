@@ -1,5 +1,5 @@
 /// The type of a vocabulary entry as stored in `tokenizer.ggml.token_type`
-/// (SentencePiece's piece types; GEMMA3.md §5.1).
+/// (SentencePiece's piece types; ENGINE.md §5.1).
 public enum TokenType: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case undefined = 0
     /// Ordinary text piece; "▁" stands for a space.

@@ -1,7 +1,7 @@
 import GGUF
 import Kernels
 
-/// Gemma 3's multimodal projector (GEMMA3.md §7.5): the SigLIP patch rows laid back on their
+/// Gemma 3's multimodal projector (ENGINE.md §7.5): the SigLIP patch rows laid back on their
 /// grid and average-pooled (kernel = stride = `poolKernel`), each pooled row RMS-normalised
 /// and projected to the text model's width. The result rows stand in for token embeddings.
 struct Gemma3Projector: @unchecked Sendable {

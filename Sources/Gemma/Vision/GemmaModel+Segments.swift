@@ -3,7 +3,7 @@ extension GemmaModel {
     /// and returns the logits of its last row (or of every row, in order, with `allLogits`).
     ///
     /// Token segments go in batches of at most `batchSize`, causally, scaled by sqrt(d) like any
-    /// token (T1). Each image goes as ONE batch of embedding rows, not scaled (GEMMA3.md I2;
+    /// token (T1). Each image goes as ONE batch of embedding rows, not scaled (ENGINE.md I2;
     /// transformers scatters the projector output into the already-scaled token embeddings,
     /// llama.cpp feeds it unscaled), attended bidirectionally within the image and causally to
     /// everything before (I3: HF's same-image block mask, llama.cpp's non-causal image batch),

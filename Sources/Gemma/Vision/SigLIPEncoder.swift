@@ -1,6 +1,6 @@
 import Kernels
 
-/// The SigLIP vision transformer (GEMMA3.md §7.4): the image cut into patches, each patch
+/// The SigLIP vision transformer (ENGINE.md §7.4): the image cut into patches, each patch
 /// embedded by the patch "convolution" (a matrix product, the kernel's stride equals its
 /// size) plus a learned position embedding, then N pre-LayerNorm transformer blocks with
 /// bidirectional attention and a GELU-tanh MLP, then a final LayerNorm. No class token.

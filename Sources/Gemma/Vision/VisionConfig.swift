@@ -1,7 +1,7 @@
 import GGUF
 
 /// The vision tower's hyper-parameters, decoded from an mmproj GGUF's `clip.*` metadata
-/// (GEMMA3.md §7.1), never hard-coded: the same code runs MedGemma's 896-pixel, 27-layer
+/// (ENGINE.md §7.1), never hard-coded: the same code runs MedGemma's 896-pixel, 27-layer
 /// SigLIP and the tiny test tower.
 ///
 /// Only the Gemma 3 projector is supported; any other `clip.projector_type` (LLaVA, Idefics,

@@ -2,7 +2,7 @@ import GGUF
 
 /// The vision tower of a Gemma 3 / MedGemma model, loaded from the llama.cpp `mmproj` GGUF
 /// that sits beside the text model: SigLIP encoder + Gemma 3 projector. One image in, the
-/// rows that stand in for its soft tokens in the prompt out (GEMMA3.md §7).
+/// rows that stand in for its soft tokens in the prompt out (ENGINE.md §7).
 ///
 /// Loading checks everything before any arithmetic: the projector type, that the output
 /// width matches the text model's, and every tensor's name and shape. Each failure is a

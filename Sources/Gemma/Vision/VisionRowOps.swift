@@ -3,7 +3,7 @@ import Kernels
 /// Row-wise helpers of the vision tower over `[rows][width]` buffers, spread over the cores
 /// (an image is thousands of rows).
 
-/// `out[r] = LN(x[r]; w, b)` (GEMMA3.md V3): `w·(u − μ)/sqrt(σ² + ε) + b`, mean and variance
+/// `out[r] = LN(x[r]; w, b)` (ENGINE.md V3): `w·(u − μ)/sqrt(σ² + ε) + b`, mean and variance
 /// over the row, accumulated in Double as ggml's norm does.
 func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int, eps: Float) -> [Float] {
     var out = [Float](repeating: 0, count: n * w.count)
@@ -42,7 +42,7 @@ func layerNormRows(_ x: [Float], weight w: [Float], bias b: [Float], rows n: Int
     }
 }
 
-/// `x[i] = GELU_tanh(x[i])` for every value of `rows` rows (GEMMA3.md T14, SigLIP's
+/// `x[i] = GELU_tanh(x[i])` for every value of `rows` rows (ENGINE.md T14, SigLIP's
 /// `gelu_pytorch_tanh`), spread over the cores.
 func geluTanhRows(_ x: inout [Float], rows n: Int) {
     let width = x.count / max(1, n)

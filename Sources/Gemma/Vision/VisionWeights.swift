@@ -1,7 +1,7 @@
 import GGUF
 import Kernels
 
-/// The mmproj tensors (GEMMA3.md §7.2), looked up by name and shape-checked once against
+/// The mmproj tensors (ENGINE.md §7.2), looked up by name and shape-checked once against
 /// the metadata, so a truncated or mismatched file fails here with a one-line error rather
 /// than inside the forward pass. Matrices stay zero-copy views of the mapped file; the
 /// small vectors (biases, norm weights) are read into Float arrays whatever their type.
@@ -48,7 +48,7 @@ public struct VisionWeights: @unchecked Sendable {
         for i in 0..<c.layerCount {
             let b = "v.blk.\(i)."
             // Some old converters wrote fc1/fc2 under swapped names; llama.cpp swaps them back
-            // when the shapes say so (GEMMA3.md §7.2), and so do we.
+            // when the shapes say so (ENGINE.md §7.2), and so do we.
             let swapped = file.info(named: b + "ffn_up.weight")?.shape == [f, d]
                 && file.info(named: b + "ffn_down.weight")?.shape == [d, f] && f != d
             layers.append(Layer(

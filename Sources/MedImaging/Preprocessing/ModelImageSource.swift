@@ -1,5 +1,5 @@
 /// How a medical image becomes the 8-bit RGB picture the vision encoder is given, before
-/// resizing and normalisation (GEMMA3.md P1, issue 4):
+/// resizing and normalisation (ENGINE.md P1, issue 4):
 ///
 /// * PNG/JPEG: the stored pixels (gray replicated, alpha composited onto white).
 /// * DICOM: the modality LUT (rescale), then the VOI window — the one asked for, else the
