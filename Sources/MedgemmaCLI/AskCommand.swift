@@ -26,12 +26,7 @@ enum AskCommand: Subcommand {
 
     Options:
       --system S         a system instruction, e.g. "You are an expert radiologist."
-      --max-tokens N     at most N tokens in the answer (default 512)
-      --temperature T    0 is greedy (default 1.0, as the Gemma 3 model card recommends)
-      --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
-      --top-p P          nucleus sampling threshold (default 0.95)
-      --seed S           random seed (default 0); same seed and question, same answer
-      --ctx N            context size in tokens (default 4096; in-process engine)
+    \(generation.help)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
     \(BackendOptions.help)
     \(ImageQuestion.help)
@@ -40,17 +35,17 @@ enum AskCommand: Subcommand {
     AI output is a research draft, not for clinical use.
 
     """
+    static let generation = GenerationOptions(maxTokens: 512, maxTokensMeaning: "tokens in the answer",
+                                              sameSeed: "same seed and question, same answer", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ImageQuestion.flags,
-        options: ["--model", "--system", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"]
-            + ImageQuestion.options + BackendOptions.options,
-        aliases: ["-m": "--model", "-n": "--max-tokens", "-s": "--system"],
+        options: ["--model", "--system"] + generation.options + ImageQuestion.options + BackendOptions.options,
+        aliases: ["-m": "--model", "-s": "--system"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...1, positionalName: "QUESTION")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
-        let sampling = try SamplingOptions.parse(args, command: qualifiedName)
-        let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 512, range: 1...1_000_000, command: qualifiedName)
-        let ctx = try ArgumentParser.int(args, "--ctx", default: 4096, range: 16...1_048_576, command: qualifiedName)
+        let settings = try generation.settings(args, command: qualifiedName, system: args["--system"])
+        let ctx = try generation.contextSize(args, command: qualifiedName)
         let question = try PromptInput.read(args.positionals[0])
         let image = try ImageQuestion.request(args, command: qualifiedName)
         let backend: InferenceBackend
@@ -71,7 +66,6 @@ enum AskCommand: Subcommand {
             if let path = image.saveModelInput { try ImageQuestion.saveModelInput(attachment, to: path, backend: backend) }
             attachments.append(attachment)
         }
-        let settings = GenerationSettings(sampling: sampling, maxTokens: maxTokens, system: args["--system"])
         let reply = try StreamedReply.run { onEvent in
             backend.reply(to: [BackendMessage(.user, question, images: attachments)], settings: settings, onEvent: onEvent)
         }

@@ -16,11 +16,7 @@ enum GenerateCommand: Subcommand {
 
     Options:
       --prompt TEXT      the text to continue ('-' reads standard input)
-      --max-tokens N     at most N new tokens (default 64)
-      --temperature T    0 is greedy (default 1.0)
-      --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
-      --top-p P          nucleus sampling threshold (default 0.95)
-      --seed S           random seed (default 0); same seed, same output
+    \(generation.help)
       --json             print {"prompt_ids": [...], "ids": [...], "text": "..."} at the end instead of streaming
     \(PrecisionOption.help(column: 21))
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
@@ -29,15 +25,17 @@ enum GenerateCommand: Subcommand {
     AI output is a research draft, not for clinical use.
 
     """
+    /// No `--ctx`: the context is sized to the prompt and `--max-tokens`.
+    static let generation = GenerationOptions(maxTokens: 64, maxTokensRange: 0...1_000_000, maxTokensMeaning: "new tokens",
+                                              sameSeed: "same seed, same output", takesContext: false)
     static let spec = ArgumentSpec(flags: ["--json"],
-                                   options: ["--prompt", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--model",
-                                             PrecisionOption.option],
-                                   aliases: ["-p": "--prompt", "-n": "--max-tokens", "-m": "--model"])
+                                   options: ["--prompt"] + generation.options + ["--model", PrecisionOption.option],
+                                   aliases: ["-p": "--prompt", "-m": "--model"].merging(GenerationOptions.aliases) { a, _ in a })
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         guard let promptArg = args["--prompt"] else { throw UsageError(command: qualifiedName, "missing --prompt") }
-        let settings = try SamplingOptions.parse(args, command: qualifiedName)
-        let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 64, range: 0...1_000_000, command: qualifiedName)
+        let generated = try generation.settings(args, command: qualifiedName)
+        let settings = generated.sampling, maxTokens = generated.maxTokens
         let promptText = try PromptInput.read(promptArg)
         let path = ModelLocator.resolve(args["--model"])
         let engine = try Engine(path: path)

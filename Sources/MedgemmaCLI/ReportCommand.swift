@@ -34,12 +34,7 @@ enum ReportCommand: Subcommand {
       --image N          the case image the report is about (default 1); sent to the model
                          when it has a vision part, otherwise the report uses the text only
       --json             print a JSON summary (files and status of each study) at the end
-      --max-tokens N     at most N tokens per report (default 768)
-      --temperature T    0 is greedy (default 1.0)
-      --top-k K          keep the K most likely tokens (default 64; 0 keeps all)
-      --top-p P          nucleus sampling threshold (default 0.95)
-      --seed S           random seed (default 0); same seed and study, same report
-      --ctx N            context size in tokens (default 4096)
+    \(generation.help)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P         the vision part; default: $MEDGEMMA_MMPROJ, else the one
                          mmproj*.gguf beside the model
@@ -50,17 +45,17 @@ enum ReportCommand: Subcommand {
     qualified clinician.
 
     """
+    static let generation = GenerationOptions(maxTokens: 768, maxTokensMeaning: "tokens per report",
+                                              sameSeed: "same seed and study, same report", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ["--json"],
-        options: ["--out", "--image", "--model", "--mmproj", "--max-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--ctx"]
-            + BackendOptions.options,
-        aliases: ["-m": "--model", "-n": "--max-tokens", "-o": "--out"],
+        options: ["--out", "--image", "--model", "--mmproj"] + generation.options + BackendOptions.options,
+        aliases: ["-m": "--model", "-o": "--out"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...100_000, positionalName: "STUDY_DIR")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
-        let sampling = try SamplingOptions.parse(args, command: qualifiedName)
-        let maxTokens = try ArgumentParser.int(args, "--max-tokens", default: 768, range: 1...1_000_000, command: qualifiedName)
-        let ctx = try ArgumentParser.int(args, "--ctx", default: 4096, range: 16...1_048_576, command: qualifiedName)
+        let settings = try generation.settings(args, command: qualifiedName)
+        let ctx = try generation.contextSize(args, command: qualifiedName)
         let imageNumber = try ArgumentParser.int(args, "--image", default: 1, range: 1...CaseFile.maxImages, command: qualifiedName)
         let json = args.has("--json")
         let hashes = FileHashCache.shared
@@ -90,7 +85,7 @@ enum ReportCommand: Subcommand {
         }
         let job = Job(backend: backend, model: modelStamp, mmproj: mmprojStamp,
                       imageSize: imageSize, imageNumber: imageNumber,
-                      settings: GenerationSettings(sampling: sampling, maxTokens: maxTokens), out: args["--out"], hash: hashes)
+                      settings: settings, out: args["--out"], hash: hashes)
 
         final class Current: @unchecked Sendable {
             let lock = NSLock()

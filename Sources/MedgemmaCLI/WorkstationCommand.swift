@@ -19,8 +19,8 @@ enum WorkstationCommand {
     static let spec = ArgumentSpec(options: ["--model", "--mmproj", "--study", "--samples", "--theme", "--graphics"]
                                        + BackendOptions.options,
                                    aliases: ["-m": "--model"])
-    /// Context size of the workstation's conversation.
-    static let contextSize = 4096
+    /// Context size of the workstation's conversation: `ask`'s default.
+    static let contextSize = GenerationOptions.defaultContextSize
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let path = ModelLocator.resolve(args["--model"])
