@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 @testable import Gemma
 @testable import Kernels
 
@@ -49,7 +50,9 @@ final class AttentionTests: XCTestCase {
 
     func testEveryMaskKindMatchesThePlainReference() {
         let s = Setup()
-        var generator = SystemRandomNumberGenerator()
+        // A fixed seed: a failure names it and happens again on the next run.
+        let seed: UInt64 = 0xA77E_0001
+        var generator = SplitMix64(seed: seed)
         let masks: [AttentionMask] = [.causal, .slidingWindow(5), .bidirectional, .bidirectional(window: 5),
                                       .slidingWindow(40), .bidirectional(window: 33)]
         // (rows, start): decode steps, a small batch after earlier positions, sgemm batches.
@@ -76,8 +79,8 @@ final class AttentionTests: XCTestCase {
                                              rows: n, start: start, mask: mask, scale: scale, half: half, s: s)
                         let worst = zip(out, want).map { abs(Double($0) - $1) }.max()!
                         // f16: a weight may round the other way than in Double (one f16 ulp).
-                        XCTAssertLessThan(worst, half ? 1e-3 : 1e-5, "\(mask), \(n) rows from \(start), f16 \(half), slots \(slots), scale \(scale)")
-                        XCTAssertFalse(out.contains { $0.isNaN }, "every output written")
+                        XCTAssertLessThan(worst, half ? 1e-3 : 1e-5, "\(mask), \(n) rows from \(start), f16 \(half), slots \(slots), scale \(scale), seed \(seed)")
+                        XCTAssertFalse(out.contains { $0.isNaN }, "every output written (seed \(seed))")
                     }
                 }
             }

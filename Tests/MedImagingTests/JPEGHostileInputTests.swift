@@ -9,21 +9,23 @@ import TestSupport
 /// only *warn*; `JPEGDecoder` turns every warning into an error, so any cut is `truncatedJPEG`.
 final class JPEGHostileInputTests: XCTestCase {
     /// Runs the decoder and returns its error, failing the test if it succeeded.
+    /// `context` ends each failure message (a fuzz test's seed and try).
     private func decodeError(_ bytes: [UInt8], source: String = "test.jpg", maxPixels: Int = JPEGDecoder.defaultPixelLimit,
-                             file: StaticString = #filePath, line: UInt = #line) -> ImageError? {
+                             context: String = "", file: StaticString = #filePath, line: UInt = #line) -> ImageError? {
         do {
             _ = try JPEGDecoder.decode(bytes: bytes, source: source, maxPixels: maxPixels)
-            XCTFail("decoding succeeded but should have failed", file: file, line: line)
+            XCTFail("decoding succeeded but should have failed" + context, file: file, line: line)
             return nil
         } catch {
-            assertOneLine(error, source: source, file: file, line: line)
+            assertOneLine(error, source: source, context: context, file: file, line: line)
             return error
         }
     }
 
-    private func assertOneLine(_ error: ImageError, source: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertFalse(error.description.contains("\n"), "not one line: \(error)", file: file, line: line)
-        XCTAssertTrue(error.description.hasPrefix(source + ": "), "does not name the source: \(error)", file: file, line: line)
+    private func assertOneLine(_ error: ImageError, source: String, context: String = "",
+                               file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(error.description.contains("\n"), "not one line: \(error)" + context, file: file, line: line)
+        XCTAssertTrue(error.description.hasPrefix(source + ": "), "does not name the source: \(error)" + context, file: file, line: line)
     }
 
     /// SOI, a frame header with the given fields, and (optionally) a scan header: enough for the walk.
@@ -67,7 +69,7 @@ final class JPEGHostileInputTests: XCTestCase {
     func testNotAJPEG() {
         let text = Array("hello, this is plainly not an image\n".utf8)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x1FE6_0001)
         var garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         garbage[0] = 0x00
         for bytes in [text, png, garbage, [0xD8], [0xFF, 0xD9], [0x00, 0xD8, 0xFF]] {
@@ -77,29 +79,31 @@ final class JPEGHostileInputTests: XCTestCase {
     }
 
     func testStartOfImageFollowedByGarbageFails() {
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<200 {
+        let seed: UInt64 = 0x1FE6_0002
+        var generator = SplitMix64(seed: seed)
+        for k in 0..<200 {
             let garbage = (0..<Int.random(in: 1...400, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            _ = decodeError([0xFF, 0xD8] + garbage)
+            _ = decodeError([0xFF, 0xD8] + garbage, context: " (seed \(seed), try \(k))")
         }
     }
 
     /// Flipped bytes anywhere: JPEG has no checksums, so some damage still decodes (to wrong
     /// pixels); what matters is that nothing crashes or hangs and every error is one line.
     func testRandomlyDamagedFixturesNeverCrash() throws {
-        var generator = SystemRandomNumberGenerator()
+        let seed: UInt64 = 0x1FE6_0003
+        var generator = SplitMix64(seed: seed)
         for name in ["rgb420_64x48.jpg", "rgb420_progressive_33x21.jpg", "gray_restart_rows_33x21.jpg"] {
             let original = try JPEGFixtureManifest.bytes(of: name)
-            for _ in 0..<150 {
+            for k in 0..<150 {
                 var bytes = original
                 for _ in 0..<Int.random(in: 1...4, using: &generator) {
                     bytes[Int.random(in: 2..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
                 }
                 do {
                     let image = try JPEGDecoder.decode(bytes: bytes, source: name)
-                    XCTAssertEqual(image.pixels.count, image.width * image.height * image.channels.count)
+                    XCTAssertEqual(image.pixels.count, image.width * image.height * image.channels.count, "seed \(seed), \(name) try \(k)")
                 } catch {
-                    assertOneLine(error, source: name)
+                    assertOneLine(error, source: name, context: " (seed \(seed), \(name) try \(k))")
                 }
             }
         }
