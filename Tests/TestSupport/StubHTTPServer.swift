@@ -55,6 +55,7 @@ public final class StubHTTPServer: @unchecked Sendable {
     private let responder: @Sendable (Int, String) -> Response
     private let lock = NSLock()
     private var recorded: [String] = []
+    private var closedAfter: [Int: Int] = [:]
     private var stopped = false
 
     /// `responder` gets the request's index (0 for the first) and its text (head and body).
@@ -92,6 +93,11 @@ public final class StubHTTPServer: @unchecked Sendable {
     /// The requests received so far (head and body as text).
     public var requests: [String] { lock.withLock { recorded } }
 
+    /// How many body pieces request `index` had been sent when its client closed the
+    /// connection during a pause; nil while it has not. Lets a test say *when* a client
+    /// hung up (before or after the next piece) by counting, not by the clock.
+    public func piecesSent(beforeClientClosed index: Int) -> Int? { lock.withLock { closedAfter[index] } }
+
     public func stop() {
         let already = lock.withLock { () -> Bool in
             defer { stopped = true }
@@ -124,11 +130,30 @@ public final class StubHTTPServer: @unchecked Sendable {
         for header in response.headers { head += header + "\r\n" }
         head += "\r\n"
         guard write(client, head) else { return }
-        for piece in response.pieces {
-            if piece.delay > 0 { Thread.sleep(forTimeInterval: piece.delay) }
+        for (sent, piece) in response.pieces.enumerated() {
+            if piece.delay > 0 && clientCloses(client, within: piece.delay) {
+                lock.withLock { closedAfter[index] = sent }
+                return
+            }
             if isStopped || !write(client, piece.bytes) { return }
         }
         while response.hang && !isStopped { Thread.sleep(forTimeInterval: 0.05) }
+    }
+
+    /// Waits up to `seconds`; true as soon as the client closes its end (a read of 0 bytes).
+    private func clientCloses(_ client: Int32, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return false }
+            var fd = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            guard poll(&fd, 1, Int32(min(left, 1) * 1000) + 1) > 0 else { continue }
+            var byte: UInt8 = 0
+            let n = recv(client, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return true }
+            // More bytes from the client (none expected): keep to the pause without spinning.
+            Thread.sleep(forTimeInterval: min(left, 0.01))
+        }
     }
 
     /// Reads the head and a `Content-Length` body.

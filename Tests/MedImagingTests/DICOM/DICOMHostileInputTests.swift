@@ -79,7 +79,9 @@ final class DICOMHostileInputTests: XCTestCase {
         guard case .truncated? = decodeError(bytes) else { return XCTFail() }
     }
 
-    /// Sizes far beyond the limit are refused from the header, before any pixel memory.
+    /// Sizes far beyond the limit are refused from the header, before any pixel memory: the
+    /// files hold 4 bytes of pixel data, so an error other than `tooLarge` (truncated) would
+    /// mean the pixels were read first, and an allocation of that size would end the process.
     func testHugeHeadersAreRefusedBeforeAllocating() {
         let cases: [(String, [UInt8])] = [
             ("100000×100000 (UL)", B.imageHeader(rows: 100_000, columns: 100_000, rowsVR: "UL")),
@@ -87,10 +89,8 @@ final class DICOMHostileInputTests: XCTestCase {
             ("2e9 frames", B.imageHeader(rows: 100, columns: 100, frames: 2_000_000_000)),
         ]
         for (label, header) in cases {
-            let start = Date()
             let error = decodeError(B.file(dataSet: header + B.pixelData([0, 0, 0, 0])))
             guard case .tooLarge? = error else { return XCTFail("\(label): \(String(describing: error))") }
-            XCTAssertLessThan(Date().timeIntervalSince(start), 1, label)
         }
         // The caller's limit applies too.
         let small = B.file(dataSet: B.imageHeader(rows: 20, columns: 20) + B.pixelData([UInt8](repeating: 0, count: 800)))
@@ -119,14 +119,15 @@ final class DICOMHostileInputTests: XCTestCase {
         XCTAssertNoThrow(try DICOMDecoder.decode(bytes: B.smallImage(before: nested(DICOMDataSetParser.maxDepth))))
         let error = decodeError(B.smallImage(before: nested(DICOMDataSetParser.maxDepth + 1)))
         guard case .corrupt? = error else { return XCTFail("\(String(describing: error))") }
-        // Very deep nesting ends at the cap, it never reaches the stack limit.
-        let start = Date()
+        // Very deep nesting ends at the cap, it never reaches the stack limit: the error is the cap's.
         let opener = B.element(0x0040, 0xA730, "SQ", [], length: B.undefined) + B.delimiter(0xE000, length: B.undefined)
         let closer = B.delimiter(0xE00D) + B.delimiter(0xE0DD)
         let deep = Array([[UInt8]](repeating: opener, count: 20_000).joined()) + B.element(0x0008, 0x0100, "SH", B.text("X"))
             + Array([[UInt8]](repeating: closer, count: 20_000).joined())
-        guard case .corrupt? = decodeError(B.smallImage(before: deep)) else { return XCTFail() }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        let deepError = decodeError(B.smallImage(before: deep))
+        guard case .corrupt? = deepError else { return XCTFail("\(String(describing: deepError))") }
+        XCTAssertTrue(deepError?.description.contains("sequences nested deeper than \(DICOMDataSetParser.maxDepth) levels") == true,
+                      "\(String(describing: deepError))")
         // Only undefined-length openers, nothing closed.
         let openers = Array([[UInt8]](repeating: opener, count: 100_000).joined())
         guard case .corrupt? = decodeError(B.file(dataSet: openers)) else { return XCTFail() }

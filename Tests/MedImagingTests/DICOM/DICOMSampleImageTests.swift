@@ -95,15 +95,15 @@ final class DICOMSampleImageTests: XCTestCase {
         }
     }
 
-    func testLargeRendersStayFast() throws {
-        // A 512×512 CT rendered to the model's 896×896 and to a small terminal preview.
+    /// A 512×512 CT rendered to the model's 896×896 and to a small terminal preview. (How
+    /// fast is `medgemma bench`'s question, not a test's: a wall-clock bound fails on a
+    /// loaded machine and passes a slow change on a fast one.)
+    func testLargeRenders() throws {
         let sample = try XCTUnwrap(try manifest().samples.first { $0.path.contains("/ct/") })
         let image = try DICOMDecoder.decode(path: try samplePath(sample.path))
-        let start = Date()
         let large = image.render(width: 896, height: 896)
         let small = image.render(view: ImageView(zoom: 2, panX: 40), width: 80, height: 40)
         XCTAssertEqual(large.width, 896)
         XCTAssertEqual(small.pixels.count, 80 * 40)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 }
