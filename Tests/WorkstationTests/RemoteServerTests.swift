@@ -21,28 +21,51 @@ final class RemoteServerTests: XCTestCase {
         }
     }
 
-    /// Two turns through a chat session: the second request carries the first exchange,
-    /// and each reply is complete with the server's finish reason.
+    /// One turn of Tests/Fixtures/logits/llamacpp_server_chat.json.
+    private struct ServerChatTurn: Decodable {
+        let question: String
+        let completion_tokens: Int
+        let finish_reason: String
+        let reply: String
+    }
+
+    /// Two greedy turns through a chat session, against what llama-cpp-python answers to the
+    /// same two questions (Tools/make_server_chat_fixture.py; every step's top-2 margin is
+    /// ≥ 0.6, and the server is that same library): each reply word for word and token for
+    /// token. The second question alone gets another answer, so a matching second reply
+    /// shows the first exchange was carried back. (The server's stream reports no usage, so
+    /// the fixture's prompt sizes, 21 and 43 tokens, are not compared.)
     func testMultiTurnChat() throws {
         let model = try TestEnvironment.defaultModel()
+        struct Fixture: Decodable {
+            let turns: [ServerChatTurn]
+            let second_alone: String
+        }
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestEnvironment.fixture("logits/llamacpp_server_chat.json")))
+        let turns = fixture.turns
+        XCTAssertEqual(turns.count, 2)
+        XCTAssertNotEqual(fixture.second_alone, turns[1].reply)
         let server = try OpenAIServer(model: model)
         defer { server.stop() }
         let chat = try session(server, model: model)
         XCTAssertEqual(chat.backend.displayName, "gemma-3-270m-q4_k_m.gguf · \(server.baseURL)")
-        try chat.send("What is the capital of France?")
-        chat.waitUntilIdle()
-        try chat.send("And of Italy?")
-        chat.waitUntilIdle()
+        var stats: [GenerationStats] = []
+        for turn in turns {
+            try chat.send(turn.question)
+            chat.waitUntilIdle()
+            stats.append(try XCTUnwrap(chat.snapshot().lastStats, turn.question))
+        }
         let entries = chat.snapshot().entries
         XCTAssertEqual(entries.map(\.role), [.user, .model, .user, .model], "\(entries)")
-        for reply in [entries[1], entries[3]] {
-            XCTAssertFalse(reply.text.isEmpty)
+        for (k, turn) in turns.enumerated() {
+            let reply = entries[2 * k + 1]
+            XCTAssertEqual(reply.text, turn.reply, turn.question)
             XCTAssertTrue(reply.isComplete)
             XCTAssertNotNil(reply.timing)
+            XCTAssertEqual(turn.finish_reason, "length")
+            XCTAssertEqual(stats[k].stopReason, .maxTokens, turn.question)
+            XCTAssertEqual(stats[k].generatedTokens, turn.completion_tokens, turn.question)
         }
-        let stats = try XCTUnwrap(chat.snapshot().lastStats)
-        XCTAssertTrue(stats.stopReason == .maxTokens || stats.stopReason == .endOfTurn)
-        XCTAssertGreaterThan(stats.generatedTokens, 0)
     }
 
     /// Greedy decoding through the server and in-process gives the same first words
