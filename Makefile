@@ -6,6 +6,9 @@ RELEASE := .build/release
 # Tests build optimised (numeric code is 10–100× slower in debug) with -enable-testing,
 # in their own folder so `make run` and `make test` never rebuild each other's output.
 TEST_FLAGS := -c release -Xswiftc -enable-testing --scratch-path .build-test
+TEST_LOG := .build-test/test.log
+# bash, for `set -o pipefail` in the test recipe.
+SHELL := /bin/bash
 
 .PHONY: run test deps test-deps model build build-tests clean help
 
@@ -23,7 +26,7 @@ deps:
 ## cached virtual environment with llama-cpp-python's OpenAI-compatible server.
 test-deps:
 	@Tools/install-deps.sh --test
-	@Tools/install-test-server.sh || echo "warning: llama-cpp-python's server could not be installed (see above); the remote-backend tests that need it will be skipped" >&2
+	@Tools/install-test-server.sh || echo "warning: llama-cpp-python's server could not be installed (see above); the remote-backend tests that need it will fail" >&2
 
 ## Fetch and verify the default gemma-3-270m Q4_K_M model (does nothing when present).
 model: deps
@@ -38,8 +41,17 @@ run: model build
 build-tests: test-deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 
+## Everything test-deps installs is required here (a missing one fails its tests instead of
+## skipping them); the log is kept, and the tests that did skip are listed at the end
+## (README, "Optional tests"). pipefail: the exit status is swift test's, not tee's.
 test: model build-tests
-	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 MEDGEMMA_REQUIRE_SERVER=$$(Tools/install-test-server.sh --check && echo 1 || echo 0) $(SWIFT) test $(TEST_FLAGS) --skip-build
+	@set -o pipefail; \
+	MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_REQUIRE_MODEL=1 MEDGEMMA_REQUIRE_SERVER=1 MEDGEMMA_REQUIRE_TOOLS=1 \
+		$(SWIFT) test $(TEST_FLAGS) --skip-build 2>&1 | tee $(TEST_LOG); \
+	status=$$?; \
+	echo "Skipped tests:"; \
+	grep -E ': Test skipped' $(TEST_LOG) | sed -E 's/^.*: ([^ ]+) : Test skipped - /  \1: /' || echo "  none"; \
+	exit $$status
 
 clean:
 	rm -rf .build .build-test

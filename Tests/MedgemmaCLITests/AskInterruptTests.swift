@@ -6,7 +6,7 @@ import TestSupport
 final class AskInterruptTests: XCTestCase {
     func testCtrlCStopsGenerationCleanly() throws {
         let model = try TestEnvironment.defaultModel()
-        guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
+        let tmux = try TmuxHarness.required()
         try tmux.start("'\(TestEnvironment.executable)' ask --model '\(model)' --max-tokens 5000 --ctx 8192 --temperature 0 "
                        + "'What is the capital of France? Answer in one sentence.'; echo EXIT=$?; sleep 60")
         // Wait until the answer is streaming, then interrupt.

@@ -7,7 +7,7 @@ import TestSupport
 final class WorkstationLaunchTests: XCTestCase {
     func testWorkstationOpensAndQuits() throws {
         let model = try TestEnvironment.defaultModel()
-        guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
+        let tmux = try TmuxHarness.required()
         try tmux.start("'\(TestEnvironment.executable)' --model '\(model)' --samples samples; echo EXIT=$?; sleep 60")
         let screen = try tmux.waitForScreen { $0.contains { $0.contains("in-process · idle") } }.joined(separator: "\n")
         XCTAssertTrue(screen.contains("not for clinical use"), screen)

@@ -400,7 +400,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
     /// brings it back repainted and taking keys. Without job control it says it cannot.
     func testCtrlZSuspendsAndFgRepaints() throws {
         let model = try TestEnvironment.defaultModel()
-        guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
+        let tmux = try TmuxHarness.required()
         try tmux.start("env -u NO_COLOR PS1='shell$ ' LANG=C.UTF-8 bash --norc --noprofile -i", columns: 120, rows: 40)
         _ = try waitFor(tmux, "prompt") { $0.contains("shell$") }
         try tmux.sendKeys("-l", "XDG_DATA_HOME='\(work.path)/data' '\(TestEnvironment.executable)' --model '\(model)' --samples '\(TestEnvironment.samples.path)'")
@@ -546,11 +546,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
     private func startApp(environment: String = "env -u NO_COLOR",
                           samples: String = TestEnvironment.samples.path, arguments: String = "") throws -> TmuxHarness {
         let model = try TestEnvironment.defaultModel()
-        guard let tmux = TmuxHarness() else { throw XCTSkip("tmux is not installed") }
-        let executable = TestEnvironment.executable
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw XCTSkip("build the medgemma product into the same folder first (\(executable))")
-        }
+        let tmux = try TmuxHarness.required()
+        let executable = try TestEnvironment.builtExecutable()
         let script = """
         before=$(stty -g)
         PIDFILE='\(work.path)/pid'; export PIDFILE

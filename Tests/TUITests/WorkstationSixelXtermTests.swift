@@ -10,10 +10,7 @@ import XCTest
 final class WorkstationSixelXtermTests: XCTestCase {
     func testImagePaneDrawsTheStudyImageAsSixel() throws {
         let model = try TestEnvironment.defaultModel()
-        let executable = TestEnvironment.executable
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw XCTSkip("build the medgemma product into the same folder first (\(executable))")
-        }
+        let executable = try TestEnvironment.builtExecutable()
         let library = try StudyLibrary(path: TestEnvironment.samples.path)
         let study = try XCTUnwrap(library.studies.first(where: \.isUsable))
         let image = try MedicalImage.load(path: try XCTUnwrap(study.images.first).url.path)

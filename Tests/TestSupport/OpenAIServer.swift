@@ -18,7 +18,8 @@ import XCTest
 /// renders for user/model turns (one BOS; the GGUF's Jinja template would add a second);
 /// that format drops system messages, so tests that compare the two use none.
 ///
-/// Missing venv: the test is skipped, unless `MEDGEMMA_REQUIRE_SERVER=1`, where it fails.
+/// Missing venv: the test is skipped, unless `MEDGEMMA_REQUIRE_SERVER=1` (set by `make test`),
+/// where it fails (`TestRequirement.server`).
 public final class OpenAIServer {
     public let port: Int
     public let logPath: String
@@ -38,10 +39,8 @@ public final class OpenAIServer {
                 file: StaticString = #filePath, line: UInt = #line) throws {
         let python = Self.python
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            if ProcessInfo.processInfo.environment["MEDGEMMA_REQUIRE_SERVER"] == "1" {
-                XCTFail("test server missing at \(python); run Tools/install-test-server.sh", file: file, line: line)
-            }
-            throw XCTSkip("test server not installed (\(python)); run Tools/install-test-server.sh")
+            throw TestRequirement.server.unavailable("test server not installed (\(python)); run Tools/install-test-server.sh",
+                                                     file: file, line: line)
         }
         self.port = try port ?? Self.freePort()
         logPath = NSTemporaryDirectory() + "openai-server-\(getpid())-\(self.port).log"

@@ -19,7 +19,7 @@ public enum TestEnvironment {
 
     /// The real gemma-3-270m Q4_K_M file, as `make test` fetches it.
     /// When it is missing the test is skipped, unless `MEDGEMMA_REQUIRE_MODEL=1`
-    /// (set by `make test`), where a missing model is a failure.
+    /// (set by `make test`), where a missing model is a failure (`TestRequirement.model`).
     public static func defaultModel(file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let env = ProcessInfo.processInfo.environment
         let path: String
@@ -31,10 +31,16 @@ public enum TestEnvironment {
             path = dir + "/gemma-3-270m-q4_k_m.gguf"
         }
         if FileManager.default.fileExists(atPath: path) { return path }
-        if env["MEDGEMMA_REQUIRE_MODEL"] == "1" {
-            XCTFail("default model missing at \(path); run 'make model'", file: file, line: line)
+        throw TestRequirement.model.unavailable("default model not found at \(path); run 'make model'", file: file, line: line)
+    }
+
+    /// The built `medgemma` executable, which `swift build --build-tests` and `swift test`
+    /// build with the tests; missing, it fails the test.
+    public static func builtExecutable() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw MissingTestInput("no medgemma executable at \(executable): build the package's products into the same folder first")
         }
-        throw XCTSkip("default model not found at \(path); run 'make model'")
+        return executable
     }
 
     /// The built `medgemma` executable next to the test bundle (same build folder).

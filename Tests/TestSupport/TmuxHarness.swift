@@ -8,6 +8,14 @@ public final class TmuxHarness {
     public let session = "smoke"
     private let tmux: String
 
+    /// tmux on this machine; missing, a skip or, under `make test`, a failure (`TestRequirement.tools`).
+    public static func required(file: StaticString = #filePath, line: UInt = #line) throws -> TmuxHarness {
+        guard let harness = TmuxHarness() else {
+            throw TestRequirement.tools.unavailable("tmux is not installed; run Tools/install-deps.sh --test", file: file, line: line)
+        }
+        return harness
+    }
+
     /// nil when tmux is not installed.
     public init?() {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")

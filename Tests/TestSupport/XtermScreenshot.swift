@@ -5,7 +5,7 @@ import XCTest
 /// private Xvfb display and returns a screenshot of the screen, so tests can check what
 /// a terminal really draws. Needs Debian's xvfb, xterm, x11-apps (xwd) and netpbm
 /// (xwdtopnm), which `make test` installs; a missing tool skips the test unless
-/// `MEDGEMMA_REQUIRE_MODEL=1` (set by `make test`), where it fails.
+/// `MEDGEMMA_REQUIRE_TOOLS=1` (set by `make test`), where it fails (`TestRequirement.tools`).
 public enum XtermScreenshot {
     public struct Screen {
         public let width: Int
@@ -26,10 +26,7 @@ public enum XtermScreenshot {
     public static func capture(command: String, colorRegisters: Int = 256, columns: Int = 80, rows: Int = 24,
                                file: StaticString = #filePath, line: UInt = #line) throws -> Screen {
         for tool in ["Xvfb", "xterm", "xwd", "xwdtopnm"] where which(tool) == nil {
-            if ProcessInfo.processInfo.environment["MEDGEMMA_REQUIRE_MODEL"] == "1" {
-                XCTFail("\(tool) is missing; run Tools/install-deps.sh", file: file, line: line)
-            }
-            throw XCTSkip("\(tool) not installed")
+            throw TestRequirement.tools.unavailable("\(tool) not installed; run Tools/install-deps.sh --test", file: file, line: line)
         }
         let display = freeDisplay()
         let xvfb = try start("Xvfb", [":\(display)", "-screen", "0", "\(max(640, columns * 10))x\(max(400, rows * 20))x24", "-nolisten", "tcp"])

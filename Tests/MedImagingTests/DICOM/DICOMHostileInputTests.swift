@@ -53,7 +53,7 @@ final class DICOMHostileInputTests: XCTestCase {
 
     func testTruncatedRealSampleFails() throws {
         let path = TestEnvironment.fixture("sample-images/mr/mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm").path
-        guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("sample image missing") }
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: path), "sample image missing at \(path)")
         let bytes = [UInt8](data)
         var lengths = Array(stride(from: 0, to: 6000, by: 7)) + [bytes.count / 2, bytes.count - 2, bytes.count - 1]
         lengths += stride(from: 6000, to: bytes.count, by: bytes.count / 40).map { $0 }
