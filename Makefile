@@ -50,7 +50,7 @@ test: model build-tests
 		$(SWIFT) test $(TEST_FLAGS) --skip-build 2>&1 | tee $(TEST_LOG); \
 	status=$$?; \
 	echo "Skipped tests:"; \
-	grep -E ': Test skipped' $(TEST_LOG) | sed -E 's/^.*: ([^ ]+) : Test skipped - /  \1: /' || echo "  none"; \
+	grep -E ': Test skipped' $(TEST_LOG) | sed -E 's/^.*: ([^ ]+) : Test skipped[^-]* - /  \1: /' || echo "  none"; \
 	exit $$status
 
 clean:
