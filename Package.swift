@@ -40,8 +40,11 @@ let package = Package(
         // wrapped over plain vectors for KernelsAVX512 (its only user).
         .systemLibrary(name: "CAVX512BF16", path: "Sources/CAVX512BF16"),
 
+        // What every module may use: one-line error text, number and duration formatting,
+        // whole-file reading. No dependencies.
+        .target(name: "Support"),
         // GGUF container, metadata, tensor views and quant block layouts.
-        .target(name: "GGUF"),
+        .target(name: "GGUF", dependencies: ["Support"]),
         // AVX2 integer dot products (x86-64 only; never called on a CPU without AVX2/FMA/F16C).
         .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
         // AVX-512 VNNI and BF16 matrix kernels (x86-64 only; never called on a CPU without them).
@@ -51,21 +54,22 @@ let package = Package(
         // Dequantization, quantized dot products, matmul, threading, BLAS.
         .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
         // Tokenizer, chat template, model, sampler, engine.
-        .target(name: "Gemma", dependencies: ["GGUF", "Kernels"]),
+        .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).
-        .target(name: "MedImaging", dependencies: ["CLibPNG", "CLibJPEG"]),
+        .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG"]),
         // Cases, studies, reports, chat sessions and inference backends; no terminal code.
-        .target(name: "Workstation", dependencies: ["Gemma", "MedImaging"]),
+        .target(name: "Workstation", dependencies: ["Support", "Gemma", "MedImaging"]),
         // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
         .target(name: "TerminalGraphics"),
         // Terminal user interface on ncursesw.
-        .target(name: "TUI", dependencies: ["CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "Gemma"]),
+        .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "Gemma"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TerminalGraphics", "TUI"]),
+        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TerminalGraphics", "TUI"]),
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),

@@ -1,3 +1,5 @@
+import Support
+
 /// Why a GGUF file could not be read. Every case describes itself in one line that
 /// names the file, so the CLI and the TUI can show it as it is.
 public struct GGUFError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -37,32 +39,13 @@ public struct GGUFError: Error, Equatable, CustomStringConvertible, Sendable {
         case invalidValue(key: String, reason: String)
     }
 
-    /// One line: control characters in the path or in names taken from the file are escaped.
-    public var description: String { "\(GGUFError.oneLine(file)): \(problem.text)" }
-
-    /// `s` with control characters (newlines included) escaped, so a message stays on one line.
-    static func oneLine(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: needsEscape) else { return s }
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where needsEscape(u): out += "\\u{\(String(u.value, radix: 16))}"
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
-
-    private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
-        u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
-    }
+    /// One line: control characters in the path or in names taken from the file are
+    /// escaped, not blanked, so the odd bytes of a damaged file can still be seen.
+    public var description: String { "\(OneLine.clean(file, controls: .escaped)): \(problem.text)" }
 
     /// A name read from the file, shortened for a message (the full name stays in `Problem`).
     static func shown(_ name: String) -> String {
-        name.count <= maxShownName ? name : String(name.prefix(maxShownName)) + "…"
+        OneLine.shortened(name, to: maxShownName)
     }
 
     static let maxShownName = 80
@@ -71,7 +54,7 @@ public struct GGUFError: Error, Equatable, CustomStringConvertible, Sendable {
 extension GGUFError.Problem {
     /// The problem as a short phrase (no file name, no newline): names read from the file
     /// are shortened and their control characters escaped.
-    public var text: String { GGUFError.oneLine(rawText) }
+    public var text: String { OneLine.clean(rawText, controls: .escaped) }
 
     private var rawText: String {
         func q(_ s: String) -> String { GGUFError.shown(s) }

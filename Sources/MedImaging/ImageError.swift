@@ -1,3 +1,5 @@
+import Support
+
 /// Why an image could not be decoded.
 ///
 /// Every case carries the source (a file path, or a label for in-memory bytes) so
@@ -68,14 +70,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedJPEG(_, let detail):
             problem = "unsupported JPEG: \(detail)"
         }
-        return Self.oneLine("\(source): \(problem)")
-    }
-
-    /// Control characters (including newlines) from file names or library messages
-    /// would break the one-line promise, so they become spaces.
-    private static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.properties.generalCategory == .control ? " " : $0
-        }))
+        // Control characters (including newlines) from file names or library messages
+        // would break the one-line promise, so they become spaces.
+        return OneLine.clean("\(source): \(problem)")
     }
 }

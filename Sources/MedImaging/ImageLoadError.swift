@@ -1,3 +1,5 @@
+import Support
+
 /// Why `MedicalImage.load` could not open a file: its own checks, or the format decoder's error.
 public enum ImageLoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(source: String, reason: String)

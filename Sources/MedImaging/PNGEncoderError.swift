@@ -1,3 +1,5 @@
+import Support
+
 /// Why an image could not be written as a PNG.
 ///
 /// Kept apart from `ImageError`, which is about reading: a write fails for other
@@ -38,8 +40,6 @@ public enum PNGEncoderError: Error, Sendable, Equatable, CustomStringConvertible
         }
         let line = "\(destination): \(problem)"
         // File names or library messages with control characters would break the one-line promise.
-        return String(String.UnicodeScalarView(line.unicodeScalars.map {
-            $0.properties.generalCategory == .control ? " " : $0
-        }))
+        return OneLine.clean(line)
     }
 }

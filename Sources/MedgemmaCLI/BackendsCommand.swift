@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import Support
 import TUI
 import Workstation
 
@@ -45,7 +46,7 @@ enum BackendsCommand: Subcommand {
         var model = configuredModel
         do {
             let models = try RemoteBackend.listModels(endpoint)
-            let seconds = Timing.seconds(clock.now - start)
+            let seconds = Format.seconds(clock.now - start)
             Console.out("models  \(models.count) listed in \(Format.fixed(seconds * 1000, 0)) ms\n")
             for m in models {
                 Console.out("        \(m.id)\(m.contextSize.map { " (context \($0))" } ?? "")\n")
@@ -67,10 +68,10 @@ enum BackendsCommand: Subcommand {
         let reply = try StreamedReply.run(quiet: true) { onEvent in
             backend.reply(to: [BackendMessage(.user, "Say OK.")], settings: settings, onEvent: onEvent)
         }
-        let total = Timing.seconds(clock.now - start)
+        let total = Format.seconds(clock.now - start)
         guard let stats = reply.stats else { throw CommandFailure("no reply from \(endpoint)") }
         let text = "\"" + TerminalSanitizer.singleLine.sanitize(reply.text) + "\""
-        Console.out("reply   \(text) from \(model!): first token after \(Format.fixed(Timing.seconds(stats.timeToFirstToken), 3)) s, "
+        Console.out("reply   \(text) from \(model!): first token after \(Format.fixed(Format.seconds(stats.timeToFirstToken), 3)) s, "
                     + "round trip \(Format.fixed(total, 3)) s (\(stats.stopReason.rawValue)"
                     + (stats.promptTokens > 0 ? ", prompt \(stats.promptTokens) tokens" : "") + ")\n")
         Console.out("ok      \(endpoint) answers as a backend (\(backend.displayName))\n")

@@ -1,3 +1,4 @@
+import Support
 import Workstation
 import Gemma
 import GGUF
@@ -86,7 +87,7 @@ enum BenchCommand: Subcommand {
                 let tokens = [bos] + randomTokens(p - 1)
                 let t0 = clock.now
                 _ = try model.prefill(tokens, cache: cache)
-                let s = Timing.seconds(clock.now - t0)
+                let s = Format.seconds(clock.now - t0)
                 if rep > 0 { rates.append(Double(p) / s) }
                 if !args.has("--json") { Console.err(".") }
             }
@@ -100,7 +101,7 @@ enum BenchCommand: Subcommand {
                 let tokens = randomTokens(n)
                 let t0 = clock.now
                 for t in tokens { logits = try model.forward(.tokens([t]), cache: cache) }
-                let s = Timing.seconds(clock.now - t0)
+                let s = Format.seconds(clock.now - t0)
                 _ = logits
                 if rep > 0 { rates.append(Double(n) / s) }
                 if !args.has("--json") { Console.err(".") }
@@ -119,7 +120,7 @@ enum BenchCommand: Subcommand {
                 let pixels = (0..<(3 * size * size)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
                 let t0 = clock.now, cpu0 = TokenizeCommand.cpuSeconds()
                 let embeddings = try encoder.encode(pixels: pixels)
-                let s = Timing.seconds(clock.now - t0), cpu = TokenizeCommand.cpuSeconds() - cpu0
+                let s = Format.seconds(clock.now - t0), cpu = TokenizeCommand.cpuSeconds() - cpu0
                 rates.append(Double(encoder.tokensPerImage) / s)
                 last = (pixels, embeddings)
                 // CPU seconds too: on a shared machine they move far less than the wall clock.
@@ -130,7 +131,7 @@ enum BenchCommand: Subcommand {
                 encoder.precision = .reference
                 let t0 = clock.now, cpu0 = TokenizeCommand.cpuSeconds()
                 let exact = try encoder.encode(pixels: last.pixels)
-                let s = Timing.seconds(clock.now - t0), cpu = TokenizeCommand.cpuSeconds() - cpu0
+                let s = Format.seconds(clock.now - t0), cpu = TokenizeCommand.cpuSeconds() - cpu0
                 let check = ExactCheck(last.embeddings, exact)
                 result.extra = [("exact_seconds", .number(round2(s))), ("relative_l2_vs_exact", .number(check.relativeL2)),
                                 ("max_abs_vs_exact", .number(check.relativeMax))]

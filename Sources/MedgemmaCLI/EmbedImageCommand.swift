@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Gemma
+import Support
 import Workstation
 
 /// `medgemma embed-image --image FILE`: the rows an image becomes for the language model

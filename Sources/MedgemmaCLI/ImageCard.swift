@@ -1,5 +1,6 @@
 import Foundation
 import MedImaging
+import Support
 import TUI
 import Workstation
 

@@ -1,6 +1,7 @@
 import Foundation
 import Gemma
 import MedImaging
+import Support
 import Workstation
 
 /// `ask --image FILE`: the image file through windowing to the `ImageAttachment` the
@@ -142,7 +143,7 @@ enum ImageQuestion {
         func embedding(for image: ImageAttachment, progress: @escaping (String) -> Void) throws -> ImageEmbedding {
             let start = ContinuousClock.now
             let embedding = try inner.embedding(for: image, progress: progress)
-            let seconds = Timing.seconds(ContinuousClock.now - start)
+            let seconds = Format.seconds(ContinuousClock.now - start)
             let count = 1 + embedding.crops.count
             Console.err((Console.errIsTerminal ? "\u{1B}[2K" : "") + "encoded \(count) image\(count == 1 ? "" : "s") "
                         + "(\(count * embedding.tokenCount) tokens) in \(Format.fixed(seconds, 1)) s\n")

@@ -1,3 +1,4 @@
+import Support
 import Workstation
 import Gemma
 import GGUF
@@ -35,7 +36,7 @@ enum PerplexityCommand: Subcommand {
         let chunks = args["--chunks"] == nil ? nil : try ArgumentParser.int(args, "--chunks", default: 0, range: 1...1_000_000, command: qualifiedName)
         let precision = try PrecisionOption.parse(args, command: qualifiedName)
         let path = args.positionals[0]
-        var text = try TextFile.read(path)
+        var text = String(decoding: try WholeFile.read(path: path, limit: WholeFile.textLimit), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         let file = try GGUFFile(path: ModelLocator.resolve(args["--model"]), residency: .memoryIfItFits)
         let tokenizer = try GemmaTokenizer(file: file)

@@ -1,6 +1,7 @@
 import Foundation
 import Gemma
 import MedImaging
+import Support
 import Workstation
 
 /// `medgemma report STUDY_DIR...`: drafts a structured report for each study without the
@@ -155,7 +156,7 @@ enum ReportCommand: Subcommand {
                 outcome.generatedTokens = stats?.generatedTokens ?? 0
                 outcome.tokensPerSecond = stats?.decodeTokensPerSecond ?? 0
             } catch {
-                outcome.error = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+                outcome.error = OneLine.clean("\(error)", controls: .joinedLines)
             }
             return outcome
         }

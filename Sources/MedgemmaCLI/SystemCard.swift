@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Kernels
+import Support
 import Workstation
 
 /// What `medgemma info --system` prints: the processor, the instruction-set extensions the

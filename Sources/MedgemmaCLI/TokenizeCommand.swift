@@ -1,10 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Gemma
 import GGUF
+import Support
 
 /// `medgemma tokenize TEXT`: the model's token ids for a text, as llama.cpp gives them.
 enum TokenizeCommand: Subcommand {
@@ -58,10 +55,7 @@ enum TokenizeCommand: Subcommand {
             guard args.positionals.isEmpty else {
                 throw UsageError(command: qualifiedName, "--bench takes a FILE and no TEXT")
             }
-            guard let input = readAll(path: benchFile) else {
-                Console.err("\(qualifiedName): cannot read '\(benchFile)'\n")
-                return 1
-            }
+            let input = try WholeFile.read(path: benchFile, limit: WholeFile.textLimit)
             return try bench(input: input, name: benchFile, model: ModelLocator.resolve(args["--model"]),
                              addBOS: addBOS, parseSpecial: parseSpecial)
         }
@@ -71,10 +65,7 @@ enum TokenizeCommand: Subcommand {
         let tokenizer = try GemmaTokenizer(path: ModelLocator.resolve(args["--model"]))
         let ids: [Int32]
         if text == "-" {
-            guard let input = readAll(fd: 0) else {
-                Console.err("\(qualifiedName): cannot read standard input\n")
-                return 1
-            }
+            let input = try WholeFile.read(descriptor: STDIN_FILENO, name: "standard input", limit: WholeFile.textLimit)
             ids = tokenizer.encode(bytes: input, addBOS: addBOS, parseSpecial: parseSpecial)
         } else {
             ids = tokenizer.encode(text, addBOS: addBOS, parseSpecial: parseSpecial)
@@ -118,14 +109,14 @@ enum TokenizeCommand: Subcommand {
             runs += 1
         } while total < .seconds(1) || runs < 3
         let cpu = cpuSeconds() - cpuStart
-        let seconds = Self.seconds(total)
+        let seconds = Format.seconds(total)
         let megabytes = Double(input.count) * Double(runs) / 1e6
         Console.out("""
         model:     \(model)
         tokenizer: \(tokenizer.vocabularySize) tokens; GGUF parse \(ms(parseTime)) ms, tokenizer build \(ms(buildTime)) ms
         input:     \(name), \(input.count) bytes -> \(tokens) tokens (\(ratio(input.count, tokens)) bytes/token)
-        encode:    \(runs) runs in \(fixed(seconds, 3)) s, \(ms(total / runs)) ms per run: \(fixed(megabytes / seconds, 1)) MB/s
-        cpu time:  \(fixed(cpu * 1000 / Double(runs), 1)) ms per run: \(fixed(megabytes / cpu, 1)) MB/s (differs from the above when the CPU is shared)
+        encode:    \(runs) runs in \(Format.fixed(seconds, 3)) s, \(ms(total / runs)) ms per run: \(Format.fixed(megabytes / seconds, 1)) MB/s
+        cpu time:  \(Format.fixed(cpu * 1000 / Double(runs), 1)) ms per run: \(Format.fixed(megabytes / cpu, 1)) MB/s (differs from the above when the CPU is shared)
 
         """)
         return 0
@@ -138,51 +129,9 @@ enum TokenizeCommand: Subcommand {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) / 1e18
-    }
-
-    static func ms(_ d: Duration) -> String { fixed(seconds(d) * 1000, 1) }
+    static func ms(_ d: Duration) -> String { Format.fixed(Format.seconds(d) * 1000, 1) }
 
     static func ratio(_ bytes: Int, _ tokens: Int) -> String {
-        tokens == 0 ? "-" : fixed(Double(bytes) / Double(tokens), 2)
-    }
-
-    static func fixed(_ v: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let r = (v * scale).rounded() / scale
-        var s = String(r)
-        if let dot = s.firstIndex(of: ".") {
-            let decimals = s.distance(from: dot, to: s.endIndex) - 1
-            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-        } else if digits > 0 {
-            s += "." + String(repeating: "0", count: digits)
-        }
-        return s
-    }
-
-    // MARK: - Input
-
-    static func readAll(path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return readAll(fd: fd)
-    }
-
-    static func readAll(fd: Int32) -> [UInt8]? {
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
-        }
+        tokens == 0 ? "-" : Format.fixed(Double(bytes) / Double(tokens), 2)
     }
 }

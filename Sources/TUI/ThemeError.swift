@@ -1,3 +1,5 @@
+import Support
+
 /// Why a theme could not be used. Each is one line, fit for the status bar, and names
 /// the file and line where there is one: `Themes/x.theme:7: unknown colour 'bleu'`.
 public enum ThemeError: Error, Equatable, CustomStringConvertible {
@@ -40,10 +42,6 @@ public enum ThemeError: Error, Equatable, CustomStringConvertible {
     /// User input quoted for a one-line message: control characters shown as `?`,
     /// long words cut, so a hostile file cannot garble the status bar.
     static func quoted(_ word: some StringProtocol) -> String {
-        let cleaned = String(String.UnicodeScalarView(word.unicodeScalars.map {
-            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? "?" : $0
-        }))
-        let cut = cleaned.count > 40 ? cleaned.prefix(40) + "…" : Substring(cleaned)
-        return "'\(cut)'"
+        "'\(OneLine.clean(word, controls: .questionMarks, limit: 40))'"
     }
 }

@@ -1,4 +1,5 @@
 import CNCursesW
+import Support
 
 /// An ncurses window: a rectangle of the screen that is drawn, then staged.
 ///
@@ -43,9 +44,7 @@ public final class Window {
     public func put(_ text: String, row: Int, column: Int, attributes: TextAttributes = []) -> Int {
         let (rows, columns) = size
         guard row >= 0, row < rows, column >= 0, column < columns else { return 0 }
-        let printable = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.properties.generalCategory == .control ? " " : $0
-        }))
+        let printable = OneLine.clean(text)
         let visible = DisplayWidth.prefix(printable, fittingIn: columns - column)
         var wide = visible.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
         wide.append(0)

@@ -1,4 +1,5 @@
 import MedImaging
+import Support
 
 /// The window/level presets `w` cycles through for one image.
 ///
@@ -32,15 +33,6 @@ public enum WindowPresets {
 
     static func number(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
-        return String(format1: value)
-    }
-}
-
-private extension String {
-    /// One decimal, without Foundation.
-    init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
-        let sign = tenths < 0 ? "-" : ""
-        self = "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+        return Format.fixed(value, 1)
     }
 }

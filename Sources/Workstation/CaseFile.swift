@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A study's `case.json`, schema version 1 (documented with an example in `samples/README.md`).
 ///
@@ -125,7 +126,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
             let column = before.count - (before.lastIndex(of: 0x0A).map { $0 - before.startIndex + 1 } ?? 0) + 1
             var what = String(text[..<match.lowerBound]).trimmingCharacters(in: .whitespaces)
             if let first = what.first { what = first.lowercased() + what.dropFirst() }
-            return " (" + CaseText.oneLine(what.isEmpty ? "" : what + " ") + "at line \(line), column \(column))"
+            return " (" + OneLine.clean(what.isEmpty ? "" : what + " ") + "at line \(line), column \(column))"
         }
     }
 
@@ -148,7 +149,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
         } catch let e as CaseFileError {
             throw e
         } catch {
-            throw CaseFileError(file: path, problem: "cannot be read (\(CaseText.oneLine(error.localizedDescription)))")
+            throw CaseFileError(file: path, problem: "cannot be read (\(OneLine.clean(error.localizedDescription)))")
         }
     }
 }

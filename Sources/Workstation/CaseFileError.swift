@@ -1,3 +1,5 @@
+import Support
+
 /// Why a `case.json` could not be used, as one line that names the file and, when the
 /// problem is in one field, that field — so the study browser can show it next to the
 /// study and the author knows exactly what to fix:
@@ -18,8 +20,8 @@ public struct CaseFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         // A file name or a field name from the file could hold control characters;
         // the message must stay one line and must not drive the terminal.
-        let head = CaseText.oneLine(file)
-        if let field { return "\(head): field '\(CaseText.oneLine(field))': \(CaseText.oneLine(problem))" }
-        return "\(head): \(CaseText.oneLine(problem))"
+        let head = OneLine.clean(file)
+        if let field { return "\(head): field '\(OneLine.clean(field))': \(OneLine.clean(problem))" }
+        return "\(head): \(OneLine.clean(problem))"
     }
 }

@@ -1,4 +1,4 @@
-/// Checks and cleaning for the text fields of a `case.json`.
+/// Checks for the text fields of a `case.json` (the one-line cleaning of quoted text is `OneLine`).
 ///
 /// Case text ends up in a terminal pane and in the model's prompt: a control character
 /// (an escape sequence) could drive the terminal, and an unbounded string could flood the
@@ -19,12 +19,5 @@ enum CaseText {
             return "contains a control character"
         }
         return nil
-    }
-
-    /// `text` with control characters turned into spaces, for one-line messages.
-    static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.properties.generalCategory == .control ? " " : $0
-        }))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import Support
 
 /// A chat as the workstation shows it: the transcript, the settings, and at most one
 /// reply in progress from an `InferenceBackend`.
@@ -311,7 +312,7 @@ public final class ChatSession: @unchecked Sendable {
                 state.liveTokens += 1
                 state.contextUsed = token.contextUsed
                 if let first = firstTokenAt {
-                    let seconds = Timing.seconds(token.elapsed - first)
+                    let seconds = Format.seconds(token.elapsed - first)
                     state.liveTokensPerSecond = seconds > 0 ? Double(state.liveTokens - 1) / seconds : 0
                 } else {
                     firstTokenAt = token.elapsed

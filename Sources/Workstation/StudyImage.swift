@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One image of a study: what the case says about it, where its file is, and the file's status.
 public struct StudyImage: Sendable, Equatable {
@@ -19,8 +20,8 @@ public struct StudyImage: Sendable, Equatable {
     public var problem: String? {
         switch status {
         case .present: return nil
-        case .missing: return "\(CaseText.oneLine(path)): image file not found"
-        case .unreadable(let why): return "\(CaseText.oneLine(path)): \(why)"
+        case .missing: return "\(OneLine.clean(path)): image file not found"
+        case .unreadable(let why): return "\(OneLine.clean(path)): \(why)"
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The studies the workstation can open: every subfolder of a folder that holds a
 /// `case.json` (hidden folders are skipped), or a single study when the folder itself
@@ -26,7 +27,7 @@ public struct StudyLibrary: Sendable {
         do {
             names = try fm.contentsOfDirectory(atPath: path)
         } catch {
-            throw StudyLibraryError(path: path, problem: "cannot be read (\(CaseText.oneLine(error.localizedDescription)))")
+            throw StudyLibraryError(path: path, problem: "cannot be read (\(OneLine.clean(error.localizedDescription)))")
         }
         var found: [Study] = []
         for name in names.sorted() where !name.hasPrefix(".") {

@@ -1,3 +1,5 @@
+import Support
+
 /// Why a library folder could not be scanned at all (a broken study inside a readable
 /// folder is not an error of the library; it is listed with its own error).
 public struct StudyLibraryError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -9,5 +11,5 @@ public struct StudyLibraryError: Error, Sendable, Equatable, CustomStringConvert
         self.problem = problem
     }
 
-    public var description: String { "\(CaseText.oneLine(path)): \(problem)" }
+    public var description: String { "\(OneLine.clean(path)): \(problem)" }
 }

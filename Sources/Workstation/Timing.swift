@@ -1,4 +1,5 @@
 import Gemma
+import Support
 
 /// The timing line shown after every reply (CLI, transcript, reports).
 public enum Timing {
@@ -11,14 +12,10 @@ public enum Timing {
             parts.append("prompt \(s.processedPromptTokens) tokens" + (cached > 0 ? " (+\(cached) cached)" : "")
                          + " at \(Format.fixed(s.prefillTokensPerSecond, 1)) tok/s")
         }
-        parts.append("first token after \(Format.fixed(seconds(s.timeToFirstToken), 2)) s")
+        parts.append("first token after \(Format.fixed(Format.seconds(s.timeToFirstToken), 2)) s")
         parts.append("\(s.generatedTokens) tokens at \(Format.fixed(s.decodeTokensPerSecond, 1)) tok/s (\(s.stopReason.rawValue))")
         var line = parts.joined(separator: ", ")
         if s.contextSize > 0 { line += "; context \(s.contextUsed)/\(s.contextSize)" }
         return line
-    }
-
-    public static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -1,3 +1,5 @@
+import Support
+
 /// What a listener receives while the engine replies.
 public enum GenerationEvent: Sendable {
     /// What the reply is doing before its first token ("encoding image 1/2…",
@@ -68,7 +70,7 @@ public struct GenerationStats: Sendable {
     public var decodeTokensPerSecond: Double { Self.rate(max(0, generatedTokens - 1), decode) }
 
     static func rate(_ n: Int, _ d: Duration) -> Double {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        let s = Format.seconds(d)
         return s > 0 ? Double(n) / s : 0
     }
 }

@@ -1,3 +1,5 @@
+import Support
+
 /// The top-level elements of a parsed file, with typed reads of their values.
 ///
 /// Values are read by what the tag is known to hold, not by the VR in the file,

@@ -1,3 +1,5 @@
+import Support
+
 /// Why a DICOM file could not be read.
 ///
 /// Every case carries the source (a file path, or a label for in-memory bytes) so that

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Keeps each study's conversation so that reopening the study brings it back:
 /// `~/.local/share/medgemma/conversations/KEY.json` (`StudyKey`), JSON with a schema
@@ -56,7 +57,7 @@ public struct TranscriptStore: Sendable {
         var entries: [TranscriptEntry] = []
         for (n, entry) in saved.entries.enumerated() {
             guard let role = TranscriptEntry.Role(rawValue: entry.role) else {
-                throw TranscriptStoreError(path: file, problem: "entry \(n + 1): unknown role '\(CaseText.oneLine(String(entry.role.prefix(40))))'")
+                throw TranscriptStoreError(path: file, problem: "entry \(n + 1): unknown role '\(OneLine.clean(String(entry.role.prefix(40))))'")
             }
             entries.append(TranscriptEntry(role: role, text: entry.text, timing: entry.timing, isComplete: entry.isComplete))
         }

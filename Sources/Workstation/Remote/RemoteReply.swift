@@ -1,4 +1,5 @@
 import Foundation
+import Support
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -179,7 +180,7 @@ final class RemoteReply: @unchecked Sendable {
     }
 
     private func retryOrFail(_ error: RemoteError) {
-        let elapsed = Timing.seconds(clock.now - start)
+        let elapsed = Format.seconds(clock.now - start)
         guard tokens == 0, error.isRetryable,
               let wait = retry.delay(afterAttempt: attempt, elapsed: elapsed, retryAfter: retryAfter) else {
             failNow(error)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The human-readable part of an error body, however the server phrases it: OpenAI,
 /// vLLM and llama-server send `{"error": {"message": …}}`, FastAPI (llama-cpp-python)
@@ -33,9 +34,7 @@ enum ServerErrorText {
     }
 
     static func oneLine(_ text: String) -> String? {
-        let joined = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        guard !joined.isEmpty else { return nil }
-        return joined.count > 300 ? String(joined.prefix(299)) + "…" : joined
+        let line = OneLine.clean(text, controls: .joinedLines, limit: 299)
+        return line.isEmpty ? nil : line
     }
 }

@@ -1,4 +1,5 @@
 import MedImaging
+import Support
 
 /// A study image made into the picture the model is shown, with the words that say how —
 /// for `ImageAttachment.preparation`, which report stamps record.
@@ -27,7 +28,7 @@ public enum ImagePreparation {
         } else {
             let w = window ?? image.defaultWindow()
             var text = "window \(Format.number(w.width))/\(Format.number(w.center))"
-            if let why = w.explanation, !why.isEmpty { text += " (\(CaseText.oneLine(why)))" }
+            if let why = w.explanation, !why.isEmpty { text += " (\(OneLine.clean(why)))" }
             steps.append(text)
             if image.metadata.photometric == .monochrome1 { steps.append("inverted (MONOCHROME1)") }
         }

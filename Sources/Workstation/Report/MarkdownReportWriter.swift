@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Renders a draft report as the Markdown file saved beside its FHIR twin.
 ///

@@ -1,5 +1,12 @@
-/// Number formatting shared by human-readable output (commands, status bar, reports).
+/// Number and duration formatting shared by human-readable output (commands, status bar,
+/// reports, the engine's statistics), so the same quantity reads the same everywhere.
 public enum Format {
+    /// `d` in seconds, as a `Double` for rates and for `fixed`.
+    public static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// `v` rounded to `digits` decimals, always showing them all ("2.50"), without Foundation.
     public static func fixed(_ v: Double, _ digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
@@ -14,8 +21,10 @@ public enum Format {
         return s
     }
 
+    /// `v` with one decimal and a percent sign ("12.5%").
     public static func percent(_ v: Double) -> String { fixed(v, 1) + "%" }
 
+    /// A whole number without decimals ("400"), anything else as Swift prints it ("0.95").
     public static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
@@ -29,6 +38,7 @@ public enum Format {
         return i == 0 ? "\(n) B" : fixed(v, 1) + " " + units[i]
     }
 
+    /// A count with a k, M or B suffix ("4.3 B" parameters).
     public static func count(_ n: Int) -> String {
         if n >= 1_000_000_000 { return fixed(Double(n) / 1e9, 2) + " B" }
         if n >= 1_000_000 { return fixed(Double(n) / 1e6, 1) + " M" }
