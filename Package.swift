@@ -59,12 +59,14 @@ let package = Package(
         .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG"]),
         // Cases, studies, reports, chat sessions and inference backends; no terminal code.
         .target(name: "Workstation", dependencies: ["Support", "Gemma", "MedImaging"]),
+        // The OpenAI-compatible server backend: HTTP/SSE client, API keys, endpoint config.
+        .target(name: "RemoteInference", dependencies: ["Support", "Gemma", "MedImaging", "Workstation"]),
         // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
         .target(name: "TerminalGraphics"),
         // Terminal user interface on ncursesw.
         .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "Gemma"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "TerminalGraphics", "TUI"]),
+        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "RemoteInference", "TerminalGraphics", "TUI"]),
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
@@ -75,7 +77,8 @@ let package = Package(
         .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "Workstation", "TestSupport"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "RemoteInference", "TestSupport"]),
+        .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "MedImaging", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "Workstation", "TestSupport", .target(name: "medgemma")]),

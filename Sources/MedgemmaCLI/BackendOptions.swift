@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Gemma
 import MedImaging
+import RemoteInference
 import Workstation
 
 /// Which backend answers a command: the in-process engine, or an OpenAI-compatible server

@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import RemoteInference
 import Support
 import TUI
 import Workstation

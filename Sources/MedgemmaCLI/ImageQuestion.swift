@@ -1,6 +1,7 @@
 import Foundation
 import Gemma
 import MedImaging
+import RemoteInference
 import Support
 import Workstation
 

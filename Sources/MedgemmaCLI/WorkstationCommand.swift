@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import RemoteInference
 import Workstation
 import Gemma
 import GGUF

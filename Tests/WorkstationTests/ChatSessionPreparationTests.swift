@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import RemoteInference
 import TestSupport
 import XCTest
 @testable import Workstation

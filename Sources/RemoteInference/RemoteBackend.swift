@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import Workstation
 
 /// An OpenAI-compatible chat completions server as a backend: vLLM, llama.cpp's
 /// llama-server, llama-cpp-python's server, Ollama. Each reply is one streamed

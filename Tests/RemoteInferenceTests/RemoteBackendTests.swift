@@ -1,8 +1,9 @@
 import Foundation
 import Gemma
 import TestSupport
+import Workstation
 import XCTest
-@testable import Workstation
+@testable import RemoteInference
 
 /// The remote backend against a stub server that answers with canned bytes: the error
 /// paths a real server does not produce on demand (401 with its text, 503 then success,

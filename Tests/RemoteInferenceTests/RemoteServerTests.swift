@@ -1,8 +1,9 @@
 import Foundation
 import Gemma
 import TestSupport
+import Workstation
 import XCTest
-@testable import Workstation
+@testable import RemoteInference
 
 /// The remote backend against a real OpenAI-compatible server: llama-cpp-python's serving
 /// the default model (`OpenAIServer`; skipped when its venv is missing, unless

@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import Workstation
 
 /// The body of `POST /chat/completions`, streamed: the history as OpenAI messages (the
 /// system instruction first, user images as `image_url` data URLs after the turn's text,

@@ -1,5 +1,6 @@
+import Workstation
 import XCTest
-@testable import Workstation
+@testable import RemoteInference
 
 /// The event-stream parser on hand-written streams, fed whole and split at every byte
 /// position (the network may cut anywhere: inside a CRLF, inside a UTF-8 character).

@@ -1,8 +1,9 @@
 import Foundation
 import Gemma
 import MedImaging
+import Workstation
 import XCTest
-@testable import Workstation
+@testable import RemoteInference
 
 /// The remote backend's pieces that need no server: the config file, the API key's
 /// sources and secrecy, the endpoint URL, the request body and the retry schedule.

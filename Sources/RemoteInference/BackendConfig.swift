@@ -1,4 +1,5 @@
 import Foundation
+import Workstation
 
 /// The backend settings of `~/.config/medgemma/config` (`$XDG_CONFIG_HOME/medgemma/config`;
 /// `$MEDGEMMA_CONFIG` names another file). One `key = value` per line; `#` starts a
