@@ -57,16 +57,19 @@ let package = Package(
         .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels"]),
         // Image decoding (PNG through libpng; JPEG and DICOM follow).
         .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG"]),
+        // The Gemma 3 image processor: a medical image to the model's RGB picture (windowing,
+        // CT window packing), Pillow-exact bilinear resize, normalisation, pan-and-scan crops.
+        .target(name: "VisionPreprocessing", dependencies: ["MedImaging"]),
         // Cases, studies, reports, chat sessions and inference backends; no terminal code.
-        .target(name: "Workstation", dependencies: ["Support", "Gemma", "MedImaging"]),
+        .target(name: "Workstation", dependencies: ["Support", "Gemma", "MedImaging", "VisionPreprocessing"]),
         // The OpenAI-compatible server backend: HTTP/SSE client, API keys, endpoint config.
-        .target(name: "RemoteInference", dependencies: ["Support", "Gemma", "MedImaging", "Workstation"]),
+        .target(name: "RemoteInference", dependencies: ["Support", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation"]),
         // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
         .target(name: "TerminalGraphics"),
         // Terminal user interface on ncursesw.
-        .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "Gemma"]),
+        .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "VisionPreprocessing", "Gemma"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "Workstation", "RemoteInference", "TerminalGraphics", "TUI"]),
+        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI"]),
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
@@ -76,11 +79,12 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "TestSupport"]),
-        .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "Workstation", "TestSupport"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "RemoteInference", "TestSupport"]),
-        .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "TestSupport"]),
+        .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
+        .testTarget(name: "VisionPreprocessingTests", dependencies: ["VisionPreprocessing", "MedImaging", "Workstation", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
+        .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "MedImaging", "TestSupport"]),
-        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "Workstation", "TestSupport", .target(name: "medgemma")]),
+        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]
 )

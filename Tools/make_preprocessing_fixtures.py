@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the image-preprocessing fixtures for MedImagingTests/Preprocessing.
+"""Write the image-preprocessing fixtures for VisionPreprocessingTests.
 
 Run by hand from the repository root when the fixture set changes:
 

@@ -3,6 +3,7 @@ import GGUF
 import Gemma
 import MedImaging
 import RemoteInference
+import VisionPreprocessing
 import Workstation
 
 /// Which backend answers a command: the in-process engine, or an OpenAI-compatible server

@@ -3,6 +3,7 @@ import Gemma
 import MedImaging
 import RemoteInference
 import Support
+import VisionPreprocessing
 import Workstation
 
 /// `ask --image FILE`: the image file through windowing to the `ImageAttachment` the

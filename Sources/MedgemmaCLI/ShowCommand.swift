@@ -9,6 +9,7 @@ import Gemma
 import MedImaging
 import TerminalGraphics
 import TUI
+import VisionPreprocessing
 import Workstation
 
 /// `medgemma view FILE` (also `show`): an image in the terminal — as a reader sees it (window/level,

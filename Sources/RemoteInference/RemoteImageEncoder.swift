@@ -1,5 +1,6 @@
 import Foundation
 import MedImaging
+import VisionPreprocessing
 
 /// What a remote server receives for an attached picture: exactly what the local pipeline
 /// gives the vision encoder before normalisation — the windowed RGB picture stretched to

@@ -1,5 +1,6 @@
 import MedImaging
 import TerminalGraphics
+import VisionPreprocessing
 
 /// An image rendered for the image pane: rows of terminal text, where they go inside
 /// the pane, and whether they carry escape sequences (half-blocks, written straight to

@@ -1,4 +1,5 @@
 import MedImaging
+import VisionPreprocessing
 import Workstation
 
 /// The image pane's state: the images of the open study, which one is shown, the

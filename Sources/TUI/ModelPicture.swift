@@ -1,4 +1,5 @@
 import MedImaging
+import VisionPreprocessing
 import Workstation
 
 /// The picture the model gets for an image, in one place, so the background encoder

@@ -2,6 +2,7 @@ import Foundation
 import Gemma
 import MedImaging
 import TestSupport
+import VisionPreprocessing
 import Workstation
 import XCTest
 

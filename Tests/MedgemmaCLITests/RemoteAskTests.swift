@@ -1,6 +1,7 @@
 import Foundation
 import MedImaging
 import TestSupport
+import VisionPreprocessing
 import XCTest
 
 /// `medgemma ask --backend URL` and `medgemma backends check` as a user runs them: against

@@ -1,6 +1,7 @@
 import Foundation
 import Gemma
 import MedImaging
+import VisionPreprocessing
 import Workstation
 import XCTest
 @testable import RemoteInference

@@ -1,4 +1,5 @@
 import MedImaging
+import VisionPreprocessing
 
 /// An image shown to the model with a user message, in a form every backend can use:
 /// the RGB picture as the image pipeline made it from the file (windowed, CT windows

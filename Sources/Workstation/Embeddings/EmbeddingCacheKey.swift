@@ -1,5 +1,6 @@
 import Gemma
 import MedImaging
+import VisionPreprocessing
 
 /// Names one cached embedding: everything that decides the encoder's output, hashed.
 ///

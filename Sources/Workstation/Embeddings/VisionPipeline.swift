@@ -1,5 +1,6 @@
 import Gemma
 import MedImaging
+import VisionPreprocessing
 
 /// From a picture to what the language model receives: resized and normalised as the
 /// mmproj asks (Pillow-exact bilinear, its mean/std), optionally with pan-and-scan crops,

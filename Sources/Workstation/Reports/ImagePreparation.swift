@@ -1,5 +1,6 @@
 import MedImaging
 import Support
+import VisionPreprocessing
 
 /// A study image made into the picture the model is shown, with the words that say how —
 /// for `ImageAttachment.preparation`, which report stamps record.

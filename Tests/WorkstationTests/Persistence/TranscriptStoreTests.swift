@@ -1,5 +1,6 @@
 import Foundation
 import MedImaging
+import VisionPreprocessing
 import XCTest
 @testable import Workstation
 

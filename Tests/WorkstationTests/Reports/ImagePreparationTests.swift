@@ -1,5 +1,6 @@
 import MedImaging
 import TestSupport
+import VisionPreprocessing
 import XCTest
 @testable import Workstation
 

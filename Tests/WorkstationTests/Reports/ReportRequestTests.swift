@@ -1,6 +1,7 @@
 import Foundation
 import Gemma
 import MedImaging
+import VisionPreprocessing
 import XCTest
 @testable import Workstation
 

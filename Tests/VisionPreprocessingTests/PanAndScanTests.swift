@@ -1,5 +1,5 @@
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// Crop rectangles must be exactly those of `Gemma3ImageProcessorPil.pan_and_scan`.
 final class PanAndScanTests: XCTestCase {

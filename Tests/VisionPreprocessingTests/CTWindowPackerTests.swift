@@ -1,5 +1,5 @@
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// CT packing must give the bytes of Google's MedGemma CT notebook formula (computed with NumPy).
 final class CTWindowPackerTests: XCTestCase {

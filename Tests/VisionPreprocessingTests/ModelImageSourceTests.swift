@@ -1,8 +1,9 @@
 import Foundation
+import MedImaging
 import TestSupport
 import Workstation
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// From the sample CT file to the 896×896 picture the model gets, against pydicom +
 /// numpy + Pillow (Tools/make_model_input_fixtures.py).

@@ -1,5 +1,5 @@
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// "What the model sees" must give back exactly the bytes that were normalised.
 final class ModelInputRendererTests: XCTestCase {

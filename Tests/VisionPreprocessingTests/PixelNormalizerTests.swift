@@ -1,5 +1,5 @@
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// Normalised tensors must match `Gemma3ImageProcessorPil`'s pixel_values (≤ 1e-6; they are in fact identical).
 final class PixelNormalizerTests: XCTestCase {

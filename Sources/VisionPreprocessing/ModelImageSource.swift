@@ -1,3 +1,5 @@
+import MedImaging
+
 /// How a medical image becomes the 8-bit RGB picture the vision encoder is given, before
 /// resizing and normalisation (ENGINE.md P1, issue 4):
 ///

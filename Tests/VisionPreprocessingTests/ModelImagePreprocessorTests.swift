@@ -1,7 +1,8 @@
+import MedImaging
 import Workstation
 import XCTest
 import TestSupport
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// The whole pipeline against `Gemma3ImageProcessorPil`, with and without pan-and-scan,
 /// and on real sample images against digests of Pillow's and transformers' outputs.

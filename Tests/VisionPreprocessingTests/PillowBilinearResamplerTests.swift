@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// Resizes must equal Pillow's `Image.resize(size, BILINEAR)` byte for byte.
 final class PillowBilinearResamplerTests: XCTestCase {

@@ -1,3 +1,5 @@
+import MedImaging
+
 /// Turning decoded samples into the RGB the model expects, as `transformers` does.
 ///
 /// `Gemma3ImageProcessor` calls `convert_to_rgb` first: gray is replicated into R, G

@@ -1,5 +1,6 @@
+import MedImaging
 import XCTest
-@testable import MedImaging
+@testable import VisionPreprocessing
 
 /// Gray, gray + alpha and RGBA must become the RGB that transformers' `convert_to_rgb` makes.
 final class RGBImageConversionTests: XCTestCase {
