@@ -40,8 +40,7 @@ let package = Package(
         // wrapped over plain vectors for KernelsAVX512 (its only user).
         .systemLibrary(name: "CAVX512BF16", path: "Sources/CAVX512BF16"),
 
-        // What every module may use: one-line error text, number and duration formatting,
-        // whole-file reading. No dependencies.
+        // What every module may use: one-line error text, number and duration formatting, whole-file reading.
         .target(name: "Support"),
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF", dependencies: ["Support"]),
@@ -51,29 +50,30 @@ let package = Package(
         .target(name: "KernelsAVX512", dependencies: ["CAVX512BF16"], swiftSettings: avx512Flags),
         // The AVX2 matrix kernel with AVX-VNNI's `vpdpbusd` (x86-64 only; never called without it).
         .target(name: "KernelsAVXVNNI", dependencies: ["KernelsAVX2"], swiftSettings: avxVNNIFlags),
-        // Dequantization, quantized dot products, matmul, threading, BLAS.
+        // Dequantization, activation quantization, quantized dot products, matmul, worker threads, BLAS, CPU check.
         .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
-        // Tokenizer, chat template, model, sampler, engine.
+        // Tokenizer, chat template, the Gemma 3 forward pass and vision tower, sampler, engine.
         .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels"]),
-        // Image decoding (PNG through libpng; JPEG and DICOM follow).
+        // Reading medical images (PNG, JPEG, DICOM) into one MedicalImage, and window/level views of it.
         .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG"]),
-        // The Gemma 3 image processor: a medical image to the model's RGB picture (windowing,
-        // CT window packing), Pillow-exact bilinear resize, normalisation, pan-and-scan crops.
+        // The Gemma 3 image processor: the model's RGB picture, bilinear resize, normalisation, pan-and-scan.
         .target(name: "VisionPreprocessing", dependencies: ["MedImaging"]),
-        // Cases, studies, reports, chat sessions and inference backends; no terminal code.
+        // Cases, studies, reports, chat sessions, embeddings, persistence, inference backends; no terminal code.
         .target(name: "Workstation", dependencies: ["Support", "Gemma", "MedImaging", "VisionPreprocessing"]),
-        // The OpenAI-compatible server backend: HTTP/SSE client, API keys, endpoint config.
+        // The OpenAI-compatible server backend: HTTP/SSE client, API keys, endpoint config, retries.
         .target(name: "RemoteInference", dependencies: ["Support", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation"]),
         // Image preview encoders for terminals: sixel, Unicode half-blocks, ASCII.
         .target(name: "TerminalGraphics"),
-        // Terminal user interface on ncursesw.
-        .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "VisionPreprocessing", "Gemma"]),
+        // The terminal workstation on ncursesw: panes, keymap, editors, themes, WorkstationApp.
+        .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "VisionPreprocessing"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
         .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI"]),
+        // The executable: `main` calls MedgemmaCLI.
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Each test target tests the module of its name, its folders mirroring the module's.
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
         .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "MedImaging", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]
 )
