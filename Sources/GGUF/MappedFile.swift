@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A whole file in memory, read-only: mapped from the page cache, or read once into
 /// anonymous huge-page memory (`FileResidency`). Tensor views point straight into it, so
@@ -67,9 +63,7 @@ public final class MappedFile: @unchecked Sendable {
         }
         let region = UnsafeMutableRawBufferPointer(start: raw, count: length)
         let start = raw + (hugePage - Int(bitPattern: raw) % hugePage) % hugePage
-        #if os(Linux)
         _ = madvise(start, size, MADV_HUGEPAGE)
-        #endif
         var done = 0
         while done < size {
             let n = pread(fd, start + done, min(size - done, readChunk), off_t(done))

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// GELU with the tanh approximation (HF `gelu_pytorch_tanh`, ENGINE.md T14), used by
 /// Gemma's gated feed-forward and by SigLIP.

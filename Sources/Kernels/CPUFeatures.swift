@@ -2,11 +2,7 @@
 import _Builtin_intrinsics.intel.cpuid
 #endif
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Which implementation of the quantized kernels runs: the portable Swift loops and OpenBLAS
 /// (the reference, on every CPU), the AVX2 kernels of `KernelsAVX2` (x86-64 with AVX2, FMA
@@ -90,11 +86,7 @@ public enum CPUFeatures {
         // F (16), DQ (17), BW (30), VL (31); VNNI is ecx bit 11.
         let needed: UInt32 = 1 << 16 | 1 << 17 | 1 << 30 | 1 << 31
         guard ebx & needed == needed, ecx & (1 << 11) != 0 else { return false }
-        #if os(Linux)
         return hasLinuxFlags(["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx512_vnni"])
-        #else
-        return true
-        #endif
         #else
         return false
         #endif
@@ -102,12 +94,8 @@ public enum CPUFeatures {
 
     /// All of `names` are in /proc/cpuinfo's flags (false where it cannot be read).
     private static func hasLinuxFlags(_ names: [Substring]) -> Bool {
-        #if os(Linux)
         guard let flags = linuxCPUFlags() else { return false }
         return names.allSatisfy(flags.contains)
-        #else
-        return false
-        #endif
     }
 
     private static func detectAVX2() -> Bool {
@@ -118,11 +106,9 @@ public enum CPUFeatures {
         let avx = ecx & (1 << 28) != 0, f16c = ecx & (1 << 29) != 0
         guard fma, osxsave, avx, f16c else { return false }
         guard __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0, ebx & (1 << 5) != 0 else { return false }
-        #if os(Linux)
         if let flags = linuxCPUFlags() {
             return ["avx", "avx2", "fma", "f16c"].allSatisfy(flags.contains)
         }
-        #endif
         return true
         #else
         return false
@@ -130,15 +116,8 @@ public enum CPUFeatures {
     }
 
     /// The processor's name as the OS reports it ("model name" in /proc/cpuinfo), if known.
-    public static let modelName: String? = {
-        #if os(Linux)
-        return cpuinfoLine("model name").map { $0.trimmingCharacters(in: .whitespaces) }
-        #else
-        return nil
-        #endif
-    }()
+    public static let modelName: String? = cpuinfoLine("model name").map { $0.trimmingCharacters(in: .whitespaces) }
 
-    #if os(Linux)
     /// The `flags` line of /proc/cpuinfo, or nil when it cannot be read.
     private static func linuxCPUFlags() -> Set<Substring>? {
         cpuinfoLine("flags").map { Set($0.split(whereSeparator: { $0 == " " || $0 == "\t" })) }
@@ -159,5 +138,4 @@ public enum CPUFeatures {
         }
         return nil
     }
-    #endif
 }

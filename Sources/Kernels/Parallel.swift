@@ -1,9 +1,7 @@
 import Dispatch
-#if os(Linux)
 import Foundation
 import Glibc
 import Synchronization
-#endif
 
 /// Runs `body(c)` for every `c` in `0..<chunks`, spread over `WorkerThreads.count` threads
 /// (the calling thread included), and returns when all chunks are done. Each chunk runs
@@ -24,13 +22,10 @@ public func parallelFor(_ chunks: Int, _ body: @escaping (Int) -> Void) {
         for c in 0..<chunks { body(c) }
         return
     }
-    #if os(Linux)
     if WorkerPool.enabled, let pool = WorkerPool.shared, pool.tryRun(chunks, body) { return }
-    #endif
     DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
 }
 
-#if os(Linux)
 /// Persistent worker threads for `parallelFor`.
 ///
 /// One job at a time. `state` packs the job's generation (bits 17…), a closed flag (bit 16)
@@ -165,4 +160,3 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 }
-#endif

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 
 /// One HTTP request whose answer arrives piece by piece: the status and headers, then
 /// the body as the network delivers it, then the end (with the error, if any). Built on

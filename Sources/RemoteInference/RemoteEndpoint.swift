@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 
 /// Where an OpenAI-compatible server is and how to talk to it: the API base URL (the
 /// part before `/chat/completions`, e.g. `http://127.0.0.1:8000/v1`), the API key, and

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 
 extension RemoteError {
     /// A `URLSession` failure as the user should read it. Foundation on Linux maps

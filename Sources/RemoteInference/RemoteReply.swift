@@ -1,8 +1,6 @@
 import Foundation
 import Support
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 import Gemma
 
 /// One streamed chat completion, from the request to its one final event: sends the

@@ -1,7 +1,5 @@
 import CNCursesW
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A theme registered with ncurses: one colour pair per `ThemeElement` (pair numbers
 /// 1…count, in `ThemeElement.allCases` order), and the `CellStyle` to draw each with.

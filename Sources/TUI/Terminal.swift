@@ -1,7 +1,5 @@
 import CNCursesW
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The ncurses screen session: sets the terminal up and, above all, puts it back.
 ///

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import TerminalGraphics
 
 /// What the terminal says about its graphics, asked once before the screen starts:

@@ -1,11 +1,7 @@
 import Foundation
 import XCTest
 @testable import GGUF
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// libc's write(2), out of reach of `TempFiles.write` inside the class.
 private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int { write(fd, p, n) }

@@ -2,9 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import GGUF
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Files that lie. Each must end in the exact `GGUFError.Problem`, described in one line that
 /// names the file — never a crash, a hang, or an allocation sized by the lie.

@@ -1,12 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 import XCTest
 
 /// A real OpenAI-compatible server for the remote-backend tests: llama-cpp-python's

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 
 /// A tiny HTTP server on 127.0.0.1 that answers each request with canned bytes, for the

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 
 /// Image embeddings on disk, one file per `EmbeddingCacheKey`, so a picture is encoded once

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 
 /// SHA-256 of files, remembered: reports stamp the model and the mmproj with their hashes
@@ -135,11 +131,7 @@ public final class FileHashCache: @unchecked Sendable {
             throw HashError(path: path, reason: String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw HashError(path: path, reason: "not a regular file") }
-        #if canImport(Darwin)
-        let mtime = info.st_mtimespec
-        #else
         let mtime = info.st_mtim
-        #endif
         return Identity(size: Int64(info.st_size),
                         mtimeNanoseconds: Int64(mtime.tv_sec) * 1_000_000_000 + Int64(mtime.tv_nsec),
                         inode: UInt64(info.st_ino))

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 
 /// Saves draft reports as Markdown plus FHIR R4 JSON (`report-20261129T114200Z.md` and

@@ -77,7 +77,6 @@ final class MatmulActivationsTests: XCTestCase {
     /// held the last reference to a batch, and what they freed was never reused (about 1.8 MB
     /// per 512 × 2560 batch: 90 MB over this loop; the bound is a fifth of that).
     func testParallelBatchesGiveTheirMemoryBack() throws {
-        #if os(Linux)
         try XCTSkipUnless(WorkerThreads.count > 1, "needs worker threads")
         var rng = SplitMix64(seed: 3)
         let (rows, count) = (512, 2560)
@@ -91,7 +90,6 @@ final class MatmulActivationsTests: XCTestCase {
         batches(50)
         let grown = try anonymousKilobytes() - before
         XCTAssertLessThan(grown, 18_000, "anonymous memory grew by \(grown) kB over 50 batches")
-        #endif
     }
 
     /// The process's anonymous (heap and private) memory, from /proc/self/smaps_rollup.
