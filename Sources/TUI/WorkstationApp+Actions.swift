@@ -59,13 +59,11 @@ extension WorkstationApp {
         case .attachImage:
             toggleAttachment()
         case .redraw:
-            fullRedraw = true
-            sixelCovered = true
+            invalidate(.screen)
         case .suspend:
             autosaveReport(force: true)  // a stopped process may never be continued
             if !terminal.suspend() { message = "cannot suspend: this shell has no job control" }
-            fullRedraw = true
-            sixelCovered = true
+            invalidate(.screen)
         case .exportTranscript:
             if case .path(let path)? = argument { exportTranscript(to: path) } else { exportTranscript() }
         case .commandLine:
@@ -113,8 +111,7 @@ extension WorkstationApp {
         do {
             theme = try themes.load(name)
             colors.apply(theme)
-            fullRedraw = true
-            sixelCovered = true
+            invalidate(.screen)
             message = "theme \(theme.name)" + (colors.mode == .monochrome ? " (no colours: NO_COLOR or a monochrome terminal)" : "")
         } catch {
             message = error.shortDescription
@@ -208,6 +205,7 @@ extension WorkstationApp {
     func adoptLoadedModel() {
         guard let load = modelLoad, let result = load.result else { return }
         modelLoad = nil
+        invalidate(.frame)
         switch result {
         case .success(let newBackend):
             let entries = session.snapshot().entries

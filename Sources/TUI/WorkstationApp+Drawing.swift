@@ -8,19 +8,19 @@ extension WorkstationApp {
     /// Writes the sixel when it is new, was covered, or has not been written for a while.
     func drawSixel(_ text: String, row: Int, column: Int) {
         let now = DispatchTime.now().uptimeNanoseconds
-        if let last = lastSixel, !sixelCovered, last.text == text, last.row == row, last.column == column,
+        let covered = redraw.take(.image)
+        if let last = lastSixel, !covered, last.text == text, last.row == row, last.column == column,
            now - last.at < 3_000_000_000 { return }
         terminal.drawRaw(lines: [text], row: row, column: column)
         lastSixel = (text, row, column, now)
-        sixelCovered = false
     }
 
     /// Recomputes the layout for the current size and input height; windows are made again.
     /// A new terminal size also repaints every cell (the terminal may have reflowed them).
     func relayout() {
-        sixelCovered = true
+        invalidate(.image)
         let (rows, columns) = terminal.size
-        if rows != laidOutSize.rows || columns != laidOutSize.columns { fullRedraw = true }
+        if rows != laidOutSize.rows || columns != laidOutSize.columns { invalidate(.allCells) }
         let inputLines = editor.layout(width: max(1, (columns >= PaneLayout.wideColumns ? columns - max(36, columns * 34 / 100) : columns) - 2)).rows.count
         laidOutSize = (rows, columns, inputLines)
         layout = PaneLayout.compute(rows: rows, columns: columns, inputLines: inputLines)
@@ -32,7 +32,9 @@ extension WorkstationApp {
         }
     }
 
+    /// Draws every pane from the current state, answering the pending redraw requests.
     func draw() {
+        _ = redraw.take(.frame)
         let (rows, columns) = terminal.size
         let inputWidth = max(1, (layout?.input.columns ?? columns) - 2)
         let inputLines = editor.layout(width: inputWidth).rows.count
@@ -40,10 +42,9 @@ extension WorkstationApp {
             relayout()
         }
         syncTranscript()
-        if fullRedraw {
+        if redraw.take(.allCells) {
             // Every cell is sent again, whatever ncurses believes the terminal shows.
             terminal.repaintEverythingAtNextUpdate()
-            fullRedraw = false
         }
         guard let layout else {
             let screen = terminal.screen
@@ -65,7 +66,7 @@ extension WorkstationApp {
            last.text != rawImage.preview.lines[0] || last.row != rawImage.row || last.column != rawImage.column {
             // ncurses believes the pane is blank; repainting it clears the old picture.
             imagePane.invalidate()
-            sixelCovered = true
+            invalidate(.image)
         }
         var cursor = false
         if report.isOpen {
@@ -100,7 +101,7 @@ extension WorkstationApp {
         // optimisation moves whole screen lines) or painted over them; identical bytes
         // over identical cells do not flicker.
         if overlay.isOpen {
-            sixelCovered = true
+            invalidate(.image)
         } else if let rawImage {
             if case .sixel = imageStyle {
                 drawSixel(rawImage.preview.lines[0], row: rawImage.row, column: rawImage.column)

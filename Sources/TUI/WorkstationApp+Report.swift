@@ -31,8 +31,7 @@ extension WorkstationApp {
                 message = "Ctrl-G drafts again · Ctrl-S saves · Esc returns to the chat"
             }
         }
-        fullRedraw = true
-        sixelCovered = true
+        invalidate(.screen)
     }
 
     /// Ctrl-G: a new draft from the model for the case and the shown image.
@@ -222,7 +221,7 @@ extension WorkstationApp {
             DraftRecovery().discard(forStudyAt: study.path)
             message = "recovered draft discarded"
         }
-        fullRedraw = true
+        invalidate([.frame, .allCells])
     }
 
     /// The report editor in the transcript's and input's place. Returns the cursor's

@@ -17,8 +17,6 @@ public final class WorkstationApp {
     public static let enlargeMessage = "Enlarge the terminal (needs at least \(PaneLayout.minimum.columns)×\(PaneLayout.minimum.rows))"
     public static let notAvailable = "not available yet"
     static let pollMilliseconds = 50
-    /// While tokens stream (no key pressed), frames come at most this often.
-    static let streamingFrameNanoseconds: UInt64 = 100_000_000
 
     var backend: InferenceBackend
     /// Makes a backend for another model file (`:model FILE`); nil when switching is not offered.
@@ -32,9 +30,8 @@ public final class WorkstationApp {
     /// The sixel last written and when; it is written again only when it changes, after
     /// something covered it, or every few seconds (a sixel is tens of kilobytes).
     var lastSixel: (text: String, row: Int, column: Int, at: UInt64)?
-    var sixelCovered = true
-    /// Set by Ctrl-L and relayouts: the next frame repaints every cell.
-    var fullRedraw = true
+    /// What the next frame has to redo; asked for with `invalidate`, answered by `draw`.
+    var redraw = RedrawRequests()
     let trace: UITrace?
     /// Themes from `Themes/` and `~/.config/medgemma/themes`; the one in use.
     let themes: ThemeLibrary
@@ -128,124 +125,24 @@ public final class WorkstationApp {
             terminal.enableInputReporting()
             relayout()
             draw()
-            var quickFailures = 0
-            var lastFrame: UInt64 = 0
             defer {
                 trace?.write()
                 // Nothing is lost on the way out: the draft goes to its recovery file.
                 autosaveReport(force: true)
                 saveTranscriptIfChanged(force: true)
             }
+            var quickFailures = 0
             while running {
-                let started = DispatchTime.now().uptimeNanoseconds
-                var changed = false
-                var keyAt: UInt64?
-                if let key = terminal.getKey(timeoutMilliseconds: Self.pollMilliseconds) {
-                    keyAt = DispatchTime.now().uptimeNanoseconds
-                    quickFailures = 0
-                    receive(key)
-                    changed = true
-                } else if DispatchTime.now().uptimeNanoseconds - started < 5_000_000 {
-                    // An immediate failure, again and again: the terminal input is gone.
-                    quickFailures += 1
-                    if quickFailures > 200 { running = false }
-                }
-                if modelLoad != nil {
-                    adoptLoadedModel()
-                    changed = changed || modelLoad == nil
-                }
-                // One look at the chat per turn (after the key, which may have changed it).
-                let chat = session.snapshot()
-                // Background encoding: progress in the status bar, held back while a
-                // reply is being generated or the context prepared (the user's work comes first).
-                if let encoder = imageEncoder {
-                    holdBackgroundEncoding(chat)
-                    let line = encoder.background.state.statusLine
-                    if line != lastBackgroundLine {
-                        lastBackgroundLine = line
-                        changed = true
-                    }
-                }
-                if report.session != nil {
-                    let revision = report.session?.snapshot().revision ?? -1
-                    if revision != report.lastRevision { syncReport(); changed = true }
-                }
-                autosaveReport()
-                if report.saveWhenReady, provenance.isReady {
-                    saveReport()
-                    changed = true
-                }
-                saveTranscriptIfChanged(chat)
+                let keyAt = readKey(quickFailures: &quickFailures)
+                let chat = followBackgroundWork()
                 let now = DispatchTime.now().uptimeNanoseconds
-                if chat.revision != lastRevision, now - lastFrame >= Self.streamingFrameNanoseconds {
-                    changed = true
-                }
-                if changed && running {
-                    let full = fullRedraw
-                    let generating = chat.isGenerating
-                    let drawStart = DispatchTime.now().uptimeNanoseconds
-                    draw()
-                    let end = DispatchTime.now().uptimeNanoseconds
-                    trace?.frame(drawNanoseconds: end - drawStart, full: full, generating: generating,
-                                 keyToFrameNanoseconds: keyAt.map { end - $0 })
-                    lastFrame = now
+                redraw.noteChat(changed: chat.revision != lastRevision, at: now)
+                if redraw.wantsFrame && running {
+                    drawFrame(generating: chat.isGenerating, keyAt: keyAt)
+                    redraw.noteFrame(at: now)
                 }
             }
             self.terminal = nil
-        }
-    }
-
-    // MARK: - Keys
-
-    /// A raw key: bracketed paste collected, Esc + key combined into Alt chords.
-    func receive(_ raw: Key) {
-        guard let key = paste.process(raw) else { return }
-        if key == .escape, !paste.isCollecting, let next = terminal.getKey(timeoutMilliseconds: 0) {
-            if let chord = Key.alt(after: next) { return handle(chord) }
-            handle(.escape)
-            return receive(next)
-        }
-        handle(key)
-    }
-
-    func handle(_ key: Key) {
-        switch key {
-        case .resize:
-            relayout()
-            return
-        case .endOfInput:
-            running = false
-            return
-        default: break
-        }
-        message = nil
-        if overlay.isOpen { return handleOverlay(key) }
-        if focus == .report {
-            return handleReportKey(key)
-        }
-        if focus == .input {
-            if let action = editor.handle(key, keymap: keymap) {
-                perform(action, key: key)
-            } else {
-                quitGuard.otherKey()
-            }
-            return
-        }
-        switch keymap.command(for: key, focus: focus.context) {
-        case .action(let action)?:
-            perform(action, key: key)
-        case .edit?:
-            quitGuard.otherKey()
-        case nil:
-            quitGuard.otherKey()
-            // Typing outside the input starts a message, as people expect.
-            if case .character = key {
-                focus = .input
-                editor.handle(key, keymap: keymap)
-            } else if case .paste = key {
-                focus = .input
-                editor.handle(key, keymap: keymap)
-            }
         }
     }
 }
