@@ -24,13 +24,13 @@ extension WorkstationApp {
             return
         default: break
         }
-        message = nil
+        status.message = nil
         if overlay.isOpen { return handleOverlay(key) }
         if focus == .report {
             return handleReportKey(key)
         }
         if focus == .input {
-            if let action = editor.handle(key, keymap: keymap) {
+            if let action = chatPane.editor.handle(key, keymap: keymap) {
                 perform(action, key: key)
             } else {
                 quitGuard.otherKey()
@@ -47,10 +47,10 @@ extension WorkstationApp {
             // Typing outside the input starts a message, as people expect.
             if case .character = key {
                 focus = .input
-                editor.handle(key, keymap: keymap)
+                chatPane.editor.handle(key, keymap: keymap)
             } else if case .paste = key {
                 focus = .input
-                editor.handle(key, keymap: keymap)
+                chatPane.editor.handle(key, keymap: keymap)
             }
         }
     }

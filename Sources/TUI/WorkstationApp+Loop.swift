@@ -27,17 +27,13 @@ extension WorkstationApp {
     /// transcript save. Returns the turn's one look at the chat (taken after the key,
     /// which may have changed it).
     func followBackgroundWork() -> ChatSession.Snapshot {
-        if modelLoad != nil { adoptLoadedModel() }
-        let chat = session.snapshot()
+        if model.loading != nil { adoptLoadedModel() }
+        let chat = chatPane.session.snapshot()
         // Background encoding: progress in the status bar, held back while a reply is
         // being generated or the context prepared (the user's work comes first).
-        if let encoder = imageEncoder {
+        if let encoder = model.imageEncoder {
             holdBackgroundEncoding(chat)
-            let line = encoder.background.state.statusLine
-            if line != lastBackgroundLine {
-                lastBackgroundLine = line
-                invalidate(.frame)
-            }
+            if status.noteBackground(encoder.background.state.statusLine) { invalidate(.frame) }
         }
         if report.session != nil {
             let revision = report.session?.snapshot().revision ?? -1
@@ -47,7 +43,7 @@ extension WorkstationApp {
             }
         }
         autosaveReport()
-        if report.saveWhenReady, provenance.isReady {
+        if report.saveWhenReady, model.provenance.isReady {
             saveReport()
             invalidate(.frame)
         }
@@ -57,12 +53,12 @@ extension WorkstationApp {
 
     /// Asks for `what` at the next frame: the one way anything requests a redraw.
     func invalidate(_ what: Redraw) {
-        redraw.request(what)
+        screen.redraw.request(what)
     }
 
     /// Draws the frame a turn asked for, timed for `MEDGEMMA_UI_TRACE`.
     func drawFrame(generating: Bool, keyAt: UInt64?) {
-        let full = redraw.pending.contains(.allCells)
+        let full = screen.redraw.pending.contains(.allCells)
         let drawStart = DispatchTime.now().uptimeNanoseconds
         draw()
         let end = DispatchTime.now().uptimeNanoseconds

@@ -78,7 +78,7 @@ extension WorkstationApp {
             case .enter:
                 guard let chosen = browser.selected else { return }
                 guard chosen.isUsable else {
-                    message = "cannot open: " + (chosen.problems.first ?? "no image")
+                    status.message = "cannot open: " + (chosen.problems.first ?? "no image")
                     return
                 }
                 closeOverlay()
@@ -130,10 +130,10 @@ extension WorkstationApp {
                                    width: 96 + previewColumns, height: height, screenRows: rows, screenColumns: columns,
                                    selected: browser.selectedIndex + 2, reservedRight: previewColumns) else { return nil }
             if previewColumns > 0, let chosen = browser.selected {
-                let lines = studyPreview(chosen, columns: previewColumns - 3, rows: window.size.rows - 3)
+                let lines = casePane.preview(of: chosen, columns: previewColumns - 3, rows: window.size.rows - 3)
                 let left = window.size.columns - previewColumns
                 for (index, line) in lines.enumerated() {
-                    window.put(line, row: 2 + index, column: left + 1, style: colors[.overlay])
+                    window.put(line, row: 2 + index, column: left + 1, style: screen.colors[.overlay])
                 }
             }
             return window
@@ -141,14 +141,14 @@ extension WorkstationApp {
             let width = columns - 2
             let shown = line.layout(width: max(1, width - 4))
             guard let window = terminal.makeWindow(rows: 3, columns: width, row: max(0, rows - 4), column: 1) else { return nil }
-            window.setBackground(colors[.overlay])
+            window.setBackground(screen.colors[.overlay])
             window.erase()
             window.drawBox(title: "Command · Enter runs · Esc closes · e.g. set temperature 0.7, load FILE, model FILE",
-                           style: colors[.overlay], titleStyle: colors[.overlayKey])
-            window.put(":", row: 1, column: 1, style: colors[.overlayKey])
-            window.put(shown.rows.last ?? "", row: 1, column: 2, style: colors[.overlay])
+                           style: screen.colors[.overlay], titleStyle: screen.colors[.overlayKey])
+            window.put(":", row: 1, column: 1, style: screen.colors[.overlayKey])
+            window.put(shown.rows.last ?? "", row: 1, column: 2, style: screen.colors[.overlay])
             window.moveCursor(row: 1, column: 2 + shown.cursorColumn)
-            windows.append(window)
+            screen.windows.append(window)
             return window
         case .restoreDraft(let draft):
             let lines = ["An unsaved draft report for this study was kept (autosaved \(draft.savedAt)).",
@@ -163,31 +163,15 @@ extension WorkstationApp {
 
     /// A centred bordered window holding `rows`; when `selected` would be below the
     /// box, the list scrolls so it stays visible (the first two rows stay put).
-    /// The first image of a study as an ASCII picture, for the browser (cached per study).
-    func studyPreview(_ chosen: Study, columns: Int, rows: Int) -> [String] {
-        let key = "\(chosen.path)|\(columns)x\(rows)"
-        if let cached = browserPreviews[key] { return cached }
-        var lines: [String] = []
-        if let item = chosen.images.first(where: { $0.problem == nil }), let image = try? MedicalImage.load(path: item.url.path) {
-            let view = ImageView(window: ImageViewer.initialWindow(image, item: item))
-            lines = ImagePreview.render(image, view: view, columns: columns, rows: rows, style: .ascii).lines
-        } else {
-            lines = ["(no image to show)"]
-        }
-        if browserPreviews.count > 64 { browserPreviews.removeAll() }
-        browserPreviews[key] = lines
-        return lines
-    }
-
     func box(title: String, rows: [[StyledSpan]], width: Int, height: Int, screenRows: Int,
                      screenColumns: Int, selected: Int? = nil, reservedRight: Int = 0) -> Window? {
         let width = min(screenColumns - 2, max(width, DisplayWidth.of(title) + 8))
         let height = max(3, min(screenRows - 2, height))
         guard width > 4, let window = terminal.makeWindow(rows: height, columns: width, row: (screenRows - height) / 2,
                                                            column: (screenColumns - width) / 2) else { return nil }
-        window.setBackground(colors[.overlay])
+        window.setBackground(screen.colors[.overlay])
         window.erase()
-        window.drawBox(title: title, style: colors[.overlay], titleStyle: colors[.overlayKey])
+        window.drawBox(title: title, style: screen.colors[.overlay], titleStyle: screen.colors[.overlayKey])
         let inner = height - 2
         var shown = rows
         if let selected, selected >= inner, rows.count > 2 {
@@ -198,14 +182,14 @@ extension WorkstationApp {
         let highlighted = selected.map { min($0, inner - 1) }
         for (index, row) in shown.prefix(inner).enumerated() {
             if index == highlighted {
-                let selection = colors[.selection]
+                let selection = screen.colors[.selection]
                 window.put(String(repeating: " ", count: max(0, width - 2 - reservedRight)), row: 1 + index, column: 1, style: selection)
                 window.put(row, row: 1 + index, column: 2, limit: width - 4 - reservedRight) { _ in selection }
             } else {
-                window.put(row, row: 1 + index, column: 2, limit: width - 4 - reservedRight) { self.colors.style(for: $0, in: .overlay) }
+                window.put(row, row: 1 + index, column: 2, limit: width - 4 - reservedRight) { self.screen.colors.style(for: $0, in: .overlay) }
             }
         }
-        windows.append(window)
+        screen.windows.append(window)
         return window
     }
 }

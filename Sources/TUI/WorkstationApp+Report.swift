@@ -12,15 +12,15 @@ extension WorkstationApp {
         if report.isOpen {
             if report.isGenerating {
                 report.session?.cancel()
-                message = "drafting cancelled; the text so far is kept"
+                status.message = "drafting cancelled; the text so far is kept"
                 return
             }
             report.isOpen = false
             focus = .input
-            message = report.unsaved ? "report hidden (unsaved: Ctrl-S saves; it is also autosaved)" : nil
+            status.message = report.unsaved ? "report hidden (unsaved: Ctrl-S saves; it is also autosaved)" : nil
         } else {
-            guard study?.caseFile != nil else {
-                message = "open a study first (o): a report is about a case"
+            guard casePane.study?.caseFile != nil else {
+                status.message = "open a study first (o): a report is about a case"
                 return
             }
             report.isOpen = true
@@ -28,7 +28,7 @@ extension WorkstationApp {
             if report.buffer.text.isEmpty && report.session == nil {
                 draftReport()
             } else {
-                message = "Ctrl-G drafts again · Ctrl-S saves · Esc returns to the chat"
+                status.message = "Ctrl-G drafts again · Ctrl-S saves · Esc returns to the chat"
             }
         }
         invalidate(.screen)
@@ -36,38 +36,38 @@ extension WorkstationApp {
 
     /// Ctrl-G: a new draft from the model for the case and the shown image.
     func draftReport() {
-        guard let study, let caseFile = study.caseFile else {
-            message = "open a study first (o): a report is about a case"
+        guard let study = casePane.study, let caseFile = study.caseFile else {
+            status.message = "open a study first (o): a report is about a case"
             return
         }
         guard !report.isGenerating else {
-            message = "a draft is already being written (Esc cancels it)"
+            status.message = "a draft is already being written (Esc cancels it)"
             return
         }
-        guard !session.snapshot().isGenerating else {
-            message = "wait for the chat reply to finish (or Esc it), then draft the report"
+        guard !chatPane.session.snapshot().isGenerating else {
+            status.message = "wait for the chat reply to finish (or Esc it), then draft the report"
             return
         }
-        let item = viewer.images.indices.contains(viewer.index) ? viewer.images[viewer.index] : nil
-        let attachment = backend.acceptsImages ? currentAttachment() : nil
+        let item = imagePane.viewer.images.indices.contains(imagePane.viewer.index) ? imagePane.viewer.images[imagePane.viewer.index] : nil
+        let attachment = model.backend.acceptsImages ? imagePane.currentAttachment() : nil
         let number = item.flatMap { item in study.images.firstIndex(of: item) }.map { $0 + 1 } ?? 1
-        let request = ReportRequest(caseFile: caseFile, imageNumber: number, image: attachment, sampling: session.settings)
-        let draftSession = report.session ?? ChatSession(backend: reportBackend)
+        let request = ReportRequest(caseFile: caseFile, imageNumber: number, image: attachment, sampling: chatPane.session.settings)
+        let draftSession = report.session ?? ChatSession(backend: model.reportBackend)
         do {
             try request.start(on: draftSession)
         } catch {
-            message = error.description
+            status.message = error.description
             return
         }
         report.session = draftSession
         report.request = request
-        report.image = item.map { ($0, attachment, viewer.image?.metadata) }
+        report.image = item.map { ($0, attachment, imagePane.viewer.image?.metadata) }
         report.lastRevision = -1
         report.wasGenerating = true
         report.buffer.load("")
         report.isOpen = true
         focus = .report
-        message = attachment.map { "drafting from the case and \(($0.source as NSString).lastPathComponent)…" }
+        status.message = attachment.map { "drafting from the case and \(($0.source as NSString).lastPathComponent)…" }
             ?? "drafting from the case text (no image sent)…"
     }
 
@@ -80,7 +80,7 @@ extension WorkstationApp {
         guard let text = ReportRequest.draftText(in: snapshot) else {
             // Failed before its first token: say why, and the editor is the user's again.
             if report.wasGenerating && !snapshot.isGenerating, let note = snapshot.entries.last, note.role == .note {
-                message = "draft: " + note.text
+                status.message = "draft: " + note.text
             }
             report.wasGenerating = snapshot.isGenerating
             return
@@ -92,7 +92,7 @@ extension WorkstationApp {
         if report.wasGenerating && !snapshot.isGenerating {
             // The finished draft is the user's unsaved work now.
             report.noteEdit()
-            if let note = snapshot.entries.last, note.role == .note { message = "draft: " + note.text }
+            if let note = snapshot.entries.last, note.role == .note { status.message = "draft: " + note.text }
         }
         report.wasGenerating = snapshot.isGenerating
     }
@@ -106,10 +106,10 @@ extension WorkstationApp {
         }
         quitGuard.otherKey()
         guard !report.isGenerating else {
-            if TextEditorBuffer.edits(key) { message = "the model is still writing the draft (Esc cancels it)" }
+            if TextEditorBuffer.edits(key) { status.message = "the model is still writing the draft (Esc cancels it)" }
             return
         }
-        if report.buffer.handle(key, pageHeight: max(1, (layout?.transcript.rows ?? 10) - 2)),
+        if report.buffer.handle(key, pageHeight: max(1, (screen.layout?.transcript.rows ?? 10) - 2)),
            TextEditorBuffer.edits(key) {
             report.noteEdit()
         }
@@ -119,9 +119,9 @@ extension WorkstationApp {
     func undoReport() {
         if report.buffer.undo() {
             report.noteEdit()
-            message = "undone"
+            status.message = "undone"
         } else {
-            message = "nothing to undo"
+            status.message = "nothing to undo"
         }
     }
 
@@ -135,30 +135,30 @@ extension WorkstationApp {
                                        preparation: attachment?.preparation ?? "not sent to the model",
                                        sentToModel: attachment != nil, metadata: metadata))
         }
-        let files = provenance.files()
-        return ReportStamp(request: request, backend: reportBackend.displayName, model: files.model, mmproj: files.mmproj,
+        let files = model.provenance.files()
+        return ReportStamp(request: request, backend: model.reportBackend.displayName, model: files.model, mmproj: files.mmproj,
                            images: images, date: Date(), timeZone: .current)
     }
 
     /// Ctrl-S: Markdown + FHIR into the study's reports/ (or the XDG fallback). A failure
     /// says why and keeps the draft.
     func saveReport() {
-        guard let study else {
-            message = "open a study first (o)"
+        guard let study = casePane.study else {
+            status.message = "open a study first (o)"
             return
         }
         guard !report.buffer.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            message = report.isOpen ? "the report is empty: Ctrl-G drafts one" : "no report yet: r opens it"
+            status.message = report.isOpen ? "the report is empty: Ctrl-G drafts one" : "no report yet: r opens it"
             return
         }
         guard !report.isGenerating else {
-            message = "the draft is still being written (Esc cancels it)"
+            status.message = "the draft is still being written (Esc cancels it)"
             return
         }
-        guard provenance.isReady else {
+        guard model.provenance.isReady else {
             // The first save after start may come before the model's sha256 is known.
             report.saveWhenReady = true
-            message = "hashing the model for the report's stamp; the report is saved when that is done"
+            status.message = "hashing the model for the report's stamp; the report is saved when that is done"
             return
         }
         report.saveWhenReady = false
@@ -169,29 +169,29 @@ extension WorkstationApp {
             report.unsaved = false
             report.autosave.noteSaved(at: ContinuousClock.now)
             DraftRecovery().discard(forStudyAt: study.path)
-            message = "report saved: \(saved.markdownPath) + .fhir.json" + (saved.usedFallback ? " (the study folder is read-only)" : "")
+            status.message = "report saved: \(saved.markdownPath) + .fhir.json" + (saved.usedFallback ? " (the study folder is read-only)" : "")
         } catch {
-            message = error.description
+            status.message = error.description
         }
     }
 
     /// A report typed without asking the model still gets a stamp (no prompts).
     func manualStamp() -> ReportStamp? {
-        guard let caseFile = study?.caseFile else { return nil }
-        report.request = ReportRequest(caseFile: caseFile, imageNumber: viewer.index + 1, image: nil, sampling: session.settings)
+        guard let caseFile = casePane.study?.caseFile else { return nil }
+        report.request = ReportRequest(caseFile: caseFile, imageNumber: imagePane.viewer.index + 1, image: nil, sampling: chatPane.session.settings)
         return reportStamp()
     }
 
     /// Every loop turn: writes the recovery file when an edit is a few seconds old.
     func autosaveReport(force: Bool = false) {
-        guard let study, report.autosave.hasUnsavedChanges else { return }
+        guard let study = casePane.study, report.autosave.hasUnsavedChanges else { return }
         let now = ContinuousClock.now
         guard force || report.autosave.isDue(at: now) else { return }
         do {
             try DraftRecovery().save(text: report.buffer.text, stamp: nil, forStudyAt: study.path)
             report.autosave.noteSaved(at: now)
         } catch {
-            message = "autosave failed: \(error)"
+            status.message = "autosave failed: \(error)"
         }
     }
 
@@ -203,23 +203,23 @@ extension WorkstationApp {
                 overlay = .restoreDraft(draft)
             }
         } catch {
-            message = "\(error)"
+            status.message = "\(error)"
         }
     }
 
     /// The answer to the recovery question.
     func answerRecovery(_ draft: RecoveredDraft, restore: Bool) {
-        guard let study else { return }
+        guard let study = casePane.study else { return }
         if restore {
             report = ReportPane()
             report.buffer.load(draft.text)
             report.noteEdit()  // restored text is unsaved work
             report.isOpen = true
             focus = .report
-            message = "draft report from \(draft.savedAt) restored · Ctrl-S saves"
+            status.message = "draft report from \(draft.savedAt) restored · Ctrl-S saves"
         } else {
             DraftRecovery().discard(forStudyAt: study.path)
-            message = "recovered draft discarded"
+            status.message = "recovered draft discarded"
         }
         invalidate([.frame, .allCells])
     }
@@ -240,9 +240,9 @@ extension WorkstationApp {
         report.top = TextEditorBuffer.scrollTop(cursorRow: layout.cursorRow, height: height, top: report.top)
         for (index, text) in layout.rows.dropFirst(report.top).prefix(height).enumerated() {
             let heading = text.hasPrefix("#") || text.hasPrefix("**")
-            window.put(text, row: 1 + index, column: 1, style: colors[heading ? .reportHeading : .text])
+            window.put(text, row: 1 + index, column: 1, style: screen.colors[heading ? .reportHeading : .text])
         }
-        window.put(DisplayWidth.prefix(Disclaimer.text, fittingIn: width), row: rows - 2, column: 1, style: colors[.disclaimer])
+        window.put(DisplayWidth.prefix(Disclaimer.text, fittingIn: width), row: rows - 2, column: 1, style: screen.colors[.disclaimer])
         window.moveCursor(row: 1 + layout.cursorRow - report.top, column: 1 + layout.cursorColumn)
     }
 }

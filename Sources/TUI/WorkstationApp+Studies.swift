@@ -9,15 +9,15 @@ extension WorkstationApp {
     func open(_ chosen: Study, announce: Bool) {
         autosaveReport(force: true)
         saveTranscriptIfChanged(force: true)
-        study = chosen
-        viewer.open(chosen.images)
+        casePane.study = chosen
+        imagePane.viewer.open(chosen.images)
         startNewChat()
         restoreConversation(of: chosen)
         prepareChat()
         report = ReportPane()
         offerRecoveredDraft(for: chosen)
         prefetchImages(of: chosen)
-        if announce { message = "opened " + TerminalSanitizer.singleLine.sanitize(chosen.title) }
+        if announce { status.message = "opened " + TerminalSanitizer.singleLine.sanitize(chosen.title) }
     }
 
     /// The study's last conversation, saved when it changed; its images are not kept
@@ -25,42 +25,37 @@ extension WorkstationApp {
     func restoreConversation(of chosen: Study) {
         do {
             guard let restored = try TranscriptStore().restore(forStudyAt: chosen.path), !restored.entries.isEmpty else { return }
-            try session.restore(restored.entries)
-            lastSavedTranscript = session.snapshot().revision
-            message = "conversation restored (Ctrl-N: new chat)"
+            try chatPane.session.restore(restored.entries)
+            chatPane.savedRevision = chatPane.session.snapshot().revision
+            status.message = "conversation restored (Ctrl-N: new chat)"
         } catch {
-            message = "\(error)"
+            status.message = "\(error)"
         }
     }
 
     /// Saves the chat with the study after each change once no reply is running (nor the
     /// context being prepared: its progress changes nothing worth saving).
     func saveTranscriptIfChanged(_ current: ChatSession.Snapshot? = nil, force: Bool = false) {
-        guard let study else { return }
-        let snapshot = current ?? session.snapshot()
-        guard snapshot.revision != lastSavedTranscript, !(snapshot.isGenerating || snapshot.isPreparingContext) || force else { return }
-        lastSavedTranscript = snapshot.revision
+        guard let study = casePane.study else { return }
+        let snapshot = current ?? chatPane.session.snapshot()
+        guard snapshot.revision != chatPane.savedRevision, !(snapshot.isGenerating || snapshot.isPreparingContext) || force else { return }
+        chatPane.savedRevision = snapshot.revision
         if snapshot.entries.isEmpty {
             TranscriptStore().discard(forStudyAt: study.path)
             return
         }
         do {
-            try TranscriptStore().save(snapshot.entries, system: session.settings.system, forStudyAt: study.path)
+            try TranscriptStore().save(snapshot.entries, system: chatPane.session.settings.system, forStudyAt: study.path)
         } catch {
-            message = "\(error)"
+            status.message = "\(error)"
         }
-    }
-
-    /// The in-process backend's image encoder, when the model has its vision part loaded.
-    var imageEncoder: VisionEmbeddingProvider? {
-        (backend as? LocalEngineBackend)?.images as? VisionEmbeddingProvider
     }
 
     /// Starts encoding the study's images in the background (below anything the user
     /// asks for), so the first question about an image does not wait for the encoder;
     /// the previous study's pending work is dropped. Pictures are prepared off the UI thread.
     func prefetchImages(of chosen: Study) {
-        guard let encoder = imageEncoder else { return }
+        guard let encoder = model.imageEncoder else { return }
         encoder.background.cancelPending()
         let items = chosen.images
         DispatchQueue.global(qos: .utility).async {
@@ -79,31 +74,28 @@ extension WorkstationApp {
     /// wait for it to be done (it is the shorter job, and every question needs it). Called
     /// whenever what the next prompt starts with changes; a server backend does nothing.
     func prepareChat() {
-        session.prepareContext()
-        holdBackgroundEncoding(session.snapshot())
+        chatPane.session.prepareContext()
+        holdBackgroundEncoding(chatPane.session.snapshot())
     }
 
     /// Holds background image encoding back while the chat or the report uses the engine
     /// (a reply, or the context being prepared): the user's work comes first. Checked every
     /// loop turn, and at once when such work starts.
     func holdBackgroundEncoding(_ chat: ChatSession.Snapshot) {
-        guard let encoder = imageEncoder else { return }
+        guard let encoder = model.imageEncoder else { return }
         let busy = chat.isGenerating || chat.isPreparingContext || report.isGenerating
-        guard busy != backgroundPaused else { return }
+        guard busy != model.backgroundPaused else { return }
         busy ? encoder.background.pause() : encoder.background.resume()
-        backgroundPaused = busy
+        model.backgroundPaused = busy
     }
 
     /// A fresh `ChatSession` whose system instruction is the open case's context. A
     /// running reply is cancelled first: the backend serves one request at a time (a
     /// preparation running ahead is cancelled without waiting; it stops on its own queue).
     func startNewChat() {
-        session.cancel()
-        session.waitUntilIdle()
-        session = ChatSession(backend: backend, settings: GenerationSettings(system: study?.context?.systemInstruction))
-        lastRevision = -1
-        lastSavedTranscript = -1
-        transcript.perform(.scrollToBottom)
+        chatPane.session.cancel()
+        chatPane.session.waitUntilIdle()
+        chatPane.start(ChatSession(backend: model.backend, settings: GenerationSettings(system: casePane.study?.context?.systemInstruction)))
     }
 
     /// The transcript as the pane shows it: the research-draft note first, then the

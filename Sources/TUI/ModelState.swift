@@ -1,0 +1,42 @@
+import Workstation
+
+/// The model the workstation talks to: the chat's backend and the report's, what the
+/// report's stamp says about the files, and a replacement being loaded (`:model FILE`).
+/// Kept together because switching models replaces the backends at once.
+struct ModelState {
+    var backend: InferenceBackend
+    /// The backend reports are drafted on: a sibling conversation of the chat's for the
+    /// in-process engine, so the two do not evict each other's cache.
+    private(set) var reportBackend: InferenceBackend
+    /// Makes a backend for another model file (`:model FILE`); nil when switching is not offered.
+    let loadBackend: (@Sendable (String) throws -> InferenceBackend)?
+    /// The model files and their hashes, for the report's stamp.
+    let provenance: ReportProvenance
+    /// A model being loaded in the background; the loop adopts it when it is ready.
+    var loading: ModelLoad?
+    /// Whether background image encoding is held back for the user's work.
+    var backgroundPaused = false
+
+    init(backend: InferenceBackend, loadBackend: (@Sendable (String) throws -> InferenceBackend)?,
+         modelFiles: (model: String?, mmproj: String?)) {
+        self.backend = backend
+        self.loadBackend = loadBackend
+        reportBackend = Self.reportBackend(for: backend)
+        provenance = ReportProvenance(model: modelFiles.model, mmproj: modelFiles.mmproj, servedModel: backend.displayName)
+    }
+
+    /// The in-process backend's image encoder, when the model has its vision part loaded.
+    var imageEncoder: VisionEmbeddingProvider? {
+        (backend as? LocalEngineBackend)?.images as? VisionEmbeddingProvider
+    }
+
+    /// Moves the chat and the report to a newly loaded model.
+    mutating func adopt(_ newBackend: InferenceBackend) {
+        backend = newBackend
+        reportBackend = Self.reportBackend(for: newBackend)
+    }
+
+    private static func reportBackend(for backend: InferenceBackend) -> InferenceBackend {
+        (backend as? LocalEngineBackend)?.sibling() ?? backend
+    }
+}

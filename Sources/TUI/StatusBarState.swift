@@ -1,0 +1,16 @@
+/// What the status bar says besides the model's progress: the last action's one line,
+/// and the background encoder's progress as last shown. The message lasts until the
+/// next key; the background line is kept to notice when it changes (a frame then).
+struct StatusBarState {
+    /// One line about the last action or event; nil: none.
+    var message: String?
+    /// Background encoding's status line as last drawn.
+    var backgroundLine: String?
+
+    /// Records the background encoder's line; whether it changed since the last look.
+    mutating func noteBackground(_ line: String?) -> Bool {
+        guard line != backgroundLine else { return false }
+        backgroundLine = line
+        return true
+    }
+}
