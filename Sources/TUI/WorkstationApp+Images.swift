@@ -1,0 +1,39 @@
+import Foundation
+import Workstation
+
+/// The image pane's actions that concern the model: which picture goes with the next
+/// message, turning that off, and showing a file from anywhere.
+extension WorkstationApp {
+    /// The shown image as the model would get it, when it should go with the next
+    /// message: attaching is on, the backend takes images, and this picture (same pixels,
+    /// same window) has not been sent in this chat yet — the conversation still holds it.
+    func attachmentForNextMessage() -> [ImageAttachment] {
+        guard imagePane.attachImages, model.backend.acceptsImages, let attachment = imagePane.currentAttachment() else { return [] }
+        let sent = chatPane.session.snapshot().entries.contains { $0.images.contains(attachment) }
+        return sent ? [] : [attachment]
+    }
+
+    func toggleAttachment() {
+        guard model.backend.acceptsImages else {
+            status.message = "\(model.backend.displayName) takes text only: start with --mmproj FILE to show it images"
+            return
+        }
+        imagePane.attachImages.toggle()
+        status.message = imagePane.attachImages ? "the shown image goes with your next message" : "messages are sent without the image"
+    }
+
+    /// `:load FILE`: shows an image file from anywhere (PNG, JPEG, DICOM) after the study's.
+    func loadImage(_ path: String) {
+        let url = URL(fileURLWithPath: path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = (attributes?[.size] as? NSNumber)?.intValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
+            status.message = "\(TerminalSanitizer.singleLine.sanitize(path)): no such file"
+            return
+        }
+        let item = StudyImage(image: CaseImage(file: url.lastPathComponent, modality: "image", view: "",
+                                               description: "loaded from \(path)"),
+                              path: path, url: url, status: .present(bytes: size))
+        imagePane.viewer.append(item)
+        status.message = imagePane.viewer.loadError ?? "showing \(TerminalSanitizer.singleLine.sanitize(url.lastPathComponent))"
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Workstation
+
+/// The model behind the panes: switching to another file, and keeping the in-process
+/// engine's background image encoding out of the way of the user's work.
+extension WorkstationApp {
+    /// `:model FILE`: loads another model in the background; the chat moves to it when it
+    /// is ready (the transcript stays; the next reply re-reads it with the new model).
+    func switchModel(to path: String) {
+        guard let loadBackend = model.loadBackend else {
+            status.message = "\(Action.switchModel.title): \(Self.notAvailable) with this backend"
+            return
+        }
+        guard model.loading == nil else {
+            status.message = "a model is already loading"
+            return
+        }
+        let load = ModelLoad(path: path)
+        model.loading = load
+        DispatchQueue.global(qos: .userInitiated).async {
+            load.finish(Result { try loadBackend(path) })
+        }
+    }
+
+    /// Called every loop turn: adopts a model that finished loading.
+    func adoptLoadedModel() {
+        guard let load = model.loading, let result = load.result else { return }
+        model.loading = nil
+        invalidate(.frame)
+        switch result {
+        case .success(let newBackend):
+            let entries = chatPane.session.snapshot().entries
+            let settings = chatPane.session.settings
+            chatPane.session.cancel()
+            chatPane.session.waitUntilIdle()
+            report.session?.cancel()
+            report.session?.waitUntilIdle()
+            // The old backend's image encoder is let go as it was found.
+            if model.backgroundPaused { model.imageEncoder?.background.resume() }
+            model.backgroundPaused = false
+            model.adopt(newBackend)
+            report.session = nil
+            chatPane.session = ChatSession(backend: newBackend, settings: settings)
+            try? chatPane.session.restore(entries)
+            prepareChat()
+            chatPane.shownRevision = -1
+            status.message = "now using \(newBackend.displayName)"
+        case .failure(let error):
+            // Errors from the model's reader already name the file.
+            let text = "\(error)"
+            status.message = TerminalSanitizer.singleLine.sanitize(text.hasPrefix(load.path) ? text : "\(load.path): \(text)")
+        }
+    }
+
+    /// Starts encoding the study's images in the background (below anything the user
+    /// asks for), so the first question about an image does not wait for the encoder;
+    /// the previous study's pending work is dropped. Pictures are prepared off the UI thread.
+    func prefetchImages(of chosen: Study) {
+        guard let encoder = model.imageEncoder else { return }
+        encoder.background.cancelPending()
+        let items = chosen.images
+        DispatchQueue.global(qos: .utility).async {
+            var attachments: [ImageAttachment] = [], labels: [String] = []
+            for item in items {
+                guard let attachment = ModelPicture.initialAttachment(item) else { continue }
+                attachments.append(attachment)
+                labels.append(item.image.file)
+            }
+            encoder.background.prefetch(attachments, labels: labels)
+        }
+    }
+
+    /// Holds background image encoding back while the chat or the report uses the engine
+    /// (a reply, or the context being prepared): the user's work comes first. Checked every
+    /// loop turn, and at once when such work starts.
+    func holdBackgroundEncoding(_ chat: ChatSession.Snapshot) {
+        guard let encoder = model.imageEncoder else { return }
+        let busy = chat.isGenerating || chat.isPreparingContext || report.isGenerating
+        guard busy != model.backgroundPaused else { return }
+        busy ? encoder.background.pause() : encoder.background.resume()
+        model.backgroundPaused = busy
+    }
+}
