@@ -13,6 +13,12 @@ import Workstation
 /// Every pane is drawn again on each frame; ncurses sends only the cells that changed.
 /// The half-block image is written straight to the terminal (`Terminal.drawRaw`) after
 /// each frame without an overlay, since ncurses does not know those cells.
+///
+/// State, drawing and actions are kept apart so a change has one place to go: each pane's
+/// state is its own value (`ChatPaneState`, `ImagePaneState`, `CasePaneState`,
+/// `ReportPane`, `StatusBarState`, `ModelState`, `ScreenState`); `draw` and the `+Panes`
+/// and `+OverlayDrawing` extensions read it and draw; actions change it and ask for what
+/// the next frame has to redo with `invalidate(_:)`, the one way a redraw is requested.
 public final class WorkstationApp {
     public static let enlargeMessage = "Enlarge the terminal (needs at least \(PaneLayout.minimum.columns)×\(PaneLayout.minimum.rows))"
     public static let notAvailable = "not available yet"
