@@ -8,9 +8,8 @@ import TestSupport
 /// it, and afterwards the terminal settings are exactly as before, also when the
 /// program is stopped with Ctrl-C (SIGINT) or SIGTERM.
 ///
-/// There is no executable for the library yet, so the pane runs this same test
-/// bundle, filtered to `TerminalSmokeChildTests`, which only runs the demo when the
-/// environment asks for it.
+/// The demo is test code, so the pane runs this same test bundle, filtered to
+/// `TerminalSmokeChildTests`, which only runs the demo when the environment asks for it.
 final class TerminalSmokeTests: XCTestCase {
     private var work: URL!
 

@@ -33,11 +33,6 @@ public final class Conversation: @unchecked Sendable {
     /// of the new rendering it already holds.
     public func setMessages(_ newMessages: [ChatMessage]) { messages = newMessages }
 
-    /// Drops the last reply (to regenerate it); the cache keeps its still-valid prefix.
-    public func removeLastReply() {
-        if messages.last?.role == .assistant { messages.removeLast() }
-    }
-
     /// The placeholder id for an image's positions (the same for the same key).
     func placeholder(for image: ImageEmbedding) -> Int32 {
         if let id = imageKeys[image.key] { return id }

@@ -1,16 +1,19 @@
+import TUI
+
 /// A minimal screen that proves the terminal wrapper works on a real terminal:
 /// a boxed window with a title, a line of CJK and emoji (to check wide characters
 /// line up), and a prompt; it waits for a key and exits, restoring the terminal.
 ///
-/// The lead wires this to a hidden CLI subcommand; the TUI tests run it in tmux.
-public enum TerminalSmokeDemo {
-    public static let title = "MedGemma Workstation"
-    public static let wideLine = "胸部X線 검사 🩻 🫁 ✅"
-    public static let prompt = "Press any key to exit."
+/// Only the tests use it: `TerminalSmokeTests` runs it in a tmux pane through
+/// `TerminalSmokeChildTests`, so it lives beside them rather than in the TUI module.
+enum TerminalSmokeDemo {
+    static let title = "MedGemma Workstation"
+    static let wideLine = "胸部X線 검사 🩻 🫁 ✅"
+    static let prompt = "Press any key to exit."
 
     /// Shows the demo until a key other than a resize arrives; returns that key.
     @discardableResult
-    public static func run() throws -> Key {
+    static func run() throws -> Key {
         try Terminal.withSession { terminal in
             terminal.setCursorVisible(false)
             while true {
