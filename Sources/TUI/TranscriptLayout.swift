@@ -1,3 +1,5 @@
+import Workstation
+
 /// The transcript as screen rows for one width: each entry sanitised, its Markdown
 /// rendered and word-wrapped by display width.
 ///
@@ -8,7 +10,8 @@
 ///
 /// Entry shape: a blank separator row (not before the first entry), a label row
 /// ("You", the model's name; none for notes), the text, then the timing row and an
-/// "incomplete" marker when present. User text is shown as typed (no Markdown);
+/// "incomplete" marker for a reply not complete. Images shown with a message are
+/// named after its text. User text is shown as typed (no Markdown);
 /// model text gets headings, bold/italic/code spans, lists with a hanging indent and
 /// fenced code blocks (hard-wrapped, never reflowed).
 public struct TranscriptLayout: Sendable {
@@ -90,7 +93,7 @@ public struct TranscriptLayout: Sendable {
     public static func rows(for entry: TranscriptEntry, isFirst: Bool, width: Int, userLabel: String = "You",
                             modelLabel: String = "MedGemma", incompleteMarker: String = "⚠ incomplete") -> [[StyledSpan]] {
         var rows: [[StyledSpan]] = isFirst ? [] : [[]]
-        let text = sanitizer.sanitize(entry.text)
+        let text = sanitizer.sanitize(entry.text + imageNotes(entry.images))
         switch entry.role {
         case .user:
             rows += TextWrapper.wrap([StyledSpan(userLabel, .userLabel)], width: width)
@@ -108,10 +111,16 @@ public struct TranscriptLayout: Sendable {
         if let timing = entry.timing {
             rows += TextWrapper.wrap([StyledSpan(TerminalSanitizer.singleLine.sanitize(timing), .timing)], width: width)
         }
-        if entry.isIncomplete {
+        if !entry.isComplete {
             rows += TextWrapper.wrap([StyledSpan(incompleteMarker, .warning)], width: width)
         }
         return rows
+    }
+
+    /// One paragraph per image shown with the message, naming it and how it was made
+    /// ("(with image chest.png · window 400/40)"), so the transcript says what the model saw.
+    private static func imageNotes(_ images: [ImageAttachment]) -> String {
+        images.map { "\n\n(with image " + TerminalSanitizer.singleLine.sanitize("\($0.source) · \($0.preparation)") + ")" }.joined()
     }
 
     /// Markdown text as rows (used for model replies; also usable for reports).

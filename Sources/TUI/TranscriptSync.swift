@@ -1,3 +1,5 @@
+import Workstation
+
 /// How to bring a `TranscriptView` from the entries it shows to a new list of entries
 /// with the least re-layout: while tokens stream only the last entry changes, so
 /// only it is laid out again; anything else (clear, regenerate) rebuilds.

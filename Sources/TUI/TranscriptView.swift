@@ -1,3 +1,5 @@
+import Workstation
+
 /// The transcript pane's state: the layout and the viewport kept in step, so the pane
 /// only forwards events and draws `visibleLines`.
 ///

@@ -69,24 +69,16 @@ extension WorkstationApp {
     }
 
     /// The transcript as the pane shows it: the research-draft note first, then the
-    /// conversation. A reply still streaming is not marked incomplete.
+    /// conversation. Only a reply that stopped short is shown incomplete: one still
+    /// streaming counts as complete, so the marker does not flash under every token.
     static func entries(for snapshot: ChatSession.Snapshot, caseTitle: String?) -> [TranscriptEntry] {
         var entries = [TranscriptEntry(role: .note, text: Disclaimer.text)]
         if let caseTitle { entries.append(TranscriptEntry(role: .note, text: "Case: \(caseTitle). The case text is the model's context.")) }
         for (index, entry) in snapshot.entries.enumerated() {
             let streaming = snapshot.isGenerating && index == snapshot.entries.count - 1
-            let role: TranscriptRole
-            switch entry.role {
-            case .user: role = .user
-            case .model: role = .model
-            case .note: role = .note
-            }
-            var text = entry.text
-            for image in entry.images {
-                text += "\n\n(with image " + TerminalSanitizer.singleLine.sanitize("\(image.source) · \(image.preparation)") + ")"
-            }
-            entries.append(TranscriptEntry(role: role, text: text, timing: entry.timing,
-                                           isIncomplete: entry.role == .model && !entry.isComplete && !streaming))
+            var shown = entry
+            shown.isComplete = entry.role != .model || entry.isComplete || streaming
+            entries.append(shown)
         }
         return entries
     }

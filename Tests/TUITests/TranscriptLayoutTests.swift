@@ -1,4 +1,6 @@
+import MedImaging
 import TUI
+import Workstation
 import XCTest
 
 final class TranscriptLayoutTests: XCTestCase {
@@ -9,7 +11,7 @@ final class TranscriptLayoutTests: XCTestCase {
         layout.append(TranscriptEntry(role: .user, text: "Is this **normal**?"))
         layout.append(TranscriptEntry(role: .model, text: "## Findings\nNo **acute** change.",
                                       timing: "prefill 312 tok/s · 41.2 tok/s · 1.2 s to first token",
-                                      isIncomplete: true))
+                                      isComplete: false))
         layout.append(TranscriptEntry(role: .note, text: "Model switched"))
         XCTAssertEqual(texts(layout), [
             "You", "Is this **normal**?",  // user text is shown as typed
@@ -105,5 +107,13 @@ final class TranscriptLayoutTests: XCTestCase {
         XCTAssertEqual(layout.lines, [])
         layout.updateLast { $0.text = "nothing to update" }
         XCTAssertEqual(layout.entries, [])
+    }
+
+    func testImagesShownWithAMessageAreNamedAfterItsText() throws {
+        let picture = try RGBImage(width: 1, height: 1, pixels: [0, 0, 0])
+        let image = ImageAttachment(source: "chest.png", preparation: "window 400/40", picture: picture)
+        var layout = TranscriptLayout(width: 60)
+        layout.append(TranscriptEntry(role: .user, text: "Heart size?", images: [image]))
+        XCTAssertEqual(texts(layout), ["You", "Heart size?", "", "(with image chest.png · window 400/40)"])
     }
 }

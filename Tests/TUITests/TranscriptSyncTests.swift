@@ -1,4 +1,5 @@
 @testable import TUI
+import Workstation
 import XCTest
 
 final class TranscriptSyncTests: XCTestCase {

@@ -1,4 +1,5 @@
 import TUI
+import Workstation
 import XCTest
 
 final class TranscriptViewTests: XCTestCase {
