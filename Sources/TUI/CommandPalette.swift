@@ -6,40 +6,22 @@
 /// beats a scattered subsequence; ties go to the shorter name, then to table order.
 public struct CommandPalette: Sendable {
     public let entries: [PaletteEntry]
-    /// What has been typed; setting it re-filters and selects the best match.
-    public var query: String = "" {
-        didSet { results = matches(query); selectedIndex = 0 }
-    }
-    /// Entries matching `query`, best first.
-    public private(set) var results: [PaletteEntry]
-    /// Index into `results` of the highlighted entry.
-    public private(set) var selectedIndex = 0
+    /// The query and the entries matching it, best first, one highlighted.
+    public var list: FilteredList<PaletteEntry>
 
     public init(keymap: Keymap = .standard) {
-        entries = Action.allCases.map { PaletteEntry(action: $0, keys: keymap.keys(for: .action($0))) }
-        results = entries
-    }
-
-    /// The highlighted entry, nil when nothing matches.
-    public var selected: PaletteEntry? {
-        results.indices.contains(selectedIndex) ? results[selectedIndex] : nil
-    }
-
-    /// Moves the highlight down (wrapping round).
-    public mutating func selectNext() {
-        guard !results.isEmpty else { return }
-        selectedIndex = (selectedIndex + 1) % results.count
-    }
-
-    /// Moves the highlight up (wrapping round).
-    public mutating func selectPrevious() {
-        guard !results.isEmpty else { return }
-        selectedIndex = (selectedIndex + results.count - 1) % results.count
+        let entries = Action.allCases.map { PaletteEntry(action: $0, keys: keymap.keys(for: .action($0))) }
+        self.entries = entries
+        list = FilteredList { Self.matches($0, in: entries) }
     }
 
     /// Entries matching `query` against name or title, best first.
     /// An empty query lists everything in table order.
     public func matches(_ query: String) -> [PaletteEntry] {
+        Self.matches(query, in: entries)
+    }
+
+    private static func matches(_ query: String, in entries: [PaletteEntry]) -> [PaletteEntry] {
         guard query.contains(where: { !$0.isWhitespace }) else { return entries }
         let ranked = entries.enumerated().compactMap { offset, entry -> (PaletteMatchRank, Int, PaletteEntry)? in
             let ranks = [PaletteMatchRank.of(query, in: entry.name), PaletteMatchRank.of(query, in: entry.title)]

@@ -5,27 +5,12 @@ import Workstation
 /// are listed with their error so the user sees why they cannot be opened.
 public struct StudyBrowser: Sendable {
     public let library: StudyLibrary
-    public var query: String = "" {
-        didSet { results = library.filter(query: query); selectedIndex = 0 }
-    }
-    public private(set) var results: [Study]
-    public private(set) var selectedIndex = 0
+    /// The query and the studies matching it, in library order, one highlighted.
+    public var list: FilteredList<Study>
 
     public init(library: StudyLibrary) {
         self.library = library
-        results = library.studies
-    }
-
-    public var selected: Study? { results.indices.contains(selectedIndex) ? results[selectedIndex] : nil }
-
-    public mutating func selectNext() {
-        guard !results.isEmpty else { return }
-        selectedIndex = (selectedIndex + 1) % results.count
-    }
-
-    public mutating func selectPrevious() {
-        guard !results.isEmpty else { return }
-        selectedIndex = (selectedIndex + results.count - 1) % results.count
+        list = FilteredList { library.filter(query: $0) }
     }
 
     /// One list row: modalities, title and image count, or the error of a broken study.

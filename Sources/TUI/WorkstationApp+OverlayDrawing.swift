@@ -18,19 +18,19 @@ extension WorkstationApp {
                        width: (lines.map(DisplayWidth.of).max() ?? 40) + 4, height: height,
                        screenRows: rows, screenColumns: columns)
         case .palette(let palette):
-            var list: [[StyledSpan]] = [[StyledSpan("> " + palette.query, .bold)], []]
-            for entry in palette.results {
+            var list: [[StyledSpan]] = [[StyledSpan("> " + palette.list.query, .bold)], []]
+            for entry in palette.list.results {
                 let style: SpanStyle = []
                 let key = entry.keyLabel.isEmpty ? "" : "  [" + entry.keyLabel + "]"
                 list.append([StyledSpan(entry.title + "  ·  " + entry.name + key, style)])
             }
             return box(title: "Command palette · type to filter · Enter runs · Esc closes", rows: list,
                        width: 70, height: min(rows - 2, 24), screenRows: rows, screenColumns: columns,
-                       selected: palette.selectedIndex + 2)
+                       selected: palette.list.selectedIndex + 2)
         case .studies(let browser):
-            var list: [[StyledSpan]] = [[StyledSpan("> " + browser.query, .bold)], []]
-            if browser.results.isEmpty { list.append([StyledSpan("no study matches", .note)]) }
-            for study in browser.results {
+            var list: [[StyledSpan]] = [[StyledSpan("> " + browser.list.query, .bold)], []]
+            if browser.list.results.isEmpty { list.append([StyledSpan("no study matches", .note)]) }
+            for study in browser.list.results {
                 let style: SpanStyle = study.isUsable ? [] : .warning
                 list.append([StyledSpan(StudyBrowser.row(study), style)])
             }
@@ -39,8 +39,8 @@ extension WorkstationApp {
             let height = min(rows - 2, max(list.count + 2, previewColumns > 0 ? 16 : 0))
             guard let window = box(title: "Studies · type to filter · Enter opens · Esc closes", rows: list,
                                    width: 96 + previewColumns, height: height, screenRows: rows, screenColumns: columns,
-                                   selected: browser.selectedIndex + 2, reservedRight: previewColumns) else { return nil }
-            if previewColumns > 0, let chosen = browser.selected {
+                                   selected: browser.list.selectedIndex + 2, reservedRight: previewColumns) else { return nil }
+            if previewColumns > 0, let chosen = browser.list.selected {
                 let lines = casePane.preview(of: chosen, columns: previewColumns - 3, rows: window.size.rows - 3)
                 let left = window.size.columns - previewColumns
                 for (index, line) in lines.enumerated() {

@@ -29,17 +29,9 @@ extension WorkstationApp {
         case .palette(var palette):
             switch key {
             case .escape, .control("c"), .control("p"): closeOverlay()
-            case .up: palette.selectPrevious(); overlay = .palette(palette)
-            case .down, .tab: palette.selectNext(); overlay = .palette(palette)
-            case .backspace:
-                if !palette.query.isEmpty { palette.query.removeLast() }
-                overlay = .palette(palette)
-            case .character(let character):
-                palette.query.append(character)
-                overlay = .palette(palette)
             case .enter:
                 closeOverlay()
-                guard let entry = palette.selected else { return }
+                guard let entry = palette.list.selected else { return }
                 // Actions whose argument may be left out (export to the default place) run
                 // from the palette; the others open the `:` line with their name typed.
                 if let argument = entry.action.argument, !argument.isOptional {
@@ -47,7 +39,8 @@ extension WorkstationApp {
                 } else {
                     perform(entry.action)
                 }
-            default: break
+            default:
+                if palette.list.handle(key) { overlay = .palette(palette) }
             }
         case .commandLine(var line):
             switch key {
@@ -68,23 +61,16 @@ extension WorkstationApp {
         case .studies(var browser):
             switch key {
             case .escape, .control("c"): closeOverlay()
-            case .up: browser.selectPrevious(); overlay = .studies(browser)
-            case .down, .tab: browser.selectNext(); overlay = .studies(browser)
-            case .backspace:
-                if !browser.query.isEmpty { browser.query.removeLast() }
-                overlay = .studies(browser)
-            case .character(let character):
-                browser.query.append(character)
-                overlay = .studies(browser)
             case .enter:
-                guard let chosen = browser.selected else { return }
+                guard let chosen = browser.list.selected else { return }
                 guard chosen.isUsable else {
                     status.message = "cannot open: " + (chosen.problems.first ?? "no image")
                     return
                 }
                 closeOverlay()
                 open(chosen, announce: true)
-            default: break
+            default:
+                if browser.list.handle(key) { overlay = .studies(browser) }
             }
         }
     }

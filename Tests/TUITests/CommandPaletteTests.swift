@@ -43,21 +43,14 @@ final class CommandPaletteTests: XCTestCase {
 
     func testSelectionFollowsTheQuery() {
         var palette = CommandPalette()
-        palette.query = "zoom"
-        XCTAssertEqual(palette.selected?.action, .zoomIn)
-        palette.selectNext()
-        XCTAssertEqual(palette.selected?.action, .zoomOut)
-        palette.selectNext()
-        XCTAssertEqual(palette.selected?.action, .zoomIn, "wraps round")
-        palette.selectPrevious()
-        XCTAssertEqual(palette.selected?.action, .zoomOut)
-        palette.query = "theme"
-        XCTAssertEqual(palette.selectedIndex, 0)
-        XCTAssertEqual(palette.selected?.action, .theme)
-        palette.query = "qqqq"
-        XCTAssertNil(palette.selected)
-        palette.selectNext()
-        XCTAssertNil(palette.selected)
+        XCTAssertEqual(palette.list.results.map(\.action), Action.allCases)
+        palette.list.query = "zoom"
+        XCTAssertEqual(palette.list.selected?.action, .zoomIn)
+        palette.list.selectNext()
+        XCTAssertEqual(palette.list.selected?.action, .zoomOut)
+        palette.list.query = "theme"
+        XCTAssertEqual(palette.list.selectedIndex, 0)
+        XCTAssertEqual(palette.list.selected?.action, .theme)
     }
 
     func testEntriesShowKeysAndPrefill() {

@@ -7,20 +7,20 @@ final class StudyBrowserTests: XCTestCase {
     func testFilterSelectAndRows() throws {
         let library = try StudyLibrary(path: TestEnvironment.samples.path)
         var browser = StudyBrowser(library: library)
-        XCTAssertEqual(browser.results.count, library.studies.count)
-        browser.query = "fundus"
-        XCTAssertEqual(browser.results.map(\.folderName), ["fundus-01"])
-        XCTAssertEqual(browser.selected?.folderName, "fundus-01")
-        let row = StudyBrowser.row(try XCTUnwrap(browser.selected))
+        XCTAssertEqual(browser.list.results.count, library.studies.count)
+        browser.list.query = "fundus"
+        XCTAssertEqual(browser.list.results.map(\.folderName), ["fundus-01"])
+        XCTAssertEqual(browser.list.selected?.folderName, "fundus-01")
+        let row = StudyBrowser.row(try XCTUnwrap(browser.list.selected))
         XCTAssertTrue(row.hasPrefix("OP   Fundus"), row)
         XCTAssertTrue(row.hasSuffix("(1 image)"), row)
-        browser.query = ""
-        browser.selectPrevious()
-        XCTAssertEqual(browser.selectedIndex, library.studies.count - 1)
-        browser.selectNext()
-        XCTAssertEqual(browser.selectedIndex, 0)
-        browser.query = "no such study"
-        XCTAssertNil(browser.selected)
+        browser.list.query = ""
+        browser.list.selectPrevious()
+        XCTAssertEqual(browser.list.selectedIndex, library.studies.count - 1)
+        browser.list.selectNext()
+        XCTAssertEqual(browser.list.selectedIndex, 0)
+        browser.list.query = "no such study"
+        XCTAssertNil(browser.list.selected)
     }
 
     func testBrokenStudyRowShowsItsError() throws {
