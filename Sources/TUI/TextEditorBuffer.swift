@@ -409,11 +409,16 @@ public struct TextEditorBuffer: Sendable {
     /// The text wrapped to `width` with the cursor placed on screen. A cursor past the
     /// edge at the end of a line (an exactly full last row) is shown at the start of an
     /// extra empty row, as terminals do; one on spaces hanging past the edge in the
-    /// middle of a line is shown in the last column.
+    /// middle of a line is shown in the last column. The hanging spaces themselves are
+    /// left out of the rows, which would otherwise be drawn over the pane's border.
     public func layout(width: Int) -> EditorLayout {
         let width = max(1, width)
         let rows = visualRows(width: width)
-        var texts = rows.map { String(lines[$0.line][$0.start..<$0.end]) }
+        var texts = rows.map { row in
+            var text = lines[row.line][row.start..<row.end]
+            while text.last == " ", DisplayWidth.of(String(text)) > width { text.removeLast() }
+            return String(text)
+        }
         var cursorRow = Self.rowIndex(of: cursor, in: rows)
         var cursorColumn = displayColumn(of: cursor, in: rows[cursorRow])
         if cursorColumn >= width {

@@ -231,9 +231,11 @@ final class TextEditorBufferTests: XCTestCase {
         var full = buffer("abcd")
         full.moveToEnd()
         XCTAssertEqual(full.layout(width: 4), EditorLayout(rows: ["abcd", ""], cursorRow: 1, cursorColumn: 0))
-        // On a space hanging past the edge mid-line: the last column.
+        // On a space hanging past the edge mid-line: the last column. The space itself
+        // is not drawn (it would cover the pane's border).
         let hanging = buffer("abcd efg", cursor: at(0, 4))
-        XCTAssertEqual(hanging.layout(width: 4), EditorLayout(rows: ["abcd ", "efg"], cursorRow: 0, cursorColumn: 3))
+        XCTAssertEqual(hanging.layout(width: 4), EditorLayout(rows: ["abcd", "efg"], cursorRow: 0, cursorColumn: 3))
+        XCTAssertEqual(buffer("ab   cd").layout(width: 3).rows, ["ab ", "cd"], "spaces within the width stay")
         let after = buffer("abcd efg", cursor: at(0, 5))
         XCTAssertEqual(after.layout(width: 4).cursorRow, 1)
         XCTAssertEqual(after.layout(width: 4).cursorColumn, 0)
