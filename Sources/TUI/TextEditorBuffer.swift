@@ -318,13 +318,10 @@ public struct TextEditorBuffer: Sendable {
 
     // MARK: Wrapping
 
-    /// The text as screen rows of at most `width` display columns; nil: one row a line.
-    ///
-    /// Rows break after spaces, and before and after two-column characters (CJK has no
-    /// spaces); a word longer than the row is broken where it reaches the edge, and a
-    /// two-column character never straddles it. Spaces at a break stay at the end of
-    /// their row even past the edge (drawing clips them), so every character keeps its
-    /// place and the cursor can stand on any of them.
+    /// The text as screen rows of at most `width` display columns (word wrap by
+    /// `LineWrap`'s rules); nil: one row a line. Spaces at a break stay at the end of
+    /// their row even past the edge, so every character keeps its place and the cursor
+    /// can stand on any of them.
     public func visualRows(width: Int?) -> [TextEditorRow] {
         var rows: [TextEditorRow] = []
         for (number, line) in lines.enumerated() {
@@ -332,49 +329,13 @@ public struct TextEditorBuffer: Sendable {
                 rows.append(TextEditorRow(line: number, start: 0, end: line.count, endsLine: true))
                 continue
             }
-            let ranges = Self.wrap(line, width: max(1, width))
+            let ranges = LineWrap.rows(line, width: width)
             for (index, range) in ranges.enumerated() {
                 rows.append(TextEditorRow(line: number, start: range.lowerBound, end: range.upperBound,
                                           endsLine: index == ranges.count - 1))
             }
         }
         return rows
-    }
-
-    static func wrap(_ line: [Character], width: Int) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        while true {
-            var used = 0
-            var index = start
-            var breakAt: Int?
-            var overflow = false
-            while index < line.count {
-                let character = line[index]
-                let characterWidth = DisplayWidth.of(character)
-                if character == " " {
-                    used += characterWidth
-                    index += 1
-                    breakAt = index
-                    continue
-                }
-                if characterWidth == 2, index > start { breakAt = index }
-                if used + characterWidth > width, index > start {
-                    overflow = true
-                    break
-                }
-                used += characterWidth
-                index += 1
-                if characterWidth == 2 { breakAt = index }
-            }
-            guard overflow else {
-                ranges.append(start..<line.count)
-                return ranges
-            }
-            let end = breakAt.map { $0 > start ? $0 : index } ?? index
-            ranges.append(start..<end)
-            start = end
-        }
     }
 
     /// The index in `rows` of the row showing `position`.
