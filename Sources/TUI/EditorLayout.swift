@@ -1,4 +1,5 @@
-/// The input buffer wrapped to a width: the rows to draw and where the cursor goes.
+/// An editor's text (message input or report) wrapped to a width: the rows to draw and
+/// where the cursor goes.
 public struct EditorLayout: Equatable, Sendable {
     /// Screen rows, each at most `width` columns (a single wide character on a width-1
     /// box is the one exception). Empty lines are empty strings.

@@ -262,11 +262,39 @@ final class LineEditorTests: XCTestCase {
         XCTAssertEqual(editor("胸部X線").layout(width: 5), EditorLayout(rows: ["胸部X", "線"], cursorRow: 1, cursorColumn: 2))
         // Width 3: 胸部 is 4 columns; 部 may not be split, so one ideograph per row.
         XCTAssertEqual(editor("胸部").layout(width: 3), EditorLayout(rows: ["胸", "部"], cursorRow: 1, cursorColumn: 2))
-        // ab (2) + 😀 (2) = 4 > 3: the emoji moves down; 😀c fills 3; d goes on.
+        // ab (2) + 😀 (2) = 4 > 3: the emoji moves down; the row may break after it, so
+        // when d does not fit "cd" moves down whole (word wrap, as in the report editor).
         XCTAssertEqual(editor("ab😀cd", cursor: 3).layout(width: 3),
-                       EditorLayout(rows: ["ab", "😀c", "d"], cursorRow: 1, cursorColumn: 2))
+                       EditorLayout(rows: ["ab", "😀", "cd"], cursorRow: 2, cursorColumn: 0))
         // Zero-width combining marks and ZWJ sequences count by their scalars' widths.
         XCTAssertEqual(editor("e\u{0301}e\u{0301}e\u{0301}").layout(width: 2).rows, ["e\u{0301}e\u{0301}", "e\u{0301}"])
+    }
+
+    func testLayoutWordWrapsLikeTheReportEditor() {
+        // Width 10: "the quick " (10 columns) / "brown fox"; the cursor after x.
+        XCTAssertEqual(editor("the quick brown fox").layout(width: 10),
+                       EditorLayout(rows: ["the quick ", "brown fox"], cursorRow: 1, cursorColumn: 9))
+        XCTAssertEqual(editor("the quick brown fox").layout(width: 10).rows,
+                       TextEditorBuffer(text: "the quick brown fox").layout(width: 10).rows)
+        // A space hanging past the edge is not drawn; the cursor on it stays in the box.
+        XCTAssertEqual(editor("abcd efg", cursor: 4).layout(width: 4),
+                       EditorLayout(rows: ["abcd", "efg"], cursorRow: 0, cursorColumn: 3))
+        // Up and Down follow the word-wrapped rows.
+        var e = editor("the quick brown fox")
+        e.wrapWidth = 10
+        e.apply(.moveUp)
+        XCTAssertEqual(e.cursor, 9, "column 9 of \"the quick \"")
+    }
+
+    func testWordJumpsStopAtLineEnds() {
+        var e = editor("ab cd\nef", cursor: 6)  // the start of "ef"
+        e.apply(.wordLeft)
+        XCTAssertEqual(e.cursor, 5, "the end of the line above, as in the report editor")
+        e.apply(.wordLeft)
+        XCTAssertEqual(e.cursor, 3)
+        e.apply(.wordRight)
+        e.apply(.wordRight)
+        XCTAssertEqual(e.cursor, 6)
     }
 
     func testLayoutOfLinesAndFullRows() {
