@@ -30,6 +30,7 @@ public enum Action: String, CaseIterable, Sendable {
     case draftReport = "draft-report"
     case saveReport = "save-report"
     case undo
+    case redo
     case loadImage = "load-image"
     case theme
     case cycleTheme = "cycle-theme"
@@ -90,6 +91,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .openReport: return "Open report"
         case .draftReport: return "Draft the report"
         case .undo: return "Undo"
+        case .redo: return "Redo"
         case .saveReport: return "Save report"
         case .loadImage: return "Load image file"
         case .theme: return "Set theme"
@@ -148,6 +150,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .openReport: return "Show or hide the draft report (Esc hides it)"
         case .draftReport: return "Ask the model for a draft (replaces the text)"
         case .undo: return "Undo the last change to the report"
+        case .redo: return "Make the last undone report change again"
         case .saveReport: return "Save the report as Markdown + FHIR"
         case .loadImage: return "Open an image or DICOM file"
         case .theme: return "Switch to a named theme"

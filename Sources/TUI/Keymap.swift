@@ -95,6 +95,7 @@ public struct Keymap: Sendable {
         // Report
         KeyBinding(.control("g"), .report, .action(.draftReport)),
         KeyBinding(.control("z"), .report, .action(.undo)),
+        KeyBinding(.control("y"), .report, .action(.redo)),
         KeyBinding(.escape, .report, .action(.openReport)),
         // Transcript
         KeyBinding(.up, .transcript, .action(.scrollLineUp)),

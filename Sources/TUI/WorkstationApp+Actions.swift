@@ -103,6 +103,7 @@ extension WorkstationApp {
         case .draftReport: draftReport()
         case .saveReport: saveReport()
         case .undo: undoReport()
+        case .redo: undoReport(redo: true)
         }
     }
 

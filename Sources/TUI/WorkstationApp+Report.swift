@@ -96,7 +96,7 @@ extension WorkstationApp {
         report.wasGenerating = snapshot.isGenerating
     }
 
-    /// A key while the report has focus: its own bindings (Ctrl-G, Ctrl-Z, Esc) and the
+    /// A key while the report has focus: its own bindings (Ctrl-G, Ctrl-Z, Ctrl-Y, Esc) and the
     /// global ones first, then editing; the chat's scrolling keys page the report instead.
     func handleReportKey(_ key: Key) {
         let scrolling: Set<Action> = [.scrollUp, .scrollDown, .scrollLineUp, .scrollLineDown, .scrollToTop, .scrollToBottom]
@@ -114,13 +114,13 @@ extension WorkstationApp {
         }
     }
 
-    /// Ctrl-Z in the report.
-    func undoReport() {
-        if report.buffer.undo() {
+    /// Ctrl-Z in the report, or Ctrl-Y (`redo`).
+    func undoReport(redo: Bool = false) {
+        if redo ? report.buffer.redo() : report.buffer.undo() {
             report.noteEdit()
-            status.message = "undone"
+            status.message = redo ? "redone" : "undone"
         } else {
-            status.message = "nothing to undo"
+            status.message = redo ? "nothing to redo" : "nothing to undo"
         }
     }
 }

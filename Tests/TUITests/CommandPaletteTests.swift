@@ -10,12 +10,14 @@ final class CommandPaletteTests: XCTestCase {
     }
 
     func testPrefixBeatsWordStartBeatsSubsequence() {
-        // "re": names/titles starting with it (redraw, then regenerate and reset-view: same
-        // length, so table order), then "re" starting a later word (copy-reply, open-report,
-        // save-report, draft-report: shorter name first), then scattered matches such as "previous".
+        // "re": names/titles starting with it (redo, redraw, then regenerate and reset-view:
+        // same length, so table order), then "re" starting a later word (copy-reply,
+        // open-report, save-report, draft-report: shorter name first), then scattered
+        // matches such as "previous".
         let ranked = palette.matches("re").map(\.action)
-        XCTAssertEqual(Array(ranked.prefix(7)), [.redraw, .regenerate, .resetView, .copyReply, .openReport, .saveReport, .draftReport])
-        XCTAssertTrue(ranked.dropFirst(7).contains(.previousImage))
+        XCTAssertEqual(Array(ranked.prefix(8)),
+                       [.redo, .redraw, .regenerate, .resetView, .copyReply, .openReport, .saveReport, .draftReport])
+        XCTAssertTrue(ranked.dropFirst(8).contains(.previousImage))
         XCTAssertFalse(ranked.contains(.zoomIn))
     }
 

@@ -17,6 +17,9 @@ final class HelpOverlayTests: XCTestCase {
         let image = overlay.sections.first { $0.context == .image }!
         XCTAssertEqual(image.entries.first?.keyLabel, "+, =")
         XCTAssertEqual(image.entries.first?.summary, "Magnify the image")
+        let report = overlay.sections.first { $0.context == .report }!
+        XCTAssertEqual(report.entries.map(\.keyLabel), ["Ctrl-G", "Ctrl-Z", "Ctrl-Y", "Esc"])
+        XCTAssertEqual(report.entries[2].summary, Action.redo.summary)
     }
 
     func testLinesAlignTheDescriptions() {

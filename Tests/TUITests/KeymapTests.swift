@@ -78,6 +78,8 @@ final class KeymapTests: XCTestCase {
             (.up, .input, .edit(.moveUp)), (.up, .transcript, .action(.scrollLineUp)),
             (.controlLeft, .input, .edit(.wordLeft)), (.alt("f"), .input, .edit(.wordRight)),
             (.control("w"), .input, .edit(.killWordBackward)),
+            (.control("z"), .report, .action(.undo)), (.control("y"), .report, .action(.redo)),
+            (.control("y"), .input, .edit(.yank)),
         ]
         for (key, focus, command) in expectations {
             XCTAssertEqual(keymap.command(for: key, focus: focus), command, "\(key.label) in \(focus)")

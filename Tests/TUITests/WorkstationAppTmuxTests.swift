@@ -241,8 +241,9 @@ final class WorkstationAppTmuxTests: XCTestCase {
     }
 
     /// The draft report: `r` drafts it from the case (streaming into the editor), the
-    /// user types into it, it autosaves; after kill -9 the reopened study offers it back,
-    /// and Ctrl-S writes Markdown + FHIR into the study's reports/ folder, private.
+    /// user types into it (Ctrl-Z undoes, Ctrl-Y redoes), it autosaves; after kill -9
+    /// the reopened study offers it back, and Ctrl-S writes Markdown + FHIR into the
+    /// study's reports/ folder, private.
     func testReportDraftAutosaveRecoveryAfterKillAndSave() throws {
         let samples = work.appendingPathComponent("samples")
         try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
@@ -259,6 +260,11 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try tmux.sendKeys("C-e", "Enter")
         try tmux.sendKeys("-l", "Reviewed by the test.")
         _ = try waitFor(tmux, "typed") { $0.contains("Reviewed by the test.") }
+        // Ctrl-Z takes the typing back, Ctrl-Y makes it again.
+        try tmux.sendKeys("C-z")
+        _ = try waitFor(tmux, "undone") { $0.contains("undone") && !$0.contains("Reviewed by the test.") }
+        try tmux.sendKeys("C-y")
+        _ = try waitFor(tmux, "redone") { $0.contains("redone") && $0.contains("Reviewed by the test.") }
         let recovery = work.appendingPathComponent("data/medgemma/recovery").path
         let deadline = Date().addingTimeInterval(20)
         func recovered() -> String? {
