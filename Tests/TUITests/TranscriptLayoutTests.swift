@@ -1,5 +1,6 @@
 import MedImaging
 import TUI
+import VisionPreprocessing
 import Workstation
 import XCTest
 
