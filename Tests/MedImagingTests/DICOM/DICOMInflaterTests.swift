@@ -1,7 +1,8 @@
 @testable import MedImaging
 import XCTest
 
-/// The raw DEFLATE decoder on hand-built streams (RFC 1951 block formats). Dynamic-Huffman
+/// The zlib-backed raw DEFLATE wrapper on hand-built streams (RFC 1951 block formats): its output limit
+/// against deflate bombs and its truncation report. Dynamic-Huffman
 /// blocks from zlib are covered by the pydicom-written deflated fixture in DICOMDecoderTests.
 final class DICOMInflaterTests: XCTestCase {
     func testStoredBlocks() throws {
