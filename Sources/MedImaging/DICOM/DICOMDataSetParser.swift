@@ -19,6 +19,8 @@ struct DICOMDataSetParser {
 
     let bytes: [UInt8]
     let source: String
+    /// Whether undefined-length pixel data is encapsulated (a compressed syntax) rather than an error.
+    var encapsulated = false
 
     /// One element header as read from the bytes.
     private struct Header {
@@ -41,7 +43,8 @@ struct DICOMDataSetParser {
             let next = try skipValue(header, end: end, explicitVR: explicitVR, depth: 0)
             if elements[header.tag] == nil {
                 elements[header.tag] = DICOMElement(tag: header.tag, vr: header.vr, valueOffset: header.valueOffset,
-                                                    length: next - header.valueOffset)
+                                                    length: next - header.valueOffset,
+                                                    isEncapsulated: header.tag == .pixelData && header.length == Self.undefinedLength)
             }
             position = next
         }
@@ -104,8 +107,12 @@ struct DICOMDataSetParser {
             return header.valueOffset + length
         }
         // Encapsulated (compressed) pixel data; in implicit VR it would otherwise pass for a sequence.
+        // Icon images inside sequences are encapsulated too in a compressed syntax.
         if header.tag == .pixelData {
-            throw .corrupt(source: source, detail: "encapsulated (compressed) pixel data in an uncompressed transfer syntax")
+            guard encapsulated else {
+                throw .corrupt(source: source, detail: "encapsulated (compressed) pixel data in an uncompressed transfer syntax")
+            }
+            return try DICOMEncapsulatedPixelData(bytes: bytes, from: header.valueOffset, end: end, source: source).end
         }
         switch header.vr {
         case nil, "SQ":

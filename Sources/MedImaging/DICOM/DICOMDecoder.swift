@@ -1,9 +1,11 @@
-/// Reads uncompressed DICOM Part 10 files into a `MedicalImage`, natively in Swift.
+/// Reads DICOM Part 10 files into a `MedicalImage`.
 ///
-/// Supported: Implicit and Explicit VR Little Endian, Deflated Explicit VR Little Endian; MONOCHROME1, MONOCHROME2 and RGB
-/// (planar configuration 0 or 1); 8 or 16 bits allocated with any bits stored; signed
-/// pixels; rescale; windows; multi-frame. Compressed transfer syntaxes, other colour
-/// models and other bit depths are refused with an error naming what is missing.
+/// Supported: Implicit and Explicit VR Little Endian, Deflated Explicit VR Little Endian (zlib),
+/// and the encapsulated syntaxes whose `DICOMFrameCodec` has a decoder (RLE Lossless, JPEG
+/// Baseline); MONOCHROME1, MONOCHROME2 and RGB (planar configuration 0 or 1; YBR_FULL and
+/// YBR_FULL_422 JPEG decoded to RGB); 8 or 16 bits allocated with any bits stored; signed
+/// pixels; rescale; windows; multi-frame. Other transfer syntaxes, colour models and bit
+/// depths are refused with an error naming what is missing.
 public enum DICOMDecoder {
     /// Default ceiling on rows × columns × frames (100 million, as for PNG).
     public static let defaultPixelLimit = 100_000_000
@@ -28,8 +30,14 @@ public enum DICOMDecoder {
                               maxPixels: Int = defaultPixelLimit) throws(DICOMError) -> MedicalImage {
         let file = try DICOMFile(bytes: bytes, source: source, maxInflatedBytes: inflatedByteLimit(maxPixels: maxPixels))
         let dataSet = file.dataSet
-        let module = try DICOMPixelModule(dataSet: dataSet, source: source, maxPixels: maxPixels)
-        let pixels = DICOMPixelDecoder.decode(bytes: dataSet.bytes, module: module)
+        let codec = file.transferSyntax.codec
+        let module = try DICOMPixelModule(dataSet: dataSet, source: source, maxPixels: maxPixels, codec: codec)
+        let pixels: PixelSamples
+        if let codec {
+            pixels = try DICOMCompressedPixelDecoder.decode(dataSet: dataSet, module: module, codec: codec, source: source)
+        } else {
+            pixels = DICOMPixelDecoder.decode(bytes: dataSet.bytes, module: module)
+        }
         let metadata = try metadata(of: dataSet, module: module, transferSyntaxUID: file.transferSyntaxUID, source: source)
         let identifiers = ProtectedIdentifiers(patientName: dataSet.string(.patientName), patientID: dataSet.string(.patientID))
         return MedicalImage(width: module.columns, height: module.rows, frameCount: module.frames,

@@ -11,4 +11,7 @@ struct DICOMElement: Sendable {
     /// Value length in bytes (always defined: undefined-length values are sequences,
     /// which are skipped and recorded with the length they turned out to have).
     let length: Int
+    /// Pixel data of undefined length in an encapsulated syntax: Basic Offset Table and
+    /// fragment items (PS3.5 A.4), read by `DICOMEncapsulatedPixelData`.
+    var isEncapsulated = false
 }

@@ -3,6 +3,7 @@
 /// syntax the meta information names.
 struct DICOMFile: Sendable {
     let transferSyntaxUID: String
+    let transferSyntax: DICOMTransferSyntax
     /// The data set; its bytes are the file's, or the inflated ones for the deflated syntax.
     let dataSet: DICOMDataSet
 
@@ -35,9 +36,11 @@ struct DICOMFile: Sendable {
         }
         transferSyntaxUID = uid
         let syntax = try DICOMTransferSyntax.resolve(uid: uid, source: source)
+        transferSyntax = syntax
         switch syntax {
-        case .implicitLittleEndian, .explicitLittleEndian:
-            let elements = try parser.parse(from: meta.end, to: bytes.count, explicitVR: syntax == .explicitLittleEndian)
+        case .implicitLittleEndian, .explicitLittleEndian, .encapsulated:
+            let dataSetParser = DICOMDataSetParser(bytes: bytes, source: source, encapsulated: syntax.codec != nil)
+            let elements = try dataSetParser.parse(from: meta.end, to: bytes.count, explicitVR: syntax.isExplicitVR)
             dataSet = DICOMDataSet(bytes: bytes, elements: elements)
         case .deflatedExplicitLittleEndian:
             let inflated: [UInt8]

@@ -16,11 +16,23 @@ struct DICOMPixelModule: Sendable {
     let isSigned: Bool
     /// Where the pixel data value starts in the file bytes.
     let pixelDataOffset: Int
+    /// The pixel data element (for encapsulated data, its items).
+    let pixelData: DICOMElement
+    /// Photometric Interpretation as the file writes it: "YBR_FULL_422" where a codec
+    /// turns it into RGB (`photometric` is then `.rgb`).
+    let storedPhotometric: String
+
+    /// What each frame of encapsulated pixel data must decode to.
+    var frameGeometry: DICOMFrameGeometry {
+        DICOMFrameGeometry(rows: rows, columns: columns, samplesPerPixel: samplesPerPixel, bitsAllocated: bitsAllocated,
+                           bitsStored: bitsStored, isSigned: isSigned, photometricInterpretation: storedPhotometric)
+    }
 
     /// Bytes one frame takes in the file.
     var frameBytes: Int { rows * columns * samplesPerPixel * (bitsAllocated / 8) }
 
-    init(dataSet: DICOMDataSet, source: String, maxPixels: Int) throws(DICOMError) {
+    /// `codec` is the encapsulated syntax's codec, nil for native pixel data.
+    init(dataSet: DICOMDataSet, source: String, maxPixels: Int, codec: DICOMFrameCodec? = nil) throws(DICOMError) {
         guard let rows = dataSet.unsigned(.rows), let columns = dataSet.unsigned(.columns) else {
             throw .corrupt(source: source, detail: "no Rows (0028,0010) or Columns (0028,0011): not an image")
         }
@@ -46,7 +58,8 @@ struct DICOMPixelModule: Sendable {
 
         let samples = dataSet.unsigned(.samplesPerPixel) ?? 1
         let photometricText = dataSet.string(.photometricInterpretation) ?? (samples == 3 ? "RGB" : "MONOCHROME2")
-        guard let photometric = Photometric(rawValue: photometricText) else {
+        let decodedPhotometric = codec?.decodesToRGB.contains(photometricText) == true ? Photometric.rgb.rawValue : photometricText
+        guard let photometric = Photometric(rawValue: decodedPhotometric) else {
             throw .unsupported(source: source, feature: "photometric interpretation \(photometricText)")
         }
         guard samples == (photometric == .rgb ? 3 : 1) else {
@@ -74,10 +87,17 @@ struct DICOMPixelModule: Sendable {
         guard let pixelData = dataSet.elements[.pixelData] else {
             throw .corrupt(source: source, detail: "no pixel data (7FE0,0010)")
         }
-        let (needed, overflow3) = totalPixels.multipliedReportingOverflow(by: samples * bitsAllocated / 8)
-        guard !overflow3, pixelData.length >= needed else {
-            throw .truncated(source: source, detail: "pixel data holds \(pixelData.length) bytes, "
-                             + "\(columns)×\(rows)×\(frames) frame(s) of \(samples)×\(bitsAllocated)-bit samples need \(needed)")
+        if codec != nil {
+            // Frame sizes are checked frame by frame against each codestream's own header.
+            guard pixelData.isEncapsulated else {
+                throw .corrupt(source: source, detail: "pixel data is not encapsulated in a compressed transfer syntax")
+            }
+        } else {
+            let (needed, overflow3) = totalPixels.multipliedReportingOverflow(by: samples * bitsAllocated / 8)
+            guard !overflow3, pixelData.length >= needed else {
+                throw .truncated(source: source, detail: "pixel data holds \(pixelData.length) bytes, "
+                                 + "\(columns)×\(rows)×\(frames) frame(s) of \(samples)×\(bitsAllocated)-bit samples need \(needed)")
+            }
         }
 
         self.rows = rows
@@ -90,5 +110,7 @@ struct DICOMPixelModule: Sendable {
         self.bitsStored = bitsStored
         self.isSigned = representation == 1
         self.pixelDataOffset = pixelData.valueOffset
+        self.pixelData = pixelData
+        self.storedPhotometric = photometricText
     }
 }

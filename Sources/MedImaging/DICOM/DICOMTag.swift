@@ -55,5 +55,7 @@ struct DICOMTag: Hashable, Sendable, CustomStringConvertible {
     static let rescaleType = DICOMTag(0x0028, 0x1054)
     static let windowExplanation = DICOMTag(0x0028, 0x1055)
     static let voiLUTFunction = DICOMTag(0x0028, 0x1056)
+    static let extendedOffsetTable = DICOMTag(0x7FE0, 0x0001)
+    static let extendedOffsetTableLengths = DICOMTag(0x7FE0, 0x0002)
     static let pixelData = DICOMTag(0x7FE0, 0x0010)
 }

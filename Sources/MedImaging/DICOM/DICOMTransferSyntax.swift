@@ -1,8 +1,9 @@
 /// How the data set after the file meta information is encoded.
 ///
-/// Only the uncompressed little-endian syntaxes (and the deflated one) are read. Everything else is refused
-/// up front with its name and UID ("JPEG 2000 (1.2.840.10008.1.2.4.90)"), so a
-/// clinician sees *why* a file does not open instead of a generic parse failure.
+/// The uncompressed little-endian syntaxes, the deflated one and the encapsulated ones
+/// whose `DICOMFrameCodec` has a decoder are read. Everything else is refused up front
+/// with its name and UID ("JPEG Extended (1.2.840.10008.1.2.4.51)"), so a clinician sees
+/// *why* a file does not open instead of a generic parse failure.
 enum DICOMTransferSyntax: Sendable, Equatable {
     /// 1.2.840.10008.1.2: tags carry no VR; lengths are 32-bit.
     case implicitLittleEndian
@@ -10,10 +11,22 @@ enum DICOMTransferSyntax: Sendable, Equatable {
     case explicitLittleEndian
     /// 1.2.840.10008.1.2.1.99: explicit VR little endian, the data set compressed with raw DEFLATE.
     case deflatedExplicitLittleEndian
+    /// Explicit VR little endian with the pixel data encapsulated (PS3.5 A.4): one
+    /// compressed codestream per frame, decoded by the codec.
+    case encapsulated(DICOMFrameCodec)
 
     static let implicitLittleEndianUID = "1.2.840.10008.1.2"
     static let explicitLittleEndianUID = "1.2.840.10008.1.2.1"
     static let deflatedExplicitLittleEndianUID = "1.2.840.10008.1.2.1.99"
+
+    /// Whether elements carry a VR (every syntax but Implicit VR Little Endian).
+    var isExplicitVR: Bool { self != .implicitLittleEndian }
+
+    /// The codec of an encapsulated syntax; nil for native pixel data.
+    var codec: DICOMFrameCodec? {
+        if case .encapsulated(let codec) = self { return codec }
+        return nil
+    }
 
     /// The syntax for `uid`, or the `unsupported` error naming it.
     static func resolve(uid: String, source: String) throws(DICOMError) -> DICOMTransferSyntax {
@@ -21,6 +34,8 @@ enum DICOMTransferSyntax: Sendable, Equatable {
         case implicitLittleEndianUID: return .implicitLittleEndian
         case explicitLittleEndianUID: return .explicitLittleEndian
         case deflatedExplicitLittleEndianUID: return .deflatedExplicitLittleEndian
+        case _ where DICOMFrameCodec(transferSyntaxUID: uid)?.decoder != nil:
+            return .encapsulated(DICOMFrameCodec(transferSyntaxUID: uid)!)
         default:
             // A hostile UID could be any length; the message stays short.
             let shown = uid.count > 64 ? String(uid.prefix(64)) + "…" : uid

@@ -12,6 +12,9 @@ struct DICOMFrameGeometry: Sendable, Equatable {
     let bitsAllocated: Int
     let bitsStored: Int
     let isSigned: Bool
+    /// Photometric Interpretation as the file writes it ("YBR_FULL_422", "YBR_ICT"…): the
+    /// JPEG codecs need it to know whether to turn YBR samples into RGB the way pydicom does.
+    var photometricInterpretation = ""
 
     /// Samples in one frame (rows × columns × samples per pixel).
     var sampleCount: Int { rows * columns * samplesPerPixel }
