@@ -38,7 +38,7 @@ enum DICOMFrameCodec: Sendable, Equatable {
     var decoder: FrameDecoder? {
         switch self {
         case .rle: return RLEFrameDecoder.decode
-        case .jpegBaseline: return nil  // JPEG Baseline: JPEGBaselineFrameDecoder.decode
+        case .jpegBaseline: return JPEGBaselineFrameDecoder.decode
         case .jpegLossless: return nil  // JPEG Lossless: JPEGLosslessFrameDecoder.decode
         case .jpegLS: return nil        // JPEG-LS: JPEGLSFrameDecoder.decode
         case .jpeg2000: return nil      // JPEG 2000: JPEG2000FrameDecoder.decode
