@@ -41,26 +41,28 @@ enum RLEFrameDecoder {
         offsets.append(frame.count)
 
         let pixels = geometry.rows * geometry.columns
-        let samples = geometry.samplesPerPixel
-        // Interleaved output, assembled byte plane by byte plane.
-        var wide = [Int](repeating: 0, count: pixels * samples)
-        var plane = [UInt8](repeating: 0, count: pixels)
-        for segment in 0..<segmentCount {
-            let produced = expand(frame[offsets[segment] ..< offsets[segment + 1]], into: &plane)
-            guard produced == pixels else {
-                throw .corrupt(source: source, detail: "RLE segment \(segment) decodes to \(produced) bytes, \(pixels) expected")
-            }
-            let sample = segment / bytesPerSample
-            let shift = 8 * (bytesPerSample - 1 - segment % bytesPerSample)
-            for pixel in 0..<pixels { wide[pixel * samples + sample] |= Int(plane[pixel]) << shift }
-        }
-
         let fix = DICOMPixelDecoder.bitFixer(bitsStored: geometry.bitsStored, width: geometry.bitsAllocated,
                                              signed: geometry.isSigned)
-        if bytesPerSample == 1 {
-            return .eight(wide.map { UInt8(truncatingIfNeeded: fix($0)) })
+        // One plane at a time into the interleaved output: memory is the frame's samples plus one plane.
+        var plane = [UInt8](repeating: 0, count: pixels)
+        func assemble<Sample: FixedWidthInteger>(_: Sample.Type) throws(DICOMError) -> [Sample] {
+            let samples = geometry.samplesPerPixel
+            var output = [Sample](repeating: 0, count: pixels * samples)
+            for segment in 0..<segmentCount {
+                let produced = expand(frame[offsets[segment] ..< offsets[segment + 1]], into: &plane)
+                guard produced == pixels else {
+                    throw .corrupt(source: source, detail: "RLE segment \(segment) decodes to \(produced) bytes, \(pixels) expected")
+                }
+                let sample = segment / bytesPerSample
+                let shift = 8 * (bytesPerSample - 1 - segment % bytesPerSample)
+                for pixel in 0..<pixels { output[pixel * samples + sample] |= Sample(plane[pixel]) << shift }
+            }
+            if geometry.bitsStored < geometry.bitsAllocated {
+                for index in output.indices { output[index] = Sample(truncatingIfNeeded: fix(Int(output[index]))) }
+            }
+            return output
         }
-        return .sixteen(wide.map { UInt16(truncatingIfNeeded: fix($0)) })
+        return bytesPerSample == 1 ? .eight(try assemble(UInt8.self)) : .sixteen(try assemble(UInt16.self))
     }
 
     /// PackBits: a header byte n then n + 1 literal bytes (n ≥ 0), or one byte repeated
