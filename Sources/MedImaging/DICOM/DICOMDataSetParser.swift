@@ -1,7 +1,8 @@
 /// Walks the elements of a DICOM data set and records the top-level ones.
 ///
 /// Sequences are skipped, not interpreted: defined-length values by their length,
-/// undefined-length sequences and items by walking to their delimiters. Nested
+/// undefined-length sequences and items by walking to their delimiters, encapsulated
+/// pixel data (compressed syntaxes only) by walking its fragment items. Nested
 /// attributes (such as the Rows of an icon image inside a sequence) therefore never
 /// shadow the real ones.
 ///

@@ -34,9 +34,10 @@ enum DICOMTransferSyntax: Sendable, Equatable {
         case implicitLittleEndianUID: return .implicitLittleEndian
         case explicitLittleEndianUID: return .explicitLittleEndian
         case deflatedExplicitLittleEndianUID: return .deflatedExplicitLittleEndian
-        case _ where DICOMFrameCodec(transferSyntaxUID: uid)?.decoder != nil:
-            return .encapsulated(DICOMFrameCodec(transferSyntaxUID: uid)!)
         default:
+            if let codec = DICOMFrameCodec(transferSyntaxUID: uid), codec.decoder != nil {
+                return .encapsulated(codec)
+            }
             // A hostile UID could be any length; the message stays short.
             let shown = uid.count > 64 ? String(uid.prefix(64)) + "…" : uid
             throw .unsupported(source: source, feature: "\(name(of: uid)) (\(shown))")

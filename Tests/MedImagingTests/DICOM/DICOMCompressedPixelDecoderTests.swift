@@ -81,6 +81,18 @@ final class DICOMCompressedPixelDecoderTests: XCTestCase {
         }
     }
 
+    /// A compressed file claiming a huge matrix is refused from its header, before any fragment is read.
+    func testHugeCompressedImagesAreRefusedFromTheHeader() {
+        let B = DICOMTestBytes.self
+        let bytes = B.file(transferSyntax: "1.2.840.10008.1.2.5", dataSet: B.imageHeader(rows: 60000, columns: 60000)
+            + B.pixelData([], length: B.undefined) + B.delimiter(0xE000) + B.delimiter(0xE000, length: 64)
+            + [UInt8](repeating: 0, count: 64) + B.delimiter(0xE0DD))
+        XCTAssertThrowsError(try DICOMDecoder.decode(bytes: bytes, source: "h.dcm")) { error in
+            XCTAssertEqual((error as? DICOMError)?.description,
+                           "h.dcm: too large: 60000×60000 pixels × 1 frame(s) exceeds the limit of 100000000 pixels")
+        }
+    }
+
     func testRefusedSyntaxesAreNamed() throws {
         XCTAssertFalse(manifest.refused.isEmpty)
         for entry in manifest.refused {
