@@ -29,6 +29,7 @@ own float32 arithmetic. The manifest records the plugin; the expected values are
 import copy
 import json
 import os
+import re
 import struct
 import sys
 
@@ -318,9 +319,11 @@ def main():
     hostile = make_hostile()
     manifest = {"generator": f"pydicom {pydicom.__version__}, numpy {np.__version__}",
                 "fixtures": fixtures, "refused": refused, "hostile": hostile}
+    text = json.dumps(manifest, indent=1, ensure_ascii=False)
+    # Arrays of numbers on one line each: the sample lists would otherwise take a line per value.
+    text = re.sub(r"\[([-0-9.e,\s]+)\]", lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text)
     with open(os.path.join(OUT_DIR, "compressed_manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=1, ensure_ascii=False)
-        f.write("\n")
+        f.write(text + "\n")
     names = [e["file"] for e in fixtures + refused + hostile]
     total = sum(os.path.getsize(os.path.join(OUT_DIR, n)) for n in names)
     print(f"wrote {len(names)} compressed fixtures and compressed_manifest.json ({total} bytes) to {OUT_DIR}")
