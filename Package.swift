@@ -38,6 +38,10 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG",
+                       providers: [.apt(["libopenjp2-7-dev"])]),
+        .systemLibrary(name: "CCharLS", path: "Sources/CCharLS",
+                       providers: [.apt(["libcharls-dev"])]),
         // Header-only: the AVX-512 BF16 intrinsics, whose `__m512bh` type Swift cannot import,
         // wrapped over plain vectors for KernelsAVX512 (its only user).
         .systemLibrary(name: "CAVX512BF16", path: "Sources/CAVX512BF16"),
@@ -56,8 +60,8 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
         // Tokenizer, chat template, the Gemma 3 forward pass and vision tower, sampler, engine.
         .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels"]),
-        // Reading medical images (PNG, JPEG, DICOM — deflated through zlib) into one MedicalImage, and window/level views of it.
-        .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG", "CZlib"]),
+        // Reading medical images (PNG, JPEG, DICOM — deflated through zlib; JPEG 2000 through OpenJPEG, JPEG-LS through CharLS) into one MedicalImage, and window/level views of it.
+        .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG", "CZlib", "COpenJPEG", "CCharLS"]),
         // The Gemma 3 image processor: the model's RGB picture, bilinear resize, normalisation, pan-and-scan.
         .target(name: "VisionPreprocessing", dependencies: ["MedImaging"]),
         // Cases, studies, reports, chat sessions, embeddings, persistence, inference backends; no terminal code.
