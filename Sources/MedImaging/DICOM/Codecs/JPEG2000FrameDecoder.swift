@@ -52,6 +52,8 @@ enum JPEG2000FrameDecoder {
         var parameters = opj_dparameters_t()
         opj_set_default_decoder_parameters(&parameters)
         guard opj_setup_decoder(codec, &parameters) != 0 else { throw failure("decoder setup") }
+        // Strict: a truncated codestream is an error, not an image with its last tiles missing.
+        guard opj_decoder_set_strict_mode(codec, 1) != 0 else { throw failure("decoder setup") }
 
         var imagePointer: UnsafeMutablePointer<opj_image_t>?
         guard opj_read_header(stream, codec, &imagePointer) != 0, let imagePointer else { throw failure("header") }
