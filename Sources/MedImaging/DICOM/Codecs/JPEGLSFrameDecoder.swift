@@ -11,13 +11,23 @@ import CCharLS
 /// decoded `P`-bit values are sign-extended from the codestream's precision (pydicom's
 /// `apply_jls_sign_correction`); unsigned values are kept as decoded. Three components come
 /// back interleaved whatever the scan's interleave mode (CharLS gives planes for mode none).
+///
+/// A frame must end with its EOI marker (FF D9, then at most DICOM's zero padding): CharLS
+/// 2.4 spends seconds on a 64 × 64 codestream cut off inside its scan before failing, so a
+/// frame that cannot be complete is refused before CharLS sees it. (In a JPEG-LS scan an FF
+/// byte is always followed by one below 0x80, so FF D9 can only be the real end.)
 enum JPEGLSFrameDecoder {
     static func decode(_ frame: [UInt8], geometry: DICOMFrameGeometry, source: String) throws(DICOMError) -> PixelSamples {
         guard let decoder = charls_jpegls_decoder_create() else {
             throw .corrupt(source: source, detail: "JPEG-LS: CharLS could not create a decoder")
         }
         defer { charls_jpegls_decoder_destroy(decoder) }
-        let result = frame.withUnsafeBytes { bytes -> Result<PixelSamples, DICOMError> in
+        var end = frame.count
+        while end > 0, frame[end - 1] == 0 { end -= 1 }
+        guard end >= 4, frame[end - 2] == 0xFF, frame[end - 1] == 0xD9 else {
+            throw .truncated(source: source, detail: "JPEG-LS frame of \(frame.count) bytes does not end with its EOI marker (FF D9)")
+        }
+        let result = frame[..<end].withUnsafeBytes { bytes -> Result<PixelSamples, DICOMError> in
             do throws(DICOMError) {
                 return .success(try decode(bytes, decoder: decoder, geometry: geometry, source: source))
             } catch {
