@@ -1,0 +1,137 @@
+@testable import MedImaging
+import XCTest
+
+/// Lossless JPEG frames against pydicom (GDCM / pylibjpeg-libjpeg), and hostile codestreams.
+final class JPEGLosslessFrameDecoderTests: XCTestCase {
+    private typealias A = CodecErrorAssertions
+    private let decode: A.Decode = JPEGLosslessFrameDecoder.decode
+
+    private func fixture(_ name: String) throws -> CodecFixtureManifest.Fixture {
+        try XCTUnwrap(try CodecFixtureManifest.fixtures("jpeglossless").first { $0.name == name }, name)
+    }
+
+    func testFixturesMatchPydicom() throws {
+        let fixtures = try CodecFixtureManifest.fixtures("jpeglossless")
+        for f in fixtures {
+            let samples = try JPEGLosslessFrameDecoder.decode(try f.bytes(), geometry: f.geometry, source: f.name)
+            f.check(samples)
+        }
+        XCTAssertTrue(Set(fixtures.map(\.bitsStored)).isSuperset(of: [2, 8, 12, 16]))
+        XCTAssertTrue(fixtures.contains { $0.signed && $0.bitsStored == 16 })
+        XCTAssertTrue(fixtures.contains { $0.samplesPerPixel == 3 && $0.bitsAllocated == 16 })
+        XCTAssertTrue(fixtures.contains { $0.transferSyntax == "1.2.840.10008.1.2.4.70" })
+    }
+
+    func testEveryPredictorMatchesPydicom() throws {
+        for predictor in 1...7 {
+            let f = try fixture("ljpeg_ct_s16_p\(predictor)")
+            let bytes = try f.bytes()
+            let sos = try XCTUnwrap(A.marker(0xDA, in: bytes))
+            XCTAssertEqual(Int(bytes[sos + 4 + 2 * Int(bytes[sos + 4]) + 1]), predictor, "the SOS selection value")
+            f.check(try JPEGLosslessFrameDecoder.decode(bytes, geometry: f.geometry, source: f.name))
+        }
+    }
+
+    /// Every prefix short of the end of the scan data fails; only the EOI may be missing.
+    func testEveryTruncationFails() throws {
+        for name in ["ljpeg_s12_p2", "ljpeg_ct_s16_restart8", "ljpeg_rgb8_scans"] {
+            let f = try fixture(name)
+            let bytes = try f.bytes()
+            let step = bytes.count > 3000 ? 7 : 1
+            for length in stride(from: 0, to: bytes.count - 2, by: step) {
+                A.expectError(decode, Array(bytes.prefix(length)), f.geometry, source: "\(name).dcm", "cut at \(length)")
+            }
+        }
+    }
+
+    func testHeaderClaiming65535SquaredIsRefused() throws {
+        let f = try fixture("ljpeg_ct_s16_p1")
+        var bytes = try f.bytes()
+        let sof = try XCTUnwrap(A.marker(0xC3, in: bytes))
+        bytes.replaceSubrange((sof + 5)..<(sof + 9), with: [0xFF, 0xFF, 0xFF, 0xFF])
+        let error = A.expectError(decode, bytes, f.geometry, source: "huge.dcm")
+        XCTAssertTrue(error?.description.contains("65535×65535") == true, "\(String(describing: error))")
+    }
+
+    func testComponentCountAndPrecisionMismatchesFail() throws {
+        let f = try fixture("ljpeg_ct_s16_p1")
+        let bytes = try f.bytes()
+        A.expectError(decode, bytes, A.geometry(f.geometry, samples: 3), source: "rgb.dcm")
+        A.expectError(decode, bytes, A.geometry(f.geometry, bitsAllocated: 8, bitsStored: 8), source: "eight.dcm")
+        var deep = bytes
+        let sof = try XCTUnwrap(A.marker(0xC3, in: deep))
+        deep[sof + 4] = 17
+        A.expectError(decode, deep, f.geometry, source: "deep.dcm")
+        deep[sof + 4] = 1
+        A.expectError(decode, deep, f.geometry, source: "shallow.dcm")
+    }
+
+    func testBadHuffmanTablesFail() throws {
+        let f = try fixture("ljpeg_ct_s16_p1")
+        let bytes = try f.bytes()
+        let dht = try XCTUnwrap(A.marker(0xC4, in: bytes))
+        // Three codes of one bit (and three fewer of a longer length, so the segment stays whole).
+        var oversubscribed = bytes
+        let longer = try XCTUnwrap((6..<21).first { oversubscribed[dht + $0] >= 3 })
+        oversubscribed[dht + longer] -= 3
+        oversubscribed[dht + 5] += 3
+        let error = A.expectError(decode, oversubscribed, f.geometry, source: "huffman.dcm")
+        XCTAssertTrue(error?.description.contains("Huffman") == true, "\(String(describing: error))")
+        // Table class 1 (AC), which lossless JPEG has no use for.
+        var classOne = bytes
+        classOne[dht + 4] = 0x10
+        A.expectError(decode, classOne, f.geometry, source: "class.dcm")
+        // The scan names a table that was never defined.
+        var missing = bytes
+        let sos = try XCTUnwrap(A.marker(0xDA, in: missing))
+        missing[sos + 6] = 0x30
+        A.expectError(decode, missing, f.geometry, source: "missing.dcm")
+        // A category above 16 in the table's values.
+        var category = bytes
+        let counts = category[(dht + 5)..<(dht + 21)].reduce(0) { $0 + Int($1) }
+        category[dht + 21 + counts - 1] = 17
+        A.expectError(decode, category, f.geometry, source: "category.dcm")
+    }
+
+    func testGarbageAndMarkerDamageFail() throws {
+        let f = try fixture("ljpeg_ct_s16_restart8")
+        let bytes = try f.bytes()
+        var garbage: [UInt8] = [0xFF, 0xD8]
+        var state: UInt32 = 4242
+        for _ in 0..<2000 {
+            state = state &* 1_103_515_245 &+ 12345
+            garbage.append(UInt8(truncatingIfNeeded: state >> 16) | 0x01)
+        }
+        A.expectError(decode, garbage, f.geometry, source: "garbage.dcm")
+        A.expectError(decode, [0xFF, 0x4F, 0xFF, 0x51], f.geometry, source: "j2k.dcm")
+        A.expectError(decode, [], f.geometry, source: "empty.dcm")
+        // A restart marker out of sequence.
+        var restart = bytes
+        let rst = try XCTUnwrap(A.marker(0xD0, in: restart))
+        restart[rst + 1] = 0xD3
+        A.expectError(decode, restart, f.geometry, source: "restart.dcm")
+        // A lossy (baseline) frame header where SOF3 should be.
+        var baseline = bytes
+        let sof = try XCTUnwrap(A.marker(0xC3, in: baseline))
+        baseline[sof + 1] = 0xC0
+        let error = A.expectError(decode, baseline, f.geometry, source: "baseline.dcm")
+        XCTAssertTrue(error?.description.contains("not supported") == true, "\(String(describing: error))")
+    }
+
+    /// Random single-byte damage anywhere: an error or an image, never a crash or a hang.
+    func testRandomDamageNeverCrashes() throws {
+        let f = try fixture("ljpeg_rgb8_p5")
+        let bytes = try f.bytes()
+        var state: UInt32 = 99
+        for _ in 0..<300 {
+            var damaged = bytes
+            state = state &* 1_103_515_245 &+ 12345
+            let at = Int(state >> 8) % damaged.count
+            state = state &* 1_103_515_245 &+ 12345
+            damaged[at] = UInt8(truncatingIfNeeded: state >> 16)
+            if let samples = try? JPEGLosslessFrameDecoder.decode(damaged, geometry: f.geometry, source: "damaged.dcm") {
+                XCTAssertEqual(samples.count, f.geometry.sampleCount)
+            }
+        }
+    }
+}
