@@ -251,6 +251,15 @@ def ljpeg_encode(arr, precision, predictor=1, pt=0, restart_rows=0, interleaved=
 # Writing and the oracle
 
 
+def derived(ds, pixels, **attributes):
+    """A deep copy of `ds` with other pixels and attributes (bits, representation)."""
+    out = copy.deepcopy(ds)
+    for keyword, value in attributes.items():
+        setattr(out, keyword, value)
+    out.PixelData = pixels.tobytes()
+    return out
+
+
 def with_codestream(ds, tsyntax, codestreams, photometric=None):
     out = copy.deepcopy(ds)
     out.file_meta.TransferSyntaxUID = tsyntax
@@ -327,7 +336,7 @@ def record(name, path, frame, provenance, encoder, codestream_file=None, ranges=
     flat = arr.reshape(-1)
     pattern = flat.astype("<u1" if arr.dtype.itemsize == 1 else "<u2", copy=False) if arr.dtype.kind == "u" else \
         flat.view(np.uint8 if arr.dtype.itemsize == 1 else np.uint16).astype("<u1" if arr.dtype.itemsize == 1 else "<u2")
-    rng = np.random.default_rng(len(entries) + 14)
+    rng = np.random.default_rng(sum(name.encode()))
     indices = sorted(set([0, flat.size // 2, flat.size - 1] + [int(i) for i in rng.integers(0, flat.size, 5)]))
     entry = {
         "name": name,
@@ -370,7 +379,7 @@ def write_made(name, ds, provenance, encoder, skip=()):
 
 def compressed(name, ds, tsyntax, provenance, plugin, **kwargs):
     out = copy.deepcopy(ds)
-    out.compress(tsyntax, encoding_plugin=plugin, **kwargs)
+    out.compress(tsyntax, encoding_plugin=plugin, generate_instance_uid=False, **kwargs)
     options = ", ".join("%s=%s" % kv for kv in kwargs.items())
     write_made(name, out, provenance, "pydicom compress, %s%s" % (plugin, (" (" + options + ")") if options else ""))
 
@@ -456,65 +465,71 @@ def main():
     s12 = fixture("dicom/explicit_s12.dcm")
     u12 = fixture("dicom/explicit_mono2_u12.dcm")
     rgb8 = fixture("dicom/explicit_rgb8_planar0.dcm")
-    mr8 = copy.deepcopy(mr)
-    mr8.BitsAllocated, mr8.BitsStored, mr8.HighBit = 8, 8, 7
-    mr8.PixelData = (mr.pixel_array >> 4).astype(np.uint8).tobytes()
-    ct12 = copy.deepcopy(ct)
-    ct12.BitsStored, ct12.HighBit = 12, 11
+    mr8 = derived(mr, (mr.pixel_array >> 4).astype(np.uint8), BitsAllocated=8, BitsStored=8, HighBit=7)
+    ct12 = derived(ct, ct.pixel_array, BitsStored=12, HighBit=11)
     ct_src = "64x64 crop of sample-images/ct (TCIA Pancreas-CT, CC BY 3.0; see sample-images/SOURCES.md)"
     mr_src = "64x64 crop of sample-images/mr (GDCM test data, BSD-3; see sample-images/SOURCES.md)"
     us_src = "48x48 crop of pydicom-data 1.0.0 US1_UNCR.dcm (NEMA WG04 ultrasound, RGB; pydicom-data is MIT)"
     rgb16_src = "32x32 crop of pydicom-data 1.0.0 SC_rgb_16bit.dcm (MIT)"
     pydicom_src = "pydicom %s test file (MIT), unchanged" % pydicom.__version__
     data_src = "pydicom-data 1.0.0 test file (MIT), unchanged"
+    mr8_src = mr_src + ", shifted to 8 bits"
+    ct12_src = ct_src + ", as 12 bits stored (the values fit)"
 
-    # JPEG 2000
-    compressed("j2k_ct_s16", ct, JPEG2000Lossless, ct_src, "pylibjpeg")
-    compressed("j2k_mr_u12", mr, JPEG2000Lossless, mr_src, "pylibjpeg")
-    compressed("j2k_mr_u8", mr8, JPEG2000Lossless, mr_src + ", shifted to 8 bits", "pylibjpeg")
-    compressed("j2k_ct_s12", ct12, JPEG2000Lossless, ct_src + ", as 12 bits stored (the values fit)", "pylibjpeg")
-    compressed("j2k_rgb8_rct", us, JPEG2000Lossless, us_src, "pylibjpeg")
-    compressed("j2k_rgb8_nomct", us, JPEG2000Lossless, us_src, "pylibjpeg", use_mct=False)
-    compressed("j2k_rgb16", rgb16, JPEG2000Lossless, rgb16_src, "pylibjpeg", use_mct=False)
-    compressed("j2k_ct_s16_lossy", ct, JPEG2000, ct_src, "pylibjpeg", j2k_cr=[20])
-    compressed("j2k_rgb8_ict_lossy", us, JPEG2000, us_src, "pylibjpeg", j2k_cr=[15])
-    shipped("j2k_pydicom_JPEG2000", "JPEG2000.dcm", pydicom_src)
-    shipped("j2k_pydicom_693_J2KI", "693_J2KI.dcm", pydicom_src)
-    shipped("j2k_pydicom_MR_small", "MR_small_jp2klossless.dcm", pydicom_src)
-    shipped("j2k_pydicom_SC_rgb_gdcm_KY", "SC_rgb_gdcm_KY.dcm", pydicom_src)
-    shipped("j2k_pydicom_GDCMJ2K_TextGBR_jp2", "GDCMJ2K_TextGBR.dcm", pydicom_src)
-    shipped("j2k_pydicom_pixelrep_mismatch", "J2K_pixelrep_mismatch.dcm", pydicom_src)
-    shipped("j2k_data_emri_small", "emri_small_jpeg_2k_lossless.dcm", data_src, frames=(0, 9))
-    shipped("j2k_data_US1_J2KI", "US1_J2KI.dcm", data_src)
+    made = [  # name, source, transfer syntax, provenance, encoder, options
+        ("j2k_ct_s16", ct, JPEG2000Lossless, ct_src, "pylibjpeg", {}),
+        ("j2k_mr_u12", mr, JPEG2000Lossless, mr_src, "pylibjpeg", {}),
+        ("j2k_mr_u8", mr8, JPEG2000Lossless, mr8_src, "pylibjpeg", {}),
+        ("j2k_ct_s12", ct12, JPEG2000Lossless, ct12_src, "pylibjpeg", {}),
+        ("j2k_rgb8_rct", us, JPEG2000Lossless, us_src, "pylibjpeg", {}),
+        ("j2k_rgb8_nomct", us, JPEG2000Lossless, us_src, "pylibjpeg", {"use_mct": False}),
+        ("j2k_rgb16", rgb16, JPEG2000Lossless, rgb16_src, "pylibjpeg", {"use_mct": False}),
+        ("j2k_ct_s16_lossy", ct, JPEG2000, ct_src, "pylibjpeg", {"j2k_cr": [20]}),
+        ("j2k_rgb8_ict_lossy", us, JPEG2000, us_src, "pylibjpeg", {"j2k_cr": [15]}),
+        ("jls_ct_s16", ct, JPEGLSLossless, ct_src, "pyjpegls", {}),
+        ("jls_mr_u12", mr, JPEGLSLossless, mr_src, "pyjpegls", {}),
+        ("jls_ct_s12", ct12, JPEGLSLossless, ct12_src, "pyjpegls", {}),
+        ("jls_mr_u8", mr8, JPEGLSLossless, mr8_src, "pyjpegls", {}),
+        ("jls_rgb8", us, JPEGLSLossless, us_src, "pyjpegls", {}),
+        ("jls_rgb16", rgb16, JPEGLSLossless, rgb16_src, "pyjpegls", {}),
+        ("jls_ct_s16_near", ct, JPEGLSNearLossless, ct_src, "pyjpegls", {"jls_error": 3}),
+        ("jls_mr_u12_near", mr, JPEGLSNearLossless, mr_src, "pyjpegls", {"jls_error": 2}),
+    ]
+    for name, ds, tsyntax, provenance, plugin, options in made:
+        compressed(name, ds, tsyntax, provenance, plugin, **options)
+    jls_direct("jls_rgb8_ilv0", us, us_src, 0)
+    jls_direct("jls_rgb8_ilv1", us, us_src, 1)
+    jls_direct("jls_rgb8_ilv2_near", us, us_src, 2, lossy_error=2)
+
+    shipped_files = [  # name, file, provenance, frames
+        ("j2k_pydicom_JPEG2000", "JPEG2000.dcm", pydicom_src, (0,)),
+        ("j2k_pydicom_693_J2KI", "693_J2KI.dcm", pydicom_src, (0,)),
+        ("j2k_pydicom_MR_small", "MR_small_jp2klossless.dcm", pydicom_src, (0,)),
+        ("j2k_pydicom_SC_rgb_gdcm_KY", "SC_rgb_gdcm_KY.dcm", pydicom_src, (0,)),
+        ("j2k_pydicom_GDCMJ2K_TextGBR_jp2", "GDCMJ2K_TextGBR.dcm", pydicom_src, (0,)),
+        ("j2k_pydicom_pixelrep_mismatch", "J2K_pixelrep_mismatch.dcm", pydicom_src, (0,)),
+        ("j2k_data_emri_small", "emri_small_jpeg_2k_lossless.dcm", data_src, (0, 9)),
+        ("j2k_data_US1_J2KI", "US1_J2KI.dcm", data_src, (0,)),
+        ("jls_pydicom_near_08", "JPEGLSNearLossless_08.dcm", pydicom_src, (0,)),
+        ("jls_pydicom_near_16", "JPEGLSNearLossless_16.dcm", pydicom_src, (0,)),
+        ("jls_pydicom_rgb_line", "SC_rgb_jls_lossy_line.dcm", pydicom_src, (0,)),
+        ("jls_pydicom_rgb_sample", "SC_rgb_jls_lossy_sample.dcm", pydicom_src, (0,)),
+        ("jls_pydicom_MR_small", "MR_small_jpeg_ls_lossless.dcm", pydicom_src, (0,)),
+        ("jls_data_emri_small", "emri_small_jpeg_ls_lossless.dcm", data_src, (0, 9)),
+        ("ljpeg_data_JPEG-LL", "JPEG-LL.dcm", data_src, (0,)),
+    ]
+    for name, testfile, provenance, frames in shipped_files:
+        shipped(name, testfile, provenance, frames)
     sample("j2k_sample_ct", "ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm",
            "sample-images/ct, TCIA Pancreas-CT (CC BY 3.0), unchanged")
     sample("j2k_sample_cxr", "chest_xray/cxr_nema_wg04_RG1_J2KI_original.dcm",
            "sample-images/chest_xray, NEMA WG04 RG1 via pydicom-data (MIT), unchanged")
 
-    # JPEG-LS
-    compressed("jls_ct_s16", ct, JPEGLSLossless, ct_src, "pyjpegls")
-    compressed("jls_mr_u12", mr, JPEGLSLossless, mr_src, "pyjpegls")
-    compressed("jls_ct_s12", ct12, JPEGLSLossless, ct_src + ", as 12 bits stored (the values fit)", "pyjpegls")
-    compressed("jls_mr_u8", mr8, JPEGLSLossless, mr_src + ", shifted to 8 bits", "pyjpegls")
-    compressed("jls_rgb8", us, JPEGLSLossless, us_src, "pyjpegls")
-    compressed("jls_rgb16", rgb16, JPEGLSLossless, rgb16_src, "pyjpegls")
-    compressed("jls_ct_s16_near", ct, JPEGLSNearLossless, ct_src, "pyjpegls", jls_error=3)
-    compressed("jls_mr_u12_near", mr, JPEGLSNearLossless, mr_src, "pyjpegls", jls_error=2)
-    jls_direct("jls_rgb8_ilv0", us, us_src, 0)
-    jls_direct("jls_rgb8_ilv1", us, us_src, 1)
-    jls_direct("jls_rgb8_ilv2_near", us, us_src, 2, lossy_error=2)
-    shipped("jls_pydicom_near_08", "JPEGLSNearLossless_08.dcm", pydicom_src)
-    shipped("jls_pydicom_near_16", "JPEGLSNearLossless_16.dcm", pydicom_src)
-    shipped("jls_pydicom_rgb_line", "SC_rgb_jls_lossy_line.dcm", pydicom_src)
-    shipped("jls_pydicom_rgb_sample", "SC_rgb_jls_lossy_sample.dcm", pydicom_src)
-    shipped("jls_pydicom_MR_small", "MR_small_jpeg_ls_lossless.dcm", pydicom_src)
-    shipped("jls_data_emri_small", "emri_small_jpeg_ls_lossless.dcm", data_src, frames=(0, 9))
-
     # Lossless JPEG
     gdcm_lossless("ljpeg_gdcm_ct_s16", ct, ct_src)
     gdcm_lossless("ljpeg_gdcm_mr_u12", mr, mr_src)
     gdcm_lossless("ljpeg_gdcm_rgb8", us, us_src)
-    gdcm_lossless("ljpeg_gdcm_mr_u8", mr8, mr_src + ", shifted to 8 bits")
+    gdcm_lossless("ljpeg_gdcm_mr_u8", mr8, mr8_src)
     for predictor in range(1, 8):
         ours_lossless("ljpeg_ct_s16_p%d" % predictor, ct, ct_src, predictor=predictor)
     ours_lossless("ljpeg_mr_u12_p7", mr, mr_src, predictor=7)
@@ -526,20 +541,15 @@ def main():
     ours_lossless("ljpeg_s12_p2", s12, "dicom/explicit_s12.dcm", predictor=2)
     ours_lossless("ljpeg_u12_p4", u12, "dicom/explicit_mono2_u12.dcm", predictor=4)
     # Differences of exactly 32768 (category 16): 16-bit samples jumping by half the range.
-    jumps = copy.deepcopy(ct)
     arr = ct.pixel_array.astype(np.int32)
     arr[::3, ::2] = (arr[::3, ::2] + 32768) & 0xFFFF
-    jumps.PixelRepresentation = 0
-    jumps.PixelData = arr.astype(np.uint16).tobytes()
+    jumps = derived(ct, arr.astype(np.uint16), PixelRepresentation=0)
     ours_lossless("ljpeg_u16_ssss16", jumps, ct_src + ", every other sample of every third row +32768, unsigned",
                   predictor=1)
     # Two-bit precision.
-    two = copy.deepcopy(u8)
-    two.BitsStored, two.HighBit = 2, 1
-    two.PixelData = (u8.pixel_array & 3).astype(np.uint8).tobytes()
+    two = derived(u8, (u8.pixel_array & 3).astype(np.uint8), BitsStored=2, HighBit=1)
     # GDCM 3.0 aborts (an uncaught C++ exception) on 2 bits stored in 8.
     ours_lossless("ljpeg_u2_p7", two, "dicom/implicit_mono1_u8.dcm, low 2 bits", predictor=7, skip=("gdcm",))
-    shipped("ljpeg_data_JPEG-LL", "JPEG-LL.dcm", data_src)
 
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump({"generator": "Tools/make_dicom_codec_fixtures.py with pydicom %s, numpy %s" % (

@@ -84,10 +84,43 @@ struct CodecFixtureManifest: Decodable {
         return try JSONDecoder().decode(CodecFixtureManifest.self, from: Data(contentsOf: url))
     }
 
+    /// A frame decoder's signature, as the three codecs share it.
+    typealias Decode = ([UInt8], DICOMFrameGeometry, String) throws(DICOMError) -> PixelSamples
+
     /// The fixtures of one codec ("jpeg2000", "jpegls", "jpeglossless").
     static func fixtures(_ codec: String) throws -> [Fixture] {
         let all = try load().fixtures.filter { $0.codec == codec }
         XCTAssertFalse(all.isEmpty, "no \(codec) fixtures in the manifest")
+        return all
+    }
+
+    /// One fixture by name.
+    static func fixture(_ name: String) throws -> Fixture {
+        try XCTUnwrap(try load().fixtures.first { $0.name == name }, "no fixture \(name)")
+    }
+
+    /// Decodes the named fixtures and checks each against pydicom.
+    static func check(_ names: [String], _ decode: Decode, file: StaticString = #filePath, line: UInt = #line) throws {
+        for name in names {
+            let f = try fixture(name)
+            f.check(try decode(try f.bytes(), f.geometry, f.name), file: file, line: line)
+        }
+    }
+
+    /// Decodes every fixture of `codec` and checks each against pydicom, then checks that the
+    /// set covers what every codec claims (the `bitsStored` depths, signed 16-bit, 16-bit
+    /// colour) and `transferSyntax`; returns the fixtures for codec-specific checks.
+    @discardableResult
+    static func checkAll(_ codec: String, _ decode: Decode, bitsStored: Set<Int>, transferSyntax: String,
+                         file: StaticString = #filePath, line: UInt = #line) throws -> [Fixture] {
+        let all = try fixtures(codec)
+        for f in all {
+            f.check(try decode(try f.bytes(), f.geometry, f.name), file: file, line: line)
+        }
+        XCTAssertTrue(Set(all.map(\.bitsStored)).isSuperset(of: bitsStored), "depths", file: file, line: line)
+        XCTAssertTrue(all.contains { $0.signed && $0.bitsStored == 16 }, "signed 16-bit", file: file, line: line)
+        XCTAssertTrue(all.contains { $0.samplesPerPixel == 3 && $0.bitsAllocated == 16 }, "16-bit colour", file: file, line: line)
+        XCTAssertTrue(all.contains { $0.transferSyntax == transferSyntax }, transferSyntax, file: file, line: line)
         return all
     }
 }

@@ -6,25 +6,13 @@ final class JPEGLosslessFrameDecoderTests: XCTestCase {
     private typealias A = CodecErrorAssertions
     private let decode: A.Decode = JPEGLosslessFrameDecoder.decode
 
-    private func fixture(_ name: String) throws -> CodecFixtureManifest.Fixture {
-        try XCTUnwrap(try CodecFixtureManifest.fixtures("jpeglossless").first { $0.name == name }, name)
-    }
-
     func testFixturesMatchPydicom() throws {
-        let fixtures = try CodecFixtureManifest.fixtures("jpeglossless")
-        for f in fixtures {
-            let samples = try JPEGLosslessFrameDecoder.decode(try f.bytes(), geometry: f.geometry, source: f.name)
-            f.check(samples)
-        }
-        XCTAssertTrue(Set(fixtures.map(\.bitsStored)).isSuperset(of: [2, 8, 12, 16]))
-        XCTAssertTrue(fixtures.contains { $0.signed && $0.bitsStored == 16 })
-        XCTAssertTrue(fixtures.contains { $0.samplesPerPixel == 3 && $0.bitsAllocated == 16 })
-        XCTAssertTrue(fixtures.contains { $0.transferSyntax == "1.2.840.10008.1.2.4.70" })
+        try CodecFixtureManifest.checkAll("jpeglossless", decode, bitsStored: [2, 8, 12, 16], transferSyntax: "1.2.840.10008.1.2.4.70")
     }
 
     func testEveryPredictorMatchesPydicom() throws {
         for predictor in 1...7 {
-            let f = try fixture("ljpeg_ct_s16_p\(predictor)")
+            let f = try CodecFixtureManifest.fixture("ljpeg_ct_s16_p\(predictor)")
             let bytes = try f.bytes()
             let sos = try XCTUnwrap(A.marker(0xDA, in: bytes))
             XCTAssertEqual(Int(bytes[sos + 4 + 2 * Int(bytes[sos + 4]) + 1]), predictor, "the SOS selection value")
@@ -35,7 +23,7 @@ final class JPEGLosslessFrameDecoderTests: XCTestCase {
     /// Every prefix short of the end of the scan data fails; only the EOI may be missing.
     func testEveryTruncationFails() throws {
         for name in ["ljpeg_s12_p2", "ljpeg_ct_s16_restart8", "ljpeg_rgb8_scans"] {
-            let f = try fixture(name)
+            let f = try CodecFixtureManifest.fixture(name)
             let bytes = try f.bytes()
             let step = bytes.count > 3000 ? 7 : 1
             for length in stride(from: 0, to: bytes.count - 2, by: step) {
@@ -45,20 +33,14 @@ final class JPEGLosslessFrameDecoderTests: XCTestCase {
     }
 
     func testHeaderClaiming65535SquaredIsRefused() throws {
-        let f = try fixture("ljpeg_ct_s16_p1")
-        var bytes = try f.bytes()
-        let sof = try XCTUnwrap(A.marker(0xC3, in: bytes))
-        bytes.replaceSubrange((sof + 5)..<(sof + 9), with: [0xFF, 0xFF, 0xFF, 0xFF])
-        let error = A.expectError(decode, bytes, f.geometry, source: "huge.dcm")
-        XCTAssertTrue(error?.description.contains("65535×65535") == true, "\(String(describing: error))")
+        // SOF3: Y and X.
+        try A.expectHugeRefused(decode, fixture: "ljpeg_ct_s16_p1", marker: 0xC3, fields: [5, 7], width: 2)
     }
 
     func testComponentCountAndPrecisionMismatchesFail() throws {
-        let f = try fixture("ljpeg_ct_s16_p1")
-        let bytes = try f.bytes()
-        A.expectError(decode, bytes, A.geometry(f.geometry, samples: 3), source: "rgb.dcm")
-        A.expectError(decode, bytes, A.geometry(f.geometry, bitsAllocated: 8, bitsStored: 8), source: "eight.dcm")
-        var deep = bytes
+        let f = try CodecFixtureManifest.fixture("ljpeg_ct_s16_p1")
+        try A.expectGeometryMismatchesFail(decode, gray: f, colour: try CodecFixtureManifest.fixture("ljpeg_rgb8_p5"))
+        var deep = try f.bytes()
         let sof = try XCTUnwrap(A.marker(0xC3, in: deep))
         deep[sof + 4] = 17
         A.expectError(decode, deep, f.geometry, source: "deep.dcm")
@@ -67,7 +49,7 @@ final class JPEGLosslessFrameDecoderTests: XCTestCase {
     }
 
     func testBadHuffmanTablesFail() throws {
-        let f = try fixture("ljpeg_ct_s16_p1")
+        let f = try CodecFixtureManifest.fixture("ljpeg_ct_s16_p1")
         let bytes = try f.bytes()
         let dht = try XCTUnwrap(A.marker(0xC4, in: bytes))
         // Three codes of one bit (and three fewer of a longer length, so the segment stays whole).
@@ -94,14 +76,9 @@ final class JPEGLosslessFrameDecoderTests: XCTestCase {
     }
 
     func testGarbageAndMarkerDamageFail() throws {
-        let f = try fixture("ljpeg_ct_s16_restart8")
+        let f = try CodecFixtureManifest.fixture("ljpeg_ct_s16_restart8")
         let bytes = try f.bytes()
-        var garbage: [UInt8] = [0xFF, 0xD8]
-        var state: UInt32 = 4242
-        for _ in 0..<2000 {
-            state = state &* 1_103_515_245 &+ 12345
-            garbage.append(UInt8(truncatingIfNeeded: state >> 16) | 0x01)
-        }
+        let garbage = A.garbage(after: [0xFF, 0xD8], seed: 4242)
         A.expectError(decode, garbage, f.geometry, source: "garbage.dcm")
         A.expectError(decode, [0xFF, 0x4F, 0xFF, 0x51], f.geometry, source: "j2k.dcm")
         A.expectError(decode, [], f.geometry, source: "empty.dcm")
@@ -120,7 +97,7 @@ final class JPEGLosslessFrameDecoderTests: XCTestCase {
 
     /// Random single-byte damage anywhere: an error or an image, never a crash or a hang.
     func testRandomDamageNeverCrashes() throws {
-        let f = try fixture("ljpeg_rgb8_p5")
+        let f = try CodecFixtureManifest.fixture("ljpeg_rgb8_p5")
         let bytes = try f.bytes()
         var state: UInt32 = 99
         for _ in 0..<300 {
