@@ -85,12 +85,12 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "TestSupport"]),
-        .testTarget(name: "MedImagingTests", dependencies: ["MedImaging", "TestSupport"]),
-        .testTarget(name: "VisionPreprocessingTests", dependencies: ["VisionPreprocessing", "MedImaging", "Workstation", "TestSupport"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
+        .testTarget(name: "MedImagingTests", dependencies: ["Support", "MedImaging", "TestSupport"]),
+        .testTarget(name: "VisionPreprocessingTests", dependencies: ["Support", "VisionPreprocessing", "MedImaging", "Workstation", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Support", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
         .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
-        .testTarget(name: "MedgemmaCLITests", dependencies: ["MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),
+        .testTarget(name: "MedgemmaCLITests", dependencies: ["Support", "MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]
 )

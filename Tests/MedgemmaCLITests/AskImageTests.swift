@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import Gemma
 import MedImaging

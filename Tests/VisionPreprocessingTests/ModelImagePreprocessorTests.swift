@@ -1,3 +1,4 @@
+import Support
 import MedImaging
 import Workstation
 import XCTest

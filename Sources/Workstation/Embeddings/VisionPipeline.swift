@@ -1,3 +1,4 @@
+import Support
 import Gemma
 import MedImaging
 import VisionPreprocessing

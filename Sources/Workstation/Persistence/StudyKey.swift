@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// The file name under which per-study state (recovered drafts, conversations) is kept in

@@ -9,11 +9,11 @@ enum DICOMFrameCodec: Sendable, Equatable {
     case rle
     /// JPEG Baseline, process 1 (8-bit), through libjpeg-turbo.
     case jpegBaseline
-    /// JPEG Lossless, processes 14 and 14 SV1.
+    /// JPEG Lossless, processes 14 and 14 SV1: our own decoder (libjpeg-turbo 2.1 has none).
     case jpegLossless
-    /// JPEG-LS, lossless and near-lossless.
+    /// JPEG-LS, lossless and near-lossless, through CharLS.
     case jpegLS
-    /// JPEG 2000, lossless-only and lossy.
+    /// JPEG 2000, lossless-only and lossy, through OpenJPEG.
     case jpeg2000
 
     /// One frame's codestream in, one frame's samples out (interleaved channels, bit
@@ -39,9 +39,9 @@ enum DICOMFrameCodec: Sendable, Equatable {
         switch self {
         case .rle: return RLEFrameDecoder.decode
         case .jpegBaseline: return JPEGBaselineFrameDecoder.decode
-        case .jpegLossless: return nil  // JPEG Lossless: JPEGLosslessFrameDecoder.decode
-        case .jpegLS: return nil        // JPEG-LS: JPEGLSFrameDecoder.decode
-        case .jpeg2000: return nil      // JPEG 2000: JPEG2000FrameDecoder.decode
+        case .jpegLossless: return JPEGLosslessFrameDecoder.decode
+        case .jpegLS: return JPEGLSFrameDecoder.decode
+        case .jpeg2000: return JPEG2000FrameDecoder.decode
         }
     }
 

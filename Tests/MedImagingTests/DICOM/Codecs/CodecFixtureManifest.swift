@@ -1,7 +1,7 @@
+import Support
 import Foundation
 @testable import MedImaging
 import TestSupport
-import Workstation
 import XCTest
 
 /// The frames written by Tools/make_dicom_codec_fixtures.py into Tests/Fixtures/dicom/codecs,
@@ -41,7 +41,7 @@ struct CodecFixtureManifest: Decodable {
         /// The frame's codestream: its fragments joined.
         func bytes() throws -> [UInt8] {
             let url = TestEnvironment.fixture(codestream.file)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("fixture missing: \(codestream.file)") }
+            guard FileManager.default.fileExists(atPath: url.path) else { throw MissingTestInput("fixture missing: \(codestream.file) (Tools/make_dicom_codec_fixtures.py writes it)") }
             let file = [UInt8](try Data(contentsOf: url))
             return codestream.ranges.flatMap { Array(file[$0[0]..<($0[0] + $0[1])]) }
         }

@@ -1,6 +1,7 @@
+import Support
 import Foundation
 import XCTest
-@testable import Workstation
+
 
 final class SHA256Tests: XCTestCase {
     /// FIPS 180-4 example vectors (NIST CSRC "SHA256.pdf") and the million-'a' message.
