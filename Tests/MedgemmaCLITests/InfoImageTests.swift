@@ -68,15 +68,28 @@ final class InfoImageTests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("PANCREAS_0001\n"), "the patient id never appears")
     }
 
-    func testCompressedDICOMIsRefusedWithTheSyntaxNamed() throws {
-        let refused = try XCTUnwrap(manifest("dicom/manifest.json")["refusedSamples"] as? [[String: Any]])
-        for sample in refused {
-            let path = TestEnvironment.fixture(try XCTUnwrap(sample["path"] as? String)).path
+    /// The JPEG 2000 originals of the samples (refused before the codecs came) are read and
+    /// summarised with their syntax named; sizes from pydicom (the codec manifest).
+    func testCompressedDICOMIsSummarisedWithItsSyntaxNamed() throws {
+        let originals = try XCTUnwrap(manifest("dicom/manifest.json")["refusedSamples"] as? [[String: Any]])
+        let frames = try XCTUnwrap(manifest("dicom/codecs/manifest.json")["fixtures"] as? [[String: Any]])
+        XCTAssertEqual(originals.count, 2)
+        for sample in originals {
+            let relative = try XCTUnwrap(sample["path"] as? String), uid = try XCTUnwrap(sample["transferSyntaxUID"] as? String)
+            let oracle = try XCTUnwrap(frames.first { ($0["codestream"] as? [String: Any])?["file"] as? String == relative })
+            let path = TestEnvironment.fixture(relative).path
             let r = try CommandRunner.medgemma(["info", path])
-            XCTAssertEqual(r.status, 1)
-            XCTAssertEqual(r.stderr, "medgemma info: \(path): \(try XCTUnwrap(sample["error"] as? String))\n")
-            XCTAssertEqual(r.stdout, "")
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = r.stdout.split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.contains("Format       DICOM, JPEG 2000 (\(uid))"), r.stdout)
+            XCTAssertTrue(lines.contains("Size         \(try XCTUnwrap(oracle["columns"] as? Int)) × \(try XCTUnwrap(oracle["rows"] as? Int)) pixels"), r.stdout)
         }
+        // 12-bit JPEG Extended is still refused by name.
+        let jpeg12 = TestEnvironment.fixture("dicom/pydicom_JPEG-lossy.dcm").path
+        let r = try CommandRunner.medgemma(["info", jpeg12])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "medgemma info: \(jpeg12): not supported: JPEG Extended (1.2.840.10008.1.2.4.51)\n")
+        XCTAssertEqual(r.stdout, "")
     }
 
     /// JPEG and PNG through the same command; sizes and channels from Pillow's manifest.

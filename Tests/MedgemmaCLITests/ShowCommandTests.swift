@@ -45,10 +45,17 @@ final class ShowCommandTests: XCTestCase {
         let bad = try CommandRunner.medgemma(["show", "--graphics", "kitty", png])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("unknown graphics mode 'kitty' (use sixel, blocks, ascii or auto)"), bad.stderr)
+        // The JPEG 2000 CT original draws like its uncompressed copy (the same pixels, pydicom says).
         let j2k = TestEnvironment.fixture("sample-images/ct/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm").path
-        let refused = try CommandRunner.medgemma(["show", j2k])
+        let compressed = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "20", j2k])
+        let uncompressed = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "20", dicom])
+        XCTAssertEqual(compressed.status, 0, compressed.stderr)
+        XCTAssertEqual(compressed.stdout, uncompressed.stdout)
+        // 12-bit JPEG Extended is still refused by name.
+        let jpeg12 = TestEnvironment.fixture("dicom/pydicom_JPEG-lossy.dcm").path
+        let refused = try CommandRunner.medgemma(["show", jpeg12])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertEqual(refused.stderr, "medgemma view: \(j2k): not supported: JPEG 2000 (1.2.840.10008.1.2.4.90)\n")
+        XCTAssertEqual(refused.stderr, "medgemma view: \(jpeg12): not supported: JPEG Extended (1.2.840.10008.1.2.4.51)\n")
         let frame = try CommandRunner.medgemma(["show", "--frame", "3", png])
         XCTAssertEqual(frame.status, 1)
         XCTAssertTrue(frame.stderr.contains("frame 3 does not exist (the file has 1)"), frame.stderr)
