@@ -22,6 +22,10 @@ struct DICOMDataSetParser {
     let source: String
     /// Whether undefined-length pixel data is encapsulated (a compressed syntax) rather than an error.
     var encapsulated = false
+    /// Stop at the top-level pixel data element, recording only where it starts: a series
+    /// is sorted from headers alone, read from the first bytes of each file
+    /// (`DICOMSliceHeader`), whose pixels may lie beyond what was read.
+    var stopsAtPixelData = false
 
     /// One element header as read from the bytes.
     private struct Header {
@@ -40,6 +44,13 @@ struct DICOMDataSetParser {
             let header = try readHeader(at: position, end: end, explicitVR: explicitVR)
             if header.tag.group == 0xFFFE {
                 throw .corrupt(source: source, detail: "item or delimiter tag \(header.tag) outside a sequence at offset \(position)")
+            }
+            if stopsAtPixelData && header.tag == .pixelData {
+                let undefined = header.length == Self.undefinedLength
+                elements[header.tag] = DICOMElement(tag: header.tag, vr: header.vr, valueOffset: header.valueOffset,
+                                                    length: undefined ? 0 : min(Int(header.length), max(0, end - header.valueOffset)),
+                                                    isEncapsulated: undefined)
+                return elements
             }
             let next = try skipValue(header, end: end, explicitVR: explicitVR, depth: 0)
             if elements[header.tag] == nil {

@@ -11,7 +11,9 @@ struct DICOMFile: Sendable {
     static let markerOffset = 128
 
     /// `maxInflatedBytes` caps a deflated data set once expanded (see `DICOMInflater`).
-    init(bytes: [UInt8], source: String, maxInflatedBytes: Int) throws(DICOMError) {
+    /// `headerOnly` stops at the pixel data element (see `DICOMDataSetParser.stopsAtPixelData`),
+    /// so `bytes` may be just the start of the file.
+    init(bytes: [UInt8], source: String, maxInflatedBytes: Int, headerOnly: Bool = false) throws(DICOMError) {
         guard !bytes.isEmpty else { throw .empty(source: source) }
         let marker: [UInt8] = Array("DICM".utf8)
         if bytes.count < Self.markerOffset + 4 {
@@ -39,7 +41,8 @@ struct DICOMFile: Sendable {
         transferSyntax = syntax
         switch syntax {
         case .implicitLittleEndian, .explicitLittleEndian, .encapsulated:
-            let dataSetParser = DICOMDataSetParser(bytes: bytes, source: source, encapsulated: syntax.codec != nil)
+            let dataSetParser = DICOMDataSetParser(bytes: bytes, source: source, encapsulated: syntax.codec != nil,
+                                                   stopsAtPixelData: headerOnly)
             let elements = try dataSetParser.parse(from: meta.end, to: bytes.count, explicitVR: syntax.isExplicitVR)
             dataSet = DICOMDataSet(bytes: bytes, elements: elements)
         case .deflatedExplicitLittleEndian:
@@ -56,7 +59,7 @@ struct DICOMFile: Sendable {
                     throw .corrupt(source: source, detail: "deflated data set: \(detail)")
                 }
             }
-            let inflatedParser = DICOMDataSetParser(bytes: inflated, source: source)
+            let inflatedParser = DICOMDataSetParser(bytes: inflated, source: source, stopsAtPixelData: headerOnly)
             dataSet = DICOMDataSet(bytes: inflated, elements: try inflatedParser.parse(from: 0, to: inflated.count, explicitVR: true))
         }
     }

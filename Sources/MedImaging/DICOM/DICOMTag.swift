@@ -37,6 +37,15 @@ struct DICOMTag: Hashable, Sendable, CustomStringConvertible {
     static let studyInstanceUID = DICOMTag(0x0020, 0x000D)
     static let seriesInstanceUID = DICOMTag(0x0020, 0x000E)
 
+    // Series and volumes: how slices are grouped and ordered, and their spacing.
+    static let sliceThickness = DICOMTag(0x0018, 0x0050)
+    static let spacingBetweenSlices = DICOMTag(0x0018, 0x0088)
+    static let seriesNumber = DICOMTag(0x0020, 0x0011)
+    static let instanceNumber = DICOMTag(0x0020, 0x0013)
+    static let imagePositionPatient = DICOMTag(0x0020, 0x0032)
+    static let imageOrientationPatient = DICOMTag(0x0020, 0x0037)
+    static let pixelSpacing = DICOMTag(0x0028, 0x0030)
+
     // Image pixel module and the grayscale pipeline.
     static let samplesPerPixel = DICOMTag(0x0028, 0x0002)
     static let photometricInterpretation = DICOMTag(0x0028, 0x0004)

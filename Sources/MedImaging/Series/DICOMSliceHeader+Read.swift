@@ -1,0 +1,82 @@
+extension DICOMSliceHeader {
+    /// Reads the header of the file at `path`: nil when it is not a DICOM file or holds no
+    /// image (a DICOMDIR, a structured report); an error naming the file when it is DICOM
+    /// but cannot be read. Only the first `SliceFileReader.headerPrefix` bytes are read
+    /// unless the header runs past them (or the data set is deflated).
+    public static func read(path: String, maxBytes: Int = DICOMDecoder.defaultByteLimit) throws(DICOMError) -> DICOMSliceHeader? {
+        let prefix: [UInt8], size: Int
+        switch SliceFileReader.read(path: path, upTo: SliceFileReader.headerPrefix, limit: maxBytes) {
+        case .success(let read): (prefix, size) = read
+        case .failure(.tooLarge(let size)):
+            throw .tooLarge(source: path, detail: "the file is \(size) bytes, over the limit of \(maxBytes) bytes")
+        case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
+        }
+        guard MedicalImage.sniff(prefix) == .dicom else { return nil }
+        let inflatedLimit = DICOMDecoder.inflatedByteLimit(maxPixels: DICOMDecoder.defaultPixelLimit)
+        let file: DICOMFile
+        do throws(DICOMError) {
+            file = try DICOMFile(bytes: prefix, source: path, maxInflatedBytes: inflatedLimit, headerOnly: true)
+        } catch {
+            guard case .truncated = error, size > prefix.count else { throw error }
+            switch SliceFileReader.read(path: path, upTo: size, limit: maxBytes) {
+            case .success(let read):
+                file = try DICOMFile(bytes: read.bytes, source: path, maxInflatedBytes: inflatedLimit, headerOnly: true)
+            case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
+            }
+        }
+        return try DICOMSliceHeader(dataSet: file.dataSet, path: path)
+    }
+
+    /// nil when the data set has no image (no Rows, Columns or Pixel Data).
+    init?(dataSet: DICOMDataSet, path: String) throws(DICOMError) {
+        guard let rows = dataSet.unsigned(.rows), let columns = dataSet.unsigned(.columns),
+              dataSet.contains(.pixelData) else { return nil }
+        guard rows > 0, columns > 0 else { throw .corrupt(source: path, detail: "image size \(columns)×\(rows) has no pixels") }
+        var frames = 1
+        if dataSet.contains(.numberOfFrames) {
+            guard let value = dataSet.numbers(.numberOfFrames).first ?? nil, value >= 1, value <= Double(Int32.max),
+                  value == value.rounded() else {
+                throw .corrupt(source: path, detail: "Number of Frames (0028,0008) is not a positive integer")
+            }
+            frames = Int(value)
+        }
+        guard let bitsAllocated = dataSet.unsigned(.bitsAllocated) else {
+            throw .corrupt(source: path, detail: "no Bits Allocated (0028,0100)")
+        }
+        func finite(_ tag: DICOMTag, count: Int) -> [Double]? {
+            let values = dataSet.numbers(tag).compactMap { $0 }
+            return values.count == count ? values : nil
+        }
+        func integer(_ tag: DICOMTag) -> Int? {
+            guard let value = dataSet.numbers(tag).first ?? nil, abs(value) < 1e12 else { return nil }
+            return Int(value.rounded())
+        }
+        var rescale = RescaleTransform(type: dataSet.string(.rescaleType))
+        if let slope = dataSet.numbers(.rescaleSlope).first ?? nil { rescale.slope = slope }
+        if let intercept = dataSet.numbers(.rescaleIntercept).first ?? nil { rescale.intercept = intercept }
+        let function = VOIFunction(rawValue: dataSet.string(.voiLUTFunction) ?? "LINEAR") ?? .linear
+        let orientation = finite(.imageOrientationPatient, count: 6)
+
+        self.path = path
+        self.rows = rows
+        self.columns = columns
+        self.frames = frames
+        self.samplesPerPixel = dataSet.unsigned(.samplesPerPixel) ?? 1
+        self.bitsAllocated = bitsAllocated
+        self.bitsStored = dataSet.unsigned(.bitsStored) ?? bitsAllocated
+        self.isSigned = dataSet.unsigned(.pixelRepresentation) == 1
+        self.photometric = dataSet.string(.photometricInterpretation) ?? "MONOCHROME2"
+        self.modality = dataSet.string(.modality)
+        self.seriesInstanceUID = dataSet.string(.seriesInstanceUID)
+        self.seriesDescription = dataSet.string(.seriesDescription)
+        self.seriesNumber = integer(.seriesNumber)
+        self.instanceNumber = integer(.instanceNumber)
+        self.position = finite(.imagePositionPatient, count: 3)
+        self.orientation = orientation.flatMap { SliceOrientation.normal(of: $0) == nil ? nil : $0 }
+        self.pixelSpacing = finite(.pixelSpacing, count: 2)
+        self.sliceThickness = dataSet.numbers(.sliceThickness).first ?? nil
+        self.spacingBetweenSlices = dataSet.numbers(.spacingBetweenSlices).first ?? nil
+        self.windows = DICOMDecoder.windows(of: dataSet, function: function)
+        self.rescale = rescale
+    }
+}
