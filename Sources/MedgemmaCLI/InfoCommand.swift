@@ -10,6 +10,7 @@ enum InfoCommand: Subcommand {
     static let summary = "describe a model (GGUF) or an image file (PNG, JPEG, DICOM)"
     static let help = """
     Usage: medgemma info [--json] [FILE]
+           medgemma info [--json] DIR
            medgemma info --system [--json]
 
     Describes a GGUF model file: architecture, sizes, quantization mix, tokenizer summary
@@ -20,6 +21,14 @@ enum InfoCommand: Subcommand {
     rescale, value range, default window (DICOM's own first), modality, body part, study
     date and descriptions. Patient names and ids are never shown.
 
+    Describes a folder of DICOM files as series, from their headers alone: for each
+    series its modality, slice count and how the slices were ordered (along the slice
+    normal by Image Position (Patient); Instance Number where positions are missing),
+    size, pixel and slice spacing, orientation (axial, coronal, sagittal or oblique),
+    windows, and notes on gaps, duplicate positions and mismatched slices. Files that are
+    not DICOM images are ignored and counted; DICOM files that cannot be read are named
+    with their error. Subfolders are not searched.
+
     With --system, describes this machine instead: the processor, the instruction-set
     extensions the kernels use (AVX2, AVX-512 VNNI, AVX-512 BF16, AVX-VNNI) and which
     kernels run for decode, prompt batches, attention and the vision tower
@@ -27,14 +36,15 @@ enum InfoCommand: Subcommand {
 
     Options:
       --json       models: the whole header, every metadata value and the tensor table;
-                   images: every field above, and the DICOM UIDs; --system: the same facts
+                   images: every field above, and the DICOM UIDs; folders: each series with
+                   its files in order; --system: the same facts
       --system     describe this machine's processor and kernels instead of a file
       -h, --help   show this help
 
     Exit status: 0 on success, 1 when the file cannot be read, 2 on a usage error.
 
     """
-    static let spec = ArgumentSpec(flags: ["--json", "--system"], positionals: 0...1, positionalName: "FILE")
+    static let spec = ArgumentSpec(flags: ["--json", "--system"], positionals: 0...1, positionalName: "FILE or DIR")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         if args.has("--system") {
@@ -46,6 +56,11 @@ enum InfoCommand: Subcommand {
             return 0
         }
         let path = ModelLocator.resolve(args.positionals.first)
+        if let folder = args.positionals.first, DICOMSeriesFolder.isFolder(folder) {
+            let card = SeriesCard(folder: try DICOMSeriesFolder.open(path: folder))
+            Console.out(args.has("--json") ? card.json().rendered() + "\n" : card.render())
+            return 0
+        }
         if isImage(path) {
             let card = ImageCard(path: path, image: try MedicalImage.load(path: path))
             Console.out(args.has("--json") ? card.json().rendered() + "\n" : card.render())

@@ -17,6 +17,7 @@ public enum MedgemmaCommand {
         BenchCommand.self,
         PerplexityCommand.self,
         ShowCommand.self,
+        ConvertCommand.self,
         BackendsCommand.self,
     ]
 
