@@ -62,7 +62,7 @@ public struct DICOMSeriesFolder: Sendable {
         }
         guard !headers.isEmpty else {
             let detail = unreadable.first.map { "\(unreadable.count) unreadable, first: \($0)" }
-                ?? "\(names.count) entries, none a DICOM image"
+                ?? "\(names.count) \(names.count == 1 ? "entry" : "entries"), none a DICOM image"
             throw .noImages(path: path, detail: detail)
         }
         return DICOMSeriesFolder(path: path, series: DICOMSeriesBuilder.build(headers), unreadable: unreadable, ignored: ignored)
