@@ -67,7 +67,8 @@ final class InfoCommandTests: XCTestCase {
             (notGGUF, "not a GGUF file (magic \"hell\", expected \"GGUF\")"),
             (truncated, "truncated: tensor count at byte 8 runs past the end of the file"),
             (missing, "cannot open: No such file or directory"),
-            (dir.path, "not a regular file"),
+            // A folder is read as DICOM series (`info DIR`); this one holds none.
+            (dir.path, "no DICOM images: 2 entries, none a DICOM image"),
         ]
         for (path, problem) in cases {
             let r = try CommandRunner.medgemma(["info", path])
