@@ -19,6 +19,9 @@ Numbers that disagree with the geometry, so only Image Position (Patient) sorts 
   * two_series/: 4 axial CT slices and 3 coronal MR slices (Series Number 2 and 1);
   * no_position/: 4 slices without position or orientation (Instance Number order);
   * multiframe/ct_volume.dcm: one 4-frame CT file (a volume, frames in file order);
+  * enhanced/ct_enhanced.dcm: a 5-frame file whose per-frame functional groups give each
+    frame's position, out of spatial order (sorted along the normal like slices), with
+    orientation and pixel spacing in the shared functional groups;
   * with_unreadable/: 3 slices, a truncated DICOM file, a text file and a subfolder;
   * lying/: 3 slices and one whose header promises more pixel data than it holds;
   * expected/*.npy: `np.save` of pydicom's `pixel_array` stacked in the sorted order
@@ -43,6 +46,7 @@ import shutil
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -209,10 +213,23 @@ def describe_folder(folder):
             entry = dict(ordering="instance number", orientation=None, sliceSpacing=None, duplicates=[], gapsAfter=[])
         series.append((ordered, entry, None))
     for name, ds in volumes:
-        iop = [float(v) for v in ds.ImageOrientationPatient]
-        entry = dict(ordering="frames", orientation=orientation_label(iop), sliceSpacing=float(ds.SpacingBetweenSlices),
-                     duplicates=[], gapsAfter=[])
-        series.append(([(name, ds)], entry, int(ds.NumberOfFrames)))
+        if "PerFrameFunctionalGroupsSequence" in ds:
+            shared = ds.SharedFunctionalGroupsSequence[0]
+            iop = [float(v) for v in shared.PlaneOrientationSequence[0].ImageOrientationPatient]
+            normal = np.cross(iop[:3], iop[3:])
+            normal = normal / np.linalg.norm(normal)
+            locations = [float(np.dot([float(v) for v in item.PlanePositionSequence[0].ImagePositionPatient], normal))
+                         for item in ds.PerFrameFunctionalGroupsSequence]
+            order = sorted(range(len(locations)), key=lambda f: (locations[f], f))
+            steps = np.diff([locations[f] for f in order])
+            entry = dict(ordering="position", orientation=orientation_label(iop), sliceSpacing=float(np.median(steps)),
+                         duplicates=[], gapsAfter=[], pixelSpacing=[float(v) for v in shared.PixelMeasuresSequence[0].PixelSpacing])
+        else:
+            iop = [float(v) for v in ds.ImageOrientationPatient]
+            order = list(range(int(ds.NumberOfFrames)))
+            entry = dict(ordering="frames", orientation=orientation_label(iop), sliceSpacing=float(ds.SpacingBetweenSlices),
+                         duplicates=[], gapsAfter=[])
+        series.append(([(name, ds)], entry, order))
     series.sort(key=lambda s: (int(s[0][0][1].SeriesNumber), s[0][0][0]))
 
     described = []
@@ -221,7 +238,7 @@ def describe_folder(folder):
         npy = f"expected/{folder}_{index}.npy"
         if folder != "lying":
             if frames:
-                stack = first.pixel_array
+                stack = first.pixel_array[frames]
             else:
                 stack = np.stack([ds.pixel_array for _, ds in ordered])
             np.save(os.path.join(OUT_DIR, npy), stack)
@@ -231,11 +248,11 @@ def describe_folder(folder):
             if "WindowCenter" in first else []
         described.append(dict(
             seriesInstanceUID=first.SeriesInstanceUID, seriesNumber=int(first.SeriesNumber), modality=first.Modality,
-            rows=int(first.Rows), columns=int(first.Columns), slices=frames or len(ordered),
-            files=[name for name, _ in ordered] if not frames else [ordered[0][0]] * frames,
-            frames=list(range(frames)) if frames else [None] * len(ordered),
-            pixelSpacing=[float(v) for v in first.PixelSpacing], windows=windows,
-            npy=None if folder == "lying" else npy, **entry))
+            rows=int(first.Rows), columns=int(first.Columns), slices=len(frames) if frames else len(ordered),
+            files=[name for name, _ in ordered] if not frames else [ordered[0][0]] * len(frames),
+            frames=frames if frames else [None] * len(ordered),
+            windows=windows, npy=None if folder == "lying" else npy,
+            **dict(dict(pixelSpacing=[float(v) for v in first.get("PixelSpacing", [])]), **entry)))
     return dict(series=described, ignored=ignored, unreadable=unreadable)
 
 
@@ -275,6 +292,28 @@ def make_folders():
     ds = pydicom.dcmread(path)
     ds.PixelData = ds.PixelData[:64]  # the header still says 16x16 of 16-bit samples
     ds.save_as(path, enforce_file_format=True)
+
+    ds = dataset("CT", "enhanced", 9, 1, None, AXIAL, frames=5)
+    del ds.PixelSpacing, ds.SliceThickness, ds.SpacingBetweenSlices
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2.1"  # Enhanced CT Image Storage
+    shared = Dataset()
+    orientation = Dataset()
+    orientation.ImageOrientationPatient = AXIAL
+    shared.PlaneOrientationSequence = Sequence([orientation])
+    measures = Dataset()
+    measures.PixelSpacing = [0.6, 0.6]
+    measures.SliceThickness = 2.0
+    measures.SpacingBetweenSlices = 2.0
+    shared.PixelMeasuresSequence = Sequence([measures])
+    ds.SharedFunctionalGroupsSequence = Sequence([shared])
+    frames = []
+    for z in [4.0, 0.0, 8.0, 2.0, 6.0]:  # out of spatial order
+        item, position = Dataset(), Dataset()
+        position.ImagePositionPatient = [-12.0, -20.0, -50.0 + z]
+        item.PlanePositionSequence = Sequence([position])
+        frames.append(item)
+    ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
+    save(ds, pixels("CT", 700, frames=5), os.path.join(OUT_DIR, "enhanced", "ct_enhanced.dcm"))
     return liar
 
 
@@ -299,7 +338,7 @@ def main():
     os.makedirs(os.path.join(OUT_DIR, "expected"))
     liar = make_folders()
     folders = {}
-    for folder in ["ct_axial", "ct_duplicate", "ct_gap", "mr_oblique", "two_series", "no_position", "multiframe",
+    for folder in ["ct_axial", "ct_duplicate", "ct_gap", "mr_oblique", "two_series", "no_position", "multiframe", "enhanced",
                    "with_unreadable", "lying"]:
         folders[folder] = describe_folder(folder)
     manifest = dict(

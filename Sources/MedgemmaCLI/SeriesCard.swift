@@ -37,7 +37,8 @@ struct SeriesCard {
         if let description = first.seriesDescription { title += ", \(description)" }
         if let seriesNumber = first.seriesNumber { title += " (series number \(seriesNumber))" }
         var rows: [(String, String)] = [("Series \(number)", title)]
-        let order = series.ordering == .frames ? "frames of \(first.fileName)" : "sorted by \(series.ordering.rawValue)"
+        let sorted = series.ordering == .frames ? "in file order" : "sorted by \(series.ordering.rawValue)"
+        let order = series.slices[0].frame != nil ? "frames of \(first.fileName), \(sorted)" : sorted
         rows.append(("Slices", "\(series.slices.count), \(order)"))
         let samples = first.samplesPerPixel == 3 ? "RGB" : "gray"
         rows.append(("Size", "\(first.columns) × \(first.rows) pixels, \(samples), \(first.bitsStored) bits stored\(first.isSigned ? ", signed" : "")"))
@@ -100,7 +101,7 @@ struct SeriesCard {
                 ("files", .array(series.slices.map { slice in
                     .object([("file", .string(slice.header.fileName)), ("frame", slice.frame.map(JSONValue.int) ?? .null),
                              ("instance_number", slice.header.instanceNumber.map(JSONValue.int) ?? .null),
-                             ("location", slice.frame == nil ? number(slice.header.location) : .null)])
+                             ("location", number(slice.location))])
                 })),
             ])
         }

@@ -168,7 +168,7 @@ struct DICOMDataSetParser {
     }
 
     /// Walks an undefined-length item's elements up to its item delimiter.
-    private func skipItem(at itemOffset: Int, end: Int, explicitVR: Bool, depth: Int) throws(DICOMError) -> Int {
+    func skipItem(at itemOffset: Int, end: Int, explicitVR: Bool, depth: Int) throws(DICOMError) -> Int {
         var position = itemOffset + 8
         while true {
             guard position <= end - 8, let group = u16(at: position), let element = u16(at: position + 2) else {

@@ -45,6 +45,12 @@ struct DICOMTag: Hashable, Sendable, CustomStringConvertible {
     static let imagePositionPatient = DICOMTag(0x0020, 0x0032)
     static let imageOrientationPatient = DICOMTag(0x0020, 0x0037)
     static let pixelSpacing = DICOMTag(0x0028, 0x0030)
+    // Enhanced multi-frame functional groups (PS3.3 C.7.6.16): per-frame positions.
+    static let sharedFunctionalGroups = DICOMTag(0x5200, 0x9229)
+    static let perFrameFunctionalGroups = DICOMTag(0x5200, 0x9230)
+    static let planePositionSequence = DICOMTag(0x0020, 0x9113)
+    static let planeOrientationSequence = DICOMTag(0x0020, 0x9116)
+    static let pixelMeasuresSequence = DICOMTag(0x0028, 0x9110)
 
     // Image pixel module and the grayscale pipeline.
     static let samplesPerPixel = DICOMTag(0x0028, 0x0002)

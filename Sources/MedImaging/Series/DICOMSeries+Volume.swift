@@ -21,7 +21,8 @@ extension DICOMSeries {
     /// every decoded slice must match the first in size, samples, bit depth and sign.
     public func loadVolume(limits: DICOMSeriesLimits = .default) throws(DICOMSeriesError) -> MedicalImage {
         let first = self.first
-        let source = slices.count == 1 || ordering == .frames ? first.path : "series \(seriesInstanceUID ?? first.fileName)"
+        let multiFrame = slices[0].frame != nil
+        let source = slices.count == 1 || multiFrame ? first.path : "series \(seriesInstanceUID ?? first.fileName)"
         let (framePixels, overflow1) = first.rows.multipliedReportingOverflow(by: first.columns)
         let (pixels, overflow2) = framePixels.multipliedReportingOverflow(by: slices.count)
         guard slices.count <= limits.maxSlices, !overflow1, !overflow2, pixels <= limits.maxVolumePixels else {
@@ -37,12 +38,8 @@ extension DICOMSeries {
                 throw .mismatch(source: h.path, detail: "\(Self.sampleText(h)) samples where the first slice has \(Self.sampleText(first))")
             }
         }
-        if ordering == .frames {
-            let image = try Self.decode(first.path, limits: limits)
-            guard image.frameCount == slices.count else {
-                throw .mismatch(source: first.path, detail: "it has \(image.frameCount) frame(s), the header said \(slices.count)")
-            }
-            return image
+        if multiFrame {
+            return try Self.frames(of: Self.decode(first.path, limits: limits), in: slices.map { $0.frame ?? 0 }, source: first.path)
         }
         var reference: MedicalImage?
         var eight: [UInt8] = [], sixteen: [UInt16] = []
@@ -68,6 +65,22 @@ extension DICOMSeries {
         return MedicalImage(width: reference.width, height: reference.height, frameCount: slices.count,
                             channels: reference.channels, pixels: reference.pixels.bitDepth == 8 ? .eight(eight) : .sixteen(sixteen),
                             metadata: reference.metadata, identifiers: reference.identifiers)
+    }
+
+    /// A multi-frame image's frames in `order` (the series' sorted order).
+    static func frames(of image: MedicalImage, in order: [Int], source: String) throws(DICOMSeriesError) -> MedicalImage {
+        guard order.allSatisfy({ $0 < image.frameCount }), image.frameCount == order.count else {
+            throw .mismatch(source: source, detail: "it has \(image.frameCount) frame(s), the header said \(order.count)")
+        }
+        if order == Array(0..<image.frameCount) { return image }
+        let per = image.samplesPerFrame
+        let pixels: PixelSamples
+        switch image.pixels {
+        case .eight(let samples): pixels = .eight(order.flatMap { samples[$0 * per ..< ($0 + 1) * per] })
+        case .sixteen(let samples): pixels = .sixteen(order.flatMap { samples[$0 * per ..< ($0 + 1) * per] })
+        }
+        return MedicalImage(width: image.width, height: image.height, frameCount: order.count, channels: image.channels,
+                            pixels: pixels, metadata: image.metadata, identifiers: image.identifiers)
     }
 
     /// One file, read (following links) and decoded; errors name the file.

@@ -28,12 +28,20 @@ enum DICOMSeriesBuilder {
         }
     }
 
-    /// A multi-frame file: its frames in order, spacing from Spacing Between Slices.
+    /// A multi-frame file: its frames sorted along the normal when an enhanced file gives
+    /// every frame's position, else in file order with Spacing Between Slices.
     static func volume(_ header: DICOMSliceHeader) -> DICOMSeries {
-        DICOMSeries(seriesInstanceUID: header.seriesInstanceUID,
-                    slices: (0..<header.frames).map { DICOMSeriesSlice(header: header, frame: $0) },
-                    ordering: .frames, orientation: header.orientation.flatMap(SliceOrientation.init(orientation:)),
-                    sliceSpacing: header.spacingBetweenSlices, notes: [])
+        let orientation = header.orientation.flatMap(SliceOrientation.init(orientation:))
+        let frames = (0..<header.frames).map { DICOMSeriesSlice(header: header, frame: $0) }
+        let located = frames.compactMap { slice in slice.location.map { (location: $0, slice: slice) } }
+        guard located.count == frames.count else {
+            return DICOMSeries(seriesInstanceUID: header.seriesInstanceUID, slices: frames, ordering: .frames,
+                               orientation: orientation, sliceSpacing: header.spacingBetweenSlices, notes: [])
+        }
+        let sorted = located.sorted { ($0.location, $0.slice.frame ?? 0) < ($1.location, $1.slice.frame ?? 0) }
+        let check = SeriesSpacingCheck(locations: sorted.map(\.location))
+        return DICOMSeries(seriesInstanceUID: header.seriesInstanceUID, slices: sorted.map(\.slice), ordering: .position,
+                           orientation: orientation, sliceSpacing: check.spacing ?? header.spacingBetweenSlices, notes: check.notes)
     }
 
     static func sortedSeries(_ headers: [DICOMSliceHeader]) -> DICOMSeries {

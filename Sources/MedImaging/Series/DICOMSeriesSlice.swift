@@ -8,4 +8,12 @@ public struct DICOMSeriesSlice: Sendable, Equatable {
         self.header = header
         self.frame = frame
     }
+
+    /// Where the slice lies along its normal in mm: the file's position, or the frame's own
+    /// in an enhanced multi-frame file; nil when unknown.
+    public var location: Double? {
+        guard let frame else { return header.location }
+        guard let positions = header.framePositions, frame < positions.count else { return nil }
+        return header.location(of: positions[frame])
+    }
 }

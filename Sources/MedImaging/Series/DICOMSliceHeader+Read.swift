@@ -24,11 +24,11 @@ extension DICOMSliceHeader {
             case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
             }
         }
-        return try DICOMSliceHeader(dataSet: file.dataSet, path: path)
+        return try DICOMSliceHeader(dataSet: file.dataSet, path: path, explicitVR: file.transferSyntax.isExplicitVR)
     }
 
     /// nil when the data set has no image (no Rows, Columns or Pixel Data).
-    init?(dataSet: DICOMDataSet, path: String) throws(DICOMError) {
+    init?(dataSet: DICOMDataSet, path: String, explicitVR: Bool) throws(DICOMError) {
         guard let rows = dataSet.unsigned(.rows), let columns = dataSet.unsigned(.columns),
               dataSet.contains(.pixelData) else { return nil }
         guard rows > 0, columns > 0 else { throw .corrupt(source: path, detail: "image size \(columns)×\(rows) has no pixels") }
@@ -43,10 +43,6 @@ extension DICOMSliceHeader {
         guard let bitsAllocated = dataSet.unsigned(.bitsAllocated) else {
             throw .corrupt(source: path, detail: "no Bits Allocated (0028,0100)")
         }
-        func finite(_ tag: DICOMTag, count: Int) -> [Double]? {
-            let values = dataSet.numbers(tag).compactMap { $0 }
-            return values.count == count ? values : nil
-        }
         func integer(_ tag: DICOMTag) -> Int? {
             guard let value = dataSet.numbers(tag).first ?? nil, abs(value) < 1e12 else { return nil }
             return Int(value.rounded())
@@ -55,7 +51,8 @@ extension DICOMSliceHeader {
         if let slope = dataSet.numbers(.rescaleSlope).first ?? nil { rescale.slope = slope }
         if let intercept = dataSet.numbers(.rescaleIntercept).first ?? nil { rescale.intercept = intercept }
         let function = VOIFunction(rawValue: dataSet.string(.voiLUTFunction) ?? "LINEAR") ?? .linear
-        let orientation = finite(.imageOrientationPatient, count: 6)
+        let enhanced = frames > 1 ? try EnhancedFrameGeometry(dataSet: dataSet, source: path, explicitVR: explicitVR, frames: frames) : nil
+        let orientation = dataSet.finiteNumbers(.imageOrientationPatient, count: 6) ?? enhanced?.orientation
 
         self.path = path
         self.rows = rows
@@ -71,11 +68,12 @@ extension DICOMSliceHeader {
         self.seriesDescription = dataSet.string(.seriesDescription)
         self.seriesNumber = integer(.seriesNumber)
         self.instanceNumber = integer(.instanceNumber)
-        self.position = finite(.imagePositionPatient, count: 3)
+        self.position = dataSet.finiteNumbers(.imagePositionPatient, count: 3)
+        self.framePositions = enhanced?.positions
         self.orientation = orientation.flatMap { SliceOrientation.normal(of: $0) == nil ? nil : $0 }
-        self.pixelSpacing = finite(.pixelSpacing, count: 2)
-        self.sliceThickness = dataSet.numbers(.sliceThickness).first ?? nil
-        self.spacingBetweenSlices = dataSet.numbers(.spacingBetweenSlices).first ?? nil
+        self.pixelSpacing = dataSet.finiteNumbers(.pixelSpacing, count: 2) ?? enhanced?.pixelSpacing
+        self.sliceThickness = (dataSet.numbers(.sliceThickness).first ?? nil) ?? enhanced?.sliceThickness
+        self.spacingBetweenSlices = (dataSet.numbers(.spacingBetweenSlices).first ?? nil) ?? enhanced?.spacingBetweenSlices
         self.windows = DICOMDecoder.windows(of: dataSet, function: function)
         self.rescale = rescale
     }

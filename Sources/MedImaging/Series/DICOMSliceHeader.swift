@@ -24,6 +24,8 @@ public struct DICOMSliceHeader: Sendable, Equatable {
     public let instanceNumber: Int?
     /// Image Position (Patient) (0020,0032): the first pixel's centre in mm; nil unless three finite numbers.
     public let position: [Double]?
+    /// Each frame's position, for an enhanced multi-frame file that gives them (`EnhancedFrameGeometry`).
+    public let framePositions: [[Double]]?
     /// Image Orientation (Patient) (0020,0037): row then column direction cosines; nil unless six
     /// finite numbers making two non-parallel directions.
     public let orientation: [Double]?
@@ -40,8 +42,11 @@ public struct DICOMSliceHeader: Sendable, Equatable {
     public var fileName: String { path.split(separator: "/").last.map(String.init) ?? path }
 
     /// Where the slice lies along its normal (position · (row × column direction)), in mm.
-    public var location: Double? {
-        guard let position, let orientation, let normal = SliceOrientation.normal(of: orientation) else { return nil }
+    public var location: Double? { position.flatMap(location(of:)) }
+
+    /// Where `position` lies along this header's slice normal, in mm.
+    func location(of position: [Double]) -> Double? {
+        guard let orientation, let normal = SliceOrientation.normal(of: orientation) else { return nil }
         return position[0] * normal[0] + position[1] * normal[1] + position[2] * normal[2]
     }
 }

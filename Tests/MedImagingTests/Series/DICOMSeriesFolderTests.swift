@@ -10,7 +10,7 @@ final class DICOMSeriesFolderTests: XCTestCase {
 
     override func setUpWithError() throws {
         manifest = try SeriesFixtureManifest.load()
-        XCTAssertEqual(manifest.folders.count, 9)
+        XCTAssertEqual(manifest.folders.count, 10)
     }
 
     func testEveryFolderMatchesPydicom() throws {

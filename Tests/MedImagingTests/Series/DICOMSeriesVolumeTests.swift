@@ -24,7 +24,7 @@ final class DICOMSeriesVolumeTests: XCTestCase {
                 compared += 1
             }
         }
-        XCTAssertEqual(compared, 9)
+        XCTAssertEqual(compared, 10)
     }
 
     /// One slice on demand is the same as that slice of the volume.
