@@ -67,7 +67,8 @@ final class SeriesCommandTests: XCTestCase {
     /// Byte for byte what numpy's np.save writes for pydicom's pixel_array (stacked for a series).
     func testConvertNPYMatchesNumpy() throws {
         for (input, npy, extra) in [("ct_axial", "ct_axial_1", [String]()), ("two_series", "two_series_2", ["--series", "2"]),
-                                    ("multiframe", "multiframe_1", []), ("multiframe/ct_volume.dcm", "file_ct_volume", [])] {
+                                    ("multiframe", "multiframe_1", []), ("multiframe/ct_volume.dcm", "file_ct_volume", []),
+                                    ("enhanced", "enhanced_1", [])] {
             let path = out.appendingPathComponent("\(npy).npy").path
             let r = try CommandRunner.medgemma(["convert"] + extra + [folder(input), path])
             XCTAssertEqual(r.status, 0, r.stderr)

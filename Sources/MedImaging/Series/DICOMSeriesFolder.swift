@@ -34,6 +34,7 @@ public struct DICOMSeriesFolder: Sendable {
         var unreadable: [DICOMError] = []
         var ignored: [String] = []
         var slices = 0
+        var subfolders = 0
         for name in names {
             let file = folder + name
             let read: DICOMSliceHeader?
@@ -43,6 +44,7 @@ public struct DICOMSeriesFolder: Sendable {
                 // A subfolder (or a FIFO) is not a slice; anything else that failed was one.
                 if case .unreadable(_, let reason) = error, reason == "not a regular file" {
                     ignored.append(name)
+                    if isFolder(file) { subfolders += 1 }
                 } else {
                     unreadable.append(error)
                 }
@@ -63,6 +65,7 @@ public struct DICOMSeriesFolder: Sendable {
         guard !headers.isEmpty else {
             let detail = unreadable.first.map { "\(unreadable.count) unreadable, first: \($0)" }
                 ?? "\(names.count) \(names.count == 1 ? "entry" : "entries"), none a DICOM image"
+                + (subfolders > 0 ? " (subfolders are not searched: open one of them)" : "")
             throw .noImages(path: path, detail: detail)
         }
         return DICOMSeriesFolder(path: path, series: DICOMSeriesBuilder.build(headers), unreadable: unreadable, ignored: ignored)

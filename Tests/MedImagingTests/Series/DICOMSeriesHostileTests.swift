@@ -23,7 +23,7 @@ final class DICOMSeriesHostileTests: XCTestCase {
     }
 
     func testTooManyFilesIsRefusedBeforeReadingAny() throws {
-        for index in 0..<30 { FileManager.default.createFile(atPath: dir.appendingPathComponent("f\(index)").path, contents: Data()) }
+        for index in 0..<30 { XCTAssertTrue(FileManager.default.createFile(atPath: dir.appendingPathComponent("f\(index)").path, contents: Data())) }
         var limits = DICOMSeriesLimits.default
         limits.maxFiles = 20
         XCTAssertThrowsError(try DICOMSeriesFolder.open(path: dir.path, limits: limits)) { error in
@@ -84,9 +84,13 @@ final class DICOMSeriesHostileTests: XCTestCase {
     }
 
     func testNothingReadable() throws {
-        FileManager.default.createFile(atPath: dir.appendingPathComponent("a.txt").path, contents: Data("hello".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir.appendingPathComponent("a.txt").path, contents: Data("hello".utf8)))
         XCTAssertThrowsError(try DICOMSeriesFolder.open(path: dir.path)) { error in
             XCTAssertEqual("\(error)", "\(dir.path): no DICOM images: 1 entry, none a DICOM image")
+        }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("DICOM"), withIntermediateDirectories: false)
+        XCTAssertThrowsError(try DICOMSeriesFolder.open(path: dir.path)) { error in
+            XCTAssertEqual("\(error)", "\(dir.path): no DICOM images: 2 entries, none a DICOM image (subfolders are not searched: open one of them)")
         }
         XCTAssertThrowsError(try DICOMSeriesFolder.open(path: dir.path + "/missing")) { error in
             XCTAssertEqual("\(error)", "\(dir.path)/missing: cannot read folder: no such folder")
