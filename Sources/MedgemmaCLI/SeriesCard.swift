@@ -115,10 +115,5 @@ struct SeriesCard {
     }
 
     /// Up to three decimals, trailing zeros dropped ("2.5", "0.7", "4").
-    static func number(_ value: Double) -> String {
-        var text = Format.fixed(value, 3)
-        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
+    static func number(_ value: Double) -> String { Format.trimmed(value, 3) }
 }

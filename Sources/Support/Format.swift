@@ -24,6 +24,17 @@ public enum Format {
     /// `v` with one decimal and a percent sign ("12.5%").
     public static func percent(_ v: Double) -> String { fixed(v, 1) + "%" }
 
+    /// At most `digits` decimals with trailing zeros dropped ("2.5", "4", "0.667"): for
+    /// measured values such as spacings in mm, where 3.9999986 should read "4".
+    public static func trimmed(_ v: Double, _ digits: Int) -> String {
+        var text = fixed(v, digits)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
     /// A whole number without decimals ("400"), anything else as Swift prints it ("0.95").
     public static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"

@@ -31,4 +31,12 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Format.seconds(.zero), 0)
         XCTAssertEqual(Format.fixed(Format.seconds(.milliseconds(260)), 2), "0.26")
     }
+
+    func testTrimmed() {
+        XCTAssertEqual(Format.trimmed(2.5, 3), "2.5")
+        XCTAssertEqual(Format.trimmed(3.9999986, 3), "4")
+        XCTAssertEqual(Format.trimmed(0.6666, 3), "0.667")
+        XCTAssertEqual(Format.trimmed(-600, 3), "-600")
+        XCTAssertEqual(Format.trimmed(-0.0001, 3), "0")
+    }
 }

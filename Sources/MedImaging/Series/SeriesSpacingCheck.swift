@@ -44,10 +44,5 @@ struct SeriesSpacingCheck {
     }
 
     /// "2.5 mm": up to three decimals, trailing zeros dropped.
-    static func mm(_ value: Double) -> String {
-        var text = Format.fixed(value, 3)
-        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text + " mm"
-    }
+    static func mm(_ value: Double) -> String { Format.trimmed(value, 3) + " mm" }
 }
