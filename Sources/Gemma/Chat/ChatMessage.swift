@@ -11,12 +11,19 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     /// Not encoded: embeddings are large and recomputable; a saved chat keeps its text.
     public var images: [ImageEmbedding] = []
     public var imagePlacement: ImagePlacement = .afterText
+    /// The text item before each image (C5), e.g. "Prior study (2024-03-01):": a turn that
+    /// shows several pictures says which is which, as Google's multi-image notebooks do.
+    /// Empty: the images stand side by side (one entry per image otherwise; missing ones
+    /// count as empty).
+    public var imageLabels: [String] = []
 
-    public init(_ role: Role, _ content: String, images: [ImageEmbedding] = [], imagePlacement: ImagePlacement = .afterText) {
+    public init(_ role: Role, _ content: String, images: [ImageEmbedding] = [], imagePlacement: ImagePlacement = .afterText,
+                imageLabels: [String] = []) {
         self.role = role
         self.content = content
         self.images = images
         self.imagePlacement = imagePlacement
+        self.imageLabels = imageLabels
     }
 
     private enum CodingKeys: String, CodingKey { case role, content }
@@ -24,6 +31,6 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     /// Images compare by key: the same picture prepared the same way, in the same place.
     public static func == (a: ChatMessage, b: ChatMessage) -> Bool {
         a.role == b.role && a.content == b.content && a.images.map(\.keys) == b.images.map(\.keys)
-            && (a.images.isEmpty || a.imagePlacement == b.imagePlacement)
+            && (a.images.isEmpty || (a.imagePlacement == b.imagePlacement && a.imageLabels == b.imageLabels))
     }
 }

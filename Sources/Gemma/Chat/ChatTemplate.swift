@@ -23,7 +23,8 @@ public enum ChatTemplate {
 
     /// Renders the conversation; with `addGenerationPrompt` it ends with `<start_of_turn>model\n`.
     /// Each image of a turn is written as `imageMarker` after the turn's text, or before it
-    /// when the message says so (`ChatMessage.imagePlacement`).
+    /// when the message says so (`ChatMessage.imagePlacement`); an image with a label has
+    /// the label's text item (trimmed, like any text item) just before it.
     public static func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true,
                               imageMarker: String = startOfImage) throws -> String {
         var prefix = ""
@@ -39,7 +40,9 @@ public enum ChatTemplate {
             guard message.role == expected else { throw TemplateError.notAlternating(index: index) }
             out += startOfTurn + (message.role == .user ? "user" : "model") + "\n"
             if n == 0 { out += prefix }
-            let images = String(repeating: imageMarker, count: message.images.count)
+            let images = message.images.indices.map { i in
+                (i < message.imageLabels.count ? trimmed(message.imageLabels[i]) : "") + imageMarker
+            }.joined()
             let text = trimmed(message.content)
             out += (message.imagePlacement == .beforeText ? images + text : text + images) + endOfTurn + "\n"
         }

@@ -41,7 +41,10 @@ public final class Engine: @unchecked Sendable {
         // U+FFFC (object replacement) marks image slots; removed from the text itself.
         let slot: Character = "\u{FFFC}"
         var messages = messages
-        for i in messages.indices { messages[i].content.removeAll { $0 == slot } }
+        for i in messages.indices {
+            messages[i].content.removeAll { $0 == slot }
+            for j in messages[i].imageLabels.indices { messages[i].imageLabels[j].removeAll { $0 == slot } }
+        }
         let text = try ChatTemplate.render(messages, addGenerationPrompt: true, imageMarker: String(slot))
         let pieces = text.split(separator: slot, omittingEmptySubsequences: false).map(String.init)
         let images = messages.flatMap(\.images)
