@@ -3,8 +3,8 @@ import Gemma
 import Workstation
 
 /// The body of `POST /chat/completions`, streamed: the history as OpenAI messages (the
-/// system instruction first, user images as `image_url` data URLs after the turn's text,
-/// where the in-process template puts them), and the sampling settings under the names
+/// system instruction first, user images as `image_url` data URLs where the in-process
+/// template puts them: after the turn's text, or labelled before it), and the sampling settings under the names
 /// vLLM, llama-server, llama-cpp-python and Ollama read.
 ///
 /// Settings left at their "off" value are not sent, so a server that does not know a
@@ -17,20 +17,29 @@ struct ChatCompletionRequest: Encodable {
 
     enum Content: Encodable {
         case text(String)
-        /// Text first, then images (as data URLs).
-        case parts(text: String, imageURLs: [String])
+        /// Text and image items in order (images as data URLs).
+        case parts([Part])
 
         func encode(to encoder: Encoder) throws {
             switch self {
             case .text(let text):
                 var container = encoder.singleValueContainer()
                 try container.encode(text)
-            case .parts(let text, let urls):
+            case .parts(let parts):
                 var container = encoder.unkeyedContainer()
-                try container.encode(["type": "text", "text": text])
-                for url in urls { try container.encode(ImagePart(image_url: .init(url: url))) }
+                for part in parts {
+                    switch part {
+                    case .text(let text): try container.encode(["type": "text", "text": text])
+                    case .imageURL(let url): try container.encode(ImagePart(image_url: .init(url: url)))
+                    }
+                }
             }
         }
+    }
+
+    enum Part {
+        case text(String)
+        case imageURL(String)
     }
 
     struct ImagePart: Encodable {
@@ -67,9 +76,7 @@ struct ChatCompletionRequest: Encodable {
             messages.append(Message(role: "system", content: .text(system)))
         }
         for message in history {
-            let content: Content = message.images.isEmpty
-                ? .text(message.text)
-                : .parts(text: message.text, imageURLs: try message.images.map(imageURL))
+            let content: Content = message.images.isEmpty ? .text(message.text) : .parts(try Self.parts(of: message, imageURL: imageURL))
             messages.append(Message(role: message.role.rawValue, content: content))
         }
         self.messages = messages
@@ -85,6 +92,21 @@ struct ChatCompletionRequest: Encodable {
         frequency_penalty = s.frequencyPenalty != 0 ? Self.decimal(s.frequencyPenalty) : nil
         repetition_penalty = s.repetitionPenalty != 1 ? Self.decimal(s.repetitionPenalty) : nil
         repeat_penalty = repetition_penalty
+    }
+
+    /// The turn's items in the in-process template's order (`BackendMessage
+    /// .hasLabelledImages`): the text then the pictures, or each label and its picture
+    /// then the text.
+    static func parts(of message: BackendMessage, imageURL: (ImageAttachment) throws -> String) rethrows -> [Part] {
+        guard message.hasLabelledImages else {
+            return [.text(message.text)] + (try message.images.map { .imageURL(try imageURL($0)) })
+        }
+        var parts: [Part] = []
+        for image in message.images {
+            if let label = image.label { parts.append(.text(label)) }
+            parts.append(.imageURL(try imageURL(image)))
+        }
+        return parts + [.text(message.text)]
     }
 
     /// The Float as the user typed it (0.7, not 0.699999988079071).

@@ -118,9 +118,13 @@ public struct TranscriptLayout: Sendable {
     }
 
     /// One paragraph per image shown with the message, naming it and how it was made
-    /// ("(with image chest.png · window 400/40)"), so the transcript says what the model saw.
+    /// ("(with image chest.png · window 400/40)", after its label when it has one:
+    /// "(with image Prior study (2024-03-01): …)"), so the transcript says what the model saw.
     private static func imageNotes(_ images: [ImageAttachment]) -> String {
-        images.map { "\n\n(with image " + TerminalSanitizer.singleLine.sanitize("\($0.source) · \($0.preparation)") + ")" }.joined()
+        images.map { image in
+            let label = image.label.map { "\($0) " } ?? ""
+            return "\n\n(with image " + TerminalSanitizer.singleLine.sanitize("\(label)\(image.source) · \(image.preparation)") + ")"
+        }.joined()
     }
 
     /// Markdown text as rows (used for model replies; also usable for reports).

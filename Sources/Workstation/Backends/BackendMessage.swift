@@ -13,4 +13,10 @@ public struct BackendMessage: Sendable, Equatable {
         self.text = text
         self.images = images
     }
+
+    /// Whether the turn's images are labelled (several pictures in one question). Labelled
+    /// images stand before the text, each after its label, then the question — the order
+    /// of Google's multi-image and longitudinal notebooks; an unlabelled picture follows
+    /// the text, as in the MedGemma model card (and as `ask --image` always sent it).
+    public var hasLabelledImages: Bool { images.contains { $0.label != nil } }
 }

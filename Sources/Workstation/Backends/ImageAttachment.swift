@@ -16,12 +16,24 @@ public struct ImageAttachment: Sendable, Equatable {
     public let picture: RGBImage
     /// `VisionPipeline.key(for: picture)`: sha256 of the size and pixels.
     public let key: String
+    /// The line that introduces the picture in a turn that shows several ("cxr-2024.png",
+    /// "Prior study (2024-03-01):"), so the model can tell them apart and the answer can
+    /// name them; nil for a picture shown alone, which reads as before (no label).
+    public var label: String?
 
-    public init(source: String, preparation: String, picture: RGBImage) {
+    public init(source: String, preparation: String, picture: RGBImage, label: String? = nil) {
         self.source = source
         self.preparation = preparation
         self.picture = picture
         self.key = VisionPipeline.key(for: picture)
+        self.label = label
+    }
+
+    /// The same picture introduced by `label`.
+    public func labelled(_ label: String?) -> ImageAttachment {
+        var copy = self
+        copy.label = label
+        return copy
     }
 
     /// Attachments compare by what the model sees, not by where they came from.

@@ -44,7 +44,10 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
                         embeddings.append(try images.embedding(for: image) { onEvent(.progress($0)) })
                     }
                 }
-                history.append(ChatMessage(message.role, message.text, images: embeddings))
+                history.append(message.hasLabelledImages
+                    ? ChatMessage(message.role, message.text, images: embeddings, imagePlacement: .beforeText,
+                                  imageLabels: message.images.map { $0.label ?? "" })
+                    : ChatMessage(message.role, message.text, images: embeddings))
             }
             guard !handle.isCancelled else { return }
             // On the engine's serial queue: no other reply can be using the conversation.

@@ -6,14 +6,18 @@ public struct SavedImageReference: Codable, Sendable, Equatable {
     public var preparation: String
     /// `ImageAttachment.key`: sha256 of the picture's size and pixels.
     public var key: String
+    /// `ImageAttachment.label` ("Prior study (2024-03-01):"); absent in files saved before
+    /// there were labels, and for a picture shown alone.
+    public var label: String?
 
-    public init(source: String, preparation: String, key: String) {
+    public init(source: String, preparation: String, key: String, label: String? = nil) {
         self.source = source
         self.preparation = preparation
         self.key = key
+        self.label = label
     }
 
     public init(_ attachment: ImageAttachment) {
-        self.init(source: attachment.source, preparation: attachment.preparation, key: attachment.key)
+        self.init(source: attachment.source, preparation: attachment.preparation, key: attachment.key, label: attachment.label)
     }
 }
