@@ -1,5 +1,6 @@
 import Foundation
 import Gemma
+import Support
 
 /// The in-process image encoder behind `LocalEngineBackend`: the vision pipeline, with
 /// embeddings looked up in memory, then on disk (`EmbeddingCache`), and only then encoded
@@ -28,9 +29,22 @@ public final class VisionEmbeddingProvider: ImageEmbeddingProvider, @unchecked S
 
     private var encodes = 0
     private var hits = 0
+    private var secondsPerImage: Double?
     /// Encodes run through the pipeline, and entries read from disk (tests, diagnostics).
     public var encodeCount: Int { condition.withLock { encodes } }
     public var diskHits: Int { condition.withLock { hits } }
+    /// Seconds one picture (or one pan-and-scan crop) took through the tower in this
+    /// process's latest encode; nil until one has been encoded. `ImageQuestionCost` uses
+    /// it to say what a question with several pictures will cost before it is sent.
+    public var measuredSecondsPerImage: Double? { condition.withLock { secondsPerImage } }
+
+    /// What asking about `images` with `textTokens` of text will cost here.
+    public func cost(of images: [ImageAttachment], textTokens: Int) -> ImageQuestionCost {
+        var pending = Set<String>()
+        for image in images where !isReady(image) { pending.insert(image.key) }
+        return ImageQuestionCost(images: images.count, toEncode: pending.count, secondsPerImage: measuredSecondsPerImage,
+                                 tokensPerImage: pipeline.encoder.config.tokensPerImage, textTokens: textTokens)
+    }
     /// Called just before the pipeline encodes an image, on the encoding thread (tests use
     /// it to hold an encode in progress). Set before any encoding starts.
     var willEncode: (@Sendable (ImageAttachment) -> Void)?
@@ -135,11 +149,16 @@ public final class VisionEmbeddingProvider: ImageEmbeddingProvider, @unchecked S
             }
         }
         willEncode?(image)
+        let start = ContinuousClock.now
         let fresh = try pipeline.encode(image.picture, key: image.key) { done, total in
             fraction(Double(done) / Double(max(total, 1)))
             if done < total { progress("encoding image\(total > 1 ? " \(done + 1)/\(total)" : "")…") }
         }
-        condition.withLock { encodes += 1 }
+        let seconds = Format.seconds(ContinuousClock.now - start)
+        condition.withLock {
+            encodes += 1
+            secondsPerImage = seconds / Double(1 + fresh.crops.count)
+        }
         guard let cache, let key else { return fresh }
         let entry = EmbeddingCacheEntry(fresh)
         // A cache that cannot be written costs a later re-encode, not this answer.
