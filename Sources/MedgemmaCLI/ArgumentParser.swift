@@ -27,13 +27,18 @@ public struct ArgumentSpec {
 
 public struct ParsedArguments {
     public var flags: Set<String> = []
+    /// The last value of each option (an option given twice keeps its last value)…
     public var options: [String: String] = [:]
+    /// …and every value, in order, for the options that may be repeated (`--image`).
+    public var repeated: [String: [String]] = [:]
     public var positionals: [String] = []
     /// `-h` or `--help` was given.
     public var wantsHelp = false
 
     public func has(_ flag: String) -> Bool { flags.contains(flag) }
     public subscript(option: String) -> String? { options[option] }
+    /// Every value given for `option`, in order; empty when it is absent.
+    public func all(_ option: String) -> [String] { repeated[option] ?? [] }
 }
 
 public enum ArgumentParser {
@@ -61,13 +66,16 @@ public enum ArgumentParser {
                 guard inlineValue == nil else { throw UsageError(command: command, "\(name) takes no value") }
                 out.flags.insert(name)
             } else if spec.options.contains(name) {
+                let value: String
                 if let v = inlineValue {
-                    out.options[name] = v
+                    value = v
                 } else {
                     guard i < args.count else { throw UsageError(command: command, "\(name) needs a value") }
-                    out.options[name] = args[i]
+                    value = args[i]
                     i += 1
                 }
+                out.options[name] = value
+                out.repeated[name, default: []].append(value)
             } else {
                 throw UsageError(command: command, "unknown option '\(name)'")
             }

@@ -1,7 +1,7 @@
 /// Where one image of a case comes from and under which license, kept in the case itself
 /// so that a study copied out of `samples/` still carries its required attribution.
 public struct CaseAttribution: Codable, Sendable, Equatable {
-    /// One of the case's `images[].file`.
+    /// One of the case's `images[].file` (or `images[].prior.file`).
     public var image: String
     public var source: String
     public var license: String

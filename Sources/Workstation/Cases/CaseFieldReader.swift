@@ -58,6 +58,17 @@ struct CaseFieldReader {
         has(key) ? try string(key, limit: limit, multiline: multiline) : nil
     }
 
+    /// A `YYYY-MM-DD` date (`CaseDate`).
+    func date(_ key: String) throws -> String {
+        let value = try string(key, limit: CaseText.shortLimit)
+        if let message = CaseDate.problem(value) { throw problem(key, message) }
+        return value
+    }
+
+    func optionalDate(_ key: String) throws -> String? {
+        has(key) ? try date(key) : nil
+    }
+
     func int(_ key: String, in range: ClosedRange<Int>) throws -> Int {
         try require(key)
         let value: Int

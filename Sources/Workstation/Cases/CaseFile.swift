@@ -28,6 +28,9 @@ public struct CaseFile: Codable, Sendable, Equatable {
     public var history: String
     public var indication: String
     public var question: String
+    /// The study's date, `YYYY-MM-DD`; required when an image lists a prior, whose date
+    /// must be earlier ("Current study (2025-01-10):" in a comparison).
+    public var date: String?
     public var images: [CaseImage]
     public var priorReport: String?
     public var comparison: CaseComparison?
@@ -35,7 +38,8 @@ public struct CaseFile: Codable, Sendable, Equatable {
 
     public init(version: Int = CaseFile.currentVersion, id: String, title: String, synthetic: Bool, note: String?,
                 patient: CasePatient, history: String, indication: String, question: String, images: [CaseImage],
-                priorReport: String? = nil, comparison: CaseComparison? = nil, attribution: [CaseAttribution] = []) {
+                priorReport: String? = nil, comparison: CaseComparison? = nil, attribution: [CaseAttribution] = [],
+                date: String? = nil) {
         self.version = version
         self.id = id
         self.title = title
@@ -45,6 +49,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
         self.history = history
         self.indication = indication
         self.question = question
+        self.date = date
         self.images = images
         self.priorReport = priorReport
         self.comparison = comparison
@@ -52,7 +57,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case version, id, title, synthetic, note, patient, history, indication, question, images
+        case version, id, title, synthetic, note, patient, history, indication, question, date, images
         case priorReport, comparison, attribution
     }
 
@@ -74,11 +79,22 @@ public struct CaseFile: Codable, Sendable, Equatable {
         history = try r.string("history", limit: CaseText.longLimit, multiline: true)
         indication = try r.string("indication", limit: CaseText.longLimit, multiline: true)
         question = try r.string("question", limit: CaseText.longLimit, multiline: true)
+        date = try r.optionalDate("date")
         images = try r.array(CaseImage.self, "images", count: 1...Self.maxImages)
+        if images.contains(where: { $0.prior != nil }) {
+            guard let date else { throw r.problem("date", "missing (required when an image has a prior)") }
+            for (i, image) in images.enumerated() {
+                guard let prior = image.prior, prior.date >= date else { continue }
+                throw CaseFieldProblem(path: decoder.codingPath + [CaseCodingKey("images"), CaseCodingKey(intValue: i)!,
+                                                                   CaseCodingKey("prior"), CaseCodingKey("date")],
+                                       message: "must be before the study's date (\(date))")
+            }
+        }
         priorReport = try r.optionalString("priorReport", limit: CaseText.longLimit, multiline: true)
         comparison = try r.optionalObject(CaseComparison.self, "comparison")
         attribution = r.has("attribution") ? try r.array(CaseAttribution.self, "attribution", count: 0...Self.maxAttributions) : []
-        let files = Set(images.map(\.file))
+        // A prior's file needs its attribution like any image of the study.
+        let files = Set(images.map(\.file) + images.compactMap(\.prior?.file))
         if let bad = attribution.firstIndex(where: { !files.contains($0.image) }) {
             throw CaseFieldProblem(path: decoder.codingPath + [CaseCodingKey("attribution"), CaseCodingKey(intValue: bad)!,
                                                                CaseCodingKey("image")],

@@ -10,17 +10,21 @@ public struct CaseImage: Codable, Sendable, Equatable {
     public var description: String
     /// Default display window, for CT/MR files that carry none.
     public var window: CaseWindow?
+    /// The same view from an earlier study, for "compare with prior".
+    public var prior: CasePrior?
 
-    public init(file: String, modality: String, view: String, description: String, window: CaseWindow? = nil) {
+    public init(file: String, modality: String, view: String, description: String, window: CaseWindow? = nil,
+                prior: CasePrior? = nil) {
         self.file = file
         self.modality = modality
         self.view = view
         self.description = description
         self.window = window
+        self.prior = prior
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case file, modality, view, description, window
+        case file, modality, view, description, window, prior
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +36,7 @@ public struct CaseImage: Codable, Sendable, Equatable {
         view = try r.string("view", limit: CaseText.shortLimit)
         description = try r.string("description", limit: CaseText.longLimit, multiline: true)
         window = try r.optionalObject(CaseWindow.self, "window")
+        prior = try r.optionalObject(CasePrior.self, "prior")
     }
 
     /// True for a relative path that cannot leave its folder: not absolute, no `..`

@@ -15,6 +15,9 @@ public struct Study: Sendable, Identifiable {
     public let error: CaseFileError?
     /// One per case image, in the case's order; empty when the case did not decode.
     public let images: [StudyImage]
+    /// One per case image: its prior's file (`CasePrior`), checked like the image's own,
+    /// or nil when the image lists none.
+    public let priors: [StudyImage?]
 
     public var id: String { path }
 
@@ -31,10 +34,20 @@ public struct Study: Sendable, Identifiable {
                 let (url, status) = StudyImage.check(file: image.file, folder: folder)
                 return StudyImage(image: image, path: StudyPath.join(path, image.file), url: url, status: status)
             }
+            priors = decoded.images.enumerated().map { n, image in
+                image.prior.map { prior in
+                    let (url, status) = StudyImage.check(file: prior.file, folder: folder)
+                    // The prior is the same view: it is shown and prepared like the image itself.
+                    let described = CaseImage(file: prior.file, modality: image.modality, view: image.view,
+                                              description: "prior study of \(prior.date) for image \(n + 1)", window: image.window)
+                    return StudyImage(image: described, path: StudyPath.join(path, prior.file), url: url, status: status)
+                }
+            }
         } catch {
             caseFile = nil
             self.error = error
             images = []
+            priors = []
         }
     }
 
@@ -47,7 +60,7 @@ public struct Study: Sendable, Identifiable {
     /// Every one-line problem: the case file's error, or each missing/unreadable image.
     public var problems: [String] {
         if let error { return [error.description] }
-        return images.compactMap(\.problem)
+        return images.compactMap(\.problem) + priors.compactMap { $0?.problem }
     }
 
     /// The case decoded and at least one image file is there, so the study can be opened.
