@@ -11,8 +11,9 @@ enum AskCommand: Subcommand {
     Usage: medgemma ask [--model M] [--system S] [--max-tokens N] [--temperature T]
                         [--top-k K] [--top-p P] [--seed S] [--ctx N]
                         [--backend URL [--remote-model NAME] [--api-key-file F]]
-                        [--image FILE [--mmproj P] [--window W/C | --ct-windows]
-                         [--pan-and-scan N] [--save-model-input PNG]] QUESTION
+                        [--image FILE... [--mmproj P] [--window W/C | --ct-windows]
+                         [--pan-and-scan N] [--save-model-input PNG]]
+                        [--compare-prior STUDY_DIR] QUESTION
 
     Asks QUESTION as one user turn of the Gemma chat template (with the system instruction
     S folded in) and streams the answer to standard output as it is generated; timings go
@@ -26,6 +27,11 @@ enum AskCommand: Subcommand {
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
     \(BackendOptions.help)
     \(ImageQuestion.help)
+                         --image again for several pictures in one question: each goes
+                         in the order given, introduced by its file name, before QUESTION
+                         (same window and options for all); what they cost here (encode
+                         time measured on this machine, prefill tokens) is said first
+    \(ImageQuestion.compareHelp)
       -h, --help         show this help
 
     AI output is a research draft, not for clinical use.
@@ -35,7 +41,7 @@ enum AskCommand: Subcommand {
                                               sameSeed: "same seed and question, same answer", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ImageQuestion.flags,
-        options: ["--model", "--system"] + generation.options + ImageQuestion.options + BackendOptions.options,
+        options: ["--model", "--system", ImageQuestion.compareOption] + generation.options + ImageQuestion.options + BackendOptions.options,
         aliases: ["-m": "--model", "-s": "--system"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...1, positionalName: "QUESTION")
 
@@ -43,25 +49,29 @@ enum AskCommand: Subcommand {
         let settings = try generation.settings(args, command: qualifiedName, system: args["--system"])
         let ctx = try generation.contextSize(args, command: qualifiedName)
         let question = try PromptInput.read(args.positionals[0])
-        let image = try ImageQuestion.request(args, command: qualifiedName)
+        let comparison = try ImageQuestion.comparison(args, command: qualifiedName)
+        let requests = try ImageQuestion.requests(args, command: qualifiedName)
+        let image = requests.first ?? comparison.map(ImageQuestion.request(for:))
         let backend: InferenceBackend
         switch try BackendOptions.choice(args, command: qualifiedName) {
         case .local:
             let modelPath = ModelLocator.resolve(args["--model"])
             let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
+            // Several pictures go through the disk embedding cache, as in the workstation, so
+            // asking again about the same series or prior costs no encode.
+            let several = requests.count > 1 || comparison != nil
             backend = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj,
-                                               panAndScan: try image?.panAndScan) { vision in
+                                               panAndScan: try image?.panAndScan, cache: several ? EmbeddingCache() : nil) { vision in
                 (vision as? VisionEmbeddingProvider).map { ImageQuestion.Reporter($0) } ?? vision
             }
         case .remote(let endpoint, let model, let imageSize):
             backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: qualifiedName)
         }
-        var attachments: [ImageAttachment] = []
-        if let image {
-            let attachment = try ImageQuestion.attachment(image)
-            if let path = image.saveModelInput { try ImageQuestion.saveModelInput(attachment, to: path, backend: backend) }
-            attachments.append(attachment)
+        let attachments = try comparison?.attachments(modelImageSize: nil) ?? ImageQuestion.attachments(requests)
+        if let image, let path = image.saveModelInput, let attachment = attachments.first {
+            try ImageQuestion.saveModelInput(attachment, to: path, backend: backend)
         }
+        if attachments.count > 1 { try ImageQuestion.announceCost(of: attachments, question: question, backend: backend) }
         let reply = try StreamedReply.run { onEvent in
             backend.reply(to: [BackendMessage(.user, question, images: attachments)], settings: settings, onEvent: onEvent)
         }

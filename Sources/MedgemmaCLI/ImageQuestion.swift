@@ -45,7 +45,9 @@ enum ImageQuestion {
     /// a usage error).
     static func request(_ args: ParsedArguments, command: String) throws -> Request? {
         guard let path = args["--image"] else {
-            for option in options.dropFirst() + flags where args[option] != nil || args.has(option) {
+            // `--compare-prior` brings its own pictures and needs the mmproj too.
+            let comparing = args[compareOption] != nil
+            for option in options.dropFirst() + flags where (args[option] != nil || args.has(option)) && !(comparing && option == "--mmproj") {
                 throw UsageError(command: command, "\(option) needs --image")
             }
             return nil
