@@ -15,7 +15,7 @@ enum ReportCommand: Subcommand {
     static let name = "report"
     static let summary = "draft structured reports (Markdown + FHIR) for studies, one after another"
     static let help = """
-    Usage: medgemma report [--out DIR] [--image N] [--json] [--model M] [--mmproj P]
+    Usage: medgemma report [--out DIR] [--image N]... [--json] [--model M] [--mmproj P]
                            [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                            [--seed S] [--ctx N] [--backend URL [--remote-model M]]
                            STUDY_DIR...
@@ -33,7 +33,9 @@ enum ReportCommand: Subcommand {
     Options:
       --out DIR          save every report in DIR instead (files named STUDY-report-TIME)
       --image N          the case image the report is about (default 1); sent to the model
-                         when it has a vision part, otherwise the report uses the text only
+                         when it has a vision part, otherwise the report uses the text only;
+                         again for several images in one report, each sent in the order
+                         given after its label "Image N (file):"
       --json             print a JSON summary (files and status of each study) at the end
     \(generation.help)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
@@ -57,7 +59,7 @@ enum ReportCommand: Subcommand {
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let settings = try generation.settings(args, command: qualifiedName)
         let ctx = try generation.contextSize(args, command: qualifiedName)
-        let imageNumber = try ArgumentParser.int(args, "--image", default: 1, range: 1...CaseFile.maxImages, command: qualifiedName)
+        let imageNumbers = try Self.imageNumbers(args)
         let json = args.has("--json")
         let hashes = FileHashCache.shared
         let backend: InferenceBackend
@@ -85,7 +87,7 @@ enum ReportCommand: Subcommand {
             backend = remote
         }
         let job = Job(backend: backend, model: modelStamp, mmproj: mmprojStamp,
-                      imageSize: imageSize, imageNumber: imageNumber,
+                      imageSize: imageSize, imageNumbers: imageNumbers,
                       settings: settings, out: args["--out"], hash: hashes)
 
         final class Current: @unchecked Sendable {
@@ -136,13 +138,26 @@ enum ReportCommand: Subcommand {
 
     static func fileName(_ path: String) -> String { (path as NSString).lastPathComponent }
 
+    /// Every `--image N`, in order (default: image 1); the same image twice is refused.
+    static func imageNumbers(_ args: ParsedArguments) throws -> [Int] {
+        var numbers: [Int] = []
+        for text in args.all("--image") {
+            var one = ParsedArguments()
+            one.options["--image"] = text
+            let n = try ArgumentParser.int(one, "--image", default: 1, range: 1...CaseFile.maxImages, command: qualifiedName)
+            if numbers.contains(n) { throw UsageError(command: qualifiedName, "--image \(n) is given twice") }
+            numbers.append(n)
+        }
+        return numbers.isEmpty ? [1] : numbers
+    }
+
     /// What stays the same for every study of a batch.
     struct Job {
         let backend: InferenceBackend
         let model: StampedFile
         let mmproj: StampedFile?
         let imageSize: Int?
-        let imageNumber: Int
+        let imageNumbers: [Int]
         let settings: GenerationSettings
         let out: String?
         let hash: FileHashCache
@@ -165,31 +180,33 @@ enum ReportCommand: Subcommand {
             let study = Study(path: path)
             if let error = study.error { throw error }
             guard let caseFile = study.caseFile else { throw CommandFailure("\(path): no case") }
-            guard study.images.indices.contains(imageNumber - 1) else {
-                throw CommandFailure("\(path): the case has no image \(imageNumber) (it has \(study.images.count))")
-            }
-            let studyImage = study.images[imageNumber - 1]
-            if let problem = studyImage.problem { throw CommandFailure(problem) }
-            let image = try MedicalImage.load(path: studyImage.url.path)
-            let attachment: ImageAttachment?
-            let preparation: String
-            if backend.acceptsImages {
-                do {
-                    let made = try ImagePreparation.attachment(for: studyImage, image: image, modelImageSize: imageSize)
-                    attachment = made
-                    preparation = made.preparation
-                } catch {
-                    throw CommandFailure("\(studyImage.path): \(error)")
+            var attachments: [ImageAttachment] = []
+            var stamped: [StampedImage] = []
+            for imageNumber in imageNumbers {
+                guard study.images.indices.contains(imageNumber - 1) else {
+                    throw CommandFailure("\(path): the case has no image \(imageNumber) (it has \(study.images.count))")
                 }
-            } else {
-                attachment = nil
-                preparation = "no vision part (mmproj) loaded; the report is from the case text only"
+                let studyImage = study.images[imageNumber - 1]
+                if let problem = studyImage.problem { throw CommandFailure(problem) }
+                let image = try MedicalImage.load(path: studyImage.url.path)
+                let preparation: String
+                if backend.acceptsImages {
+                    do {
+                        let made = try ImagePreparation.attachment(for: studyImage, image: image, modelImageSize: imageSize)
+                        attachments.append(made)
+                        preparation = made.preparation
+                    } catch {
+                        throw CommandFailure("\(studyImage.path): \(error)")
+                    }
+                } else {
+                    preparation = "no vision part (mmproj) loaded; the report is from the case text only"
+                }
+                stamped.append(StampedImage(file: studyImage.image.file, sha256: try hash.sha256(ofFileAt: studyImage.url.path),
+                                            preparation: preparation, sentToModel: backend.acceptsImages, metadata: image.metadata))
             }
-            let stamped = StampedImage(file: studyImage.image.file, sha256: try hash.sha256(ofFileAt: studyImage.url.path),
-                                       preparation: preparation, sentToModel: attachment != nil, metadata: image.metadata)
-            let request = ReportRequest(caseFile: caseFile, imageNumber: imageNumber, image: attachment, sampling: settings)
+            let request = ReportRequest(caseFile: caseFile, imageNumbers: imageNumbers, images: attachments, sampling: settings)
             let stamp = ReportStamp(request: request, backend: backend.displayName, model: model, mmproj: mmproj,
-                                    images: [stamped], date: Date(), timeZone: .current)
+                                    images: stamped, date: Date(), timeZone: .current)
 
             let session = ChatSession(backend: backend, settings: request.settings)
             running(session)

@@ -8,20 +8,33 @@ public struct ReportRequest: Sendable {
     public let settings: GenerationSettings
     public let userPrompt: String
     public let images: [ImageAttachment]
-    /// The case image the report is about, 1-based.
-    public let imageNumber: Int
+    /// The case image the report is about, 1-based (the first of `imageNumbers`).
+    public var imageNumber: Int { imageNumbers[0] }
+    /// The case images the report is about, 1-based, in the order they are attached.
+    public let imageNumbers: [Int]
 
     /// - Parameters:
     ///   - sampling: the session's sampling and length; its system instruction is replaced
     ///     by the case context.
     ///   - image: the picture of case image `imageNumber`, or nil to write from the text only.
     public init(caseFile: CaseFile, imageNumber: Int, image: ImageAttachment?, sampling: GenerationSettings) {
+        self.init(caseFile: caseFile, imageNumbers: [imageNumber], images: image.map { [$0] } ?? [], sampling: sampling)
+    }
+
+    /// A report about several case images (`imageNumbers`, at least one): `images` are
+    /// their pictures in the same order (or none, to write from the text only); with more
+    /// than one, each carries its "Image N (file):" label (`ReportPrompt.label`).
+    public init(caseFile: CaseFile, imageNumbers: [Int], images: [ImageAttachment], sampling: GenerationSettings) {
+        precondition(!imageNumbers.isEmpty && (images.isEmpty || images.count == imageNumbers.count),
+                     "one picture per image number, or none")
         var settings = sampling
         settings.system = ReportPrompt.system(for: caseFile)
         self.settings = settings
-        self.imageNumber = imageNumber
-        userPrompt = ReportPrompt.user(for: caseFile, imageNumber: imageNumber, imageAttached: image != nil)
-        images = image.map { [$0] } ?? []
+        self.imageNumbers = imageNumbers
+        userPrompt = ReportPrompt.user(for: caseFile, imageNumbers: imageNumbers, imageAttached: !images.isEmpty)
+        self.images = images.count > 1
+            ? zip(imageNumbers, images).map { $1.labelled(ReportPrompt.label(for: caseFile, imageNumber: $0)) }
+            : images
     }
 
     /// Starts the report as a new conversation on `session` (its transcript is cleared;
