@@ -60,6 +60,7 @@ public enum Action: String, CaseIterable, Sendable {
     case equalize
     case modelView = "model-view"
     case attachImage = "attach-image"
+    case comparePrior = "compare-prior"
     case resetView = "reset-view"
     case nextImage = "next-image"
     case previousImage = "previous-image"
@@ -120,6 +121,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .equalize: return "Histogram equalisation"
         case .modelView: return "What the model sees"
         case .attachImage: return "Attach image to messages"
+        case .comparePrior: return "Compare with prior"
         case .resetView: return "Reset image view"
         case .nextImage: return "Next image"
         case .previousImage: return "Previous image"
@@ -179,6 +181,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .equalize: return "Toggle histogram equalisation"
         case .modelView: return "Toggle the model's input view"
         case .attachImage: return "Send the shown image with the next message"
+        case .comparePrior: return "Ask about the image beside its dated prior study"
         case .resetView: return "Reset zoom, pan, window and filters"
         case .nextImage: return "Show the next image"
         case .previousImage: return "Show the previous image"

@@ -58,6 +58,8 @@ extension WorkstationApp {
             status.message = imagePane.viewer.perform(action)
         case .attachImage:
             toggleAttachment()
+        case .comparePrior:
+            compareWithPrior()
         case .redraw:
             invalidate(.screen)
         case .suspend:
