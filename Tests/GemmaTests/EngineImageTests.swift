@@ -36,6 +36,30 @@ final class EngineImageTests: XCTestCase {
         XCTAssertEqual(ids.count, head.count + 20 + tail.count)
     }
 
+    /// Two labelled images in one turn (ENGINE.md C5, §6): each label's text, then 108,
+    /// 255999, the image's own rows (its own placeholder), 256000, 108; the question after
+    /// the second image; two different placeholders, one per picture.
+    func testTwoLabelledImagesExpandEachAfterItsLabel() throws {
+        let engine = try TestModel.engine()
+        let d = engine.model.config.embeddingLength
+        let conversation = Conversation(model: engine.model, contextSize: 256)
+        conversation.setMessages([ChatMessage(.user, "What changed?", images: [image("p", seed: 1, width: d), image("c", seed: 2, width: d)],
+                                              imagePlacement: .beforeText,
+                                              imageLabels: ["Prior study (2023-01-12):", "Current study (2025-01-10):"])])
+        let ids = try engine.promptTokens(for: conversation)
+        func encode(_ s: String, bos: Bool = false) -> [Int32] { engine.tokenizer.encode(s, addBOS: bos, parseSpecial: true) }
+        let image1 = [Int32](repeating: -1, count: 16), image2 = [Int32](repeating: -2, count: 16)
+        let expected = encode("<start_of_turn>user\nPrior study (2023-01-12):\n\n<start_of_image>", bos: true) + image1
+            + encode("<end_of_image>\n\nCurrent study (2025-01-10):\n\n<start_of_image>") + image2
+            + encode("<end_of_image>\n\nWhat changed?<end_of_turn>\n<start_of_turn>model\n")
+        XCTAssertEqual(ids, expected)
+        let first = try XCTUnwrap(ids.firstIndex(of: -1)), second = try XCTUnwrap(ids.firstIndex(of: -2))
+        XCTAssertEqual(Array(ids[(first - 2)..<first]), [108, 255_999])
+        XCTAssertEqual(Array(ids[(first + 16)..<(first + 18)]), [256_000, 108])
+        XCTAssertEqual(Array(ids[(second - 2)..<second]), [108, 255_999])
+        XCTAssertEqual(Array(ids[(second + 16)..<(second + 18)]), [256_000, 108])
+    }
+
     /// A reply with an image gives the logits of running the same segments directly, the
     /// rows matter (another image gives another first token distribution), and a
     /// follow-up runs neither the image nor the first turn again.

@@ -44,10 +44,7 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
                         embeddings.append(try images.embedding(for: image) { onEvent(.progress($0)) })
                     }
                 }
-                history.append(message.hasLabelledImages
-                    ? ChatMessage(message.role, message.text, images: embeddings, imagePlacement: .beforeText,
-                                  imageLabels: message.images.map { $0.label ?? "" })
-                    : ChatMessage(message.role, message.text, images: embeddings))
+                history.append(Self.chatMessage(message, embeddings: embeddings))
             }
             guard !handle.isCancelled else { return }
             // On the engine's serial queue: no other reply can be using the conversation.
@@ -69,6 +66,15 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
         while history.last?.role == .user { history.removeLast() }
         guard !history.isEmpty else { return nil }
         return engine.prefillAhead(of: history, in: conversation, onEvent: onEvent)
+    }
+
+    /// The engine's form of `message`, its pictures already `embeddings` (in order):
+    /// labelled pictures before the text, each after its label; an unlabelled one after it
+    /// (`BackendMessage.hasLabelledImages`).
+    static func chatMessage(_ message: BackendMessage, embeddings: [ImageEmbedding]) -> ChatMessage {
+        guard message.hasLabelledImages else { return ChatMessage(message.role, message.text, images: embeddings) }
+        return ChatMessage(message.role, message.text, images: embeddings, imagePlacement: .beforeText,
+                           imageLabels: message.images.map { $0.label ?? "" })
     }
 
     /// The system instruction of `settings` as the first message, unless `messages` has one.
