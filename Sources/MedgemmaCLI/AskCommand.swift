@@ -11,7 +11,7 @@ enum AskCommand: Subcommand {
     Usage: medgemma ask [--model M] [--system S] [--max-tokens N] [--temperature T]
                         [--top-k K] [--top-p P] [--seed S] [--ctx N]
                         [--backend URL [--remote-model NAME] [--api-key-file F]]
-                        [--image FILE... [--mmproj P] [--window W/C | --ct-windows]
+                        [--image FILE [--mmproj P] [--window W/C | --ct-windows]
                          [--pan-and-scan N] [--save-model-input PNG]]
                         [--compare-prior STUDY_DIR] QUESTION
 

@@ -53,10 +53,10 @@ extension ImageQuestion {
         }
         let text = ([question] + images.compactMap(\.label)).joined(separator: "\n")
         let textTokens = local.engine.tokenizer.encode(text, addBOS: false, parseSpecial: false).count
-        var cost = vision.cost(of: images, textTokens: textTokens)
-        if cost.secondsPerImage == nil, cost.toEncode > 1, let first = images.first(where: { !vision.isReady($0) }) {
+        var cost = vision.cost(of: images, textTokens: textTokens, hashing: true)
+        if cost.secondsPerImage == nil, cost.toEncode > 1, let first = images.first(where: { !vision.isReady($0, hashing: true) }) {
             _ = try provider.embedding(for: first) { _ in }
-            cost = vision.cost(of: images, textTokens: textTokens)
+            cost = vision.cost(of: images, textTokens: textTokens, hashing: true)
         }
         Console.err("asking about \(cost.summary)\n")
     }

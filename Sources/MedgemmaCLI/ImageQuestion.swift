@@ -146,11 +146,15 @@ enum ImageQuestion {
 
         func embedding(for image: ImageAttachment, progress: @escaping (String) -> Void) throws -> ImageEmbedding {
             let start = ContinuousClock.now
+            let encodes = inner.encodeCount
             let embedding = try inner.embedding(for: image, progress: progress)
             let seconds = Format.seconds(ContinuousClock.now - start)
             let count = 1 + embedding.crops.count
-            Console.err((Console.errIsTerminal ? "\u{1B}[2K" : "") + "encoded \(count) image\(count == 1 ? "" : "s") "
-                        + "(\(count * embedding.tokenCount) tokens) in \(Format.fixed(seconds, 1)) s\n")
+            // Several pictures go through the disk cache: one read from it was not encoded.
+            let verb = inner.encodeCount == encodes ? "read from the cache" : "encoded"
+            let time = inner.encodeCount == encodes ? "" : " in \(Format.fixed(seconds, 1)) s"
+            Console.err((Console.errIsTerminal ? "\u{1B}[2K" : "") + "\(verb) \(count) image\(count == 1 ? "" : "s") "
+                        + "(\(count * embedding.tokenCount) tokens)\(time)\n")
             return embedding
         }
     }

@@ -15,7 +15,7 @@ enum ReportCommand: Subcommand {
     static let name = "report"
     static let summary = "draft structured reports (Markdown + FHIR) for studies, one after another"
     static let help = """
-    Usage: medgemma report [--out DIR] [--image N]... [--json] [--model M] [--mmproj P]
+    Usage: medgemma report [--out DIR] [--image N] [--json] [--model M] [--mmproj P]
                            [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                            [--seed S] [--ctx N] [--backend URL [--remote-model M]]
                            STUDY_DIR...

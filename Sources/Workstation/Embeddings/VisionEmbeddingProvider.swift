@@ -38,10 +38,12 @@ public final class VisionEmbeddingProvider: ImageEmbeddingProvider, @unchecked S
     /// it to say what a question with several pictures will cost before it is sent.
     public var measuredSecondsPerImage: Double? { condition.withLock { secondsPerImage } }
 
-    /// What asking about `images` with `textTokens` of text will cost here.
-    public func cost(of images: [ImageAttachment], textTokens: Int) -> ImageQuestionCost {
+    /// What asking about `images` with `textTokens` of text will cost here. `hashing`: as
+    /// for `isReady` (a command line that has not encoded yet hashes the mmproj, so the
+    /// disk cache counts).
+    public func cost(of images: [ImageAttachment], textTokens: Int, hashing: Bool = false) -> ImageQuestionCost {
         var pending = Set<String>()
-        for image in images where !isReady(image) { pending.insert(image.key) }
+        for image in images where !isReady(image, hashing: hashing) { pending.insert(image.key) }
         return ImageQuestionCost(images: images.count, toEncode: pending.count, secondsPerImage: measuredSecondsPerImage,
                                  tokensPerImage: pipeline.encoder.config.tokensPerImage, textTokens: textTokens)
     }
@@ -80,11 +82,11 @@ public final class VisionEmbeddingProvider: ImageEmbeddingProvider, @unchecked S
     }
 
     /// Whether `image` is ready without encoding (in memory or on disk). Cheap enough for
-    /// the UI thread: it neither reads the entry nor hashes the mmproj (before the first
-    /// embedding has hashed it, only memory counts).
-    public func isReady(_ image: ImageAttachment) -> Bool {
+    /// the UI thread: it neither reads the entry nor, unless `hashing`, hashes the mmproj
+    /// (before the first embedding has hashed it, only memory counts then).
+    public func isReady(_ image: ImageAttachment, hashing: Bool = false) -> Bool {
         if condition.withLock({ memory[image.key] }) != nil { return true }
-        guard let cache, let key = cacheKey(for: image, hashing: false) else { return false }
+        guard let cache, let key = cacheKey(for: image, hashing: hashing) else { return false }
         return FileManager.default.fileExists(atPath: cache.path(for: key))
     }
 
