@@ -142,6 +142,58 @@ final class CaseFileTests: XCTestCase {
         }
     }
 
+    /// An image may list its prior; the case then has its own date, later than the prior's.
+    /// The prior's file may carry attribution, and the fields round-trip.
+    func testPriorAndStudyDate() throws {
+        let data = try edit { d in
+            d["date"] = "2025-01-10"
+            Self.setImage(&d, 0, "prior", ["file": "old/a.png", "date": "2024-02-29"])
+            d["attribution"] = [["image": "old/a.png", "source": "s", "license": "CC0", "citation": "none"]]
+        }
+        let c = try CaseFile.decode(data, file: Self.file)
+        XCTAssertEqual(c.date, "2025-01-10")
+        XCTAssertEqual(c.images[0].prior, CasePrior(file: "old/a.png", date: "2024-02-29"))
+        XCTAssertNil(c.images[1].prior)
+        XCTAssertEqual(try CaseFile.decode(try JSONEncoder().encode(c), file: Self.file), c)
+        let plain = try CaseFile.decode(try Self.data(Self.base()), file: Self.file)
+        XCTAssertNil(plain.date)
+        XCTAssertFalse(String(decoding: try JSONEncoder().encode(plain), as: UTF8.self).contains("prior"), "absent fields stay absent")
+        // A date alone (no prior) is fine too.
+        XCTAssertEqual(try CaseFile.decode(try edit { $0["date"] = "2025-01-10" }, file: Self.file).date, "2025-01-10")
+    }
+
+    func testMalformedPriorsGiveOneLineErrors() throws {
+        let f = Self.file
+        let prior = ["file": "old.png", "date": "2024-03-01"]
+        func with(_ p: Any, date: Any? = "2025-01-10") -> (inout [String: Any]) -> Void {
+            { d in d["date"] = date; Self.setImage(&d, 1, "prior", p) }
+        }
+        let rows: [(String, (inout [String: Any]) -> Void, String)] = [
+            ("prior without study date", with(prior, date: nil), "\(f): field 'date': missing (required when an image has a prior)"),
+            ("study date as number", { $0["date"] = 20250110 }, "\(f): field 'date': expected a string"),
+            ("study date in another form", { $0["date"] = "10.01.2025" }, "\(f): field 'date': expected a date written YYYY-MM-DD"),
+            ("study date with time", { $0["date"] = "2025-01-10T12:00" }, "\(f): field 'date': expected a date written YYYY-MM-DD"),
+            ("no such day", { $0["date"] = "2025-02-29" }, "\(f): field 'date': no such date"),
+            ("month 13", { $0["date"] = "2025-13-01" }, "\(f): field 'date': no such date"),
+            ("prior not an object", with("old.png"), "\(f): field 'images[1].prior': expected an object"),
+            ("prior without file", with(["date": "2024-03-01"]), "\(f): field 'images[1].prior.file': missing"),
+            ("prior without date", with(["file": "old.png"]), "\(f): field 'images[1].prior.date': missing"),
+            ("prior outside the study", with(["file": "../old.png", "date": "2024-03-01"]),
+             "\(f): field 'images[1].prior.file': must be a relative path inside the study"),
+            ("prior date malformed", with(["file": "old.png", "date": "2024-3-1"]),
+             "\(f): field 'images[1].prior.date': expected a date written YYYY-MM-DD"),
+            ("prior on the study's day", with(["file": "old.png", "date": "2025-01-10"]),
+             "\(f): field 'images[1].prior.date': must be before the study's date (2025-01-10)"),
+            ("prior after the study", with(["file": "old.png", "date": "2026-01-01"]),
+             "\(f): field 'images[1].prior.date': must be before the study's date (2025-01-10)"),
+            ("unknown prior field", with(["file": "old.png", "date": "2024-03-01", "report": "x"]),
+             "\(f): field 'images[1].prior.report': unknown field"),
+        ]
+        for (name, change, expected) in rows {
+            XCTAssertEqual(message(try edit(change)), expected, name)
+        }
+    }
+
     func testWholeFileErrors() throws {
         let f = Self.file
         XCTAssertEqual(message(Data("[1, 2]".utf8)), "\(f): expected an object")

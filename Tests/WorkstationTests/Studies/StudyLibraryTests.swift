@@ -65,7 +65,11 @@ final class StudyLibraryTests: XCTestCase {
                 let size = try FileManager.default.attributesOfItem(atPath: image.url.path)[.size] as? Int
                 XCTAssertEqual(bytes, size)
             }
-            XCTAssertEqual(Set(c.attribution.map(\.image)), Set(c.images.map(\.file)), "every image is attributed: \(study.path)")
+            for prior in study.priors.compactMap({ $0 }) {
+                guard case .present = prior.status else { return XCTFail("\(prior.path): \(prior.status)") }
+            }
+            XCTAssertEqual(Set(c.attribution.map(\.image)), Set(c.images.map(\.file) + c.images.compactMap(\.prior?.file)),
+                           "every image and prior is attributed: \(study.path)")
             for a in c.attribution {
                 XCTAssertFalse(a.license.isEmpty)
                 XCTAssertFalse(a.citation.isEmpty)
@@ -80,7 +84,7 @@ final class StudyLibraryTests: XCTestCase {
     func testEverySampleImageIsAttributedInSourcesMarkdown() throws {
         let sources = try String(contentsOf: TestEnvironment.samples.appendingPathComponent("SOURCES.md"), encoding: .utf8)
         for study in try samples().studies {
-            for image in study.images {
+            for image in study.images + study.priors.compactMap({ $0 }) {
                 XCTAssertTrue(sources.contains("\(study.folderName)/\(image.image.file)"), image.path)
             }
         }
