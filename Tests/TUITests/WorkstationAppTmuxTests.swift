@@ -240,6 +240,27 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// "Compare with prior" on cxr-01, whose image lists a prior: c in the image pane sends
+    /// the prior and the current picture, each after its dated label, with the standard
+    /// question; the status bar says what it costs before the reply comes.
+    func testCompareWithPriorSendsBothDatedPictures() throws {
+        let cache = work.appendingPathComponent("cache")
+        let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
+        let tmux = try startApp(environment: "env -u NO_COLOR XDG_CACHE_HOME='\(cache.path)'", arguments: "--mmproj '\(mmproj)'")
+        _ = try waitFor(tmux, "image input offered") { $0.contains("Message + image 1") }
+        try tmux.sendKeys("Tab", "Tab")
+        _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
+        try command(tmux, "set max-tokens 4", expect: "replies stop after 4 tokens")
+        try tmux.sendKeys("c")
+        _ = try waitFor(tmux, "cost said") { $0.contains("comparing image 1 with its prior of 2023-01-12 · 2 images:") }
+        _ = try waitFor(tmux, "both pictures in the transcript") {
+            $0.contains("Compare the current study with the prior study.") && $0.contains("(with image Prior study") && $0.contains("(with image Current study")
+        }
+        _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// The draft report: `r` drafts it from the case (streaming into the editor), the
     /// user types into it (Ctrl-Z undoes, Ctrl-Y redoes), it autosaves; after kill -9
     /// the reopened study offers it back, and Ctrl-S writes Markdown + FHIR into the
