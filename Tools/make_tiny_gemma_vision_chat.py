@@ -178,6 +178,20 @@ def real_vocabulary_ids(model_path: Path) -> dict:
     return out
 
 
+def model_and_images(expected: dict):
+    """The same model and images as make_tiny_gemma_vision.py (same seed, same draws), the images
+    checked against expected.json's: (the model, its two images as CHW bytes)."""
+    torch.manual_seed(tiny.SEED)
+    rng = np.random.default_rng(tiny.SEED)
+    model = tiny.Gemma3ForConditionalGeneration(tiny.make_config()).to(torch.float32).eval()
+    tiny.randomize(model, rng)
+    image_bytes = [rng.integers(0, 256, (3, tiny.IMAGE_SIZE, tiny.IMAGE_SIZE)) for _ in range(2)]
+    for i, draw in enumerate(image_bytes):
+        if draw.ravel().tolist() != expected["images"][i]["bytes_chw"]:
+            sys.exit(f"image {i} differs from expected.json: not the same random draws")
+    return model, image_bytes
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out-dir", default="Tests/Fixtures/tiny_gemma_vision")
@@ -186,14 +200,7 @@ def main() -> None:
     out_dir = Path(args.out_dir)
     expected = json.loads((out_dir / "expected.json").read_text())
 
-    # The same model and images as make_tiny_gemma_vision.py (same seed, same draws).
-    torch.manual_seed(tiny.SEED)
-    rng = np.random.default_rng(tiny.SEED)
-    model = tiny.Gemma3ForConditionalGeneration(tiny.make_config()).to(torch.float32).eval()
-    tiny.randomize(model, rng)
-    image_bytes = [rng.integers(0, 256, (3, tiny.IMAGE_SIZE, tiny.IMAGE_SIZE)) for _ in range(2)]
-    if image_bytes[0].ravel().tolist() != expected["images"][0]["bytes_chw"]:
-        sys.exit("image 0 differs from expected.json: not the same random draws")
+    model, image_bytes = model_and_images(expected)
     one = expected["prompts"][0]
     images = [(u.astype(np.float32) / np.float32(127.5) - np.float32(1)).astype(np.float32) for u in image_bytes]
     again = tiny.hf_logits(model, one["ids"], one["token_types"], [images[i] for i in one["images"]])
