@@ -18,8 +18,8 @@ enum DICOMFrameCodec: Sendable, Equatable {
 
     /// One frame's codestream in, one frame's samples out (interleaved channels, bit
     /// patterns as `DICOMPixelDecoder` stores native ones), checked against `geometry`.
-    typealias FrameDecoder = @Sendable (_ frame: [UInt8], _ geometry: DICOMFrameGeometry,
-                                        _ source: String) throws(DICOMError) -> PixelSamples
+    typealias FrameDecoder = (_ frame: [UInt8], _ geometry: DICOMFrameGeometry,
+                              _ source: String) throws(DICOMError) -> PixelSamples
 
     /// The codec of an encapsulated transfer syntax; nil for native syntaxes and for
     /// compressed ones no codec here handles (JPEG Extended 12-bit, MPEG, HTJ2K…).
