@@ -13,6 +13,7 @@ enum AskCommand: Subcommand {
                         [--backend URL [--remote-model NAME] [--api-key-file F]]
                         [--image FILE [--mmproj P] [--window W/C | --ct-windows]
                          [--pan-and-scan N] [--save-model-input PNG]]
+                        [--image DIR|MULTIFRAME.dcm [--slices N]]
                         [--compare-prior STUDY_DIR] QUESTION
 
     Asks QUESTION as one user turn of the Gemma chat template (with the system instruction
@@ -31,6 +32,7 @@ enum AskCommand: Subcommand {
                          in the order given, introduced by its file name, before QUESTION
                          (same window and options for all); what they cost here (encode
                          time measured on this machine, prefill tokens) is said first
+    \(ImageQuestion.slicesHelp)
     \(ImageQuestion.compareHelp)
       -h, --help         show this help
 
@@ -41,7 +43,7 @@ enum AskCommand: Subcommand {
                                               sameSeed: "same seed and question, same answer", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ImageQuestion.flags,
-        options: ["--model", "--system", ImageQuestion.compareOption] + generation.options + ImageQuestion.options + BackendOptions.options,
+        options: ["--model", "--system", ImageQuestion.compareOption, ImageQuestion.slicesOption] + generation.options + ImageQuestion.options + BackendOptions.options,
         aliases: ["-m": "--model", "-s": "--system"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...1, positionalName: "QUESTION")
 
@@ -51,6 +53,7 @@ enum AskCommand: Subcommand {
         let question = try PromptInput.read(args.positionals[0])
         let comparison = try ImageQuestion.comparison(args, command: qualifiedName)
         let requests = try ImageQuestion.requests(args, command: qualifiedName)
+        let series = try ImageQuestion.series(args, requests: requests, command: qualifiedName)
         let image = requests.first ?? comparison.map(ImageQuestion.request(for:))
         let backend: InferenceBackend
         switch try BackendOptions.choice(args, command: qualifiedName) {
@@ -59,7 +62,7 @@ enum AskCommand: Subcommand {
             let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
             // Several pictures go through the disk embedding cache, as in the workstation, so
             // asking again about the same series or prior costs no encode.
-            let several = requests.count > 1 || comparison != nil
+            let several = requests.count > 1 || comparison != nil || series != nil
             backend = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj,
                                                panAndScan: try image?.panAndScan, cache: several ? EmbeddingCache() : nil) { vision in
                 (vision as? VisionEmbeddingProvider).map { ImageQuestion.Reporter($0) } ?? vision
@@ -67,11 +70,12 @@ enum AskCommand: Subcommand {
         case .remote(let endpoint, let model, let imageSize):
             backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: qualifiedName)
         }
-        let attachments = try comparison?.attachments(modelImageSize: nil) ?? ImageQuestion.attachments(requests)
+        if let series { Console.err(series.summary + "\n") }
+        let attachments = try comparison?.attachments(modelImageSize: nil) ?? series?.attachments(requests[0]) ?? ImageQuestion.attachments(requests)
         if let image, let path = image.saveModelInput, let attachment = attachments.first {
             try ImageQuestion.saveModelInput(attachment, to: path, backend: backend)
         }
-        if attachments.count > 1 { try ImageQuestion.announceCost(of: attachments, question: question, backend: backend) }
+        if attachments.count > 1 || series != nil { try ImageQuestion.announceCost(of: attachments, question: question, backend: backend) }
         let reply = try StreamedReply.run { onEvent in
             backend.reply(to: [BackendMessage(.user, question, images: attachments)], settings: settings, onEvent: onEvent)
         }

@@ -89,16 +89,22 @@ enum ImageQuestion {
     /// The picture the model is shown: the file, windowed (or CT-windowed), as RGB.
     /// `modelImageSize`: the encoder's input side, for the description (nil: not known here).
     static func attachment(_ request: Request, modelImageSize: Int? = nil) throws -> ImageAttachment {
-        let image = try MedicalImage.load(path: request.path)
+        try attachment(MedicalImage.load(path: request.path), source: request.path, request: request, modelImageSize: modelImageSize)
+    }
+
+    /// Frame `frame` of an image already decoded (a slice of a series), prepared as
+    /// `request` says; `source` names it in the transcript and in errors.
+    static func attachment(_ image: MedicalImage, frame: Int = 0, source: String, request: Request,
+                           modelImageSize: Int? = nil) throws -> ImageAttachment {
         do {
             let mode: ModelImageSource.Mode = request.ctWindows ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(request.window)
-            let picture = try ModelImageSource.rgb(image, mode: mode)
+            let picture = try ModelImageSource.rgb(image, mode: mode, frame: frame)
             let resize = modelImageSize.map { "; resized to \($0)×\($0) (bilinear, antialiased) and normalised with the mmproj's mean/std" } ?? ""
             let preparation = request.ctWindows ? "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)" + resize
                 : ImagePreparation.describe(image, window: request.window, modelImageSize: modelImageSize)
-            return ImageAttachment(source: request.path, preparation: preparation, picture: picture)
+            return ImageAttachment(source: source, preparation: preparation, picture: picture)
         } catch {
-            throw CommandFailure("\(request.path): \(error)")
+            throw CommandFailure("\(source): \(error)")
         }
     }
 

@@ -1,0 +1,44 @@
+import MedImaging
+
+/// `ask --image DIR [--slices N]`: a series in one question (`SeriesQuestion`). A folder
+/// is always a series; a file becomes one only when `--slices` asks for it (a multi-frame
+/// DICOM file), so `--image FILE` alone still shows the file's first frame as before.
+extension ImageQuestion {
+    static let slicesOption = "--slices"
+    /// Up to 256 slices: the notebook's 85 with room to spare; each costs an encode and
+    /// the model's image tokens (256 for MedGemma).
+    static let slicesRange = 1...256
+
+    static let slicesHelp = """
+      --slices N         a CT or MR series in one question: --image names a folder of DICOM
+                         slices (one series) or a multi-frame DICOM file; N slices spread
+                         evenly from the first to the last of the sorted volume are shown,
+                         each after its label, e.g. "Slice 12/40 (z = -105.5 mm):" (default
+                         85, as Google's high-dimensional CT notebook; N at least the slice
+                         count shows every slice); window or --ct-windows apply to each.
+                         With MedGemma each slice is 256 prompt tokens: 85 need --ctx 32768
+    """
+
+    /// The series `--image` names, with its slices chosen; nil for a picture that is not
+    /// one. Checked before any model is loaded: `--slices` without a series, or a series
+    /// with other pictures or `--save-model-input`, is a usage error.
+    static func series(_ args: ParsedArguments, requests: [Request], command: String) throws -> SeriesQuestion? {
+        let asked = args[slicesOption] != nil
+        guard let request = requests.first else {
+            if asked { throw UsageError(command: command, "\(slicesOption) needs --image") }
+            return nil
+        }
+        let wanted = try ArgumentParser.int(args, slicesOption, default: SliceSampling.notebookDefault, range: slicesRange, command: command)
+        guard asked || requests.contains(where: { DICOMSeriesFolder.isFolder($0.path) }) else { return nil }
+        if requests.count > 1 {
+            throw UsageError(command: command, "a series is asked about alone: give one --image (a folder of DICOM slices or a multi-frame DICOM file)")
+        }
+        if request.saveModelInput != nil {
+            throw UsageError(command: command, "--save-model-input saves one picture: it does not go with a series")
+        }
+        guard let series = try SeriesQuestion.open(path: request.path, wanted: wanted) else {
+            throw UsageError(command: command, "\(slicesOption) needs a series: \(request.path) is neither a folder of DICOM slices nor a multi-frame DICOM file")
+        }
+        return series
+    }
+}
