@@ -44,7 +44,8 @@ extension ImageQuestion {
     /// Says on standard error, before anything is sent, what asking about `images` with
     /// `question` costs on this machine (`ImageQuestionCost`). When the encode time has not
     /// been measured yet and more than one picture needs encoding, the first is encoded
-    /// now (it is needed anyway and stays in the cache) and its time is the measure.
+    /// now (it is needed anyway and stays in the cache) and its time is the measure. A
+    /// question that cannot fit the context fails here, before anything is encoded.
     static func announceCost(of images: [ImageAttachment], question: String, backend: InferenceBackend) throws {
         guard let local = backend as? LocalEngineBackend, let provider = local.images,
               let vision = (provider as? Reporter)?.inner ?? provider as? VisionEmbeddingProvider else {
@@ -54,6 +55,12 @@ extension ImageQuestion {
         let text = ([question] + images.compactMap(\.label)).joined(separator: "\n")
         let textTokens = local.engine.tokenizer.encode(text, addBOS: false, parseSpecial: false).count
         var cost = vision.cost(of: images, textTokens: textTokens, hashing: true)
+        // A series of 85 slices is ~22,000 tokens with MedGemma: say so before minutes of
+        // encoding end in a full context.
+        if let context = local.contextSize, cost.prefillTokens >= context {
+            throw CommandFailure("\(cost.images) images need \(cost.prefillTokens) tokens to prefill, more than the context of \(context): "
+                                 + "raise --ctx or show fewer pictures")
+        }
         if cost.secondsPerImage == nil, cost.toEncode > 1, let first = images.first(where: { !vision.isReady($0, hashing: true) }) {
             _ = try provider.embedding(for: first) { _ in }
             cost = vision.cost(of: images, textTokens: textTokens, hashing: true)

@@ -49,6 +49,17 @@ final class AskSeriesTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("asking about 6 images: "), r.stderr)
     }
 
+    func testASeriesTooLongForTheContextFailsBeforeEncoding() throws {
+        let model = try TestEnvironment.defaultModel()
+        let r = try CommandRunner.medgemma(["ask", "--model", model, "--mmproj", mmproj, "--image", folder("ct_axial"), "--ctx", "128",
+                                            "--max-tokens", "1", "q"], environment: ["XDG_CACHE_HOME": temporary + "/cache"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        // 6 slices × 40 + the labels and the question.
+        XCTAssertTrue(r.stderr.contains("medgemma ask: 6 images need "), r.stderr)
+        XCTAssertTrue(r.stderr.contains(" tokens to prefill, more than the context of 128: raise --ctx or show fewer pictures"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("encoded"), "nothing was encoded: \(r.stderr)")
+    }
+
     func testUsageErrors() throws {
         let png = TestEnvironment.samples.appendingPathComponent("cxr-01/cxr_nih_chestxray14_00000001_000.png").path
         let dir = folder("ct_axial")
