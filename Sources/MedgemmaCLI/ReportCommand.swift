@@ -186,9 +186,10 @@ enum ReportCommand: Subcommand {
                 guard study.images.indices.contains(imageNumber - 1) else {
                     throw CommandFailure("\(path): the case has no image \(imageNumber) (it has \(study.images.count))")
                 }
-                let studyImage = study.images[imageNumber - 1]
-                if let problem = studyImage.problem { throw CommandFailure(problem) }
-                let image = try MedicalImage.load(path: studyImage.url.path)
+                let entry = study.images[imageNumber - 1]
+                if let problem = entry.problem { throw CommandFailure(problem) }
+                // A folder entry (a series) reports on its first slice, stamped as that file.
+                let (image, _, studyImage) = try entry.loadFirstPicture()
                 let preparation: String
                 if backend.acceptsImages {
                     do {

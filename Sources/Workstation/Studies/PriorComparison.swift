@@ -48,8 +48,8 @@ public struct PriorComparison: Sendable {
         try [(prior, priorLabel), (current, currentLabel)].map { item, label in
             if let problem = item.problem { throw PriorComparisonError(message: problem) }
             do {
-                let image = try MedicalImage.load(path: item.url.path)
-                return try ImagePreparation.attachment(for: item, image: image, modelImageSize: modelImageSize).labelled(label)
+                let picture = try item.loadFirstPicture()
+                return try ImagePreparation.attachment(for: picture.shown, image: picture.image, modelImageSize: modelImageSize).labelled(label)
             } catch {
                 throw PriorComparisonError(message: "\(OneLine.clean(item.path)): \(error)")
             }

@@ -26,8 +26,9 @@ public struct StudyImage: Sendable, Equatable {
     }
 
     /// Checks `file` inside `folder` without reading it: it must exist, be a regular,
-    /// readable, non-empty file, and — after following symbolic links — still lie inside
-    /// the study folder, so a case cannot reach other files through a link.
+    /// readable, non-empty file — or a folder of DICOM slices (`checkSeries`) — and, after
+    /// following symbolic links, still lie inside the study folder, so a case cannot reach
+    /// other files through a link.
     static func check(file: String, folder: URL) -> (URL, ImageFileStatus) {
         let url = folder.appendingPathComponent(file)
         let fm = FileManager.default
@@ -40,8 +41,11 @@ public struct StudyImage: Sendable, Equatable {
         guard resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
             return (url, .unreadable("links to a file outside the study folder"))
         }
-        guard let attributes = try? fm.attributesOfItem(atPath: resolved),
-              attributes[.type] as? FileAttributeType == .typeRegular else {
+        let attributes = try? fm.attributesOfItem(atPath: resolved)
+        if attributes?[.type] as? FileAttributeType == .typeDirectory {
+            return (url, checkSeries(resolved, root: root))
+        }
+        guard let attributes, attributes[.type] as? FileAttributeType == .typeRegular else {
             return (url, .unreadable("not a regular file"))
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0

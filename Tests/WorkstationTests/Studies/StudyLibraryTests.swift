@@ -141,7 +141,7 @@ final class StudyLibraryTests: XCTestCase {
         try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("c.dcm"), withDestinationURL: outside)
 
         let study = Study(path: folder.path)
-        XCTAssertEqual(study.images.map(\.status), [.unreadable("empty file"), .unreadable("not a regular file"),
+        XCTAssertEqual(study.images.map(\.status), [.unreadable("empty file"), .unreadable("empty folder"),
                                                     .unreadable("links to a file outside the study folder")])
         XCTAssertEqual(study.problems.last, "\(folder.path)/c.dcm: links to a file outside the study folder")
         XCTAssertFalse(study.isUsable)
@@ -151,6 +151,27 @@ final class StudyLibraryTests: XCTestCase {
         try Data([7]).write(to: folder.appendingPathComponent("real.dcm"))
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("c.dcm").path, withDestinationPath: "real.dcm")
         XCTAssertEqual(Study(path: folder.path).images[2].status, .present(bytes: 1))
+    }
+
+    /// An entry that names a folder is a series: present when it holds files (their sizes
+    /// summed), refused when empty or when a file in it links outside the study.
+    func testFolderEntryIsASeries() throws {
+        let folder = try makeStudy("series", images: ["a.png", "c.dcm"])
+        let scans = folder.appendingPathComponent("scans/b.png")
+        try FileManager.default.createDirectory(at: scans, withIntermediateDirectories: true)
+        try Data([1, 2]).write(to: scans.appendingPathComponent("IM1.dcm"))
+        try Data([3, 4, 5]).write(to: scans.appendingPathComponent("IM2.dcm"))
+        var study = Study(path: folder.path)
+        XCTAssertEqual(study.images[1].status, .present(bytes: 5))
+        XCTAssertTrue(study.images[1].isSeries)
+        XCTAssertFalse(study.images[0].isSeries)
+
+        let outside = temp.appendingPathComponent("outside.dcm")
+        try Data([9]).write(to: outside)
+        try FileManager.default.createSymbolicLink(at: scans.appendingPathComponent("IM3.dcm"), withDestinationURL: outside)
+        study = Study(path: folder.path)
+        XCTAssertEqual(study.images[1].status, .unreadable("IM3.dcm links to a file outside the study folder"))
+        XCTAssertFalse(study.images[1].isSeries)
     }
 
     func testPointingAtOneStudyFolderGivesThatStudy() throws {
