@@ -64,6 +64,8 @@ public enum Action: String, CaseIterable, Sendable {
     case resetView = "reset-view"
     case nextImage = "next-image"
     case previousImage = "previous-image"
+    case nextSlice = "next-slice"
+    case previousSlice = "previous-slice"
 
     /// The command name typed after `:` and matched in the palette.
     public var name: String { rawValue }
@@ -125,6 +127,8 @@ public enum Action: String, CaseIterable, Sendable {
         case .resetView: return "Reset image view"
         case .nextImage: return "Next image"
         case .previousImage: return "Previous image"
+        case .nextSlice: return "Next slice"
+        case .previousSlice: return "Previous slice"
         }
     }
 
@@ -185,6 +189,8 @@ public enum Action: String, CaseIterable, Sendable {
         case .resetView: return "Reset zoom, pan, window and filters"
         case .nextImage: return "Show the next image"
         case .previousImage: return "Show the previous image"
+        case .nextSlice: return "Show the next slice of a series"
+        case .previousSlice: return "Show the previous slice of a series"
         }
     }
 

@@ -21,8 +21,9 @@ struct CasePaneState {
         let key = "\(chosen.path)|\(columns)x\(rows)"
         if let cached = browserPreviews[key] { return cached }
         var lines: [String] = []
-        if let item = chosen.images.first(where: { $0.problem == nil }), let image = try? MedicalImage.load(path: item.url.path) {
-            let view = ImageView(window: ImageViewer.initialWindow(image, item: item))
+        if let item = chosen.images.first(where: { $0.problem == nil }), let (image, frame, _) = try? item.loadFirstPicture() {
+            var view = ImageView(window: ImageViewer.initialWindow(image, item: item))
+            view.frame = frame
             lines = ImagePreview.render(image, view: view, columns: columns, rows: rows, style: .ascii).lines
         } else {
             lines = ["(no image to show)"]

@@ -23,11 +23,11 @@ struct ImagePaneState {
     }
 
     /// The picture the pane shows, windowed as shown (display filters such as invert and
-    /// equalisation are for the reader only). Cached per image and window.
+    /// equalisation are for the reader only). Cached per image, slice and window; a series'
+    /// slice is named by its own file, so the model and the stamps know which one it was.
     mutating func currentAttachment() -> ImageAttachment? {
-        guard let image = viewer.image, viewer.images.indices.contains(viewer.index) else { return nil }
+        guard let image = viewer.image, let source = viewer.shownItem?.path else { return nil }
         let view = viewer.view
-        let source = viewer.images[viewer.index].path
         let key = "\(viewer.index)|\(source)|\(String(describing: view.window))|\(view.frame)"
         if let cached = attachmentCache, cached.key == key { return cached.attachment }
         guard let attachment = ModelPicture.attachment(image, window: view.window, frame: view.frame, source: source) else { return nil }

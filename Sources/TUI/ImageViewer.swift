@@ -6,12 +6,19 @@ import Workstation
 /// decoded image and how it is looked at (`ImageView`), and the window presets `w`
 /// cycles. Keys come in as `Action`s; each returns a short status message or nil.
 /// Decoding happens once per image switch; rendering is cached per view and size.
+/// An entry that names a folder opens as a series (`stack`): `,`/`.` step through its
+/// slices, one decoded at a time, keeping the window and zoom the reader chose.
 public struct ImageViewer {
     public private(set) var images: [StudyImage] = []
     public private(set) var index = 0
     public private(set) var image: MedicalImage?
     /// Why the current image could not be shown.
     public private(set) var loadError: String?
+    /// The series when the shown entry is a folder of DICOM slices.
+    public private(set) var stack: SliceStack?
+    /// What the status bar should say about the image just opened (a series' gaps or
+    /// duplicates); nil when there is nothing to say.
+    public private(set) var notice: String?
     public private(set) var view = ImageView()
     public private(set) var presets: [VOIWindow] = []
     public private(set) var presetIndex = 0
@@ -24,7 +31,7 @@ public struct ImageViewer {
     private var cached: ImagePreview?
 
     private struct CacheKey: Equatable {
-        var index: Int, view: ImageView, columns: Int, rows: Int, style: ImagePreview.Style, modelInput: Bool
+        var index: Int, slice: Int, view: ImageView, columns: Int, rows: Int, style: ImagePreview.Style, modelInput: Bool
     }
 
     public init() {}
@@ -46,12 +53,16 @@ public struct ImageViewer {
         index = newIndex
         image = nil
         loadError = nil
+        stack = nil
+        notice = nil
         cacheKey = nil
         cached = nil
         guard images.indices.contains(newIndex) else { presets = []; view = ImageView(); return }
         let item = images[newIndex]
         if let problem = item.problem {
             loadError = problem
+        } else if item.isSeries {
+            openSeries(item)
         } else {
             do {
                 image = try MedicalImage.load(path: item.url.path)
@@ -66,6 +77,51 @@ public struct ImageViewer {
         }
         presetIndex = 0
         view = ImageView(window: presets.first)
+        if let stack { view.frame = stack.series.slices[stack.index].frame ?? 0 }
+    }
+
+    /// Opens a folder entry as a series and decodes its first slice.
+    private mutating func openSeries(_ item: StudyImage) {
+        do throws(DICOMSeriesError) {
+            var opened = SliceStack(folder: try DICOMSeriesFolder.open(path: item.url.path))
+            notice = opened.notice.map { "\(item.image.file): \($0)" }
+            stack = opened
+            image = try opened.load(0).image
+            stack = opened
+        } catch {
+            loadError = TerminalSanitizer.singleLine.sanitize("\(item.image.file): \(error)")
+        }
+    }
+
+    /// Steps `delta` slices through the series (stopping at its ends), keeping the view;
+    /// the message is for the status bar. The mouse wheel over the pane comes here too.
+    public mutating func stepSlice(by delta: Int) -> String {
+        guard var stack else {
+            return images.isEmpty ? "no image in this study" : "not a series: an images entry that names a folder of DICOM slices is one"
+        }
+        let target = stack.index + delta
+        guard (0..<stack.count).contains(target) else { return stack.position + (delta < 0 ? " (first slice)" : " (last slice)") }
+        cacheKey = nil
+        cached = nil
+        do throws(DICOMSeriesError) {
+            let (loaded, frame) = try stack.load(target)
+            image = loaded
+            loadError = nil
+            view.frame = frame
+        } catch {
+            image = nil
+            loadError = TerminalSanitizer.singleLine.sanitize("\(error)")
+        }
+        self.stack = stack
+        if let loadError { return stack.position + ": " + loadError }
+        return stack.statusLine
+    }
+
+    /// The entry for the picture shown: the image itself, or the shown slice's own file.
+    public var shownItem: StudyImage? {
+        guard images.indices.contains(index) else { return nil }
+        guard let stack else { return images[index] }
+        return images[index].slice(at: stack.path)
     }
 
     /// The window presets `w` cycles for an image: its own window first (the DICOM file's,
@@ -88,7 +144,9 @@ public struct ImageViewer {
             guard images.count > 1 else { return images.isEmpty ? "no image in this study" : "this study has one image" }
             let step = action == .nextImage ? 1 : images.count - 1
             show((index + step) % images.count)
-            return "image \(index + 1)/\(images.count)"
+            return (["image \(index + 1)/\(images.count)", stack?.position, notice]).compactMap { $0 }.joined(separator: " · ")
+        case .nextSlice, .previousSlice:
+            return stepSlice(by: action == .nextSlice ? 1 : -1)
         default: break
         }
         guard let image else { return loadError ?? "no image" }
@@ -149,27 +207,28 @@ public struct ImageViewer {
     public func title(fitting width: Int = .max) -> String {
         guard !images.isEmpty else { return "Image" }
         let number = "\(index + 1)/\(images.count)"
-        guard image != nil else { return "Image " + number }
+        let slice = stack?.position
+        guard image != nil else { return (["Image " + number, slice]).compactMap { $0 }.joined(separator: " · ") }
         let zoomTenths = Int((view.zoom * 10).rounded())
         let zoom = "\(zoomTenths / 10).\(zoomTenths % 10)×"
         let window = view.window.map(WindowPresets.label)
         if showsModelInput {
-            let full = (["Image " + number, "model input \(modelInputSize)²", window]).compactMap { $0 }.joined(separator: " · ")
+            let full = (["Image " + number, slice, "model input \(modelInputSize)²", window]).compactMap { $0 }.joined(separator: " · ")
             if DisplayWidth.of(full) <= width { return full }
-            return ([number, "model", window]).compactMap { $0 }.joined(separator: " · ")
+            return ([number, stack.map { "s\($0.index + 1)/\($0.count)" }, "model", window]).compactMap { $0 }.joined(separator: " · ")
         }
-        let full = (["Image " + number, window, "zoom " + zoom, view.invert ? "inverted" : nil,
+        let full = (["Image " + number, slice, window, "zoom " + zoom, view.invert ? "inverted" : nil,
                      view.equalize ? "equalised" : nil]).compactMap { $0 }
             .joined(separator: " · ")
         if DisplayWidth.of(full) <= width { return full }
-        return ([number, window, zoom, view.invert ? "inv" : nil, view.equalize ? "eq" : nil]).compactMap { $0 }
+        return ([number, stack.map { "s\($0.index + 1)/\($0.count)" }, window, zoom, view.invert ? "inv" : nil, view.equalize ? "eq" : nil]).compactMap { $0 }
             .joined(separator: " · ")
     }
 
     /// The rendered preview for a drawing area (cached until the view or size changes).
     public mutating func preview(columns: Int, rows: Int, style: ImagePreview.Style) -> ImagePreview? {
         guard let image, columns > 0, rows > 0 else { return nil }
-        let key = CacheKey(index: index, view: view, columns: columns, rows: rows, style: style, modelInput: showsModelInput)
+        let key = CacheKey(index: index, slice: stack?.index ?? 0, view: view, columns: columns, rows: rows, style: style, modelInput: showsModelInput)
         if key == cacheKey, let cached { return cached }
         let preview: ImagePreview
         if showsModelInput {

@@ -124,5 +124,7 @@ public struct Keymap: Sendable {
         KeyBinding(.character("0"), .image, .action(.resetView)),
         KeyBinding(.character("n"), .image, .action(.nextImage)),
         KeyBinding(.character("p"), .image, .action(.previousImage)),
+        KeyBinding(.character("."), .image, .action(.nextSlice)),
+        KeyBinding(.character(","), .image, .action(.previousSlice)),
     ])
 }

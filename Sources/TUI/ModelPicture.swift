@@ -15,9 +15,10 @@ enum ModelPicture {
                                picture: picture)
     }
 
-    /// A study image as it first opens in the pane (its own window, first frame).
+    /// A study image as it first opens in the pane (its own window, first frame; a series'
+    /// first slice, named by its own file as the pane names it when it is sent).
     static func initialAttachment(_ item: StudyImage) -> ImageAttachment? {
-        guard item.problem == nil, let image = try? MedicalImage.load(path: item.url.path) else { return nil }
-        return attachment(image, window: ImageViewer.initialWindow(image, item: item), frame: 0, source: item.path)
+        guard item.problem == nil, let (image, frame, shown) = try? item.loadFirstPicture() else { return nil }
+        return attachment(image, window: ImageViewer.initialWindow(image, item: item), frame: frame, source: shown.path)
     }
 }

@@ -54,7 +54,7 @@ extension WorkstationApp {
         case .scrollUp, .scrollDown, .scrollLineUp, .scrollLineDown, .scrollToTop, .scrollToBottom:
             chatPane.transcript.perform(action)
         case .zoomIn, .zoomOut, .panLeft, .panRight, .panUp, .panDown, .windowPreset, .invert, .resetView,
-             .nextImage, .previousImage, .modelView, .equalize, .windowNarrower, .windowWider, .levelDown, .levelUp:
+             .nextImage, .previousImage, .nextSlice, .previousSlice, .modelView, .equalize, .windowNarrower, .windowWider, .levelDown, .levelUp:
             status.message = imagePane.viewer.perform(action)
         case .attachImage:
             toggleAttachment()

@@ -60,7 +60,8 @@ extension WorkstationApp {
         }
         report.session = draftSession
         report.request = request
-        report.image = item.map { ($0, attachment, imagePane.viewer.image?.metadata) }
+        // The shown file (a series' slice), so the stamp names and hashes what was read.
+        report.image = imagePane.viewer.shownItem.map { ($0, attachment, imagePane.viewer.image?.metadata) }
         report.lastRevision = -1
         report.wasGenerating = true
         report.buffer.load("")

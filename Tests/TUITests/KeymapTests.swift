@@ -75,6 +75,7 @@ final class KeymapTests: XCTestCase {
             (.character("e"), .image, .action(.equalize)), (.character("m"), .image, .action(.modelView)),
             (.character("0"), .image, .action(.resetView)), (.character("n"), .image, .action(.nextImage)),
             (.character("p"), .image, .action(.previousImage)),
+            (.character("."), .image, .action(.nextSlice)), (.character(","), .image, .action(.previousSlice)),
             (.up, .input, .edit(.moveUp)), (.up, .transcript, .action(.scrollLineUp)),
             (.controlLeft, .input, .edit(.wordLeft)), (.alt("f"), .input, .edit(.wordRight)),
             (.control("w"), .input, .edit(.killWordBackward)),
