@@ -221,7 +221,16 @@ public struct ImageViewer {
                      view.equalize ? "equalised" : nil]).compactMap { $0 }
             .joined(separator: " · ")
         if DisplayWidth.of(full) <= width { return full }
-        return ([number, stack.map { "s\($0.index + 1)/\($0.count)" }, window, zoom, view.invert ? "inv" : nil, view.equalize ? "eq" : nil]).compactMap { $0 }
+        let marks = [view.invert ? "inv" : nil, view.equalize ? "eq" : nil]
+        if let slice {
+            // A series keeps "slice i/n" in words as long as it can (the zoom goes first,
+            // it is plain to see), since it is what changes most while reading.
+            for parts in [[number, slice, window, zoom] + marks, [number, slice, window] + marks] {
+                let text = parts.compactMap { $0 }.joined(separator: " · ")
+                if DisplayWidth.of(text) <= width { return text }
+            }
+        }
+        return ([number, stack.map { "s\($0.index + 1)/\($0.count)" }, window, zoom] + marks).compactMap { $0 }
             .joined(separator: " · ")
     }
 

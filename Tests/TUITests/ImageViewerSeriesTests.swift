@@ -56,7 +56,9 @@ final class ImageViewerSeriesTests: XCTestCase {
         let step = try XCTUnwrap(viewer.perform(.nextSlice))
         XCTAssertTrue(step.hasPrefix("slice 2/6 · at "), step)
         XCTAssertEqual(viewer.title(), "Image 1/1 · slice 2/6 · W1500 C-600 · zoom 1.5×")
-        XCTAssertEqual(viewer.title(fitting: 30), "1/1 · s2/6 · W1500 C-600 · 1.5×")
+        XCTAssertEqual(viewer.title(fitting: 36), "1/1 · slice 2/6 · W1500 C-600 · 1.5×")
+        XCTAssertEqual(viewer.title(fitting: 35), "1/1 · slice 2/6 · W1500 C-600", "the zoom goes first")
+        XCTAssertEqual(viewer.title(fitting: 28), "1/1 · s2/6 · W1500 C-600 · 1.5×")
         XCTAssertNotEqual(viewer.image?.pixels, first.pixels, "another slice's pixels")
 
         // The shown slice is named by its own file (ct_gap's second slice by position).
