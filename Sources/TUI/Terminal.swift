@@ -230,9 +230,14 @@ public final class Terminal {
         return true
     }
 
+    /// The cell under the pointer at the last wheel notch (0-based), so a notch can act on
+    /// the pane it was turned over (the image pane's series) rather than on the focus.
+    public private(set) var lastWheelCell: (row: Int, column: Int)?
+
     private func mouseKey() -> Key {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return .mouse }
+        lastWheelCell = (Int(event.y), Int(event.x))
         if event.bstate & mmask_t(2 << 15) != 0 { return .wheelUp }
         if event.bstate & mmask_t(2 << 20) != 0 { return .wheelDown }
         return .mouse

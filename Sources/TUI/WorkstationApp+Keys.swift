@@ -26,6 +26,7 @@ extension WorkstationApp {
         }
         status.message = nil
         if overlay.isOpen { return handleOverlay(key) }
+        if wheelStepsSlices(key) { return }
         if focus == .report {
             return handleReportKey(key)
         }
