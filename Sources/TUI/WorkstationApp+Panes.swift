@@ -31,8 +31,13 @@ extension WorkstationApp {
         let (rows, columns) = window.size
         // drawBox keeps columns - 6 of a title; the focus mark takes 2.
         frame(window, imagePane.viewer.title(fitting: columns - 8), pane: .image)
-        let areaRows = rows - 2, areaColumns = columns - 2
+        // A series gives its last row to the scout line (where the shown slice lies).
+        let scout = rows > 4 ? imagePane.viewer.stack?.scout(width: min(columns - 4, 4 * (imagePane.viewer.stack?.count ?? 0) + 2)) : nil
+        let areaRows = rows - 2 - (scout == nil ? 0 : 1), areaColumns = columns - 2
         guard areaRows > 0, areaColumns > 0, let rect = screen.layout?.imagePane else { return nil }
+        if let scout, !scout.isEmpty {
+            window.put(scout, row: rows - 2, column: max(1, (columns - scout.count) / 2), style: screen.colors[.text])
+        }
         guard let preview = imagePane.viewer.preview(columns: areaColumns, rows: areaRows, style: imagePane.style) else {
             let text = TerminalSanitizer.singleLine.sanitize(imagePane.viewer.loadError ?? "no image")
             for (index, line) in TextWrapper.wrap([StyledSpan(text, .note)], width: areaColumns - 2)
