@@ -377,6 +377,59 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// A case whose `images` entry names a folder of DICOM slices (the ct_gap fixture
+    /// series) opens as a series: the gap is said in the status bar, `.`/`,` step through
+    /// the slices with "slice i/n" in the pane title, so does the wheel over the image pane,
+    /// and the model gets the slice shown.
+    func testSeriesFolderScrollsThroughSlicesAndSendsTheShownOne() throws {
+        let samples = work.appendingPathComponent("samples")
+        let study = samples.appendingPathComponent("series-01")
+        try FileManager.default.createDirectory(at: study, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestEnvironment.fixture("dicom/series/ct_gap"), to: study.appendingPathComponent("slices"))
+        let sample = TestEnvironment.samples.appendingPathComponent("ct-01/case.json")
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: sample)) as? [String: Any])
+        var images = try XCTUnwrap(json["images"] as? [[String: Any]])
+        images[0]["file"] = "slices"
+        json["images"] = Array(images.prefix(1))
+        var attribution = try XCTUnwrap(json["attribution"] as? [[String: Any]])
+        attribution[0]["image"] = "slices"
+        json["attribution"] = Array(attribution.prefix(1))
+        try JSONSerialization.data(withJSONObject: json).write(to: study.appendingPathComponent("case.json"))
+
+        let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
+        let tmux = try startApp(environment: "env -u NO_COLOR XDG_CACHE_HOME='\(work.path)/cache'", samples: samples.path,
+                                arguments: "--mmproj '\(mmproj)'")
+        _ = try waitFor(tmux, "the series and its gap note") {
+            $0.contains("1/1 · slice 1/6 · W400 C40") && $0.contains("gap after slice 3") && $0.contains("[●  ·")
+        }
+        try tmux.sendKeys("Tab", "Tab")
+        _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
+        try tmux.sendKeys(".", ".")
+        _ = try waitFor(tmux, "slice 3") { $0.contains("1/1 · slice 3/6") }
+        try tmux.sendKeys(",")
+        _ = try waitFor(tmux, "back to slice 2") { $0.contains("1/1 · slice 2/6") }
+        try tmux.sendKeys(",", ",")
+        _ = try waitFor(tmux, "stops at the first slice") { $0.contains("slice 1/6 (first slice)") }
+        try tmux.sendKeys(".")
+        _ = try waitFor(tmux, "slice 2 again") { $0.contains("1/1 · slice 2/6") }
+        // The wheel turned over the image pane (X10 report: button, column, row, each + 32).
+        let pane = try XCTUnwrap(PaneLayout.compute(rows: 40, columns: 120)).imagePane
+        let cell = String(UnicodeScalar(UInt8(33 + pane.column + 5))) + String(UnicodeScalar(UInt8(33 + pane.row + 3)))
+        try tmux.sendKeys("-l", "\u{1B}[Ma" + cell)
+        _ = try waitFor(tmux, "wheel down: next slice") { $0.contains("1/1 · slice 3/6") }
+        try tmux.sendKeys("-l", "\u{1B}[M`" + cell)
+        _ = try waitFor(tmux, "wheel up: previous slice") { $0.contains("1/1 · slice 2/6") }
+        try command(tmux, "set max-tokens 4", expect: "replies stop after 4 tokens")
+        try tmux.sendKeys("Tab")
+        try tmux.sendKeys("-l", "What do you see?")
+        try tmux.sendKeys("Enter")
+        // ct_gap's second slice in position order is IM0965.dcm.
+        _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        _ = try waitFor(tmux, "the shown slice sent") { $0.contains("image sent: IM0965.dcm") && $0.contains("(with image") }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// Quitting while the case context is still being prefilled ends cleanly: the engine's
     /// work on its own queue does not meet the libraries' exit-time clean-up (it crashed
     /// the process on the way out, rc 139, or hung while the crash was reported).
