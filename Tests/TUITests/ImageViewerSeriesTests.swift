@@ -20,18 +20,9 @@ final class ImageViewerSeriesTests: XCTestCase {
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// ct-01's case with its image replaced by a copy of a fixture series in `slices/`.
+    /// The series study (`SeriesStudyFixture`) in the temporary folder, read as the library reads it.
     private func seriesStudy(_ fixture: String) throws -> Study {
-        try FileManager.default.copyItem(at: TestEnvironment.fixture("dicom/series/\(fixture)"), to: root.appendingPathComponent("slices"))
-        let sample = TestEnvironment.samples.appendingPathComponent("ct-01/case.json")
-        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: sample)) as? [String: Any])
-        var images = try XCTUnwrap(json["images"] as? [[String: Any]])
-        images[0]["file"] = "slices"
-        json["images"] = Array(images.prefix(1))
-        var attribution = try XCTUnwrap(json["attribution"] as? [[String: Any]])
-        attribution[0]["image"] = "slices"
-        json["attribution"] = Array(attribution.prefix(1))
-        try JSONSerialization.data(withJSONObject: json).write(to: root.appendingPathComponent("case.json"))
+        try SeriesStudyFixture.write(series: fixture, to: root)
         let study = Study(path: root.path)
         XCTAssertNil(study.error)
         XCTAssertTrue(study.isUsable, "\(study.images.map(\.status))")
@@ -105,5 +96,24 @@ final class ImageViewerSeriesTests: XCTestCase {
         XCTAssertNil(viewer.stack)
         XCTAssertTrue(viewer.perform(.nextSlice)?.hasPrefix("not a series") == true)
         XCTAssertEqual(viewer.title(), "Image 1/1 · W400 C40 · zoom 1.0×")
+    }
+}
+
+/// The scout line: slices at their places along the normal, so a gap is a wider space.
+final class SliceStackScoutTests: XCTestCase {
+    func testScoutPlacesSlicesByPositionAndMarksTheShownOne() throws {
+        var stack = SliceStack(folder: try DICOMSeriesFolder.open(path: TestEnvironment.fixture("dicom/series/ct_gap").path))
+        XCTAssertEqual(stack.scout(width: 2), "")
+        let line = stack.scout(width: 30)
+        XCTAssertEqual(line.count, 30)
+        XCTAssertTrue(line.hasPrefix("[●") && line.hasSuffix("·]"), line)
+        XCTAssertEqual(line.filter { $0 == "·" }.count, 5)
+        // 2.5 mm steps but 7.5 mm after slice 3: that space is three times as wide.
+        let marks = line.enumerated().filter { $0.element == "·" || $0.element == "●" }.map(\.offset)
+        XCTAssertEqual(marks.count, 6)
+        XCTAssertGreaterThan(marks[3] - marks[2], 2 * (marks[1] - marks[0]))
+        _ = try stack.load(5)
+        XCTAssertTrue(stack.scout(width: 30).hasSuffix("●]"))
+        XCTAssertEqual(stack.position, "slice 6/6")
     }
 }

@@ -383,18 +383,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
     /// and the model gets the slice shown.
     func testSeriesFolderScrollsThroughSlicesAndSendsTheShownOne() throws {
         let samples = work.appendingPathComponent("samples")
-        let study = samples.appendingPathComponent("series-01")
-        try FileManager.default.createDirectory(at: study, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TestEnvironment.fixture("dicom/series/ct_gap"), to: study.appendingPathComponent("slices"))
-        let sample = TestEnvironment.samples.appendingPathComponent("ct-01/case.json")
-        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: sample)) as? [String: Any])
-        var images = try XCTUnwrap(json["images"] as? [[String: Any]])
-        images[0]["file"] = "slices"
-        json["images"] = Array(images.prefix(1))
-        var attribution = try XCTUnwrap(json["attribution"] as? [[String: Any]])
-        attribution[0]["image"] = "slices"
-        json["attribution"] = Array(attribution.prefix(1))
-        try JSONSerialization.data(withJSONObject: json).write(to: study.appendingPathComponent("case.json"))
+        try SeriesStudyFixture.write(series: "ct_gap", to: samples.appendingPathComponent("series-01"))
 
         let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
         let tmux = try startApp(environment: "env -u NO_COLOR XDG_CACHE_HOME='\(work.path)/cache'", samples: samples.path,
