@@ -10,7 +10,7 @@ extension MedicalImage {
         let bytes: [UInt8]
         switch FileBytes.read(path: path, limit: maxBytes) {
         case .success(let read): bytes = read
-        case .failure(let failure): throw .unreadable(source: path, reason: FileBytes.reason(failure, limit: maxBytes))
+        case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
         }
         return try load(bytes: bytes, source: path, maxPixels: maxPixels)
     }

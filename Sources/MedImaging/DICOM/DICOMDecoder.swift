@@ -21,7 +21,7 @@ public enum DICOMDecoder {
         case .failure(.tooLarge(let size)):
             throw .tooLarge(source: path, detail: "the file is \(size) bytes, over the limit of \(maxBytes) bytes")
         case .failure(let failure):
-            throw .unreadable(source: path, reason: FileBytes.reason(failure, limit: maxBytes))
+            throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
         }
     }
 

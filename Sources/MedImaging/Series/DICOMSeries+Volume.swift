@@ -85,15 +85,10 @@ extension DICOMSeries {
 
     /// One file, read (following links) and decoded; errors name the file.
     static func decode(_ path: String, limits: DICOMSeriesLimits) throws(DICOMSeriesError) -> MedicalImage {
-        switch SliceFileReader.read(path: path, upTo: limits.maxFileBytes, limit: limits.maxFileBytes) {
-        case .success(let read):
-            do throws(DICOMError) {
-                return try DICOMDecoder.decode(bytes: read.bytes, source: path)
-            } catch {
-                throw .slice(error)
-            }
-        case .failure(let failure):
-            throw .slice(.unreadable(source: path, reason: failure.reason(limit: limits.maxFileBytes)))
+        do throws(DICOMError) {
+            return try DICOMDecoder.decode(path: path, maxBytes: limits.maxFileBytes)
+        } catch {
+            throw .slice(error)
         }
     }
 

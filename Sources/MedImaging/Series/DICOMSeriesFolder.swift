@@ -42,7 +42,8 @@ public struct DICOMSeriesFolder: Sendable {
                 read = try DICOMSliceHeader.read(path: file, maxBytes: limits.maxFileBytes)
             } catch {
                 // A subfolder (or a FIFO) is not a slice; anything else that failed was one.
-                if case .unreadable(_, let reason) = error, reason == "not a regular file" {
+                let notAFile = [FileBytes.Failure.notRegular, .directory].map { $0.reason(limit: limits.maxFileBytes) }
+                if case .unreadable(_, let reason) = error, notAFile.contains(reason) {
                     ignored.append(name)
                     if isFolder(file) { subfolders += 1 }
                 } else {

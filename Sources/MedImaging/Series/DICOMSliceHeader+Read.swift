@@ -1,11 +1,11 @@
 extension DICOMSliceHeader {
     /// Reads the header of the file at `path`: nil when it is not a DICOM file or holds no
     /// image (a DICOMDIR, a structured report); an error naming the file when it is DICOM
-    /// but cannot be read. Only the first `SliceFileReader.headerPrefix` bytes are read
+    /// but cannot be read. Only the first `FileBytes.headerPrefix` bytes are read
     /// unless the header runs past them (or the data set is deflated).
     public static func read(path: String, maxBytes: Int = DICOMDecoder.defaultByteLimit) throws(DICOMError) -> DICOMSliceHeader? {
         let prefix: [UInt8], size: Int
-        switch SliceFileReader.read(path: path, upTo: SliceFileReader.headerPrefix, limit: maxBytes) {
+        switch FileBytes.read(path: path, upTo: FileBytes.headerPrefix, limit: maxBytes) {
         case .success(let read): (prefix, size) = read
         case .failure(.tooLarge(let size)):
             throw .tooLarge(source: path, detail: "the file is \(size) bytes, over the limit of \(maxBytes) bytes")
@@ -18,7 +18,7 @@ extension DICOMSliceHeader {
             file = try DICOMFile(bytes: prefix, source: path, maxInflatedBytes: inflatedLimit, headerOnly: true)
         } catch {
             guard case .truncated = error, size > prefix.count else { throw error }
-            switch SliceFileReader.read(path: path, upTo: size, limit: maxBytes) {
+            switch FileBytes.read(path: path, upTo: size, limit: maxBytes) {
             case .success(let read):
                 file = try DICOMFile(bytes: read.bytes, source: path, maxInflatedBytes: inflatedLimit, headerOnly: true)
             case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))

@@ -77,7 +77,7 @@ final class DICOMSeriesHostileTests: XCTestCase {
         let long = DICOMTestBytes.element(0x0018, 0x1030, "LT", DICOMTestBytes.text(String(repeating: "y", count: 30_000)))
         let bytes = DICOMTestBytes.file(dataSet: padding + long + DICOMTestBytes.imageHeader(rows: 16, columns: 16)
             + DICOMTestBytes.element(0x7FE0, 0x0010, "OW", [UInt8](repeating: 0, count: 512)))
-        XCTAssertGreaterThan(bytes.count, SliceFileReader.headerPrefix)
+        XCTAssertGreaterThan(bytes.count, FileBytes.headerPrefix)
         try Data(bytes).write(to: dir.appendingPathComponent("long.dcm"))
         let header = try XCTUnwrap(try DICOMSliceHeader.read(path: dir.appendingPathComponent("long.dcm").path))
         XCTAssertEqual(header.rows, 16)
