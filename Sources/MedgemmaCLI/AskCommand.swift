@@ -13,7 +13,7 @@ enum AskCommand: Subcommand {
                         [--backend URL [--remote-model NAME] [--api-key-file F]]
                         [--image FILE [--mmproj P] [--window W/C | --ct-windows]
                          [--pan-and-scan N] [--save-model-input PNG]]
-                        [--image DIR|MULTIFRAME.dcm [--slices N]]
+                        [--image DIR|MULTIFRAME.dcm [--slices N] [--series N]]
                         [--compare-prior STUDY_DIR] QUESTION
 
     Asks QUESTION as one user turn of the Gemma chat template (with the system instruction
@@ -43,7 +43,7 @@ enum AskCommand: Subcommand {
                                               sameSeed: "same seed and question, same answer", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ImageQuestion.flags,
-        options: ["--model", "--system", ImageQuestion.compareOption, ImageQuestion.slicesOption] + generation.options + ImageQuestion.options + BackendOptions.options,
+        options: ["--model", "--system", ImageQuestion.compareOption, ImageQuestion.slicesOption, ImageQuestion.seriesOption] + generation.options + ImageQuestion.options + BackendOptions.options,
         aliases: ["-m": "--model", "-s": "--system"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...1, positionalName: "QUESTION")
 

@@ -115,17 +115,7 @@ enum ConvertCommand: Subcommand {
 
     /// The series --series names, or the only one.
     static func pickSeries(_ args: ParsedArguments, folder: DICOMSeriesFolder) throws -> DICOMSeries {
-        let count = folder.series.count
-        guard args["--series"] != nil else {
-            guard count == 1 else {
-                throw CommandFailure("\(folder.path): holds \(count) series; choose one with --series 1…\(count) (see 'medgemma info \(folder.path)')")
-            }
-            return folder.series[0]
-        }
-        let number = try ArgumentParser.int(args, "--series", default: 1, range: 1...1_000_000, command: qualifiedName)
-        guard number <= count else {
-            throw CommandFailure("\(folder.path): series \(number) does not exist (the folder holds \(count))")
-        }
-        return folder.series[number - 1]
+        let number = try args["--series"].map { _ in try ArgumentParser.int(args, "--series", default: 1, range: 1...1_000_000, command: qualifiedName) }
+        return try folder.series(number: number)
     }
 }

@@ -1,10 +1,12 @@
 import MedImaging
+import Workstation
 
 /// `ask --image DIR [--slices N]`: a series in one question (`SeriesQuestion`). A folder
 /// is always a series; a file becomes one only when `--slices` asks for it (a multi-frame
 /// DICOM file), so `--image FILE` alone still shows the file's first frame as before.
 extension ImageQuestion {
     static let slicesOption = "--slices"
+    static let seriesOption = "--series"
     /// Up to 256 slices: the notebook's 85 with room to spare; each costs an encode and
     /// the model's image tokens (256 for MedGemma).
     static let slicesRange = 1...256
@@ -17,6 +19,8 @@ extension ImageQuestion {
                          85, as Google's high-dimensional CT notebook; N at least the slice
                          count shows every slice); window or --ct-windows apply to each.
                          With MedGemma each slice is 256 prompt tokens: 85 need --ctx 32768
+      --series N         which series of a folder that holds several (numbered as
+                         'medgemma info DIR' lists them; default: the folder's only one)
     """
 
     /// The series `--image` names, with its slices chosen; nil for a picture that is not
@@ -26,19 +30,37 @@ extension ImageQuestion {
         let asked = args[slicesOption] != nil
         guard let request = requests.first else {
             if asked { throw UsageError(command: command, "\(slicesOption) needs --image") }
+            if args[seriesOption] != nil { throw UsageError(command: command, "\(seriesOption) needs --image DIR") }
             return nil
         }
         let wanted = try ArgumentParser.int(args, slicesOption, default: SliceSampling.notebookDefault, range: slicesRange, command: command)
-        guard asked || requests.contains(where: { DICOMSeriesFolder.isFolder($0.path) }) else { return nil }
+        let number = try args[seriesOption].map { _ in try ArgumentParser.int(args, seriesOption, default: 1, range: 1...1_000_000, command: command) }
+        guard asked || requests.contains(where: { DICOMSeriesFolder.isFolder($0.path) }) else {
+            if number != nil { throw UsageError(command: command, "\(seriesOption) is for a folder of DICOM slices") }
+            return nil
+        }
         if requests.count > 1 {
             throw UsageError(command: command, "a series is asked about alone: give one --image (a folder of DICOM slices or a multi-frame DICOM file)")
         }
         if request.saveModelInput != nil {
             throw UsageError(command: command, "--save-model-input saves one picture: it does not go with a series")
         }
-        guard let series = try SeriesQuestion.open(path: request.path, wanted: wanted) else {
+        if number != nil && !DICOMSeriesFolder.isFolder(request.path) {
+            throw UsageError(command: command, "\(seriesOption) is for a folder of DICOM slices")
+        }
+        guard let series = try SeriesQuestion.open(path: request.path, wanted: wanted, seriesNumber: number) else {
             throw UsageError(command: command, "\(slicesOption) needs a series: \(request.path) is neither a folder of DICOM slices nor a multi-frame DICOM file")
         }
         return series
+    }
+}
+
+extension SeriesQuestion {
+    /// The chosen slices as `ask` shows them: each prepared as `request` says (its path is
+    /// this series), named "DIR slice i/n".
+    func attachments(_ request: ImageQuestion.Request) throws -> [ImageAttachment] {
+        try attachments { index, image, frame in
+            try ImageQuestion.attachment(image, frame: frame, source: source(ofSlice: index), request: request)
+        }
     }
 }

@@ -15,7 +15,7 @@ enum ReportCommand: Subcommand {
     static let name = "report"
     static let summary = "draft structured reports (Markdown + FHIR) for studies, one after another"
     static let help = """
-    Usage: medgemma report [--out DIR] [--image N] [--json] [--model M] [--mmproj P]
+    Usage: medgemma report [--out DIR] [--image N] [--slices N] [--json] [--model M] [--mmproj P]
                            [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                            [--seed S] [--ctx N] [--backend URL [--remote-model M]]
                            STUDY_DIR...
@@ -36,6 +36,11 @@ enum ReportCommand: Subcommand {
                          when it has a vision part, otherwise the report uses the text only;
                          again for several images in one report, each sent in the order
                          given after its label "Image N (file):"
+      --slices N         for a case image that is a series (a folder of DICOM slices): N
+                         slices spread evenly through it, each after its label "Slice
+                         i/n (z = … mm):", as 'ask --slices' sends them (default: its first
+                         slice, the one the workstation opens on). With MedGemma each slice
+                         is 260 prompt tokens: raise --ctx for more than a dozen
       --json             print a JSON summary (files and status of each study) at the end
     \(generation.help)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
@@ -52,7 +57,7 @@ enum ReportCommand: Subcommand {
                                               sameSeed: "same seed and study, same report", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ["--json"],
-        options: ["--out", "--image", "--model", "--mmproj"] + generation.options + BackendOptions.options,
+        options: ["--out", "--image", ImageQuestion.slicesOption, "--model", "--mmproj"] + generation.options + BackendOptions.options,
         aliases: ["-m": "--model", "-o": "--out"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...100_000, positionalName: "STUDY_DIR")
 
@@ -60,6 +65,9 @@ enum ReportCommand: Subcommand {
         let settings = try generation.settings(args, command: qualifiedName)
         let ctx = try generation.contextSize(args, command: qualifiedName)
         let imageNumbers = try Self.imageNumbers(args)
+        let slices = try args[ImageQuestion.slicesOption].map { _ in
+            try ArgumentParser.int(args, ImageQuestion.slicesOption, default: 1, range: ImageQuestion.slicesRange, command: qualifiedName)
+        }
         let json = args.has("--json")
         let hashes = FileHashCache.shared
         let backend: InferenceBackend
@@ -87,7 +95,7 @@ enum ReportCommand: Subcommand {
             backend = remote
         }
         let job = Job(backend: backend, model: modelStamp, mmproj: mmprojStamp,
-                      imageSize: imageSize, imageNumbers: imageNumbers,
+                      imageSize: imageSize, imageNumbers: imageNumbers, slices: slices,
                       settings: settings, out: args["--out"], hash: hashes)
 
         final class Current: @unchecked Sendable {
@@ -158,6 +166,8 @@ enum ReportCommand: Subcommand {
         let mmproj: StampedFile?
         let imageSize: Int?
         let imageNumbers: [Int]
+        /// `--slices`: how many slices of a series entry go (nil: its first slice only).
+        let slices: Int?
         let settings: GenerationSettings
         let out: String?
         let hash: FileHashCache
@@ -180,7 +190,8 @@ enum ReportCommand: Subcommand {
             let study = Study(path: path)
             if let error = study.error { throw error }
             guard let caseFile = study.caseFile else { throw CommandFailure("\(path): no case") }
-            var attachments: [ImageAttachment] = []
+            var pictures: [[ImageAttachment]] = []
+            var seriesSizes: [Int: Int] = [:]
             var stamped: [StampedImage] = []
             for imageNumber in imageNumbers {
                 guard study.images.indices.contains(imageNumber - 1) else {
@@ -188,24 +199,30 @@ enum ReportCommand: Subcommand {
                 }
                 let entry = study.images[imageNumber - 1]
                 if let problem = entry.problem { throw CommandFailure(problem) }
-                // A folder entry (a series) reports on its first slice, stamped as that file.
-                let (image, _, studyImage) = try entry.loadFirstPicture()
-                let preparation: String
-                if backend.acceptsImages {
-                    do {
-                        let made = try ImagePreparation.attachment(for: studyImage, image: image, modelImageSize: imageSize)
-                        attachments.append(made)
-                        preparation = made.preparation
-                    } catch {
-                        throw CommandFailure("\(studyImage.path): \(error)")
+                // Each picture sent (a series' chosen slices, or the image) is stamped as its own file.
+                var group: [ImageAttachment] = []
+                let (chosen, seriesSize) = try picturesToSend(of: entry)
+                for (image, frame, shown, label) in chosen {
+                    let preparation: String
+                    if backend.acceptsImages {
+                        do {
+                            let made = try ImagePreparation.attachment(for: shown, image: image, frame: frame, modelImageSize: imageSize)
+                            group.append(made.labelled(label))
+                            preparation = made.preparation
+                        } catch {
+                            throw CommandFailure("\(shown.path): \(error)")
+                        }
+                    } else {
+                        preparation = "no vision part (mmproj) loaded; the report is from the case text only"
                     }
-                } else {
-                    preparation = "no vision part (mmproj) loaded; the report is from the case text only"
+                    stamped.append(StampedImage(file: shown.image.file, sha256: try hash.sha256(ofFileAt: shown.url.path),
+                                                preparation: preparation, sentToModel: backend.acceptsImages, metadata: image.metadata))
                 }
-                stamped.append(StampedImage(file: studyImage.image.file, sha256: try hash.sha256(ofFileAt: studyImage.url.path),
-                                            preparation: preparation, sentToModel: backend.acceptsImages, metadata: image.metadata))
+                if let seriesSize { seriesSizes[imageNumber] = seriesSize }
+                pictures.append(group)
             }
-            let request = ReportRequest(caseFile: caseFile, imageNumbers: imageNumbers, images: attachments, sampling: settings)
+            let request = ReportRequest(caseFile: caseFile, imageNumbers: imageNumbers,
+                                        pictures: backend.acceptsImages ? pictures : [], seriesSizes: seriesSizes, sampling: settings)
             let stamp = ReportStamp(request: request, backend: backend.displayName, model: model, mmproj: mmproj,
                                     images: stamped, date: Date(), timeZone: .current)
 
@@ -221,6 +238,25 @@ enum ReportCommand: Subcommand {
             }
             let saved = try ReportStore().save(DraftReport(text: text, stamp: stamp), for: study, into: out)
             return (saved, snapshot.lastStats)
+        }
+
+        /// What a case image sends: an image file itself; a series entry's first slice, or
+        /// with `--slices` its chosen slices (`SeriesQuestion`, the folder's first series as
+        /// the workstation shows it), each with its label and its own file for the stamp,
+        /// and the series' slice count.
+        private func picturesToSend(of entry: StudyImage) throws
+            -> (pictures: [(image: MedicalImage, frame: Int, shown: StudyImage, label: String?)], seriesSize: Int?) {
+            guard entry.isSeries, let slices else {
+                let (image, frame, shown) = try entry.loadFirstPicture()
+                return ([(image, frame, shown, nil)], nil)
+            }
+            let question = SeriesQuestion(path: entry.url.path, series: try DICOMSeriesFolder.open(path: entry.url.path).series[0],
+                                          wanted: slices)
+            var chosen: [(MedicalImage, Int, StudyImage, String?)] = []
+            try question.forEachChosenSlice { index, image, frame in
+                chosen.append((image, frame, entry.slice(at: question.series.slices[index].header.path), question.label(forSlice: index)))
+            }
+            return (chosen, question.series.slices.count)
         }
     }
 }

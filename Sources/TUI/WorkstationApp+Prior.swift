@@ -23,7 +23,11 @@ extension WorkstationApp {
         }
         let images: [ImageAttachment]
         do {
-            images = try comparison.attachments(modelImageSize: model.imageEncoder?.pipeline.encoder.config.imageSize)
+            // The current picture is the one on screen: a series' shown slice, not its first.
+            let viewer = imagePane.viewer
+            let onScreen = viewer.stack != nil && comparison.current == shown
+                ? viewer.image.flatMap { image in viewer.shownItem.map { (image, viewer.view.frame, $0) } } : nil
+            images = try comparison.attachments(modelImageSize: model.imageEncoder?.pipeline.encoder.config.imageSize, shown: onScreen)
         } catch {
             status.message = TerminalSanitizer.singleLine.sanitize("\(error)")
             return

@@ -60,6 +60,17 @@ final class AskSeriesTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("encoded"), "nothing was encoded: \(r.stderr)")
     }
 
+    /// `--series 2` of a folder of two: the CT series of four slices (the fixture's
+    /// Series Number 2), not the MR one listed first.
+    func testSeriesChoosesOneSeriesOfAFolder() throws {
+        let model = try TestEnvironment.defaultModel()
+        let r = try CommandRunner.medgemma(["ask", "--model", model, "--mmproj", mmproj, "--image", folder("two_series"), "--series", "2",
+                                            "--slices", "2", "--temperature", "0", "--max-tokens", "1", "q"],
+                                           environment: ["XDG_CACHE_HOME": temporary + "/cache"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(folder("two_series")): CT series of 4 slices; showing 2: 1, 4\n"), r.stderr)
+    }
+
     func testUsageErrors() throws {
         let png = TestEnvironment.samples.appendingPathComponent("cxr-01/cxr_nih_chestxray14_00000001_000.png").path
         let dir = folder("ct_axial")
@@ -73,7 +84,11 @@ final class AskSeriesTests: XCTestCase {
             (["--image", dir, "--save-model-input", temporary + "/x.png", "q"], 2,
              "medgemma ask: --save-model-input saves one picture: it does not go with a series"),
             (["--image", folder("two_series"), "q"], 1,
-             "medgemma ask: \(folder("two_series")): holds 2 series; give the folder of one series to --image (see 'medgemma info \(folder("two_series"))')"),
+             "medgemma ask: \(folder("two_series")): holds 2 series; choose one with --series 1…2 (see 'medgemma info \(folder("two_series"))')"),
+            (["--image", folder("two_series"), "--series", "3", "q"], 1,
+             "medgemma ask: \(folder("two_series")): series 3 does not exist (the folder holds 2)"),
+            (["--image", png, "--series", "1", "q"], 2, "medgemma ask: --series is for a folder of DICOM slices"),
+            (["--series", "1", "q"], 2, "medgemma ask: --series needs --image DIR"),
         ]
         for (args, status, message) in rows {
             let r = try CommandRunner.medgemma(["ask"] + args)
@@ -81,7 +96,8 @@ final class AskSeriesTests: XCTestCase {
             XCTAssertTrue(r.stderr.hasPrefix(message), r.stderr)
         }
         let help = try CommandRunner.medgemma(["ask", "--help"])
-        XCTAssertTrue(help.stdout.contains("[--image DIR|MULTIFRAME.dcm [--slices N]]"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("[--image DIR|MULTIFRAME.dcm [--slices N] [--series N]]"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("--series N         which series of a folder that holds several"), help.stdout)
         XCTAssertTrue(help.stdout.contains("--slices N         a CT or MR series in one question"), help.stdout)
     }
 }

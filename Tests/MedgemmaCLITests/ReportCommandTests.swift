@@ -154,6 +154,46 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(stamp.userPrompt, ReportPrompt.user(for: caseFile, imageNumber: 1, imageAttached: true))
     }
 
+    /// `--slices 3` on a study whose image is a folder of six CT slices: slices 1, 4 and 6
+    /// along z (the fixture script's order) are sent, each stamped as its own file (its
+    /// hash as sha256sum gives it), and the prompt says
+    /// they are slices of one series. Without `--slices` the first slice alone goes.
+    func testSlicesOfASeriesEntryAreSentAndStampedEachAsItsFile() throws {
+        let model = try TestEnvironment.defaultModel()
+        let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
+        let study = URL(fileURLWithPath: temporary + "/series-study")
+        try SeriesStudyFixture.write(series: "ct_axial", to: study)
+        func stamp(_ extra: [String]) throws -> ReportStamp {
+            let r = try CommandRunner.medgemma(["report", "--model", model, "--mmproj", mmproj, "--max-tokens", "2", "--temperature", "0",
+                                                "--out", temporary + "/out", "--json"] + extra + [study.path],
+                                               environment: ["XDG_CACHE_HOME": temporary + "/cache"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let entry = try XCTUnwrap((try object(Data(r.stdout.utf8))["studies"] as? [[String: Any]])?.first)
+            let fhir = try object(Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(entry["fhir"] as? String))))
+            let json = try XCTUnwrap((fhir["extension"] as? [[String: Any]])?.first?["valueString"] as? String)
+            return try JSONDecoder().decode(ReportStamp.self, from: Data(json.utf8))
+        }
+        // Sorted along z, the folder's files are IM4528, IM8618, IM1992, IM3064, IM3567, IM8513.
+        let three = try stamp(["--slices", "3"])
+        XCTAssertEqual(three.images.map(\.file), ["slices/IM4528.dcm", "slices/IM3064.dcm", "slices/IM8513.dcm"])
+        XCTAssertEqual(three.images.map(\.sentToModel), [true, true, true])
+        for image in three.images {
+            let sum = Process()
+            let pipe = Pipe()
+            sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            sum.arguments = [study.appendingPathComponent(image.file).path]
+            sum.standardOutput = pipe
+            try sum.run()
+            sum.waitUntilExit()
+            let line = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(image.sha256, String(line.prefix(64)), image.file)
+        }
+        XCTAssertTrue(three.userPrompt.contains("attached (a series: 3 of its 6 slices, in order, each after its slice label): "), three.userPrompt)
+        let first = try stamp([])
+        XCTAssertEqual(first.images.map(\.file), ["slices/IM4528.dcm"])
+        XCTAssertFalse(first.userPrompt.contains("slices"), first.userPrompt)
+    }
+
     /// A broken case fails that study only: the next one is still drafted (into its own
     /// `reports/` folder, as without `--out`), and the exit status names the failure.
     func testAFailingStudyIsNamedAndTheOthersFinish() throws {
@@ -183,7 +223,8 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(none.stderr, "medgemma report: missing STUDY_DIR (see 'medgemma report --help')\n")
         let help = try CommandRunner.medgemma(["report", "--help"])
         XCTAssertEqual(help.status, 0)
-        XCTAssertTrue(help.stdout.hasPrefix("Usage: medgemma report [--out DIR] [--image N] [--json]"), help.stdout)
+        XCTAssertTrue(help.stdout.hasPrefix("Usage: medgemma report [--out DIR] [--image N] [--slices N] [--json]"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("--slices N         for a case image that is a series"), help.stdout)
         let bad = try CommandRunner.medgemma(["report", "--image", "0", "x"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.hasPrefix("medgemma report: --image must be an integer in 1...16, got '0'"), bad.stderr)

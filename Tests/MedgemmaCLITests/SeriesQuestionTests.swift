@@ -1,4 +1,5 @@
 import MedImaging
+import Workstation
 import TestSupport
 import VisionPreprocessing
 import XCTest

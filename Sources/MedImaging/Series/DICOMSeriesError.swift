@@ -19,6 +19,10 @@ public enum DICOMSeriesError: Error, Sendable, Equatable, CustomStringConvertibl
     case mismatch(source: String, detail: String)
     /// A slice's own error (it names its file).
     case slice(DICOMError)
+    /// The folder holds `count` series and none was chosen.
+    case severalSeries(path: String, count: Int)
+    /// Series `number` was chosen from a folder that holds `count`.
+    case noSuchSeries(path: String, number: Int, count: Int)
 
     /// One line: "<folder or file>: <problem>".
     public var description: String {
@@ -37,6 +41,10 @@ public enum DICOMSeriesError: Error, Sendable, Equatable, CustomStringConvertibl
             return OneLine.clean("\(source): does not fit the series: \(detail)")
         case .slice(let error):
             return error.description
+        case .severalSeries(let path, let count):
+            return OneLine.clean("\(path): holds \(count) series; choose one with --series 1…\(count) (see 'medgemma info \(path)')")
+        case .noSuchSeries(let path, let number, let count):
+            return OneLine.clean("\(path): series \(number) does not exist (the folder holds \(count))")
         }
     }
 }

@@ -37,22 +37,22 @@ public struct DICOMSeriesFolder: Sendable {
         var subfolders = 0
         for name in names {
             let file = folder + name
-            let read: DICOMSliceHeader?
+            let header: DICOMSliceHeader
             do throws(DICOMError) {
-                read = try DICOMSliceHeader.read(path: file, maxBytes: limits.maxFileBytes)
-            } catch {
-                // A subfolder (or a FIFO) is not a slice; anything else that failed was one.
-                let notAFile = [FileBytes.Failure.notRegular, .directory].map { $0.reason(limit: limits.maxFileBytes) }
-                if case .unreadable(_, let reason) = error, notAFile.contains(reason) {
+                switch try DICOMSliceHeader.scan(path: file, maxBytes: limits.maxFileBytes) {
+                case .header(let read):
+                    header = read
+                case .notDICOM:
                     ignored.append(name)
-                    if isFolder(file) { subfolders += 1 }
-                } else {
-                    unreadable.append(error)
+                    continue
+                case .notAFile(let kind):
+                    // A subfolder (or a FIFO) is not a slice; anything else that failed was one.
+                    ignored.append(name)
+                    if kind == .directory { subfolders += 1 }
+                    continue
                 }
-                continue
-            }
-            guard let header = read else {
-                ignored.append(name)
+            } catch {
+                unreadable.append(error)
                 continue
             }
             guard header.frames <= limits.maxSlices else {

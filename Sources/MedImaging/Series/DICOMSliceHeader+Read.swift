@@ -4,14 +4,34 @@ extension DICOMSliceHeader {
     /// but cannot be read. Only the first `FileBytes.headerPrefix` bytes are read
     /// unless the header runs past them (or the data set is deflated).
     public static func read(path: String, maxBytes: Int = DICOMDecoder.defaultByteLimit) throws(DICOMError) -> DICOMSliceHeader? {
+        switch try scan(path: path, maxBytes: maxBytes) {
+        case .header(let header): return header
+        case .notDICOM: return nil
+        case .notAFile(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
+        }
+    }
+
+    /// What a folder scan finds at one entry: a slice's header, a file that is no DICOM
+    /// image, or something that is no file at all (a subfolder, a FIFO), which a folder
+    /// passes over rather than counting as an unreadable slice.
+    enum ScanResult {
+        case header(DICOMSliceHeader)
+        case notDICOM
+        case notAFile(FileBytes.Failure)
+    }
+
+    /// `read`, telling "not a file" apart by its kind (`FileBytes.Failure`).
+    static func scan(path: String, maxBytes: Int) throws(DICOMError) -> ScanResult {
         let prefix: [UInt8], size: Int
         switch FileBytes.read(path: path, upTo: FileBytes.headerPrefix, limit: maxBytes) {
         case .success(let read): (prefix, size) = read
         case .failure(.tooLarge(let size)):
             throw .tooLarge(source: path, detail: "the file is \(size) bytes, over the limit of \(maxBytes) bytes")
+        case .failure(let failure) where failure == .directory || failure == .notRegular:
+            return .notAFile(failure)
         case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
         }
-        guard MedicalImage.sniff(prefix) == .dicom else { return nil }
+        guard MedicalImage.sniff(prefix) == .dicom else { return .notDICOM }
         let inflatedLimit = DICOMDecoder.inflatedByteLimit(maxPixels: DICOMDecoder.defaultPixelLimit)
         let file: DICOMFile
         do throws(DICOMError) {
@@ -24,7 +44,7 @@ extension DICOMSliceHeader {
             case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxBytes))
             }
         }
-        return try DICOMSliceHeader(dataSet: file.dataSet, path: path, explicitVR: file.transferSyntax.isExplicitVR)
+        return try DICOMSliceHeader(dataSet: file.dataSet, path: path, explicitVR: file.transferSyntax.isExplicitVR).map(ScanResult.header) ?? .notDICOM
     }
 
     /// nil when the data set has no image (no Rows, Columns or Pixel Data).

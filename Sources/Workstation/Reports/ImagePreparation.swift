@@ -8,13 +8,14 @@ import VisionPreprocessing
 /// The window is the case's (`case.json` `window`) when it gives one, else the file's
 /// default (`ModelImageSource`): a report must be reproducible from the study folder alone.
 public enum ImagePreparation {
-    /// The picture of `image` (decoded from `studyImage`'s file) for the model.
+    /// The picture of `image` (decoded from `studyImage`'s file; `frame` of a multi-frame
+    /// file) for the model.
     /// - Parameter modelImageSize: the vision encoder's input side (896 for MedGemma), for
     ///   the description; nil when unknown (a remote backend resizes on its side).
-    public static func attachment(for studyImage: StudyImage, image: MedicalImage,
+    public static func attachment(for studyImage: StudyImage, image: MedicalImage, frame: Int = 0,
                                   modelImageSize: Int?) throws(PreprocessingError) -> ImageAttachment {
         let window = studyImage.image.window?.voiWindow
-        let picture = try ModelImageSource.rgb(image, mode: .windowed(window))
+        let picture = try ModelImageSource.rgb(image, mode: .windowed(window), frame: frame)
         return ImageAttachment(source: studyImage.image.file,
                                preparation: describe(image, window: window, modelImageSize: modelImageSize),
                                picture: picture)

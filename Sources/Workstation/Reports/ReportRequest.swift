@@ -25,16 +25,38 @@ public struct ReportRequest: Sendable {
     /// their pictures in the same order (or none, to write from the text only); with more
     /// than one, each carries its "Image N (file):" label (`ReportPrompt.label`).
     public init(caseFile: CaseFile, imageNumbers: [Int], images: [ImageAttachment], sampling: GenerationSettings) {
-        precondition(!imageNumbers.isEmpty && (images.isEmpty || images.count == imageNumbers.count),
-                     "one picture per image number, or none")
+        precondition(images.isEmpty || images.count == imageNumbers.count, "one picture per image number, or none")
+        self.init(caseFile: caseFile, imageNumbers: imageNumbers,
+                  pictures: images.isEmpty ? [] : images.map { [$0] }, seriesSizes: [:], sampling: sampling)
+    }
+
+    /// A report whose case images may be series: `pictures[k]` are the pictures of image
+    /// `imageNumbers[k]` — one for an image file, the chosen slices (already labelled
+    /// "Slice i/n (z = … mm):", `SeriesQuestion`) for a folder entry, whose slice count is
+    /// `seriesSizes[number]`. With more than one picture in all, each is introduced by
+    /// its image's label ("Image 2 (ct):"), a slice's label following it.
+    public init(caseFile: CaseFile, imageNumbers: [Int], pictures: [[ImageAttachment]], seriesSizes: [Int: Int],
+                sampling: GenerationSettings) {
+        precondition(!imageNumbers.isEmpty && (pictures.isEmpty || pictures.count == imageNumbers.count),
+                     "pictures for each image number, or none")
         var settings = sampling
         settings.system = ReportPrompt.system(for: caseFile)
         self.settings = settings
         self.imageNumbers = imageNumbers
-        userPrompt = ReportPrompt.user(for: caseFile, imageNumbers: imageNumbers, imageAttached: !images.isEmpty)
-        self.images = images.count > 1
-            ? zip(imageNumbers, images).map { $1.labelled(ReportPrompt.label(for: caseFile, imageNumber: $0)) }
-            : images
+        let shown = Dictionary(uniqueKeysWithValues: zip(imageNumbers, pictures).compactMap { number, group in
+            seriesSizes[number].map { (number, (shown: group.count, total: $0)) }
+        })
+        userPrompt = ReportPrompt.user(for: caseFile, imageNumbers: imageNumbers, imageAttached: !pictures.isEmpty, slices: shown)
+        let all = pictures.joined().count
+        images = zip(imageNumbers, pictures).flatMap { number, group in
+            group.map { picture in
+                guard all > 1 else { return picture }
+                let image = ReportPrompt.label(for: caseFile, imageNumber: number)
+                // One series alone: its slice labels already say which picture is which.
+                if imageNumbers.count == 1, let slice = picture.label { return picture.labelled(slice) }
+                return picture.labelled(picture.label.map { image + " " + $0 } ?? image)
+            }
+        }
     }
 
     /// Starts the report as a new conversation on `session` (its transcript is cleared;

@@ -42,14 +42,17 @@ public struct PriorComparison: Sendable {
     public var currentLabel: String { "Current study (\(currentDate)):" }
 
     /// Both pictures as the model is shown them (the case's window, `ImagePreparation`),
-    /// prior first, each with its label. A missing or unreadable file is a one-line error
-    /// naming it.
-    public func attachments(modelImageSize: Int?) throws -> [ImageAttachment] {
-        try [(prior, priorLabel), (current, currentLabel)].map { item, label in
+    /// prior first, each with its label. `shown`: the current image's picture as the
+    /// reader sees it (a series' shown slice, `StudyImage.slice(at:)`); by default the
+    /// picture the entry opens on. A missing or unreadable file is a one-line error naming it.
+    public func attachments(modelImageSize: Int?,
+                            shown: (image: MedicalImage, frame: Int, shown: StudyImage)? = nil) throws -> [ImageAttachment] {
+        try [(prior, priorLabel, nil), (current, currentLabel, shown)].map { item, label, given in
             if let problem = item.problem { throw PriorComparisonError(message: problem) }
             do {
-                let picture = try item.loadFirstPicture()
-                return try ImagePreparation.attachment(for: picture.shown, image: picture.image, modelImageSize: modelImageSize).labelled(label)
+                let picture = try given ?? item.loadFirstPicture()
+                return try ImagePreparation.attachment(for: picture.shown, image: picture.image, frame: picture.frame,
+                                                       modelImageSize: modelImageSize).labelled(label)
             } catch {
                 throw PriorComparisonError(message: "\(OneLine.clean(item.path)): \(error)")
             }

@@ -1,4 +1,5 @@
 import Gemma
+import VisionPreprocessing
 import XCTest
 @testable import Workstation
 
@@ -47,5 +48,30 @@ final class ReportPromptTests: XCTestCase {
         XCTAssertEqual(request.settings.maxTokens, 77)
         XCTAssertEqual(request.images, [])
         XCTAssertEqual(request.userPrompt, ReportPrompt.user(for: ReportFixtures.caseFile, imageNumber: 1, imageAttached: false))
+    }
+
+    /// A series entry sends its chosen slices, each after its slice label; beside another
+    /// image each slice label follows the image's own ("Image 1 (cxr.png): Slice 2/9 …").
+    func testASeriesEntryGoesAsLabelledSlicesAndThePromptSaysSo() throws {
+        let picture = ImageAttachment(source: "s", preparation: "p", picture: try RGBImage(width: 1, height: 1, pixels: [1, 2, 3]))
+        let slices = [picture.labelled("Slice 1/9 (z = -4.0 mm):"), picture.labelled("Slice 9/9 (z = 4.0 mm):")]
+        let alone = ReportRequest(caseFile: ReportFixtures.caseFile, imageNumbers: [1], pictures: [slices], seriesSizes: [1: 9],
+                                  sampling: GenerationSettings())
+        XCTAssertEqual(alone.images.map(\.label), ["Slice 1/9 (z = -4.0 mm):", "Slice 9/9 (z = 4.0 mm):"])
+        XCTAssertTrue(alone.userPrompt.contains("\nImage 1 of 2, attached (a series: 2 of its 9 slices, in order, each after its slice label): "
+                                                + "X-ray (CR), PA: Frontal chest radiograph.\n"), alone.userPrompt)
+
+        let both = ReportRequest(caseFile: ReportFixtures.caseFile, imageNumbers: [1, 2], pictures: [slices, [picture]],
+                                 seriesSizes: [1: 9], sampling: GenerationSettings())
+        XCTAssertEqual(both.images.map(\.label), ["Image 1 (cxr.png): Slice 1/9 (z = -4.0 mm):", "Image 1 (cxr.png): Slice 9/9 (z = 4.0 mm):",
+                                                   "Image 2 (lat.png):"])
+        XCTAssertTrue(both.userPrompt.contains("\nImage 1 (cxr.png): (a series: 2 of its 9 slices, in order, each after its slice label) "
+                                               + "X-ray (CR), PA: Frontal chest radiograph.\nImage 2 (lat.png): X-ray (CR), lateral: Lateral view.\n"),
+                      both.userPrompt)
+        // One slice of a series, alone: unlabelled, as a single image always was.
+        let one = ReportRequest(caseFile: ReportFixtures.caseFile, imageNumbers: [1], pictures: [[slices[0]]], seriesSizes: [1: 9],
+                                sampling: GenerationSettings())
+        XCTAssertEqual(one.images.map(\.label), ["Slice 1/9 (z = -4.0 mm):"])
+        XCTAssertTrue(one.userPrompt.contains("\nImage 1 of 2, attached (one slice of a series of 9): "), one.userPrompt)
     }
 }

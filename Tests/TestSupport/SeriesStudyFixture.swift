@@ -1,13 +1,12 @@
 import Foundation
-import TestSupport
 import XCTest
 
 /// A study folder whose one `images` entry names a folder of DICOM slices: ct-01's case
 /// with its image replaced by a copy of a fixture series in `slices/`. Shared by the
-/// viewer's tests and the tmux test, which must open the same kind of study.
-enum SeriesStudyFixture {
+/// viewer's tests, the tmux test and `report --slices`, which must open the same kind of study.
+public enum SeriesStudyFixture {
     /// Writes `study/case.json` and copies `Tests/Fixtures/dicom/series/<series>` to `study/slices`.
-    static func write(series: String, to study: URL) throws {
+    public static func write(series: String, to study: URL) throws {
         try FileManager.default.createDirectory(at: study, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestEnvironment.fixture("dicom/series/\(series)"), to: study.appendingPathComponent("slices"))
         let sample = TestEnvironment.samples.appendingPathComponent("ct-01/case.json")
