@@ -3,6 +3,7 @@ import GGUF
 import Gemma
 import MedImaging
 import RemoteInference
+import TUI
 import VisionPreprocessing
 import Workstation
 
@@ -85,6 +86,26 @@ enum BackendOptions {
                              cache: cache, wrapVision: wrapVision)
         case .remote(let endpoint, let model, let imageSize):
             return try remote(endpoint, model: model, imageSize: imageSize, args: args, command: command)
+        }
+    }
+
+    /// The server the config names while this command runs the in-process engine
+    /// (`--backend local` over a config's `backend`): offered by the workstation for work
+    /// too heavy for this machine, connected only when chosen. Nil when none is configured.
+    static func configuredServer(command: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> RemoteBackendOffer? {
+        guard let configured = try? BackendConfig.load(path: BackendConfig.path(environment: environment)).backend,
+              configured.lowercased() != "local" else { return nil }
+        var options = ParsedArguments()
+        options.options["--backend"] = configured
+        guard case .remote(let endpoint, let model, let imageSize)? = try? choice(options, command: command, environment: environment) else {
+            return nil
+        }
+        return RemoteBackendOffer(name: endpoint.description) {
+            do {
+                return try RemoteBackend.connect(endpoint, model: model, imageSize: imageSize)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
         }
     }
 

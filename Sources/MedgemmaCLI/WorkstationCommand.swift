@@ -61,6 +61,7 @@ enum WorkstationCommand {
             app = try WorkstationApp(backend: backend, library: library, graphics: args["--graphics"], theme: args["--theme"],
                                      loadBackend: loader,
                                      modelFiles: remote ? (nil, nil) : (path, mmproj),
+                                     remote: remote ? nil : BackendOptions.configuredServer(command: name),
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")

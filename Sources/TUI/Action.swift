@@ -61,6 +61,7 @@ public enum Action: String, CaseIterable, Sendable {
     case modelView = "model-view"
     case attachImage = "attach-image"
     case comparePrior = "compare-prior"
+    case askSeries = "ask-series"
     case resetView = "reset-view"
     case nextImage = "next-image"
     case previousImage = "previous-image"
@@ -124,6 +125,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .modelView: return "What the model sees"
         case .attachImage: return "Attach image to messages"
         case .comparePrior: return "Compare with prior"
+        case .askSeries: return "Ask about the series"
         case .resetView: return "Reset image view"
         case .nextImage: return "Next image"
         case .previousImage: return "Previous image"
@@ -158,7 +160,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .undo: return "Undo the last change to the report"
         case .redo: return "Make the last undone report change again"
         case .saveReport: return "Save the report as Markdown + FHIR"
-        case .loadImage: return "Open an image or DICOM file"
+        case .loadImage: return "Open an image, a DICOM file or a series folder"
         case .theme: return "Switch to a named theme"
         case .cycleTheme: return "Switch to the next theme"
         case .redraw: return "Repaint the whole screen"
@@ -186,6 +188,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .modelView: return "Toggle the model's input view"
         case .attachImage: return "Send the shown image with the next message"
         case .comparePrior: return "Ask about the image beside its dated prior study"
+        case .askSeries: return "Ask about N slices in one question (cost first)"
         case .resetView: return "Reset zoom, pan, window and filters"
         case .nextImage: return "Show the next image"
         case .previousImage: return "Show the previous image"
@@ -206,7 +209,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .switchModel:
             return ActionArgument(kind: .path, placeholder: "MODEL.gguf")
         case .loadImage:
-            return ActionArgument(kind: .path, placeholder: "IMAGE")
+            return ActionArgument(kind: .path, placeholder: "IMAGE|DIR")
         case .exportTranscript:
             return ActionArgument(kind: .path, placeholder: "FILE.md", isOptional: true)
         case .saveReport:

@@ -16,6 +16,9 @@ public struct ImageViewer {
     public private(set) var loadError: String?
     /// The series when the shown entry is a folder of DICOM slices.
     public private(set) var stack: SliceStack?
+    /// A folder entry whose headers are still being read off the UI thread
+    /// (`adoptOpenedSeries` takes the result).
+    private(set) var opening: SeriesOpening?
     /// What the status bar should say about the image just opened (a series' gaps or
     /// duplicates); nil when there is nothing to say.
     public private(set) var notice: String?
@@ -54,6 +57,7 @@ public struct ImageViewer {
         image = nil
         loadError = nil
         stack = nil
+        opening = nil
         notice = nil
         cacheKey = nil
         cached = nil
@@ -62,7 +66,7 @@ public struct ImageViewer {
         if let problem = item.problem {
             loadError = problem
         } else if item.isSeries {
-            openSeries(item)
+            opening = SeriesOpening(item)
         } else {
             do {
                 image = try MedicalImage.load(path: item.url.path)
@@ -80,23 +84,39 @@ public struct ImageViewer {
         if let stack { view.frame = stack.series.slices[stack.index].frame ?? 0 }
     }
 
-    /// Opens a folder entry as a series and decodes its first slice.
-    private mutating func openSeries(_ item: StudyImage) {
-        do throws(DICOMSeriesError) {
-            var opened = SliceStack(folder: try DICOMSeriesFolder.open(path: item.url.path))
+    /// Whether a series folder is still being read.
+    public var isOpeningSeries: Bool { opening != nil }
+
+    /// Takes the series being read off the UI thread once it is ready: its first slice is
+    /// shown with the series' own window. True when something changed (redraw, and say
+    /// the series' notice); `wait` blocks until it is read (tests).
+    public mutating func adoptOpenedSeries(wait: Bool = false) -> Bool {
+        guard let opening, let outcome = wait ? opening.wait() : opening.outcome else { return false }
+        self.opening = nil
+        let item = opening.item
+        switch outcome {
+        case .success(let (opened, first)):
             notice = opened.notice.map { "\(item.image.file): \($0)" }
             stack = opened
-            image = try opened.load(0).image
-            stack = opened
-        } catch {
+            image = first
+            presets = Self.presets(first, item: item)
+        case .failure(let error):
             loadError = TerminalSanitizer.singleLine.sanitize("\(item.image.file): \(error)")
+            presets = []
         }
+        presetIndex = 0
+        view = ImageView(window: presets.first)
+        if let stack { view.frame = stack.series.slices[stack.index].frame ?? 0 }
+        cacheKey = nil
+        cached = nil
+        return true
     }
 
     /// Steps `delta` slices through the series (stopping at its ends), keeping the view;
     /// the message is for the status bar. The mouse wheel over the pane comes here too.
     public mutating func stepSlice(by delta: Int) -> String {
         guard var stack else {
+            if opening != nil { return "reading the series' slices…" }
             return images.isEmpty ? "no image in this study" : "not a series: an images entry that names a folder of DICOM slices is one"
         }
         let target = stack.index + delta
@@ -149,7 +169,7 @@ public struct ImageViewer {
             return stepSlice(by: action == .nextSlice ? 1 : -1)
         default: break
         }
-        guard let image else { return loadError ?? "no image" }
+        guard let image else { return loadError ?? (opening != nil ? "reading the series' slices…" : "no image") }
         switch action {
         case .zoomIn: view.zoom = min(16, view.zoom * 1.5)
         case .zoomOut: view.zoom = max(1, view.zoom / 1.5)
@@ -207,7 +227,7 @@ public struct ImageViewer {
     public func title(fitting width: Int = .max) -> String {
         guard !images.isEmpty else { return "Image" }
         let number = "\(index + 1)/\(images.count)"
-        let slice = stack?.position
+        let slice = stack?.position ?? (opening != nil ? "reading series…" : nil)
         guard image != nil else { return (["Image " + number, slice]).compactMap { $0 }.joined(separator: " · ") }
         let zoomTenths = Int((view.zoom * 10).rounded())
         let zoom = "\(zoomTenths / 10).\(zoomTenths % 10)×"

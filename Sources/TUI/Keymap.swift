@@ -121,6 +121,7 @@ public struct Keymap: Sendable {
         KeyBinding(.character("m"), .image, .action(.modelView)),
         KeyBinding(.character("a"), .image, .action(.attachImage)),
         KeyBinding(.character("c"), .image, .action(.comparePrior)),
+        KeyBinding(.character("v"), .image, .action(.askSeries)),
         KeyBinding(.character("0"), .image, .action(.resetView)),
         KeyBinding(.character("n"), .image, .action(.nextImage)),
         KeyBinding(.character("p"), .image, .action(.previousImage)),

@@ -10,17 +10,24 @@ struct ModelState {
     private(set) var reportBackend: InferenceBackend
     /// Makes a backend for another model file (`:model FILE`); nil when switching is not offered.
     let loadBackend: (@Sendable (String) throws -> InferenceBackend)?
-    /// The model files and their hashes, for the report's stamp.
-    let provenance: ReportProvenance
+    /// The model files and their hashes, for the report's stamp (a server's model name
+    /// once the chat moved to one).
+    var provenance: ReportProvenance
+    /// The configured server a heavy question may go to instead; nil when none is.
+    let remote: RemoteBackendOffer?
+    /// A question to send once the backend being loaded is adopted (a series question
+    /// the user sent to the remote backend).
+    var pendingQuestion: (text: String, images: [ImageAttachment])?
     /// A model being loaded in the background; the loop adopts it when it is ready.
     var loading: ModelLoad?
     /// Whether background image encoding is held back for the user's work.
     var backgroundPaused = false
 
     init(backend: InferenceBackend, loadBackend: (@Sendable (String) throws -> InferenceBackend)?,
-         modelFiles: (model: String?, mmproj: String?)) {
+         modelFiles: (model: String?, mmproj: String?), remote: RemoteBackendOffer? = nil) {
         self.backend = backend
         self.loadBackend = loadBackend
+        self.remote = remote
         reportBackend = Self.reportBackend(for: backend)
         provenance = ReportProvenance(model: modelFiles.model, mmproj: modelFiles.mmproj, servedModel: backend.displayName)
     }

@@ -60,6 +60,8 @@ extension WorkstationApp {
             toggleAttachment()
         case .comparePrior:
             compareWithPrior()
+        case .askSeries:
+            offerSeriesQuestion()
         case .redraw:
             invalidate(.screen)
         case .suspend:

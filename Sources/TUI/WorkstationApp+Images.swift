@@ -1,4 +1,5 @@
 import Foundation
+import MedImaging
 import Workstation
 
 /// The image pane's actions that concern the model: which picture goes with the next
@@ -22,18 +23,32 @@ extension WorkstationApp {
         status.message = imagePane.attachImages ? "the shown image goes with your next message" : "messages are sent without the image"
     }
 
-    /// `:load FILE`: shows an image file from anywhere (PNG, JPEG, DICOM) after the study's.
+    /// What the status bar says while `:load DIR` reads a series (replaced when it is read).
+    static let readingSeries = "reading the series"
+
+    /// `:load FILE`: shows an image file from anywhere (PNG, JPEG, DICOM) after the study's;
+    /// `:load DIR` a folder of DICOM slices as a series (read off the UI thread).
     func loadImage(_ path: String) {
         let url = URL(fileURLWithPath: path)
+        let name = TerminalSanitizer.singleLine.sanitize(url.lastPathComponent)
+        if DICOMSeriesFolder.isFolder(path) {
+            let status = StudyImage.checkSeries(url.resolvingSymlinksInPath().path, root: url.resolvingSymlinksInPath().path)
+            let item = StudyImage(image: CaseImage(file: url.lastPathComponent, modality: "series", view: "",
+                                                   description: "loaded from \(path)"),
+                                  path: path, url: url, status: status)
+            imagePane.viewer.append(item)
+            self.status.message = imagePane.viewer.loadError ?? "\(Self.readingSeries) in \(name)…"
+            return
+        }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = (attributes?[.size] as? NSNumber)?.intValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
-            status.message = "\(TerminalSanitizer.singleLine.sanitize(path)): no such file"
+            status.message = "\(TerminalSanitizer.singleLine.sanitize(path)): no such file or folder"
             return
         }
         let item = StudyImage(image: CaseImage(file: url.lastPathComponent, modality: "image", view: "",
                                                description: "loaded from \(path)"),
                               path: path, url: url, status: .present(bytes: size))
         imagePane.viewer.append(item)
-        status.message = imagePane.viewer.loadError ?? "showing \(TerminalSanitizer.singleLine.sanitize(url.lastPathComponent))"
+        status.message = imagePane.viewer.loadError ?? "showing \(name)"
     }
 }

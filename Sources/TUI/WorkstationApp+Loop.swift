@@ -28,6 +28,16 @@ extension WorkstationApp {
     /// which may have changed it).
     func followBackgroundWork() -> ChatSession.Snapshot {
         if model.loading != nil { adoptLoadedModel() }
+        if imagePane.viewer.adoptOpenedSeries() {
+            invalidate([.frame, .image])
+            // A series' gaps or duplicates must be seen before its slices are read as a volume.
+            if let message = imagePane.viewer.notice ?? imagePane.viewer.loadError {
+                status.message = message
+            } else if status.message?.hasPrefix(Self.readingSeries) == true, let stack = imagePane.viewer.stack {
+                status.message = "series of \(stack.count) slices · . and , step through them · v asks about them"
+            }
+        }
+        followSeriesOffer()
         let chat = chatPane.session.snapshot()
         // Background encoding: progress in the status bar, held back while a reply is
         // being generated or the context prepared (the user's work comes first).

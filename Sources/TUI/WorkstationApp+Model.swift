@@ -45,7 +45,22 @@ extension WorkstationApp {
             prepareChat()
             chatPane.shownRevision = -1
             status.message = "now using \(newBackend.displayName)"
+            if !(newBackend is LocalEngineBackend) {
+                // A server's file is not ours to hash: reports are stamped with its model name.
+                model.provenance = ReportProvenance(model: nil, mmproj: nil, servedModel: newBackend.displayName)
+            }
+            if let pending = model.pendingQuestion {
+                model.pendingQuestion = nil
+                do {
+                    try chatPane.session.send(pending.text, images: pending.images)
+                    chatPane.transcript.perform(.scrollToBottom)
+                    status.message = "now using \(newBackend.displayName) · asking about \(pending.images.count) slices there"
+                } catch {
+                    status.message = error.description
+                }
+            }
         case .failure(let error):
+            model.pendingQuestion = nil
             // Errors from the model's reader already name the file.
             let text = "\(error)"
             status.message = TerminalSanitizer.singleLine.sanitize(text.hasPrefix(load.path) ? text : "\(load.path): \(text)")

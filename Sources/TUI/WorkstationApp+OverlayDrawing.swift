@@ -66,6 +66,12 @@ extension WorkstationApp {
                          "Restore it? y restores it · n discards it"]
             return box(title: "Recovered draft", rows: lines.map { [StyledSpan($0, .bold)] },
                        width: (lines.map(DisplayWidth.of).max() ?? 40) + 6, height: 4, screenRows: rows, screenColumns: columns)
+        case .seriesQuestion(let offer):
+            let lines = offer.lines(remote: model.remote?.name, localEncoding: model.imageEncoder != nil)
+            let name = TerminalSanitizer.singleLine.sanitize((offer.question.path as NSString).lastPathComponent)
+            return box(title: "Ask about the series \(name)", rows: lines.map { [StyledSpan(TerminalSanitizer.singleLine.sanitize($0))] },
+                       width: min(columns - 4, (lines.map(DisplayWidth.of).max() ?? 40) + 4), height: lines.count + 2,
+                       screenRows: rows, screenColumns: columns)
         case .confirmQuit(let question):
             return box(title: "Quit", rows: [[StyledSpan(question, .bold)]], width: DisplayWidth.of(question) + 6,
                        height: 3, screenRows: rows, screenColumns: columns)

@@ -20,6 +20,8 @@ extension WorkstationApp {
         case .restoreDraft(let draft):
             closeOverlay()
             answerRecovery(draft, restore: key == .character("y") || key == .character("Y") || key == .enter)
+        case .seriesQuestion(let offer):
+            handleSeriesOffer(key, offer: offer)
         case .confirmQuit:
             if key == .character("y") || key == .character("Y") {
                 running = false

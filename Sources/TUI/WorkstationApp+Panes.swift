@@ -39,7 +39,8 @@ extension WorkstationApp {
             window.put(scout, row: rows - 2, column: max(1, (columns - scout.count) / 2), style: screen.colors[.text])
         }
         guard let preview = imagePane.viewer.preview(columns: areaColumns, rows: areaRows, style: imagePane.style) else {
-            let text = TerminalSanitizer.singleLine.sanitize(imagePane.viewer.loadError ?? "no image")
+            let waiting = imagePane.viewer.isOpeningSeries ? "reading the series' slices…" : "no image"
+            let text = TerminalSanitizer.singleLine.sanitize(imagePane.viewer.loadError ?? waiting)
             for (index, line) in TextWrapper.wrap([StyledSpan(text, .note)], width: areaColumns - 2)
                 .prefix(areaRows).enumerated() {
                 window.put(line, row: 1 + index, column: 2) { self.screen.colors.style(for: $0) }

@@ -16,7 +16,7 @@ extension WorkstationApp {
         offerRecoveredDraft(for: chosen)
         prefetchImages(of: chosen)
         if announce { status.message = "opened " + TerminalSanitizer.singleLine.sanitize(chosen.title) }
-        // A series' gaps or duplicates must be seen before its slices are read as a volume.
-        if let notice = imagePane.viewer.notice { status.message = notice }
+        // A series is read off the UI thread; its notes reach the status bar when it is
+        // ready (`followBackgroundWork`).
     }
 }

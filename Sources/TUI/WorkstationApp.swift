@@ -59,9 +59,9 @@ public final class WorkstationApp {
     /// falls back to the default and the status bar says why.
     public init(backend: InferenceBackend, library: StudyLibrary?, graphics: String? = nil, theme: String? = nil,
                 loadBackend: (@Sendable (String) throws -> InferenceBackend)? = nil,
-                modelFiles: (model: String?, mmproj: String?) = (nil, nil),
+                modelFiles: (model: String?, mmproj: String?) = (nil, nil), remote: RemoteBackendOffer? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
-        model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles)
+        model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles, remote: remote)
         casePane = CasePaneState(library: library)
         chatPane = ChatPaneState(session: ChatSession(backend: backend))
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])

@@ -14,6 +14,8 @@ enum WorkstationOverlay {
     case restoreDraft(RecoveredDraft)
     /// A yes/no question before quitting with an unsent draft.
     case confirmQuit(String)
+    /// A multi-slice question waiting for the user's go, with its cost.
+    case seriesQuestion(SeriesQuestionOffer)
 
     var isOpen: Bool {
         if case .none = self { return false }

@@ -74,7 +74,7 @@ final class CommandLineParserTests: XCTestCase {
             (":set temperature nan", "':set temperature' needs a number from 0 to 2, not 'nan'"),
             (":set max-tokens 2.5", "':set max-tokens' needs a whole number from 1 to 131072, not '2.5'"),
             (":set-max-tokens 0", "':set-max-tokens' needs a whole number from 1 to 131072, not '0'"),
-            (":load", "':load' needs a file path, e.g. :load IMAGE"),
+            (":load", "':load' needs a file path, e.g. :load IMAGE|DIR"),
             (":theme solar dark", "':theme' needs a name, not 'solar dark'"),
             (":clear now", "':clear' takes no argument (got 'now')"),
             (":load \"/unterminated", "missing closing quote"),

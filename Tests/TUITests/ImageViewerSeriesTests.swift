@@ -34,6 +34,15 @@ final class ImageViewerSeriesTests: XCTestCase {
         XCTAssertTrue(study.images[0].isSeries)
         var viewer = ImageViewer()
         viewer.open(study.images)
+        // The headers are read off the UI thread; until the viewer takes the result it says so.
+        XCTAssertTrue(viewer.isOpeningSeries)
+        XCTAssertNil(viewer.image)
+        XCTAssertEqual(viewer.title(), "Image 1/1 · reading series…")
+        XCTAssertEqual(viewer.stepSlice(by: 1), "reading the series' slices…")
+        XCTAssertEqual(viewer.perform(.zoomIn), "reading the series' slices…")
+        XCTAssertTrue(viewer.adoptOpenedSeries(wait: true))
+        XCTAssertFalse(viewer.isOpeningSeries)
+        XCTAssertFalse(viewer.adoptOpenedSeries(), "taken once")
         XCTAssertNil(viewer.loadError)
         XCTAssertEqual(viewer.stack?.count, 6)
         XCTAssertEqual(viewer.notice, "slices: gap after slice 3: 7.5 mm where slices are 2.5 mm apart")
@@ -66,6 +75,7 @@ final class ImageViewerSeriesTests: XCTestCase {
     func testMultiFrameSeriesShowsItsFrames() throws {
         var viewer = ImageViewer()
         viewer.open(try seriesStudy("multiframe").images)
+        XCTAssertTrue(viewer.adoptOpenedSeries(wait: true))
         XCTAssertEqual(viewer.stack?.count, 4)
         XCTAssertNil(viewer.notice)
         _ = viewer.perform(.nextSlice)
@@ -78,6 +88,7 @@ final class ImageViewerSeriesTests: XCTestCase {
     func testTheModelGetsTheShownSlice() throws {
         var pane = ImagePaneState(style: .ascii)
         pane.viewer.open(try seriesStudy("ct_axial").images)
+        XCTAssertTrue(pane.viewer.adoptOpenedSeries(wait: true))
         let first = try XCTUnwrap(pane.currentAttachment())
         _ = pane.viewer.perform(.nextSlice)
         let second = try XCTUnwrap(pane.currentAttachment())

@@ -415,6 +415,27 @@ final class WorkstationAppTmuxTests: XCTestCase {
         // ct_gap's second slice in position order is IM0965.dcm.
         _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
         _ = try waitFor(tmux, "the shown slice sent") { $0.contains("image sent: IM0965.dcm") && $0.contains("(with image") }
+
+        // Ask about the series (from the palette): the offer says which slices and what they
+        // cost before anything goes; - halves them; Enter sends them, each after its label.
+        try tmux.sendKeys("C-p")
+        _ = try waitFor(tmux, "palette") { $0.contains("Command palette") }
+        try tmux.sendKeys("-l", "ask about the series")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "the offer with its cost") {
+            $0.contains("Ask about the series slices") && $0.contains("6 of the 6 slices, evenly spread: 1, 2, 3, 4, 5, 6")
+                && $0.contains("Cost here: 6 images:") && $0.contains("Fits the context of 4096 tokens.")
+                && $0.contains("no remote backend configured")
+        }
+        try tmux.sendKeys("-")
+        _ = try waitFor(tmux, "fewer slices") { $0.contains("3 of the 6 slices, evenly spread: 1, 4, 6") && $0.contains("Cost here: 3 images:") }
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "sent with their labels") {
+            $0.contains("asking about 3 slices of 6") && $0.contains("(with image Slice 1/6 (z = ")
+        }
+        _ = try waitFor(tmux, "second reply", timeout: 120) {
+            $0.components(separatedBy: "tok/s").count > 2 && $0.contains("in-process · idle")
+        }
         try tmux.sendKeys("C-c", "C-c")
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
@@ -511,10 +532,18 @@ final class WorkstationAppTmuxTests: XCTestCase {
         try tmux.sendKeys("-l", "load \(png)")
         try tmux.sendKeys("Enter")
         _ = try waitFor(tmux, "loaded image") { $0.contains("showing gray8.png") && $0.contains("─ 2/2 · ") }
+        // A folder of DICOM slices loads as a series, read off the UI thread.
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", "load \(TestEnvironment.fixture("dicom/series/ct_axial").path)")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "loaded series") {
+            $0.contains("─ 3/3 · slice 1/6 · ") && $0.contains("series of 6 slices · . and , step through them")
+        }
         try tmux.sendKeys("Tab")
         _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
         try tmux.sendKeys("e")
-        _ = try waitFor(tmux, "equalised") { $0.contains("histogram equalisation on") && $0.contains("1.0× · eq ─") }
+        // The series' title keeps "slice 1/6" and lets the zoom go where the pane is narrow.
+        _ = try waitFor(tmux, "equalised") { $0.contains("histogram equalisation on") && $0.contains("slice 1/6 · W400 C40 · eq ─") }
         // The palette, for an action with an argument, types its name on the `:` line.
         try tmux.sendKeys("C-p")
         _ = try waitFor(tmux, "palette") { $0.contains("Command palette") }

@@ -9,7 +9,7 @@ import Support
 ///
 /// `ask --image DIR --slices N`, `report --slices N` and the workstation's series question
 /// all choose and label the slices here, so the three send the same turn.
-public struct SeriesQuestion {
+public struct SeriesQuestion: Sendable {
     /// The folder or multi-frame file the series came from.
     public let path: String
     public let series: DICOMSeries

@@ -9,9 +9,9 @@ extension StudyImage {
     public var isSeries: Bool { status.isPresent && DICOMSeriesFolder.isFolder(url.path) }
 
     /// A folder entry's status: readable, not empty, and no file in it a link that leads
-    /// outside the study folder (the same rule as for a file entry). The size is the sum
-    /// of its regular files.
-    static func checkSeries(_ resolved: String, root: String) -> ImageFileStatus {
+    /// outside the study folder `root` (the same rule as for a file entry). The size is the
+    /// sum of its regular files.
+    public static func checkSeries(_ resolved: String, root: String) -> ImageFileStatus {
         let fm = FileManager.default
         guard fm.isReadableFile(atPath: resolved), let names = try? fm.contentsOfDirectory(atPath: resolved) else {
             return .unreadable("folder cannot be read (permission denied)")
