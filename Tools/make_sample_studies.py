@@ -2,12 +2,17 @@
 """Build the shipped `samples/` studies from `../shared/sample-images/`, reproducibly.
 
 Usage: python3 Tools/make_sample_studies.py [--shared ../shared/sample-images] [--out samples]
+                                             [--ch2 PATH/ch2.nii.gz]
 
+Run it with the venv that has pydicom (e.g. /root/.cache/medgemma/dicom-venv/bin/python).
 Every study folder gets its `case.json` (schema version 1, documented in
 samples/README.md) and its image file(s). Images are byte-identical copies of the
-shared files, except the MR DICOM, which is re-written with pydicom with the patient
-name/ID, birth date, institution, station, operator and accession blanked (pixels and
-every other element unchanged; the script checks the pixels). The script also writes
+shared files (ct-01 is the JPEG 2000 lossless original), except the mr-01 DICOM, which is
+re-written with pydicom with the patient name/ID, birth date, institution, station,
+operator and accession blanked (pixels and every other element unchanged; the script
+checks the pixels), and mr-02's series, which Tools/make_mr_brain_series.py writes from
+MRIcron's ch2.nii.gz (Debian mricron-data; fetched with `apt-get download` unless --ch2
+names it). The script also writes
 samples/README.md (the schema) and samples/SOURCES.md (sources, licenses, attributions,
 and the MIT and BSD-3 notices copied from ../shared/sample-images/_provenance/).
 
@@ -19,6 +24,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 
 NOTE = ("Synthetic case for demonstration; not a real patient's history. The image is real, "
         "de-identified, openly licensed data (see attribution); the clinical text was written "
@@ -53,8 +59,7 @@ CMU_LICENSE = "CC0 1.0 Universal Public Domain Dedication"
 CMU_CITATION = "None required. Courtesy: OpenSlide test data, CMU-1-Small-Region (Carnegie Mellon University)"
 
 TCIA_SOURCE = ("TCIA Pancreas-CT, patient PANCREAS_0001, one slice (series ...68878959984837726447916707551399667), "
-               "from pydicom-data 1.0.0 (explicit_VR-UN.dcm, MIT package), losslessly transcoded from JPEG 2000 "
-               "lossless to Explicit VR Little Endian (pixels identical)")
+               "from pydicom-data 1.0.0 (explicit_VR-UN.dcm, MIT package), unchanged: the JPEG 2000 lossless original")
 TCIA_LICENSE = "CC BY 3.0 (https://creativecommons.org/licenses/by/3.0/)"
 TCIA_CITATION = ("Roth H.R., Farag A., Turkbey E.B., Lu L., Liu J., Summers R.M. (2016). Data From Pancreas-CT. "
                  "The Cancer Imaging Archive. doi:10.7937/K9/TCIA.2016.tNB1kqBU. Clark K. et al., The Cancer "
@@ -64,6 +69,15 @@ TCIA_CITATION = ("Roth H.R., Farag A., Turkbey E.B., Lu L., Liu J., Summers R.M.
 GDCM_SOURCE = ("GDCM test data MR-SIEMENS-DICOM-WithOverlays.dcm, from pydicom-data 1.0.0 (MIT package); "
                "header de-identified, pixels unchanged")
 GDCM_LICENSE = "BSD-3-Clause (GDCM); see samples/SOURCES.md for the full notice"
+CH2_SOURCE = ("MRIcron template ch2.nii.gz (the \"Colin 27\" single-subject T1 brain), Debian package "
+              "mricron-data 1.2.20211006+dfsg-4 (usr/share/mricron/templates/ch2.nii.gz); 35 axial planes, "
+              "voxel values unchanged, written as an RLE Lossless DICOM series by Tools/make_mr_brain_series.py")
+CH2_LICENSE = ("BSD-3-Clause, as Debian's copyright file for mricron-data states for all its files "
+               "(Copyright 2006-2010, Chris Rorden); see samples/SOURCES.md for the full notice")
+CH2_CITATION = ("Holmes C.J., Hoge R., Collins L., Woods R., Toga A.W., Evans A.C. (1998). Enhancement of MR images "
+                "using registration for signal averaging. J Comput Assist Tomogr 22(2):324-333. MRIcron "
+                "(https://www.nitrc.org/projects/mricron), Chris Rorden.")
+
 GDCM_CITATION = ("GDCM (Grassroots DICOM): Copyright (c) 2006-2016 Mathieu Malaterre; Copyright (c) 1993-2005 "
                  "CREATIS. All rights reserved. Used under the BSD-3-Clause conditions reproduced in "
                  "samples/SOURCES.md.")
@@ -84,9 +98,13 @@ PRIOR_NOTE = (" The prior image is another person's radiograph from the same dat
 DERM = "derm_pad-ufes-20_PAT_56_88_274_BCC.png"
 FUNDUS = "fundus_skimage_retina_normal_left_eye.jpg"
 HISTO = "histo_openslide_CMU-1-Small-Region_20x_tile_896.png"
-CT = "ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm"
+# ct-01 ships the JPEG 2000 lossless original (byte-identical to pydicom-data's explicit_VR-UN.dcm), so
+# the samples include a compressed study; the uncompressed transcode stays in Tests/Fixtures.
+CT = "ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm"
 MR_IN = "mr_gdcm_siemens_abdomen_t1vibe_overlay_deidentified.dcm"
 MR = "mr_gdcm_siemens_abdomen_t1vibe.dcm"
+# mr-02's series folder: one RLE Lossless DICOM file per slice (Tools/make_mr_brain_series.py).
+MR_SERIES = "mr_mricron_ch2_t1_axial"
 
 STUDIES = [
     {
@@ -242,9 +260,10 @@ STUDIES = [
                 "file": CT,
                 "modality": "CT",
                 "view": "axial, contrast-enhanced (portal venous phase)",
-                "description": ("One axial slice of a contrast-enhanced abdominal CT, 512x512, stored values in HU. "
-                                "Stored with posterior at the top of the image (the table is at the top). The file "
-                                "has no display window, so the case supplies an abdominal window (W400/L40)."),
+                "description": ("One axial slice of a contrast-enhanced abdominal CT, 512x512, stored values in HU, "
+                                "JPEG 2000 lossless. Stored with posterior at the top of the image (the table is at "
+                                "the top). The file has no display window, so the case supplies an abdominal window "
+                                "(W400/L40)."),
                 "window": {"center": 40, "width": 400},
             }],
             "attribution": [attribution(CT, TCIA_SOURCE, TCIA_LICENSE, TCIA_CITATION)],
@@ -277,6 +296,35 @@ STUDIES = [
                                 "DICOM overlay plane that marks the lesion."),
             }],
             "attribution": [attribution(MR, GDCM_SOURCE, GDCM_LICENSE, GDCM_CITATION)],
+        },
+    },
+    {
+        "folder": "mr-02",
+        "copy": [],
+        "series": MR_SERIES,
+        "case": {
+            "version": 1,
+            "id": "mr-02",
+            "title": "MR brain: new headaches",
+            "synthetic": True,
+            "note": NOTE,
+            "patient": {"id": "SYN-MR-0002", "age": 34, "sex": "M"},
+            "history": ("34-year-old man with three months of new, mostly morning headaches, bifrontal, relieved by "
+                        "simple analgesics. No vomiting, visual disturbance, weakness or seizures. Neurological "
+                        "examination and fundoscopy normal. No previous illness; takes no regular medicines."),
+            "indication": "New persistent headache: exclude a structural intracranial cause.",
+            "question": ("Step through the axial slices from the skull base to the vertex. Are the ventricles, "
+                         "sulci and grey-white matter differentiation normal for age? Is there any mass, midline "
+                         "shift, hydrocephalus or focal signal abnormality?"),
+            "images": [{
+                "file": MR_SERIES,
+                "modality": "MR",
+                "view": "axial, T1-weighted 3D (1 mm planes, 5 mm apart)",
+                "description": ("A series of 35 axial T1-weighted slices of the head, 181x217 with 1 mm pixels, "
+                                "1 mm thick and 5 mm apart, from the skull base to the vertex; stored RLE lossless, "
+                                "with a brain window (W220/C110) in each file."),
+            }],
+            "attribution": [attribution(MR_SERIES, CH2_SOURCE, CH2_LICENSE, CH2_CITATION)],
         },
     },
 ]
@@ -314,7 +362,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=os.path.join(repo, "..", "shared", "sample-images"))
     parser.add_argument("--out", default=os.path.join(repo, "samples"))
+    parser.add_argument("--ch2", help="MRIcron's ch2.nii.gz for mr-02 (default: apt-get download mricron-data)")
     args = parser.parse_args()
+    sys.path.insert(0, here)
+    import make_mr_brain_series
+    work = tempfile.TemporaryDirectory()
+    ch2 = args.ch2 or make_mr_brain_series.fetch_ch2(work.name)
 
     os.makedirs(args.out, exist_ok=True)
     for study in STUDIES:
@@ -327,6 +380,8 @@ def main():
         if "deidentify" in study:
             src, name = study["deidentify"]
             deidentify_mr(os.path.join(args.shared, src), os.path.join(folder, name))
+        if "series" in study:
+            make_mr_brain_series.write_series(ch2, os.path.join(folder, study["series"]))
         write_text(os.path.join(folder, "case.json"),
                    json.dumps(study["case"], indent=2, ensure_ascii=False) + "\n")
 
@@ -339,10 +394,39 @@ def main():
     start = readme.index("Program: GDCM")
     end = readme.index("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.", start) + len("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.")
     bsd = readme[start:end].strip()
-    write_text(os.path.join(args.out, "SOURCES.md"), SOURCES.replace("@@MIT@@", mit).replace("@@BSD@@", bsd))
+    write_text(os.path.join(args.out, "SOURCES.md"), SOURCES.replace("@@MIT@@", mit).replace("@@BSD@@", bsd)
+               .replace("@@MRICRON@@", MRICRON_BSD))
     for study in STUDIES:
         print(study["folder"])
 
+
+# The BSD-3-clause text of Debian's copyright file for mricron-data 1.2.20211006+dfsg-4, which covers
+# ch2.nii.gz (mr-02); copied here because the script may run with only the extracted ch2.nii.gz.
+MRICRON_BSD = """Copyright 2006-2010, Chris Rorden
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+Redistributions of source code must retain the above copyright notice, this
+list of conditions and the following disclaimer.
+
+Redistributions in binary form must reproduce the above copyright notice, this
+list of conditions and the following disclaimer in the documentation and/or
+other materials provided with the distribution.  Neither the names of the
+copyright owners nor the names of this project (MRIcron) may be used to
+endorse or promote products derived from this software without specific prior
+written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT OWNER OR CONTRIBUTORS BE LIABLE
+FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE."""
 
 README = """# Sample studies
 
@@ -354,7 +438,8 @@ error and the other studies stay usable. `medgemma` can also be pointed at one s
 **The case texts are synthetic** ("Synthetic case for demonstration; not a real patient's
 history"). The images are real, de-identified, openly licensed data; `SOURCES.md` lists the
 source, license and required attribution of each, and every `case.json` repeats them.
-This folder is generated by `Tools/make_sample_studies.py` from `../shared/sample-images/`.
+This folder is generated by `Tools/make_sample_studies.py` from `../shared/sample-images/`
+(and, for `mr-02`, from Debian's `mricron-data` through `Tools/make_mr_brain_series.py`).
 
 | study | modality | image |
 |---|---|---|
@@ -363,8 +448,9 @@ This folder is generated by `Tools/make_sample_studies.py` from `../shared/sampl
 | `derm-01` | dermatology photograph (XC) | PAD-UFES-20 PNG |
 | `fundus-01` | colour fundus photograph (OP) | scikit-image retina JPEG |
 | `histo-01` | histopathology, H&E (SM) | OpenSlide CMU-1 tile PNG |
-| `ct-01` | CT abdomen | TCIA Pancreas-CT DICOM slice |
+| `ct-01` | CT abdomen | TCIA Pancreas-CT DICOM slice, JPEG 2000 lossless (the original file) |
 | `mr-01` | MR abdomen | GDCM Siemens DICOM (header de-identified) |
+| `mr-02` | MR brain, a series of 35 axial slices | MRIcron "ch2" T1 volume as a DICOM series, RLE lossless |
 
 ## `case.json`, schema version 1
 
@@ -421,6 +507,14 @@ Example:
 }
 ```
 
+An `images` entry may name a folder instead of a file: a series of DICOM slices, one file per
+slice, ordered by position (`mr-02` is one). The workstation shows the first slice and `.`
+and `,` (or the wheel over the image pane) step through them:
+
+```json
+{ "file": "mr_mricron_ch2_t1_axial", "modality": "MR", "view": "axial", "description": "..." }
+```
+
 A CT or MR image without a window in its file (such as `ct-01`) takes the case's `window`:
 
 ```json
@@ -450,7 +544,8 @@ SOURCES = """# Sample images: sources, licenses and attributions
 
 Every image in these studies is real, de-identified data under an open license, copied from
 `../shared/sample-images/` (see its `SOURCES.md` for the full provenance) by
-`Tools/make_sample_studies.py`. The case texts (`history`, `indication`, `question`,
+`Tools/make_sample_studies.py`, except `mr-02`'s series, which `Tools/make_mr_brain_series.py`
+writes from a Debian package's volume (below). The case texts (`history`, `indication`, `question`,
 `priorReport`) are synthetic and belong to no real patient. Each `case.json` repeats its
 image's source, license and citation in `attribution`.
 
@@ -509,18 +604,21 @@ image's source, license and citation in `attribution`.
 
 ## ct-01: TCIA Pancreas-CT
 
-* `ct-01/ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm` (derived in
-  `../shared/sample-images/`): one slice of TCIA Pancreas-CT, patient PANCREAS_0001 (series
-  1.2.826.0.1.3680043.2.1125.1.68878959984837726447916707551399667), from pydicom-data 1.0.0
-  `explicit_VR-UN.dcm`, losslessly transcoded from JPEG 2000 lossless to Explicit VR Little
-  Endian (pixels identical). 512x512 signed 16-bit, HU; no window in the file (the case gives
-  W400/L40). 525,564 bytes.
+* `ct-01/ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm` (unchanged): one slice of TCIA
+  Pancreas-CT, patient PANCREAS_0001 (series
+  1.2.826.0.1.3680043.2.1125.1.68878959984837726447916707551399667), byte-identical to
+  pydicom-data 1.0.0 `data_store/data/explicit_VR-UN.dcm` (sha256
+  28c4a61022d7dbebec97e2f1bbdad0ed097bee2c62727c26a3f3720248c9c6e7). JPEG 2000 lossless
+  (1.2.840.10008.1.2.4.90), 512x512 signed 16-bit, HU; no window in the file (the case gives
+  W400/L40). Most public elements are encoded with VR UN (as gdcmconv left them). 186,402 bytes.
+  The uncompressed transcode that ct-01 shipped before stays in
+  `Tests/Fixtures/sample-images/ct/` for the tests that need it.
 * License: CC BY 3.0 (https://creativecommons.org/licenses/by/3.0/), confirmed for this series
   in idc-index-data 25.0.5.
 * Required attribution: Roth H.R., Farag A., Turkbey E.B., Lu L., Liu J., Summers R.M. (2016).
   Data From Pancreas-CT. The Cancer Imaging Archive. doi:10.7937/K9/TCIA.2016.tNB1kqBU; and
   Clark K. et al., "The Cancer Imaging Archive (TCIA): Maintaining and Operating a Public
-  Information Repository", J Digit Imaging 2013;26:1045-57. Changes: transcoded losslessly.
+  Information Repository", J Digit Imaging 2013;26:1045-57. No changes.
 * The carrier package pydicom-data is MIT (notice below).
 
 ## mr-01: GDCM Siemens MR with overlays
@@ -535,12 +633,57 @@ image's source, license and citation in `attribution`.
 * License: BSD-3-Clause (GDCM), as pydicom's test-files README states for the GDCM datasets;
   the notice is reproduced below. The carrier package pydicom-data is MIT (notice below).
 
+## mr-02: MRIcron "ch2" T1 brain volume, as a DICOM series
+
+* `mr-02/mr_mricron_ch2_t1_axial` (derived): a folder of 35 DICOM files, `slice_001.dcm` to
+  `slice_035.dcm`, one axial slice each, written by `Tools/make_mr_brain_series.py` from
+  `ch2.nii.gz` in the Debian package `mricron-data` 1.2.20211006+dfsg-4 (Debian main, section
+  science; `.deb` sha256 d40aa0ed66cf89bf6cafa049ad3884703c9d975c2ee2737525b7196528df9d6f;
+  file `usr/share/mricron/templates/ch2.nii.gz`, sha256
+  a009051127f64dc3dd554d5f5b589870ea72106d9642c21b4e7093e478cfc309, 3,510,351 bytes).
+* What the source is: MRIcron's "ch2" template, the "Colin 27" brain: a T1-weighted MRI of one
+  real adult male volunteer, 27 scans registered and averaged (Holmes et al. 1998), in MNI
+  space. NIfTI-1, 181x217x181 voxels of 1 mm, unsigned 8-bit. It is a real person's head, not
+  a phantom and not a simulation; there is no patient and no clinical finding. (The package's
+  own manual calls it only "the ch2 template"; that ch2 is the Colin 27 scan is MRIcron's
+  upstream documentation, not a file on this machine. The anatomy confirms a single head,
+  not a many-subject average: sharp sulci, one skull and scalp.)
+* Every step (the script's docstring has them too): axial planes k = 2, 7, ..., 172 (35 planes,
+  1 mm thick, 5 mm apart, z = -69 ... +101 mm, skull base to vertex); each plane flipped to
+  radiological display (anterior at the top, the patient's right on the left); voxel values
+  unchanged (0-255) in 16-bit MR Image Storage files; ImagePositionPatient (-90, -91, z),
+  ImageOrientationPatient (1, 0, 0, 0, 1, 0), PixelSpacing (1, 1), SliceThickness 1,
+  SpacingBetweenSlices 5, window W220/C110 ("BRAIN"); ImageType DERIVED, SECONDARY with a
+  DerivationDescription; PatientName empty, PatientID the case's synthetic id; UIDs generated
+  deterministically by pydicom; pixel data RLE Lossless (pydicom's encoder), read back and
+  checked equal to the plane. Re-running the script gives the same bytes. About 1.1 MB.
+* License: BSD-3-Clause. Debian's `/usr/share/doc/mricron-data/copyright` gives, for
+  `Files: *`, "Copyright: Copyright 2006-2010, Chris Rorden / License: BSD-3-clause" (the
+  text is below). Caveat: that is the packager's statement for the whole package; the scan's
+  upstream owner is the Montreal Neurological Institute (MNI), whose own Colin 27 terms
+  (a permissive "permission to use, copy, modify and distribute ... provided that the above
+  copyright notice appear in all copies") could not be read from this machine; re-check them
+  before a release.
+* Attribution: keep the BSD notice; cite Holmes C.J., Hoge R., Collins L., Woods R., Toga
+  A.W., Evans A.C. (1998), "Enhancement of MR images using registration for signal
+  averaging", J Comput Assist Tomogr 22(2):324-333; courtesy MRIcron (Chris Rorden,
+  https://www.nitrc.org/projects/mricron).
+
 ## License texts
 
 ### GDCM (BSD-3-Clause), for mr-01
 
 ```
 @@BSD@@
+```
+
+### MRIcron (BSD-3-Clause), for mr-02
+
+As Debian's `mricron-data` 1.2.20211006+dfsg-4 copyright file states it for `Files: *`
+(Copyright 2006-2010, Chris Rorden):
+
+```
+@@MRICRON@@
 ```
 
 ### pydicom-data 1.0.0 (MIT), the package that carried the ct-01 and mr-01 files

@@ -12,9 +12,9 @@ final class ReportCommandTests: XCTestCase {
 
     /// Each sample: its image file, the file's sha256, and (DICOM) Study/Series/SOP Instance UIDs.
     private let samples: [(String, String, String, [String]?)] = [
-        ("ct-01", "ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm", "8c8cce7c7f6c582c85970d8873994b17ad6531d049ff0a8d6638809f9712f5ef",
+        ("ct-01", "ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm", "28c4a61022d7dbebec97e2f1bbdad0ed097bee2c62727c26a3f3720248c9c6e7",
          ["1.2.826.0.1.3680043.2.1125.1.38381854871216336385978062044218957", "1.2.826.0.1.3680043.2.1125.1.68878959984837726447916707551399667",
-          "1.2.826.0.1.3680043.8.498.60781748504178736254613033393073129092"]),
+          "1.2.826.0.1.3680043.2.1125.1.8828356712501776637392831168989589"]),
         ("cxr-01", "cxr_nih_chestxray14_00000001_000.png", "c8cbe59e6b9b186060dc68e63965658fa6b5b3ada6648d25c189b8b69b43cd4c", nil),
         ("cxr-02", "cxr_nih_chestxray14_00027426_000.png", "c03ad7e574b14cf8442e61f9a4e849997b5e09f645ece069b714e5d4c5d8a2c2", nil),
         ("derm-01", "derm_pad-ufes-20_PAT_56_88_274_BCC.png", "f0d611660cc66dfe30dd8e06b7412bb88d5837543d4d9c2e1e6e3bf7d3af97a2", nil),

@@ -15,7 +15,7 @@ final class ImagePreparationTests: XCTestCase {
     func testCTTakesTheCasesWindow() throws {
         let (studyImage, image) = try sample("ct-01")
         let attachment = try ImagePreparation.attachment(for: studyImage, image: image, modelImageSize: 896)
-        XCTAssertEqual(attachment.source, "ct_tcia_pancreas-ct_PANCREAS_0001_uncompressed.dcm")
+        XCTAssertEqual(attachment.source, "ct_tcia_pancreas-ct_PANCREAS_0001_j2k_original.dcm")
         XCTAssertEqual(attachment.preparation,
                        "window 400/40 (case preset); gray copied to RGB; resized to 896×896 (bilinear, antialiased) and normalised with the mmproj's mean/std")
         let direct = try ModelImageSource.rgb(image, mode: .windowed(VOIWindow(center: 40, width: 400)))

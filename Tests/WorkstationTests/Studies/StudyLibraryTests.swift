@@ -48,7 +48,7 @@ final class StudyLibraryTests: XCTestCase {
     func testShippedSamplesAllLoadWithEveryImagePresent() throws {
         let library = try samples()
         XCTAssertEqual(library.studies.map(\.folderName),
-                       ["cxr-01", "cxr-02", "ct-01", "derm-01", "fundus-01", "histo-01", "mr-01"],
+                       ["cxr-01", "cxr-02", "ct-01", "derm-01", "fundus-01", "histo-01", "mr-02", "mr-01"],
                        "sorted by title")
         for study in library.studies {
             XCTAssertNil(study.error, study.error?.description ?? "")
@@ -62,8 +62,12 @@ final class StudyLibraryTests: XCTestCase {
             XCTAssertFalse(study.images.isEmpty)
             for image in study.images {
                 guard case .present(let bytes) = image.status else { return XCTFail("\(image.path): \(image.status)") }
-                let size = try FileManager.default.attributesOfItem(atPath: image.url.path)[.size] as? Int
-                XCTAssertEqual(bytes, size)
+                // A series entry (a folder) counts the bytes of the files in it.
+                let files = image.isSeries ? try FileManager.default.contentsOfDirectory(atPath: image.url.path).map {
+                    image.url.appendingPathComponent($0).path
+                } : [image.url.path]
+                let size = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+                XCTAssertEqual(bytes, size, image.path)
             }
             for prior in study.priors.compactMap({ $0 }) {
                 guard case .present = prior.status else { return XCTFail("\(prior.path): \(prior.status)") }
@@ -79,6 +83,8 @@ final class StudyLibraryTests: XCTestCase {
         XCTAssertEqual(modalities, ["CR", "XC", "OP", "SM", "CT", "MR"])
         let ct = try XCTUnwrap(library.studies.first { $0.folderName == "ct-01" }?.caseFile)
         XCTAssertEqual(ct.images[0].window, CaseWindow(center: 40, width: 400), "the CT file has no window of its own")
+        let series = library.studies.flatMap(\.images).filter(\.isSeries).map(\.path)
+        XCTAssertEqual(series.map { ($0 as NSString).lastPathComponent }, ["mr_mricron_ch2_t1_axial"], "one multi-slice series")
     }
 
     func testEverySampleImageIsAttributedInSourcesMarkdown() throws {
@@ -197,7 +203,8 @@ final class StudyLibraryTests: XCTestCase {
         XCTAssertEqual(names("   "), library.studies.map(\.folderName))
         XCTAssertEqual(names("chest x-RAY"), ["cxr-01", "cxr-02"], "title words, any case, all must match")
         XCTAssertEqual(names("ct"), ["ct-01"], "modality and id")
-        XCTAssertEqual(names("mr"), ["mr-01"])
+        XCTAssertEqual(names("mr"), ["mr-02", "mr-01"], "by title: MR brain, MR liver")
+        XCTAssertEqual(names("brain"), ["mr-02"])
         XCTAssertEqual(names("CXR-02"), ["cxr-02"], "id")
         XCTAssertEqual(names("op"), ["cxr-02", "fundus-01", "histo-01"], "substrings: pre-operative, OP, histopathology")
         XCTAssertEqual(names("fundus photograph"), ["fundus-01"], "modality name")
