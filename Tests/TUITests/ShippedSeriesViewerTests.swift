@@ -14,6 +14,7 @@ final class ShippedSeriesViewerTests: XCTestCase {
         let study = Study(path: TestEnvironment.samples.appendingPathComponent("mr-02").path)
         var viewer = ImageViewer()
         viewer.open(study.images)
+        XCTAssertTrue(viewer.adoptOpenedSeries(wait: true))
         XCTAssertNil(viewer.loadError)
         XCTAssertEqual(viewer.stack?.count, want.slices)
         XCTAssertNil(viewer.notice, "a series without gaps or duplicates has nothing to note")
