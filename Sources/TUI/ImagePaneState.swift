@@ -15,6 +15,11 @@ struct ImagePaneState {
     var lastSixel: (text: String, row: Int, column: Int, at: UInt64)?
     /// Whether the shown image goes with the next message (when the backend takes images).
     var attachImages = true
+    /// The series slice shown now (file, window, frame) and since when (uptime ns): a
+    /// slice the reader stays on is encoded in the background (`prefetchShownSlice`).
+    var sliceShownSince: (key: String, at: UInt64)?
+    /// Slices already handed to the background encoder, so dwelling again costs nothing.
+    var prefetchedSlices: Set<String> = []
     /// The last picture made for the model, by image and window: making one hashes every pixel.
     private var attachmentCache: (key: String, attachment: ImageAttachment)?
 

@@ -38,6 +38,7 @@ extension WorkstationApp {
             }
         }
         followSeriesOffer()
+        prefetchShownSlice()
         let chat = chatPane.session.snapshot()
         // Background encoding: progress in the status bar, held back while a reply is
         // being generated or the context prepared (the user's work comes first).

@@ -85,6 +85,27 @@ extension WorkstationApp {
         }
     }
 
+    /// How long the reader stays on a slice before it is encoded in the background: long
+    /// enough that scrolling through a series queues nothing.
+    static let sliceDwellNanoseconds: UInt64 = 1_000_000_000
+
+    /// Called every loop turn: a series slice the reader has stayed on is encoded in the
+    /// background (a study's opening encodes only each entry's first picture), so a
+    /// question about it does not wait for the encoder.
+    func prefetchShownSlice(now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        guard let encoder = model.imageEncoder, let stack = imagePane.viewer.stack, let shown = imagePane.viewer.shownItem else { return }
+        let view = imagePane.viewer.view
+        let key = "\(shown.path)|\(String(describing: view.window))|\(view.frame)"
+        guard let since = imagePane.sliceShownSince, since.key == key else {
+            imagePane.sliceShownSince = (key, now)
+            return
+        }
+        guard now - since.at >= Self.sliceDwellNanoseconds, !imagePane.prefetchedSlices.contains(key) else { return }
+        imagePane.prefetchedSlices.insert(key)
+        guard let attachment = imagePane.currentAttachment() else { return }
+        encoder.background.prefetch([attachment], labels: [stack.position])
+    }
+
     /// Holds background image encoding back while the chat or the report uses the engine
     /// (a reply, or the context being prepared): the user's work comes first. Checked every
     /// loop turn, and at once when such work starts.

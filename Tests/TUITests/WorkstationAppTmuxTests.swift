@@ -401,6 +401,14 @@ final class WorkstationAppTmuxTests: XCTestCase {
         _ = try waitFor(tmux, "stops at the first slice") { $0.contains("slice 1/6 (first slice)") }
         try tmux.sendKeys(".")
         _ = try waitFor(tmux, "slice 2 again") { $0.contains("1/1 · slice 2/6") }
+        // Slice 2, stayed on, is encoded in the background beside the first (opened with
+        // the study); the slices scrolled past are not.
+        let embeddings = work.appendingPathComponent("cache/medgemma/embeddings").path
+        func cached() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: embeddings)) ?? []).count }
+        let deadline = Date().addingTimeInterval(30)
+        while cached() < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(cached(), 2)
         // The wheel turned over the image pane (X10 report: button, column, row, each + 32).
         let pane = try XCTUnwrap(PaneLayout.compute(rows: 40, columns: 120)).imagePane
         let cell = String(UnicodeScalar(UInt8(33 + pane.column + 5))) + String(UnicodeScalar(UInt8(33 + pane.row + 3)))
