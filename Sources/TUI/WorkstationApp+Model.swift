@@ -54,7 +54,7 @@ extension WorkstationApp {
                 do {
                     try chatPane.session.send(pending.text, images: pending.images)
                     chatPane.transcript.perform(.scrollToBottom)
-                    status.message = "now using \(newBackend.displayName) · asking about \(pending.images.count) slices there"
+                    status.message = "asking about \(pending.images.count) slices on the server · now using \(newBackend.displayName)"
                 } catch {
                     status.message = error.description
                 }

@@ -448,6 +448,40 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// A series question too heavy for this machine goes to the configured server: with
+    /// the in-process engine chosen (`--backend local`) over a config that names
+    /// llama-cpp-python's server, the offer names the server, and r moves the chat there
+    /// and sends the slices once it is connected.
+    func testSeriesQuestionGoesToTheConfiguredServer() throws {
+        let model = try TestEnvironment.defaultModel()
+        let server = try OpenAIServer(model: model, contextSize: 4096)
+        defer { server.stop() }
+        let config = work.appendingPathComponent("medgemma-config").path
+        try "backend = \(server.baseURL)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let samples = work.appendingPathComponent("samples")
+        try SeriesStudyFixture.write(series: "ct_axial", to: samples.appendingPathComponent("series-01"))
+        let mmproj = TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path
+        let tmux = try startApp(environment: "env -u NO_COLOR MEDGEMMA_CONFIG='\(config)'", samples: samples.path,
+                                arguments: "--backend local --mmproj '\(mmproj)'")
+        _ = try waitFor(tmux, "the series") { $0.contains("1/1 · slice 1/6") && $0.contains("in-process") }
+        try tmux.sendKeys("Tab", "Tab")
+        _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
+        try command(tmux, "set max-tokens 4", expect: "replies stop after 4 tokens")
+        try tmux.sendKeys("v")
+        _ = try waitFor(tmux, "the offer names the server") {
+            $0.contains("6 of the 6 slices") && $0.contains("r sends to \(server.baseURL) instead") && $0.contains("Cost here: 6 images:")
+        }
+        try tmux.sendKeys("r")
+        _ = try waitFor(tmux, "moved to the server and asked there", timeout: 60) {
+            $0.contains("asking about 6 slices on the server") && $0.contains("(with image Slice 6/6 (z = -87.5 mm):")
+                && !$0.contains("in-process")
+        }
+        // The server's answer (a text-only model may refuse the pictures: either ends the turn).
+        _ = try waitFor(tmux, "the turn ends", timeout: 120) { $0.contains("/v1 · idle") }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// Quitting while the case context is still being prefilled ends cleanly: the engine's
     /// work on its own queue does not meet the libraries' exit-time clean-up (it crashed
     /// the process on the way out, rc 139, or hung while the crash was reported).
