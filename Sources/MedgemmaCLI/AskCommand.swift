@@ -70,7 +70,10 @@ enum AskCommand: Subcommand {
         case .remote(let endpoint, let model, let imageSize):
             backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: qualifiedName)
         }
-        if let series { Console.err(series.summary + "\n") }
+        if let series {
+            let windows = series.takesCTWindows(requests[0]) ? " (CT windows as R, G, B, as Google's notebook; --window W/C for one window)" : ""
+            Console.err(series.summary + windows + "\n")
+        }
         let attachments = try comparison?.attachments(modelImageSize: nil) ?? series?.attachments(requests[0]) ?? ImageQuestion.attachments(requests)
         if let image, let path = image.saveModelInput, let attachment = attachments.first {
             try ImageQuestion.saveModelInput(attachment, to: path, backend: backend)

@@ -17,8 +17,9 @@ extension ImageQuestion {
                          evenly from the first to the last of the sorted volume are shown,
                          each after its label, e.g. "Slice 12/40 (z = -105.5 mm):" (default
                          85, as Google's high-dimensional CT notebook; N at least the slice
-                         count shows every slice); window or --ct-windows apply to each.
-                         With MedGemma each slice is 256 prompt tokens: 85 need --ctx 32768
+                         count shows every slice); --window applies to each, and a CT
+                         series without one goes through the three CT windows as the
+                         notebook sends it (--ct-windows). With MedGemma each slice is 256 prompt tokens: 85 need --ctx 32768
       --series N         which series of a folder that holds several (numbered as
                          'medgemma info DIR' lists them; default: the folder's only one)
     """
@@ -56,10 +57,18 @@ extension ImageQuestion {
 }
 
 extension SeriesQuestion {
+    /// Whether `request` leaves the slices' preparation to the series: a CT series with no
+    /// window chosen goes through the three CT windows, as Google's notebook sends it.
+    func takesCTWindows(_ request: ImageQuestion.Request) -> Bool {
+        isCT && request.window == nil && !request.ctWindows
+    }
+
     /// The chosen slices as `ask` shows them: each prepared as `request` says (its path is
-    /// this series), named "DIR slice i/n".
+    /// this series; a CT series without a window gets the CT windows), named "DIR slice i/n".
     func attachments(_ request: ImageQuestion.Request) throws -> [ImageAttachment] {
-        try attachments { index, image, frame in
+        var request = request
+        if takesCTWindows(request) { request.ctWindows = true }
+        return try attachments { index, image, frame in
             try ImageQuestion.attachment(image, frame: frame, source: source(ofSlice: index), request: request)
         }
     }

@@ -99,8 +99,8 @@ enum ImageQuestion {
         do {
             let mode: ModelImageSource.Mode = request.ctWindows ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(request.window)
             let picture = try ModelImageSource.rgb(image, mode: mode, frame: frame)
-            let resize = modelImageSize.map { "; resized to \($0)×\($0) (bilinear, antialiased) and normalised with the mmproj's mean/std" } ?? ""
-            let preparation = request.ctWindows ? "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)" + resize
+            let resize = modelImageSize.map { "; " + ImagePreparation.resizeDescription($0) } ?? ""
+            let preparation = request.ctWindows ? ImagePreparation.ctWindowsDescription + resize
                 : ImagePreparation.describe(image, window: request.window, modelImageSize: modelImageSize)
             return ImageAttachment(source: source, preparation: preparation, picture: picture)
         } catch {

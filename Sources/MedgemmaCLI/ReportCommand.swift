@@ -2,6 +2,7 @@ import Foundation
 import Gemma
 import MedImaging
 import Support
+import VisionPreprocessing
 import Workstation
 
 /// `medgemma report STUDY_DIR...`: drafts a structured report for each study without the
@@ -201,12 +202,13 @@ enum ReportCommand: Subcommand {
                 if let problem = entry.problem { throw CommandFailure(problem) }
                 // Each picture sent (a series' chosen slices, or the image) is stamped as its own file.
                 var group: [ImageAttachment] = []
-                let (chosen, seriesSize) = try picturesToSend(of: entry)
+                let (chosen, seriesSize, ctWindows) = try picturesToSend(of: entry)
                 for (image, frame, shown, label) in chosen {
                     let preparation: String
                     if backend.acceptsImages {
                         do {
-                            let made = try ImagePreparation.attachment(for: shown, image: image, frame: frame, modelImageSize: imageSize)
+                            let made = ctWindows ? try ctWindowed(image, frame: frame, shown: shown)
+                                : try ImagePreparation.attachment(for: shown, image: image, frame: frame, modelImageSize: imageSize)
                             group.append(made.labelled(label))
                             preparation = made.preparation
                         } catch {
@@ -242,13 +244,14 @@ enum ReportCommand: Subcommand {
 
         /// What a case image sends: an image file itself; a series entry's first slice, or
         /// with `--slices` its chosen slices (`SeriesQuestion`, the folder's first series as
-        /// the workstation shows it), each with its label and its own file for the stamp,
-        /// and the series' slice count.
+        /// the workstation shows it), each with its label and its own file for the stamp;
+        /// the series' slice count; and whether the slices go through the three CT windows
+        /// (a CT series, as `ask --slices` and Google's notebook send it).
         private func picturesToSend(of entry: StudyImage) throws
-            -> (pictures: [(image: MedicalImage, frame: Int, shown: StudyImage, label: String?)], seriesSize: Int?) {
+            -> (pictures: [(image: MedicalImage, frame: Int, shown: StudyImage, label: String?)], seriesSize: Int?, ctWindows: Bool) {
             guard entry.isSeries, let slices else {
                 let (image, frame, shown) = try entry.loadFirstPicture()
-                return ([(image, frame, shown, nil)], nil)
+                return ([(image, frame, shown, nil)], nil, false)
             }
             let question = SeriesQuestion(path: entry.url.path, series: try DICOMSeriesFolder.open(path: entry.url.path).series[0],
                                           wanted: slices)
@@ -256,7 +259,14 @@ enum ReportCommand: Subcommand {
             try question.forEachChosenSlice { index, image, frame in
                 chosen.append((image, frame, entry.slice(at: question.series.slices[index].header.path), question.label(forSlice: index)))
             }
-            return (chosen, question.series.slices.count)
+            return (chosen, question.series.slices.count, question.isCT)
+        }
+
+        /// A CT slice through the three CT windows, described as the stamp records it.
+        private func ctWindowed(_ image: MedicalImage, frame: Int, shown: StudyImage) throws -> ImageAttachment {
+            let picture = try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows), frame: frame)
+            let resize = imageSize.map { "; " + ImagePreparation.resizeDescription($0) } ?? ""
+            return ImageAttachment(source: shown.image.file, preparation: ImagePreparation.ctWindowsDescription + resize, picture: picture)
         }
     }
 }

@@ -10,6 +10,8 @@ struct SeriesQuestionOffer {
     var question: SeriesQuestion
     /// The question text sent after the slices.
     let text: String
+    /// How each slice is made into a picture, in words ("CT windows as R, G, B …").
+    let pictures: String
     /// Tokens the context holds (in-process engine); nil when a server decides.
     let contextSize: Int?
     /// The pictures being made for the chosen slices.
@@ -43,6 +45,7 @@ struct SeriesQuestionOffer {
         let list = shown.count > 12 ? shown.prefix(6).joined(separator: ", ") + ", …, " + shown.suffix(3).joined(separator: ", ")
             : shown.joined(separator: ", ")
         var lines = ["\(wanted) of the \(question.series.slices.count) slices, evenly spread: \(list)",
+                     "Each slice: " + pictures,
                      "Question: " + OneLine.clean(text)]
         if let failure {
             lines.append("Cannot prepare the slices: " + failure)

@@ -29,7 +29,9 @@ extension WorkstationApp {
         let context = (model.backend as? LocalEngineBackend)?.contextSize
         let question = SeriesQuestion(path: item.path, series: stack.series,
                                       wanted: min(SliceSampling.notebookDefault, fittingSlices(context: context)))
-        overlay = .seriesQuestion(SeriesQuestionOffer(question: question, text: text, contextSize: context,
+        let pictures = question.isCT ? ImagePreparation.ctWindowsDescription + ", as Google's CT notebook sends slices"
+            : imagePane.viewer.view.window.map { "window \(WindowPresets.label($0)), as shown" } ?? "as shown"
+        overlay = .seriesQuestion(SeriesQuestionOffer(question: question, text: text, pictures: pictures, contextSize: context,
                                                       preparation: prepare(question, item: item)))
     }
 
@@ -43,14 +45,17 @@ extension WorkstationApp {
         return max(1, room / perSlice)
     }
 
-    /// The chosen slices as the pane shows them (the reader's window), each named by its
-    /// own file, prepared off the UI thread.
+    /// The chosen slices, each named by its own file, prepared off the UI thread: a CT
+    /// through the three CT windows as the notebook sends it, anything else through the
+    /// reader's window.
     private func prepare(_ question: SeriesQuestion, item: StudyImage) -> SlicePreparation {
         let window = imagePane.viewer.view.window
         return SlicePreparation(count: question.indices.count) {
             try question.attachments { index, image, frame in
                 let file = item.slice(at: question.series.slices[index].header.path)
-                guard let picture = ModelPicture.attachment(image, window: window, frame: frame, source: file.path) else {
+                let made = question.isCT ? ModelPicture.ctWindowsAttachment(image, frame: frame, source: file.path)
+                    : ModelPicture.attachment(image, window: window, frame: frame, source: file.path)
+                guard let picture = made else {
                     throw SeriesQuestionFailure(message: "\(file.path): the slice cannot be made into a picture")
                 }
                 return picture

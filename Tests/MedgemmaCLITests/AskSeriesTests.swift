@@ -45,7 +45,9 @@ final class AskSeriesTests: XCTestCase {
                                             "--temperature", "0", "--max-tokens", "1", "q"],
                                            environment: ["XDG_CACHE_HOME": temporary + "/cache"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("CT series of 6 slices; showing 6: 1, 2, 3, 4, 5, 6\n"), r.stderr)
+        // A CT series without a window goes through the notebook's three CT windows.
+        XCTAssertTrue(r.stderr.contains("CT series of 6 slices; showing 6: 1, 2, 3, 4, 5, 6 (CT windows as R, G, B, as Google's notebook; "
+                                        + "--window W/C for one window)\n"), r.stderr)
         XCTAssertTrue(r.stderr.contains("asking about 6 images: "), r.stderr)
     }
 
@@ -68,7 +70,7 @@ final class AskSeriesTests: XCTestCase {
                                             "--slices", "2", "--temperature", "0", "--max-tokens", "1", "q"],
                                            environment: ["XDG_CACHE_HOME": temporary + "/cache"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("\(folder("two_series")): CT series of 4 slices; showing 2: 1, 4\n"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(folder("two_series")): CT series of 4 slices; showing 2: 1, 4 (CT windows"), r.stderr)
     }
 
     func testUsageErrors() throws {

@@ -181,6 +181,9 @@ final class ReportCommandTests: XCTestCase {
         let three = try stamp(["--slices", "3"])
         XCTAssertEqual(three.images.map(\.file), ["slices/IM4528.dcm", "slices/IM3064.dcm", "slices/IM8513.dcm"])
         XCTAssertEqual(three.images.map(\.sentToModel), [true, true, true])
+        // A CT series goes through the three CT windows, as `ask --slices` sends it.
+        XCTAssertEqual(Set(three.images.map(\.preparation)), ["CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU); resized to 48×48 "
+                                                              + "(bilinear, antialiased) and normalised with the mmproj's mean/std"])
         for image in three.images {
             let sum = Process()
             let pipe = Pipe()

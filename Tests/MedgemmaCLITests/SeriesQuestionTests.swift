@@ -19,10 +19,16 @@ final class SeriesQuestionTests: XCTestCase {
         let pictures = try q.attachments(plain)
         XCTAssertEqual(pictures.map(\.label), ["Slice 1/6 (z = -100.0 mm):", "Slice 4/6 (z = -92.5 mm):", "Slice 6/6 (z = -87.5 mm):"])
         XCTAssertEqual(q.summary, "\(folder("ct_axial")): CT series of 6 slices; showing 3: 1, 4, 6")
-        // The fourth slice along z is the one shown second.
+        // The fourth slice along z is the one shown second; a CT series without a window
+        // goes through the three CT windows, as the notebook sends it.
         let (image, frame) = try q.series.loadSlice(3)
-        XCTAssertEqual(pictures[1].picture, try ModelImageSource.rgb(image, frame: frame))
+        XCTAssertEqual(pictures[1].picture, try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows), frame: frame))
+        XCTAssertEqual(pictures[1].preparation, "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)")
         XCTAssertEqual(Set(pictures.map(\.key)).count, 3)
+        // A window chosen is kept.
+        var windowed = plain
+        windowed.window = VOIWindow(center: 40, width: 400, explanation: "chosen")
+        XCTAssertEqual(try q.attachments(windowed)[1].picture, try ModelImageSource.rgb(image, mode: .windowed(windowed.window), frame: frame))
     }
 
     func testTheDefaultTakesEverySliceOfASmallSeries() throws {

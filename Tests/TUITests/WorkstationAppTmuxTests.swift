@@ -433,7 +433,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
         _ = try waitFor(tmux, "the offer with its cost") {
             $0.contains("Ask about the series slices") && $0.contains("6 of the 6 slices, evenly spread: 1, 2, 3, 4, 5, 6")
                 && $0.contains("Cost here: 6 images:") && $0.contains("Fits the context of 4096 tokens.")
-                && $0.contains("no remote backend configured")
+                && $0.contains("no remote backend configured") && $0.contains("Each slice: CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)")
         }
         try tmux.sendKeys("-")
         _ = try waitFor(tmux, "fewer slices") { $0.contains("3 of the 6 slices, evenly spread: 1, 4, 6") && $0.contains("Cost here: 3 images:") }

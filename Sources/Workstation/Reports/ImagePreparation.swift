@@ -21,6 +21,15 @@ public enum ImagePreparation {
                                picture: picture)
     }
 
+    /// What the in-process encoder does to every picture, in words.
+    public static func resizeDescription(_ size: Int) -> String {
+        "resized to \(size)×\(size) (bilinear, antialiased) and normalised with the mmproj's mean/std"
+    }
+
+    /// How the three CT windows are described (`CTWindowPacker.medGemmaWindows`, as
+    /// Google's CT notebooks send a slice).
+    public static let ctWindowsDescription = "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)"
+
     /// "window 400/40 (case preset); resized to 896×896 …" — what `ModelImageSource
     /// .rgb(image, mode: .windowed(window))` and the encoder do, in words.
     public static func describe(_ image: MedicalImage, window: VOIWindow?, modelImageSize: Int?) -> String {
@@ -36,7 +45,7 @@ public enum ImagePreparation {
         }
         if image.channels == .gray { steps.append("gray copied to RGB") }
         if let size = modelImageSize {
-            steps.append("resized to \(size)×\(size) (bilinear, antialiased) and normalised with the mmproj's mean/std")
+            steps.append(resizeDescription(size))
         }
         return steps.joined(separator: "; ")
     }

@@ -35,6 +35,10 @@ public struct SeriesQuestion: Sendable {
         return SeriesQuestion(path: path, series: volume, wanted: wanted)
     }
 
+    /// Whether the series is CT: its slices then go as the notebook sends them, through the
+    /// three CT windows as R, G, B, unless a window was chosen.
+    public var isCT: Bool { series.first.modality?.uppercased() == "CT" }
+
     /// The same series with `wanted` slices chosen instead.
     public func choosing(_ wanted: Int) -> SeriesQuestion {
         SeriesQuestion(path: path, series: series, wanted: wanted)
