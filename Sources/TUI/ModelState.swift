@@ -37,10 +37,18 @@ struct ModelState {
         (backend as? LocalEngineBackend)?.images as? VisionEmbeddingProvider
     }
 
-    /// Moves the chat and the report to a newly loaded model.
-    mutating func adopt(_ newBackend: InferenceBackend) {
+    /// Moves the chat and the report to a newly loaded model, and report stamps with them:
+    /// an in-process model loaded from `path` is stamped with that file and the mmproj its
+    /// encoder read; a server with its model's name (its files are not ours to hash).
+    mutating func adopt(_ newBackend: InferenceBackend, loadedFrom path: String?) {
         backend = newBackend
         reportBackend = Self.reportBackend(for: newBackend)
+        if let local = newBackend as? LocalEngineBackend, let path {
+            let mmproj = (local.images as? VisionEmbeddingProvider)?.pipeline.encoder.file.path
+            provenance = ReportProvenance(model: path, mmproj: mmproj, servedModel: newBackend.displayName)
+        } else {
+            provenance = ReportProvenance(model: nil, mmproj: nil, servedModel: newBackend.displayName)
+        }
     }
 
     private static func reportBackend(for backend: InferenceBackend) -> InferenceBackend {

@@ -38,17 +38,13 @@ extension WorkstationApp {
             // The old backend's image encoder is let go as it was found.
             if model.backgroundPaused { model.imageEncoder?.background.resume() }
             model.backgroundPaused = false
-            model.adopt(newBackend)
+            model.adopt(newBackend, loadedFrom: newBackend is LocalEngineBackend ? load.path : nil)
             report.session = nil
             chatPane.session = ChatSession(backend: newBackend, settings: settings)
             try? chatPane.session.restore(entries)
             prepareChat()
             chatPane.shownRevision = -1
             status.message = "now using \(newBackend.displayName)"
-            if !(newBackend is LocalEngineBackend) {
-                // A server's file is not ours to hash: reports are stamped with its model name.
-                model.provenance = ReportProvenance(model: nil, mmproj: nil, servedModel: newBackend.displayName)
-            }
             if let pending = model.pendingQuestion {
                 model.pendingQuestion = nil
                 do {
