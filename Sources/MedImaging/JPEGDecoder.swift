@@ -30,19 +30,11 @@ public enum JPEGDecoder {
     /// - Parameter maxPixels: images with more pixels are refused from their frame
     ///   header, before any pixel memory is allocated.
     public static func decode(path: String, maxPixels: Int = defaultPixelLimit) throws(ImageError) -> DecodedImage {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(source: path, reason: "no such file")
+        // Through the one file reader: a FIFO or a folder is refused by kind, a huge file by size.
+        switch FileBytes.read(path: path, limit: maxFileBytes) {
+        case .success(let bytes): return try decode(bytes: bytes, source: path, maxPixels: maxPixels)
+        case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: maxFileBytes))
         }
-        guard !isDirectory.boolValue else { throw .unreadable(source: path, reason: "is a directory") }
-        var info = stat()
-        if stat(path, &info) == 0, Int(info.st_size) > maxFileBytes {
-            throw .unreadable(source: path, reason: "file is \(info.st_size) bytes, more than the \(maxFileBytes)-byte limit")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(source: path, reason: "permission denied or I/O error")
-        }
-        return try decode(bytes: [UInt8](data), source: path, maxPixels: maxPixels)
     }
 
     /// Decodes JPEG bytes held in memory; `source` names them in error messages.

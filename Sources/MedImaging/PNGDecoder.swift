@@ -25,15 +25,11 @@ public enum PNGDecoder {
     /// - Parameter maxPixels: images with more pixels are refused from their header,
     ///   before any pixel memory is allocated.
     public static func decode(path: String, maxPixels: Int = defaultPixelLimit) throws(ImageError) -> DecodedImage {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(source: path, reason: "no such file")
+        // Through the one file reader: a FIFO or a folder is refused by kind, a huge file by size.
+        switch FileBytes.read(path: path, limit: MedicalImage.defaultByteLimit) {
+        case .success(let bytes): return try decode(bytes: bytes, source: path, maxPixels: maxPixels)
+        case .failure(let failure): throw .unreadable(source: path, reason: failure.reason(limit: MedicalImage.defaultByteLimit))
         }
-        guard !isDirectory.boolValue else { throw .unreadable(source: path, reason: "is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(source: path, reason: "permission denied or I/O error")
-        }
-        return try decode(bytes: [UInt8](data), source: path, maxPixels: maxPixels)
     }
 
     /// Decodes PNG bytes held in memory; `source` names them in error messages.

@@ -194,7 +194,20 @@ final class JPEGHostileInputTests: XCTestCase {
         try handle.close()
         XCTAssertThrowsError(try JPEGDecoder.decode(path: path)) { error in
             XCTAssertEqual(error as? ImageError, .unreadable(
-                source: path, reason: "file is \(JPEGDecoder.maxFileBytes + 1) bytes, more than the \(JPEGDecoder.maxFileBytes)-byte limit"))
+                source: path, reason: "\(JPEGDecoder.maxFileBytes + 1) bytes exceeds the limit of \(JPEGDecoder.maxFileBytes) bytes"))
+        }
+    }
+
+    /// A FIFO named as a JPEG or PNG is refused from `stat`, not read (it would block).
+    func testAFIFOIsRefusedByKind() throws {
+        let fifo = NSTemporaryDirectory() + "jpeg-fifo-\(getpid())-\(UUID().uuidString.prefix(8)).jpg"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        defer { unlink(fifo) }
+        XCTAssertThrowsError(try JPEGDecoder.decode(path: fifo)) { error in
+            XCTAssertEqual(error as? ImageError, .unreadable(source: fifo, reason: "not a regular file"))
+        }
+        XCTAssertThrowsError(try PNGDecoder.decode(path: fifo)) { error in
+            XCTAssertEqual(error as? ImageError, .unreadable(source: fifo, reason: "not a regular file"))
         }
     }
 
