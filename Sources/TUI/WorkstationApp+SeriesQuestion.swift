@@ -75,6 +75,9 @@ extension WorkstationApp {
                 let tokens = local.engine.tokenizer.encode(text, addBOS: false, parseSpecial: false).count
                 let cost = encoder.cost(of: pictures, textTokens: tokens)
                 offer.cost = (cost.summary, cost.prefillTokens)
+            } else {
+                // A server encodes the pictures and holds its own context: nothing to count here.
+                offer.cost = ("\(pictures.count) pictures, encoded by \(model.backend.displayName)", 0)
             }
         case .failure(let error):
             offer.failure = TerminalSanitizer.singleLine.sanitize("\(error)")
