@@ -482,6 +482,30 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// On a server backend the offer counts nothing here (the server encodes the slices
+    /// and holds its own context) and offers no other server; Esc sends nothing.
+    func testSeriesOfferOnAServerBackend() throws {
+        let model = try TestEnvironment.defaultModel()
+        let server = try OpenAIServer(model: model, contextSize: 4096)
+        defer { server.stop() }
+        let samples = work.appendingPathComponent("samples")
+        try SeriesStudyFixture.write(series: "ct_axial", to: samples.appendingPathComponent("series-01"))
+        let tmux = try startApp(environment: "env -u NO_COLOR MEDGEMMA_CONFIG=/nonexistent", samples: samples.path,
+                                arguments: "--backend '\(server.baseURL)'", localModel: false)
+        _ = try waitFor(tmux, "the series") { $0.contains("1/1 · slice 1/6") && $0.contains("/v1 · idle") }
+        try tmux.sendKeys("Tab", "Tab")
+        _ = try waitFor(tmux, "image focus") { $0.contains("focus image") }
+        try tmux.sendKeys("v")
+        _ = try waitFor(tmux, "the offer") {
+            $0.contains("6 of the 6 slices") && $0.contains("Cost here: 6 pictures, encoded by gemma-3-270m")
+                && $0.contains("Enter sends · - fewer · + more · Esc cancels")
+        }
+        try tmux.sendKeys("Escape")
+        _ = try waitFor(tmux, "not sent") { $0.contains("series question not sent") && !$0.contains("Cost here") }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// Quitting while the case context is still being prefilled ends cleanly: the engine's
     /// work on its own queue does not meet the libraries' exit-time clean-up (it crashed
     /// the process on the way out, rc 139, or hung while the crash was reported).
@@ -683,15 +707,17 @@ final class WorkstationAppTmuxTests: XCTestCase {
     /// `environment`: assignments for the shell line; by default `NO_COLOR` (which
     /// `swift test` sets) is removed so the image is drawn in colour half-blocks. The XDG
     /// folders are the test's own, so saved conversations and drafts never leak between tests.
+    /// `localModel`: false for a server backend (a model file would be refused beside it).
     private func startApp(environment: String = "env -u NO_COLOR",
-                          samples: String = TestEnvironment.samples.path, arguments: String = "") throws -> TmuxHarness {
-        let model = try TestEnvironment.defaultModel()
+                          samples: String = TestEnvironment.samples.path, arguments: String = "",
+                          localModel: Bool = true) throws -> TmuxHarness {
+        let model = localModel ? "--model '\(try TestEnvironment.defaultModel())'" : ""
         let tmux = try TmuxHarness.required()
         let executable = try TestEnvironment.builtExecutable()
         let script = """
         before=$(stty -g)
         PIDFILE='\(work.path)/pid'; export PIDFILE
-        sh -c 'echo $$ > "$PIDFILE"; exec "$@"' sh env XDG_DATA_HOME='\(work.path)/data' XDG_CONFIG_HOME='\(work.path)/config' XDG_CACHE_HOME='\(work.path)/cache' \(environment) '\(executable)' --model '\(model)' --samples '\(samples)' \(arguments)
+        sh -c 'echo $$ > "$PIDFILE"; exec "$@"' sh env XDG_DATA_HOME='\(work.path)/data' XDG_CONFIG_HOME='\(work.path)/config' XDG_CACHE_HOME='\(work.path)/cache' \(environment) '\(executable)' \(model) --samples '\(samples)' \(arguments)
         rc=$?
         after=$(stty -g)
         if [ "$before" = "$after" ]; then same=yes; else same=no; fi
