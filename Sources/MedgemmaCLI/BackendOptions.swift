@@ -145,7 +145,9 @@ enum BackendOptions {
             do {
                 encoder = try VisionEncoder(path: mmproj, for: engine.model)
             } catch {
-                throw CommandFailure("\(mmproj): \(error)")
+                // The reader's errors name the file already; say it once.
+                let text = "\(error)"
+                throw CommandFailure(text.hasPrefix(mmproj) ? text : "\(mmproj): \(text)")
             }
             images = wrapVision(VisionEmbeddingProvider(pipeline: VisionPipeline(encoder: encoder, panAndScan: panAndScan), cache: cache))
         }

@@ -63,8 +63,10 @@ enum ImageQuestion {
 
     /// The mmproj for a local model, or a one-line failure saying what to pass.
     static func mmproj(_ args: ParsedArguments, request: Request, modelPath: String) throws -> String {
-        guard let mmproj = ModelLocator.mmproj(args["--mmproj"], model: modelPath) else {
-            throw CommandFailure("\(request.path): an image needs the model's vision part: pass --mmproj FILE (the mmproj GGUF published beside the model)")
+        let paired = ModelLocator.pairedMMProj(args["--mmproj"], model: modelPath)
+        guard let mmproj = paired.path else {
+            let found = paired.note.map { " (\($0))" } ?? ""
+            throw CommandFailure("\(request.path): an image needs the model's vision part\(found): pass --mmproj FILE (the mmproj GGUF published beside the model)")
         }
         return mmproj
     }

@@ -30,10 +30,28 @@ public enum ModelLocator {
 
     /// The vision part (llama.cpp `mmproj` GGUF) for a model: `--mmproj`, else
     /// `$MEDGEMMA_MMPROJ`, else the one `mmproj*.gguf` file beside the model (as the
-    /// published medgemma-4b-it GGUFs ship it); nil when there is none or several.
+    /// published medgemma-4b-it GGUFs ship it) when it fits the model (`VisionPairing`);
+    /// nil when there is none or several, or the one found is another model's.
     public static func mmproj(_ option: String?, model: String) -> String? {
-        if let option { return option }
-        if let path = env("MEDGEMMA_MMPROJ") { return path }
+        pairedMMProj(option, model: model).path
+    }
+
+    /// `mmproj(_:model:)` with a note when an `mmproj` beside the model was passed over
+    /// because it belongs to another model ("mmproj-4b.gguf beside the model is not used:
+    /// …"), for the command to say before it goes on without images. One the user named
+    /// (`--mmproj`, `$MEDGEMMA_MMPROJ`) is taken as it is: loading it says what is wrong.
+    public static func pairedMMProj(_ option: String?, model: String) -> (path: String?, note: String?) {
+        if let option { return (option, nil) }
+        if let path = env("MEDGEMMA_MMPROJ") { return (path, nil) }
+        guard let found = besideModel(model) else { return (nil, nil) }
+        if let why = VisionPairing.mismatch(mmproj: found, model: model) {
+            return (nil, "\((found as NSString).lastPathComponent) beside the model is not used: \(why)")
+        }
+        return (found, nil)
+    }
+
+    /// The one `mmproj*.gguf` in the model's folder, nil when there is none or several.
+    private static func besideModel(_ model: String) -> String? {
         let dir = model.contains("/") ? String(model[..<model.lastIndex(of: "/")!]) : "."
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
         let candidates = entries.filter { $0.lowercased().hasPrefix("mmproj") && $0.lowercased().hasSuffix(".gguf") }

@@ -78,7 +78,8 @@ enum ReportCommand: Subcommand {
         switch try BackendOptions.choice(args, command: qualifiedName) {
         case .local:
             let modelPath = ModelLocator.resolve(args["--model"])
-            let mmproj = ModelLocator.mmproj(args["--mmproj"], model: modelPath)
+            let (mmproj, pairingNote) = ModelLocator.pairedMMProj(args["--mmproj"], model: modelPath)
+            if let pairingNote { Console.err("\(qualifiedName): \(pairingNote)\n") }
             let local = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj, cache: EmbeddingCache())
             if let mmproj {
                 mmprojStamp = StampedFile(name: fileName(mmproj), sha256: try hashes.sha256(ofFileAt: mmproj))

@@ -27,9 +27,12 @@ enum WorkstationCommand {
         // Images go through the on-disk embedding cache, so reopening a study costs nothing.
         let backend: InferenceBackend
         var mmproj: String?
+        var pairingNote: String?
         switch try BackendOptions.choice(args, command: name) {
         case .local:
-            mmproj = ModelLocator.mmproj(args["--mmproj"], model: path)
+            let paired = ModelLocator.pairedMMProj(args["--mmproj"], model: path)
+            mmproj = paired.path
+            pairingNote = paired.note
             backend = try BackendOptions.local(modelPath: path, contextSize: contextSize, mmproj: mmproj, cache: EmbeddingCache())
         case .remote(let endpoint, let model, let imageSize):
             backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: name)
@@ -52,6 +55,7 @@ enum WorkstationCommand {
             // The folder's own name: the problem must fit the status bar beside the state.
             notes.append("studies \((error.path as NSString).lastPathComponent): \(error.problem)")
         }
+        if let pairingNote { notes.append(pairingNote) }
         if !backend.acceptsImages { notes.append("text only: images stay on screen (--mmproj to ask)") }
 
         // `:model FILE` loads another local model (a server chooses its own).

@@ -506,6 +506,24 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// A model folder that also holds another model's vision part: the workstation starts
+    /// (text only) and says once which file it passed over and why.
+    func testAnotherModelsMMProjBesideTheModelIsPassedOverWithANote() throws {
+        let folder = work.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let model = folder.appendingPathComponent("gemma-3-270m-q4_k_m.gguf").path
+        try FileManager.default.linkItem(atPath: try TestEnvironment.defaultModel(), toPath: model)
+        try FileManager.default.copyItem(atPath: TestEnvironment.fixture("tiny_gemma_vision/bad-width.gguf").path,
+                                         toPath: folder.appendingPathComponent("mmproj-medgemma-4b.gguf").path)
+        let tmux = try startApp(modelPath: model)
+        let screen = try waitFor(tmux, "started with a note") {
+            $0.contains("mmproj-medgemma-4b.gguf beside the model is not used") && $0.contains("idle")
+        }
+        XCTAssertEqual(screen.components(separatedBy: "mmproj-medgemma-4b.gguf").count, 2, "named once:\n\(screen)")
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// Quitting while the case context is still being prefilled ends cleanly: the engine's
     /// work on its own queue does not meet the libraries' exit-time clean-up (it crashed
     /// the process on the way out, rc 139, or hung while the crash was reported).
@@ -710,8 +728,8 @@ final class WorkstationAppTmuxTests: XCTestCase {
     /// `localModel`: false for a server backend (a model file would be refused beside it).
     private func startApp(environment: String = "env -u NO_COLOR",
                           samples: String = TestEnvironment.samples.path, arguments: String = "",
-                          localModel: Bool = true) throws -> TmuxHarness {
-        let model = localModel ? "--model '\(try TestEnvironment.defaultModel())'" : ""
+                          localModel: Bool = true, modelPath: String? = nil) throws -> TmuxHarness {
+        let model = localModel ? "--model '\(try modelPath ?? TestEnvironment.defaultModel())'" : ""
         let tmux = try TmuxHarness.required()
         let executable = try TestEnvironment.builtExecutable()
         let script = """
