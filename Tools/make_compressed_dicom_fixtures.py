@@ -15,7 +15,9 @@ It writes into Tests/Fixtures/dicom/:
   * jpeg_*.dcm: small 8-bit images encoded as JPEG Baseline by GDCM, gray and colour,
     multi-frame with and without a Basic Offset Table;
   * pydicom_*.dcm: small compressed files pydicom ships as test data (RLE, JPEG Baseline
-    in RGB, YBR_FULL and YBR_FULL_422, deflated, and 12-bit JPEG Extended, refused);
+    in RGB, YBR_FULL and YBR_FULL_422, deflated);
+  * unsupported_htj2k.dcm: jpeg_gray.dcm relabelled HTJ2K, a syntax still refused by name
+    (12-bit JPEG Extended, refused until it had a decoder, is in Tools/make_jpeg_extended_fixtures.py);
   * hostile_*.dcm: damaged variants, each with the one-line error it must give;
   * compressed_manifest.json: for each file, pydicom's `pixel_array` (in full when small,
     else a checksum and a few values), the plugin pydicom decoded it with, and provenance.
@@ -62,7 +64,8 @@ PYDICOM_FILES = [
     ("SC_rgb_small_odd_jpeg.dcm", "pydicom_SC_rgb_small_odd_jpeg.dcm"),
     ("image_dfl.dcm", "pydicom_image_dfl.dcm"),
 ]
-PYDICOM_REFUSED = [("JPEG-lossy.dcm", "pydicom_JPEG-lossy.dcm", "not supported: JPEG Extended (1.2.840.10008.1.2.4.51)")]
+# (fixture name, transfer syntax written over jpeg_gray.dcm's, the error it must give)
+REFUSED = [("unsupported_htj2k.dcm", "1.2.840.10008.1.2.4.201", "not supported: HTJ2K (1.2.840.10008.1.2.4.201)")]
 
 
 def checksum(flat):
@@ -227,19 +230,25 @@ def make_jpeg():
 # --------------------------------------------------------------------------- pydicom's files
 
 def copy_pydicom():
-    made, refused = [], []
+    made = []
     for source, name in PYDICOM_FILES:
         src = get_testdata_file(source)
         dst = os.path.join(OUT_DIR, name)
         with open(src, "rb") as f, open(dst, "wb") as g:
             g.write(f.read())
         made.append(record(dst, f"{source} from {PYDICOM_PROVENANCE}"))
-    for source, name, error in PYDICOM_REFUSED:
-        src = get_testdata_file(source)
-        with open(src, "rb") as f, open(os.path.join(OUT_DIR, name), "wb") as g:
-            g.write(f.read())
-        refused.append({"file": name, "error": error, "provenance": f"{source} from {PYDICOM_PROVENANCE}"})
-    return made, refused
+    return made
+
+
+def make_refused():
+    """jpeg_gray.dcm with the transfer syntax of a codec we do not decode: refused by name."""
+    refused = []
+    for name, syntax, error in REFUSED:
+        ds = pydicom.dcmread(os.path.join(OUT_DIR, "jpeg_gray.dcm"))
+        ds.file_meta.TransferSyntaxUID = syntax
+        ds.save_as(os.path.join(OUT_DIR, name), enforce_file_format=True)
+        refused.append({"file": name, "error": error, "provenance": f"jpeg_gray.dcm with transfer syntax {syntax}"})
+    return refused
 
 
 # --------------------------------------------------------------------------- hostile files
@@ -314,8 +323,8 @@ def make_hostile():
 
 def main():
     fixtures = make_rle() + make_jpeg()
-    copied, refused = copy_pydicom()
-    fixtures += copied
+    fixtures += copy_pydicom()
+    refused = make_refused()
     hostile = make_hostile()
     manifest = {"generator": f"pydicom {pydicom.__version__}, numpy {np.__version__}",
                 "fixtures": fixtures, "refused": refused, "hostile": hostile}

@@ -58,12 +58,12 @@ final class AskImageTests: XCTestCase {
     func testImageErrorsAreOneLine() throws {
         let model = try TestEnvironment.defaultModel()
         let tinyWidth = TestEnvironment.fixture("tiny_gemma_vision/mmproj-f32.gguf").path
-        // 12-bit JPEG Extended: a compressed syntax still refused by name.
-        let jpeg12 = TestEnvironment.fixture("dicom/pydicom_JPEG-lossy.dcm").path
+        // HTJ2K: a compressed syntax still refused by name.
+        let htj2k = TestEnvironment.fixture("dicom/unsupported_htj2k.dcm").path
         let png = TestEnvironment.fixture("sample-images/chest_xray/cxr_nih_chestxray14_00000001_000.png").path
         let cases: [([String], Int32, String)] = [
             (["--image", png, "--mmproj", tinyWidth], 1, "the projector outputs 24-wide embeddings but the text model is 640 wide"),
-            (["--image", jpeg12, "--mmproj", mmproj], 1, "not supported: JPEG Extended (1.2.840.10008.1.2.4.51)"),
+            (["--image", htj2k, "--mmproj", mmproj], 1, "not supported: HTJ2K (1.2.840.10008.1.2.4.201)"),
             (["--image", png, "--mmproj", mmproj, "--ct-windows"], 1, "three CT windows need a gray CT slice"),
             (["--image", png, "--mmproj", mmproj, "--window", "wide"], 2, "--window takes WIDTH/CENTER"),
             (["--ct-windows"], 2, "--ct-windows needs --image"),

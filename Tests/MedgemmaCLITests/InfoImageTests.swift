@@ -84,11 +84,17 @@ final class InfoImageTests: XCTestCase {
             XCTAssertTrue(lines.contains("Format       DICOM, JPEG 2000 (\(uid))"), r.stdout)
             XCTAssertTrue(lines.contains("Size         \(try XCTUnwrap(oracle["columns"] as? Int)) × \(try XCTUnwrap(oracle["rows"] as? Int)) pixels"), r.stdout)
         }
-        // 12-bit JPEG Extended is still refused by name.
-        let jpeg12 = TestEnvironment.fixture("dicom/pydicom_JPEG-lossy.dcm").path
-        let r = try CommandRunner.medgemma(["info", jpeg12])
+        // 12-bit JPEG Extended reads (pydicom's JPEG-lossy.dcm, 256 × 1024); HTJ2K is still refused by name.
+        let jpeg12 = TestEnvironment.fixture("dicom/jpeg12/JPEG-lossy.dcm").path
+        let lossy = try CommandRunner.medgemma(["info", jpeg12])
+        XCTAssertEqual(lossy.status, 0, lossy.stderr)
+        let lossyLines = lossy.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lossyLines.contains("Format       DICOM, JPEG Extended (1.2.840.10008.1.2.4.51)"), lossy.stdout)
+        XCTAssertTrue(lossyLines.contains("Size         256 × 1024 pixels"), lossy.stdout)
+        let htj2k = TestEnvironment.fixture("dicom/unsupported_htj2k.dcm").path
+        let r = try CommandRunner.medgemma(["info", htj2k])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "medgemma info: \(jpeg12): not supported: JPEG Extended (1.2.840.10008.1.2.4.51)\n")
+        XCTAssertEqual(r.stderr, "medgemma info: \(htj2k): not supported: HTJ2K (1.2.840.10008.1.2.4.201)\n")
         XCTAssertEqual(r.stdout, "")
     }
 

@@ -51,11 +51,15 @@ final class ShowCommandTests: XCTestCase {
         let uncompressed = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "20", dicom])
         XCTAssertEqual(compressed.status, 0, compressed.stderr)
         XCTAssertEqual(compressed.stdout, uncompressed.stdout)
-        // 12-bit JPEG Extended is still refused by name.
-        let jpeg12 = TestEnvironment.fixture("dicom/pydicom_JPEG-lossy.dcm").path
-        let refused = try CommandRunner.medgemma(["show", jpeg12])
+        // 12-bit JPEG Extended draws (pydicom's JPEG-lossy.dcm); HTJ2K is still refused by name.
+        let jpeg12 = TestEnvironment.fixture("dicom/jpeg12/JPEG-lossy.dcm").path
+        let drawn = try CommandRunner.medgemma(["show", "--graphics", "ascii", "--width", "20", jpeg12])
+        XCTAssertEqual(drawn.status, 0, drawn.stderr)
+        XCTAssertFalse(drawn.stdout.isEmpty)
+        let htj2k = TestEnvironment.fixture("dicom/unsupported_htj2k.dcm").path
+        let refused = try CommandRunner.medgemma(["show", htj2k])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertEqual(refused.stderr, "medgemma view: \(jpeg12): not supported: JPEG Extended (1.2.840.10008.1.2.4.51)\n")
+        XCTAssertEqual(refused.stderr, "medgemma view: \(htj2k): not supported: HTJ2K (1.2.840.10008.1.2.4.201)\n")
         let frame = try CommandRunner.medgemma(["show", "--frame", "3", png])
         XCTAssertEqual(frame.status, 1)
         XCTAssertTrue(frame.stderr.contains("frame 3 does not exist (the file has 1)"), frame.stderr)

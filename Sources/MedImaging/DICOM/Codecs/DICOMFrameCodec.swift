@@ -9,6 +9,8 @@ enum DICOMFrameCodec: Sendable, Equatable {
     case rle
     /// JPEG Baseline, process 1 (8-bit), through libjpeg-turbo.
     case jpegBaseline
+    /// JPEG Extended, processes 2 and 4: 8-bit through libjpeg-turbo, 12-bit our own DCT decoder.
+    case jpegExtended
     /// JPEG Lossless, processes 14 and 14 SV1: our own decoder (libjpeg-turbo 2.1 has none).
     case jpegLossless
     /// JPEG-LS, lossless and near-lossless, through CharLS.
@@ -22,11 +24,12 @@ enum DICOMFrameCodec: Sendable, Equatable {
                               _ source: String) throws(DICOMError) -> PixelSamples
 
     /// The codec of an encapsulated transfer syntax; nil for native syntaxes and for
-    /// compressed ones no codec here handles (JPEG Extended 12-bit, MPEG, HTJ2K…).
+    /// compressed ones no codec here handles (MPEG, HTJ2K…).
     init?(transferSyntaxUID uid: String) {
         switch uid {
         case "1.2.840.10008.1.2.5": self = .rle
         case "1.2.840.10008.1.2.4.50": self = .jpegBaseline
+        case "1.2.840.10008.1.2.4.51": self = .jpegExtended
         case "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70": self = .jpegLossless
         case "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81": self = .jpegLS
         case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91": self = .jpeg2000
@@ -39,6 +42,7 @@ enum DICOMFrameCodec: Sendable, Equatable {
         switch self {
         case .rle: return RLEFrameDecoder.decode
         case .jpegBaseline: return JPEGBaselineFrameDecoder.decode
+        case .jpegExtended: return JPEGExtendedFrameDecoder.decode
         case .jpegLossless: return JPEGLosslessFrameDecoder.decode
         case .jpegLS: return JPEGLSFrameDecoder.decode
         case .jpeg2000: return JPEG2000FrameDecoder.decode
@@ -49,7 +53,7 @@ enum DICOMFrameCodec: Sendable, Equatable {
     /// turns into RGB samples (pydicom's `pixel_array` does the same), so the image is RGB.
     var decodesToRGB: Set<String> {
         switch self {
-        case .jpegBaseline: return ["YBR_FULL", "YBR_FULL_422"]
+        case .jpegBaseline, .jpegExtended: return ["YBR_FULL", "YBR_FULL_422"]
         case .jpeg2000: return ["YBR_ICT", "YBR_RCT"]
         case .rle, .jpegLossless, .jpegLS: return []
         }

@@ -18,7 +18,7 @@ enum JPEGLosslessFrameDecoder {
             throw .corrupt(source: source, detail: "lossless JPEG frame does not start with SOI (FF D8)")
         }
         var header: JPEGLosslessFrameHeader?
-        var tables = [JPEGLosslessHuffmanTable?](repeating: nil, count: 4)
+        var tables = [JPEGHuffmanTable?](repeating: nil, count: 4)
         var restartInterval = 0
         var raw: [Int32] = []
         var decoded = [Bool](repeating: false, count: geometry.samplesPerPixel)
@@ -63,7 +63,7 @@ enum JPEGLosslessFrameDecoder {
             case 0xC0, 0xC1, 0xC2, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:
                 throw .unsupported(source: source, feature: "JPEG SOF\(marker - 0xC0) frame in a lossless JPEG transfer syntax")
             case 0xC4:
-                try defineTables(payload, into: &tables, source: source)
+                try JPEGHuffmanTable.define(payload, into: &tables, classes: 0...0, label: "lossless JPEG", source: source)
             case 0xDD:
                 guard payload.count == 2 else { throw .corrupt(source: source, detail: "lossless JPEG DRI segment of \(payload.count) bytes") }
                 restartInterval = Int(payload[payload.startIndex]) << 8 | Int(payload[payload.startIndex + 1])
@@ -75,7 +75,7 @@ enum JPEGLosslessFrameDecoder {
                     decoded[c] = true
                     shifts[c] = scan.pointTransform
                 }
-                var reader = JPEGLosslessBitReader(bytes: frame, position: position, source: source)
+                var reader = JPEGBitReader(bytes: frame, position: position, source: source)
                 try scan.decode(&reader, into: &raw, geometry: geometry, precision: header.precision, restartInterval: restartInterval)
                 position = reader.position
             case 0xCC, 0xDC, 0xDE, 0xDF:
@@ -92,25 +92,6 @@ enum JPEGLosslessFrameDecoder {
         let channels = geometry.samplesPerPixel
         return raw.withUnsafeBufferPointer { values in
             geometry.samples { i in fix((Int(values[i]) << shifts[i % channels]) & 0xFFFF) }
-        }
-    }
-
-    /// One DHT segment, possibly holding several tables; only class 0 (the lossless class).
-    private static func defineTables(_ payload: ArraySlice<UInt8>, into tables: inout [JPEGLosslessHuffmanTable?],
-                                     source: String) throws(DICOMError) {
-        var at = payload.startIndex
-        while at < payload.endIndex {
-            guard at + 17 <= payload.endIndex else { throw .corrupt(source: source, detail: "lossless JPEG DHT segment is cut short") }
-            let tableClass = Int(payload[at] >> 4), slot = Int(payload[at] & 0x0F)
-            let counts = payload[(at + 1)..<(at + 17)].map { Int($0) }
-            let total = counts.reduce(0, +)
-            guard at + 17 + total <= payload.endIndex else { throw .corrupt(source: source, detail: "lossless JPEG DHT segment is cut short") }
-            guard tableClass == 0, slot < 4,
-                  let table = JPEGLosslessHuffmanTable(counts: counts, values: Array(payload[(at + 17)..<(at + 17 + total)])) else {
-                throw .corrupt(source: source, detail: "lossless JPEG has a bad Huffman table (class \(tableClass), slot \(slot))")
-            }
-            tables[slot] = table
-            at += 17 + total
         }
     }
 

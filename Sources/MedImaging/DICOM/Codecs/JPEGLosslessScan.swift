@@ -8,20 +8,20 @@
 struct JPEGLosslessScan {
     /// Indices into the frame's components, in scan order.
     let components: [Int]
-    let tables: [JPEGLosslessHuffmanTable]
+    let tables: [JPEGHuffmanTable]
     /// Ss: the predictor selection value, 1…7.
     let predictor: Int
     /// Al: the point transform (the low bits dropped before coding).
     let pointTransform: Int
 
-    init(payload: ArraySlice<UInt8>, frame: JPEGLosslessFrameHeader, tables available: [JPEGLosslessHuffmanTable?],
+    init(payload: ArraySlice<UInt8>, frame: JPEGLosslessFrameHeader, tables available: [JPEGHuffmanTable?],
          source: String) throws(DICOMError) {
         let p = Array(payload)
         guard p.count >= 1, p.count == 4 + 2 * Int(p[0]), p[0] >= 1 else {
             throw .corrupt(source: source, detail: "lossless JPEG SOS segment of \(p.count) bytes")
         }
         let count = Int(p[0])
-        var components: [Int] = [], tables: [JPEGLosslessHuffmanTable] = []
+        var components: [Int] = [], tables: [JPEGHuffmanTable] = []
         for k in 0..<count {
             guard let index = frame.componentIDs.firstIndex(of: Int(p[1 + 2 * k])), !components.contains(index) else {
                 throw .corrupt(source: source, detail: "lossless JPEG scan names component \(p[1 + 2 * k]), unknown or twice")
@@ -47,7 +47,7 @@ struct JPEGLosslessScan {
     }
 
     /// Decodes this scan's components into `raw` (interleaved, point-transformed values).
-    func decode(_ reader: inout JPEGLosslessBitReader, into raw: inout [Int32], geometry: DICOMFrameGeometry,
+    func decode(_ reader: inout JPEGBitReader, into raw: inout [Int32], geometry: DICOMFrameGeometry,
                 precision: Int, restartInterval: Int) throws(DICOMError) {
         let width = geometry.columns, height = geometry.rows, channels = geometry.samplesPerPixel
         let stride = width * channels
@@ -98,7 +98,7 @@ struct JPEGLosslessScan {
     /// One difference: its category SSSS from the table, then SSSS extra bits (none for 16,
     /// which means 32768), as in T.81 H.1.2.2 and Table H.2.
     @inline(__always)
-    private static func difference(_ reader: inout JPEGLosslessBitReader, table: JPEGLosslessHuffmanTable) throws(DICOMError) -> Int {
+    private static func difference(_ reader: inout JPEGBitReader, table: JPEGHuffmanTable) throws(DICOMError) -> Int {
         let category = try table.decode(&reader)
         switch category {
         case 0: return 0

@@ -5,7 +5,9 @@ import TestSupport
 import XCTest
 
 /// The frames written by Tools/make_dicom_codec_fixtures.py into Tests/Fixtures/dicom/codecs,
-/// with pydicom's `pixel_array` for each (the oracle), read from its manifest.json.
+/// with pydicom's `pixel_array` for each (the oracle), read from its manifest.json; and the
+/// 12-bit JPEG Extended frames of Tools/make_jpeg_extended_fixtures.py in dicom/jpeg12, in
+/// the same format, whose oracle is GDCM and DCMTK (IJG libjpeg) instead.
 struct CodecFixtureManifest: Decodable {
     struct Codestream: Decodable {
         /// Relative to Tests/Fixtures.
@@ -79,15 +81,18 @@ struct CodecFixtureManifest: Decodable {
 
     let fixtures: [Fixture]
 
+    /// Both manifests' fixtures, as one.
     static func load() throws -> CodecFixtureManifest {
-        let url = TestEnvironment.fixture("dicom/codecs/manifest.json")
-        return try JSONDecoder().decode(CodecFixtureManifest.self, from: Data(contentsOf: url))
+        let parts = try ["dicom/codecs/manifest.json", "dicom/jpeg12/manifest.json"].map { path in
+            try JSONDecoder().decode(CodecFixtureManifest.self, from: Data(contentsOf: TestEnvironment.fixture(path)))
+        }
+        return CodecFixtureManifest(fixtures: parts.flatMap(\.fixtures))
     }
 
     /// A frame decoder's signature, as the three codecs share it.
     typealias Decode = ([UInt8], DICOMFrameGeometry, String) throws(DICOMError) -> PixelSamples
 
-    /// The fixtures of one codec ("jpeg2000", "jpegls", "jpeglossless").
+    /// The fixtures of one codec ("jpeg2000", "jpegls", "jpeglossless", "jpegextended").
     static func fixtures(_ codec: String) throws -> [Fixture] {
         let all = try load().fixtures.filter { $0.codec == codec }
         XCTAssertFalse(all.isEmpty, "no \(codec) fixtures in the manifest")

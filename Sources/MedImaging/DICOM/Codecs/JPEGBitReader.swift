@@ -1,9 +1,9 @@
-/// Reads the entropy-coded bits of one lossless JPEG scan, most significant bit first.
+/// Reads the entropy-coded bits of one JPEG scan (lossless or DCT), most significant bit first.
 ///
 /// Stuffed bytes (FF 00) are read as FF; a marker ends the data. Bits are loaded only as
 /// they are needed, so a scan that needs a bit beyond its data is truncated, an error,
 /// rather than padded with zeros as libjpeg does: a cut-off frame must not pass as an image.
-struct JPEGLosslessBitReader {
+struct JPEGBitReader {
     private let bytes: [UInt8]
     /// The next byte to load: at the end, the start of the marker (or fill bytes) that ended the data.
     private(set) var position: Int
@@ -20,7 +20,7 @@ struct JPEGLosslessBitReader {
     mutating func bit() throws(DICOMError) -> Int {
         if available == 0 {
             guard let byte = nextByte() else {
-                throw .truncated(source: source, detail: "lossless JPEG scan data ends before the frame's last sample")
+                throw .truncated(source: source, detail: "JPEG scan data ends before the frame's last sample")
             }
             buffer = byte
             available = 8
@@ -68,9 +68,9 @@ struct JPEGLosslessBitReader {
         let expected = UInt8(0xD0 + index % 8)
         guard position + 1 < bytes.count, bytes[position + 1] == expected else {
             if position + 1 >= bytes.count {
-                throw .truncated(source: source, detail: "lossless JPEG scan ends before restart marker RST\(index % 8)")
+                throw .truncated(source: source, detail: "JPEG scan ends before restart marker RST\(index % 8)")
             }
-            throw .corrupt(source: source, detail: "lossless JPEG restart marker RST\(index % 8) missing at byte \(position)")
+            throw .corrupt(source: source, detail: "JPEG restart marker RST\(index % 8) missing at byte \(position)")
         }
         position += 2
     }
