@@ -15,7 +15,10 @@ It writes into Tests/Fixtures/dicom/:
   * jpeg_*.dcm: small 8-bit images encoded as JPEG Baseline by GDCM, gray and colour,
     multi-frame with and without a Basic Offset Table;
   * pydicom_*.dcm: small compressed files pydicom ships as test data (RLE, JPEG Baseline
-    in RGB, YBR_FULL and YBR_FULL_422, deflated);
+    in RGB, YBR_FULL and YBR_FULL_422, deflated), and uncompressed YBR_FULL and
+    YBR_FULL_422 (pydicom-data, pydicom), which pydicom's pixel_array gives as RGB;
+  * rle_ybr_full.dcm: the uncompressed YBR_FULL one as RLE; ybr_full_*noise*.dcm: small
+    uncompressed YBR_FULL (planar configuration 1) and YBR_FULL_422 images of random samples;
   * unsupported_htj2k.dcm: jpeg_gray.dcm relabelled HTJ2K, a syntax still refused by name
     (12-bit JPEG Extended, refused until it had a decoder, is in Tools/make_jpeg_extended_fixtures.py);
   * hostile_*.dcm: damaged variants, each with the one-line error it must give;
@@ -49,6 +52,13 @@ RNG = np.random.default_rng(20261204)
 FULL_LIMIT = 4096  # samples recorded in full; larger arrays get a checksum and points
 PYDICOM_PROVENANCE = (f"pydicom {pydicom.__version__} pydicom/data/test_files (pydicom is MIT-licensed; "
                       "the files' origins are listed in that folder's README.txt)")
+
+DATA_PROVENANCE = "pydicom-data 1.0.0 (MIT)"
+# Uncompressed YBR colour, which pydicom's pixel_array converts to RGB (4:2:2 widened first).
+DATA_FILES = [
+    ("SC_ybr_full_uncompressed.dcm", "pydicom_SC_ybr_full_uncompressed.dcm"),
+    ("SC_ybr_full_422_uncompressed.dcm", "pydicom_SC_ybr_full_422_uncompressed.dcm"),
+]
 
 PYDICOM_FILES = [
     # (name in pydicom, fixture name)
@@ -160,6 +170,10 @@ def make_rle():
         out = with_frames(ds, RLELossless, frames, how)
         path = save(out, name, RLELossless)
         made.append(record(path, f"Tests/Fixtures/dicom/{source} encoded by pydicom's RLE encoder, {how}"))
+    # YBR_FULL colour, which pydicom's pixel_array gives as RGB.
+    ds = pydicom.dcmread(get_testdata_file("SC_ybr_full_uncompressed.dcm"))
+    path = save(with_frames(ds, RLELossless, rle_frames(ds), "bot"), "rle_ybr_full.dcm", RLELossless)
+    made.append(record(path, f"SC_ybr_full_uncompressed.dcm from {DATA_PROVENANCE} encoded by pydicom's RLE encoder, bot"))
     return made
 
 
@@ -237,6 +251,22 @@ def copy_pydicom():
         with open(src, "rb") as f, open(dst, "wb") as g:
             g.write(f.read())
         made.append(record(dst, f"{source} from {PYDICOM_PROVENANCE}"))
+    # Small noise images, so that every sample's chroma and each pair's order matter.
+    for source, name, planar in ((DATA_FILES[0][0], "ybr_full_noise_planar1.dcm", 1),
+                                 (DATA_FILES[1][0], "ybr_full_422_noise.dcm", 0)):
+        ds = pydicom.dcmread(get_testdata_file(source))
+        ds.Rows, ds.Columns, ds.PlanarConfiguration = 12, 10, planar
+        per_pixel = 2 if "422" in source else 3
+        ds.PixelData = RNG.integers(0, 256, 12 * 10 * per_pixel, dtype=np.uint8).tobytes()
+        path = os.path.join(OUT_DIR, name)
+        ds.save_as(path, enforce_file_format=True)
+        made.append(record(path, f"{source} header, 12x10 random samples, planar configuration {planar}"))
+    for source, name in DATA_FILES:
+        dst = os.path.join(OUT_DIR, name)
+        with open(get_testdata_file(source), "rb") as f, open(dst, "wb") as g:
+            g.write(f.read())
+        provenance = DATA_PROVENANCE if "422" not in source else PYDICOM_PROVENANCE
+        made.append(record(dst, f"{source} from {provenance}"))
     return made
 
 

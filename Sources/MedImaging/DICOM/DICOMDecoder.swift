@@ -3,7 +3,7 @@
 /// Supported: Implicit and Explicit VR Little Endian, Deflated Explicit VR Little Endian (zlib),
 /// and the encapsulated syntaxes whose `DICOMFrameCodec` has a decoder (RLE Lossless, JPEG
 /// Baseline and Extended, JPEG Lossless, JPEG-LS, JPEG 2000); MONOCHROME1, MONOCHROME2 and RGB (planar configuration 0 or 1; YBR_FULL and
-/// YBR_FULL_422 JPEG decoded to RGB); 8 or 16 bits allocated with any bits stored; signed
+/// YBR_FULL_422 decoded to RGB, from JPEG or, 8-bit, native and RLE); 8 or 16 bits allocated with any bits stored; signed
 /// pixels; rescale; windows; multi-frame. Other transfer syntaxes, colour models and bit
 /// depths are refused with an error naming what is missing.
 public enum DICOMDecoder {

@@ -6,7 +6,23 @@
 /// (Planar Configuration 1) is interleaved so every image has the same layout.
 enum DICOMPixelDecoder {
     /// All frames; `module` has already checked that the bytes are there.
+    /// YBR_FULL and YBR_FULL_422 (8-bit) come out as RGB, as from pydicom's `pixel_array`.
     static func decode(bytes: [UInt8], module: DICOMPixelModule) -> PixelSamples {
+        switch module.storedPhotometric {
+        case "YBR_FULL_422":
+            return .eight(NativeYBR.rgb(fromFull422: bytes, module: module))
+        case "YBR_FULL":
+            guard case .eight(var samples) = decodeStored(bytes: bytes, module: module) else { break }
+            YBRFullToRGB.convert(&samples)
+            return .eight(samples)
+        default:
+            break
+        }
+        return decodeStored(bytes: bytes, module: module)
+    }
+
+    /// The stored samples, interleaved, with their unused bits corrected.
+    private static func decodeStored(bytes: [UInt8], module: DICOMPixelModule) -> PixelSamples {
         let pixelsPerFrame = module.rows * module.columns
         let samples = module.samplesPerPixel
         let count = pixelsPerFrame * samples * module.frames

@@ -28,8 +28,14 @@ struct DICOMPixelModule: Sendable {
                            bitsStored: bitsStored, isSigned: isSigned, photometricInterpretation: storedPhotometric)
     }
 
-    /// Bytes one frame takes in the file.
-    var frameBytes: Int { rows * columns * samplesPerPixel * (bitsAllocated / 8) }
+    /// Bytes one frame takes in the file: YBR_FULL_422 stores two bytes a pixel (Y Y Cb Cr a pair).
+    var frameBytes: Int {
+        storedPhotometric == "YBR_FULL_422" ? rows * columns * 2 : rows * columns * samplesPerPixel * (bitsAllocated / 8)
+    }
+
+    /// Native and RLE photometric interpretations that pydicom's `pixel_array` turns into RGB,
+    /// and so do we (`NativeYBR`); 8-bit only, as `YBRFullToRGB`.
+    static let nativeYBR: Set<String> = ["YBR_FULL", "YBR_FULL_422"]
 
     /// `codec` is the encapsulated syntax's codec, nil for native pixel data.
     init(dataSet: DICOMDataSet, source: String, maxPixels: Int, codec: DICOMFrameCodec? = nil) throws(DICOMError) {
@@ -58,7 +64,8 @@ struct DICOMPixelModule: Sendable {
 
         let samples = dataSet.unsigned(.samplesPerPixel) ?? 1
         let photometricText = dataSet.string(.photometricInterpretation) ?? (samples == 3 ? "RGB" : "MONOCHROME2")
-        let decodedPhotometric = codec?.decodesToRGB.contains(photometricText) == true ? Photometric.rgb.rawValue : photometricText
+        let toRGB = codec.map { $0.decodesToRGB.contains(photometricText) } ?? Self.nativeYBR.contains(photometricText)
+        let decodedPhotometric = toRGB ? Photometric.rgb.rawValue : photometricText
         guard let photometric = Photometric(rawValue: decodedPhotometric) else {
             throw .unsupported(source: source, feature: "photometric interpretation \(photometricText)")
         }
@@ -75,11 +82,20 @@ struct DICOMPixelModule: Sendable {
         guard bitsStored >= 1, bitsStored <= bitsAllocated else {
             throw .corrupt(source: source, detail: "\(bitsStored) bits stored in \(bitsAllocated) bits allocated")
         }
+        if codec == nil || codec == .rle, toRGB {
+            guard bitsAllocated == 8 else {
+                throw .unsupported(source: source, feature: "\(photometricText) with \(bitsAllocated) bits allocated (only 8)")
+            }
+            guard photometricText != "YBR_FULL_422" || columns % 2 == 0 else {
+                throw .unsupported(source: source, feature: "YBR_FULL_422 with an odd number of columns (\(columns))")
+            }
+        }
         let representation = dataSet.unsigned(.pixelRepresentation) ?? 0
         guard representation <= 1 else {
             throw .corrupt(source: source, detail: "pixel representation \(representation) (must be 0 or 1)")
         }
-        let planar = photometric == .rgb ? (dataSet.unsigned(.planarConfiguration) ?? 0) : 0
+        // YBR_FULL_422 is always pixel by pixel (PS3.3 C.7.6.3.1.3), whatever the attribute says.
+        let planar = photometric == .rgb && photometricText != "YBR_FULL_422" ? (dataSet.unsigned(.planarConfiguration) ?? 0) : 0
         guard planar <= 1 else {
             throw .corrupt(source: source, detail: "planar configuration \(planar) (must be 0 or 1)")
         }
@@ -93,7 +109,8 @@ struct DICOMPixelModule: Sendable {
                 throw .corrupt(source: source, detail: "pixel data is not encapsulated in a compressed transfer syntax")
             }
         } else {
-            let (needed, overflow3) = totalPixels.multipliedReportingOverflow(by: samples * bitsAllocated / 8)
+            let bytesPerPixel = photometricText == "YBR_FULL_422" ? 2 : samples * bitsAllocated / 8
+            let (needed, overflow3) = totalPixels.multipliedReportingOverflow(by: bytesPerPixel)
             guard !overflow3, pixelData.length >= needed else {
                 throw .truncated(source: source, detail: "pixel data holds \(pixelData.length) bytes, "
                                  + "\(columns)×\(rows)×\(frames) frame(s) of \(samples)×\(bitsAllocated)-bit samples need \(needed)")

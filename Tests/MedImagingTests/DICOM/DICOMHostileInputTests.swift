@@ -214,7 +214,11 @@ final class DICOMHostileInputTests: XCTestCase {
     func testUnsupportedPixelFormatsAreNamed() {
         let cases: [([UInt8], String)] = [
             (B.imageHeader(rows: 1, columns: 1, photometric: "PALETTE COLOR"), "photometric interpretation PALETTE COLOR"),
-            (B.imageHeader(rows: 1, columns: 1, photometric: "YBR_FULL", samples: 3), "photometric interpretation YBR_FULL"),
+            (B.imageHeader(rows: 1, columns: 1, photometric: "YBR_PARTIAL_420", samples: 3), "photometric interpretation YBR_PARTIAL_420"),
+            // YBR_FULL(_422) decodes to RGB as in pydicom, at 8 bits and, for 4:2:2, with whole pairs.
+            (B.imageHeader(rows: 1, columns: 1, photometric: "YBR_FULL", samples: 3), "YBR_FULL with 16 bits allocated (only 8)"),
+            (B.imageHeader(rows: 1, columns: 1, photometric: "YBR_FULL_422", samples: 3, bitsAllocated: 8),
+             "YBR_FULL_422 with an odd number of columns (1)"),
             (B.imageHeader(rows: 1, columns: 1, bitsAllocated: 32), "32 bits allocated (only 8 and 16)"),
             (B.imageHeader(rows: 1, columns: 1, bitsAllocated: 1), "1 bits allocated (only 8 and 16)"),
         ]
@@ -222,6 +226,14 @@ final class DICOMHostileInputTests: XCTestCase {
             let error = decodeError(B.file(dataSet: header + B.pixelData([UInt8](repeating: 0, count: 16))), source: "p.dcm")
             XCTAssertEqual(error?.description, "p.dcm: not supported: \(feature)")
         }
+    }
+
+    /// YBR_FULL_422 stores two bytes a pixel: pixel data short of that is truncated, not read past.
+    func testShortYBR422PixelDataIsTruncated() {
+        let header = B.imageHeader(rows: 2, columns: 2, photometric: "YBR_FULL_422", samples: 3, bitsAllocated: 8)
+        let error = decodeError(B.file(dataSet: header + B.pixelData([UInt8](repeating: 0, count: 6))), source: "p.dcm")
+        guard case .truncated? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertTrue(error?.description.contains("need 8") == true, "\(String(describing: error))")
     }
 
     /// Random byte damage to a real structure: success or a one-line error, never a trap.

@@ -55,7 +55,8 @@ enum DICOMFrameCodec: Sendable, Equatable {
         switch self {
         case .jpegBaseline, .jpegExtended: return ["YBR_FULL", "YBR_FULL_422"]
         case .jpeg2000: return ["YBR_ICT", "YBR_RCT"]
-        case .rle, .jpegLossless, .jpegLS: return []
+        case .rle: return ["YBR_FULL"]
+        case .jpegLossless, .jpegLS: return []
         }
     }
 }

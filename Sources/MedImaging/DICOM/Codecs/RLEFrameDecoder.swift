@@ -62,7 +62,11 @@ enum RLEFrameDecoder {
             }
             return output
         }
-        return bytesPerSample == 1 ? .eight(try assemble(UInt8.self)) : .sixteen(try assemble(UInt16.self))
+        guard bytesPerSample == 1 else { return .sixteen(try assemble(UInt16.self)) }
+        var samples = try assemble(UInt8.self)
+        // pydicom's `pixel_array` gives RGB for YBR_FULL; `DICOMPixelModule` allows it only at 8 bits.
+        if geometry.photometricInterpretation == "YBR_FULL" { YBRFullToRGB.convert(&samples) }
+        return .eight(samples)
     }
 
     /// PackBits: a header byte n then n + 1 literal bytes (n ≥ 0), or one byte repeated
