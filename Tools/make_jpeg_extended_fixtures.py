@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Write the 12-bit JPEG Extended (1.2.840.10008.1.2.4.51) fixtures for JPEGDCTFrameDecoder,
-with what each frame must decode to.
+"""Write the 12-bit JPEG Extended (1.2.840.10008.1.2.4.51) fixtures for JPEGDCTFrameDecoder
+(and one 8-bit .51 file, which goes to libjpeg-turbo), with what each frame must decode to.
 
 Run by hand from the repository root (the Swift tests never run Python or DCMTK). Needs the
 packages of Tools/make_dicom_codec_fixtures.py (pydicom 3, numpy, pylibjpeg-libjpeg,
@@ -11,7 +11,7 @@ python-gdcm, pydicom-data) and DCMTK's dcmcjpeg and dcmdjpeg (`apt-get install d
 It writes into Tests/Fixtures/dicom/jpeg12/ the DICOM files and a manifest.json in the
 format of Tests/Fixtures/dicom/codecs/manifest.json (CodecFixtureManifest reads both).
 
-The oracle is IJG libjpeg 6b's 12-bit decoder, as GDCM (ImageReader, called directly) and
+The oracle is IJG libjpeg 6b's decoder, as GDCM (ImageReader, called directly) and
 DCMTK (dcmdjpeg) run it: the script requires the two to agree on every sample and records
 their values. pydicom 3.0.2's `pixel_array` is not usable as the oracle here: its GDCM
 plugin refuses 12-bit JPEG Extended, and its pylibjpeg-libjpeg plugin (Thomas Richter's
@@ -54,20 +54,20 @@ SMALL = 1024
 TMP = tempfile.mkdtemp()
 
 
-def gdcm_pixels(path):
+def gdcm_pixels(path, dtype):
     import gdcm
     reader = gdcm.ImageReader()
     reader.SetFileName(path)
     assert reader.Read(), path
     buffer = reader.GetImage().GetBuffer()
     raw = buffer.encode("utf-8", "surrogateescape") if isinstance(buffer, str) else buffer
-    return np.frombuffer(raw, dtype=np.uint16)
+    return np.frombuffer(raw, dtype=dtype)
 
 
-def dcmtk_pixels(path):
+def dcmtk_pixels(path, dtype):
     out = os.path.join(TMP, "dcmdjpeg.dcm")
     subprocess.run(["dcmdjpeg", path, out], check=True, capture_output=True)
-    return pydicom.dcmread(out).pixel_array.reshape(-1).astype(np.uint16)
+    return pydicom.dcmread(out).pixel_array.reshape(-1).astype(dtype)
 
 
 def pydicom_plugins(path, expected):
@@ -86,8 +86,9 @@ def pydicom_plugins(path, expected):
 
 def record(entries, name, path, provenance, encoder):
     ds = pydicom.dcmread(path)
-    ijg = gdcm_pixels(path)
-    assert np.array_equal(ijg, dcmtk_pixels(path)), name + ": GDCM and DCMTK disagree"
+    dtype = np.uint8 if int(ds.BitsAllocated) == 8 else np.uint16
+    ijg = gdcm_pixels(path, dtype)
+    assert np.array_equal(ijg, dcmtk_pixels(path, dtype)), name + ": GDCM and DCMTK disagree"
     flat = ijg.astype(np.int64)
     rng = np.random.default_rng(sum(name.encode()))
     indices = sorted(set([0, flat.size // 2, flat.size - 1] + [int(i) for i in rng.integers(0, flat.size, 5)]))
@@ -107,9 +108,9 @@ def record(entries, name, path, provenance, encoder):
         "bitsStored": int(ds.BitsStored),
         "signed": int(ds.PixelRepresentation) == 1,
         "photometric": str(ds.PhotometricInterpretation),
-        "oracle": "IJG libjpeg 6b 12-bit: GDCM ImageReader and DCMTK dcmdjpeg, which agree",
+        "oracle": "IJG libjpeg 6b: GDCM ImageReader and DCMTK dcmdjpeg, which agree",
         "plugins": plugins,
-        "sha256": hashlib.sha256(ijg.astype("<u2").tobytes()).hexdigest(),
+        "sha256": hashlib.sha256(ijg.astype("<u1" if dtype == np.uint8 else "<u2").tobytes()).hexdigest(),
         "points": [[i, int(flat[i])] for i in indices],
         "stored": [int(v) for v in flat] if flat.size <= SMALL else None,
         "provenance": provenance,
@@ -272,7 +273,8 @@ def dcmcjpeg(name, ds, quality):
     source = os.path.join(TMP, name + "_in.dcm")
     path = os.path.join(OUT, name + ".dcm")
     ds.save_as(source, enforce_file_format=True)
-    subprocess.run(["dcmcjpeg", "+ee", "+q", str(quality), source, path], check=True)
+    # +un keeps the SOP Instance UID, so that a rerun writes the same bytes.
+    subprocess.run(["dcmcjpeg", "+ee", "+un", "+q", str(quality), source, path], check=True)
     return path
 
 
@@ -300,11 +302,15 @@ def main():
     mr_src = "64x64 crop of sample-images/mr (GDCM test data, BSD-3; see sample-images/SOURCES.md)"
     odd_src = "45x56 crop of sample-images/mr (GDCM test data, BSD-3; see sample-images/SOURCES.md)"
     version = subprocess.run(["dcmcjpeg", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    made = [("jpeg12_mr_q90", mr, 90, mr_src), ("jpeg12_mr_q100", mr, 100, mr_src),
+    mr8 = copy.deepcopy(mr)
+    mr8.PixelData = (mr.pixel_array >> 4).astype(np.uint8).tobytes()
+    mr8.BitsAllocated, mr8.BitsStored, mr8.HighBit = 8, 8, 7
+    made = [("jpeg8_mr_extended_q90", mr8, 90, mr_src + ", shifted to 8 bits (8-bit .51 goes to libjpeg-turbo)"),
+            ("jpeg12_mr_q90", mr, 90, mr_src), ("jpeg12_mr_q100", mr, 100, mr_src),
             ("jpeg12_odd_q40", odd, 40, odd_src), ("jpeg12_u12_q90", u12, 90, "dicom/explicit_mono2_u12.dcm")]
     for name, ds, quality, provenance in made:
         path = dcmcjpeg(name, ds, quality)
-        record(entries, name, path, provenance, "%s +ee +q %d" % (version, quality))
+        record(entries, name, path, provenance, "%s +ee +un +q %d" % (version, quality))
     for name, base, interval in [("jpeg12_mr_restart5", "jpeg12_mr_q90", 5), ("jpeg12_odd_restart7", "jpeg12_odd_q40", 7)]:
         path = restarted(name, os.path.join(OUT, base + ".dcm"), interval)
         record(entries, name, path, "%s, re-coded" % base,

@@ -21,6 +21,15 @@ final class JPEGDCTFrameDecoderTests: XCTestCase {
         }
     }
 
+    /// 8-bit .51 goes to libjpeg-turbo; our DCT decoder, given it directly, gives the same samples.
+    func testEightBitExtendedMatchesBothWays() throws {
+        let f = try CodecFixtureManifest.fixture("jpeg8_mr_extended_q90")
+        let bytes = try f.bytes()
+        XCTAssertEqual(bytes[try XCTUnwrap(A.marker(0xC1, in: bytes)) + 4], 8, "an 8-bit SOF1 frame")
+        f.check(try decode(bytes, f.geometry, f.name))
+        f.check(try JPEGDCTFrameDecoder.decode(bytes, geometry: f.geometry, source: f.name))
+    }
+
     /// Every cut short of the end of the entropy-coded data fails, with or without an EOI put back.
     func testEveryTruncationFails() throws {
         for name in ["jpeg12_u12_q90", "jpeg12_odd_restart7"] {
