@@ -325,6 +325,19 @@ def oracle(path, frame, skip=()):
     return ds, default, chosen, results
 
 
+def geometry_fields(ds):
+    """The manifest fields the decoder's geometry is made of, from the data set."""
+    return {
+        "rows": int(ds.Rows),
+        "columns": int(ds.Columns),
+        "samplesPerPixel": int(ds.SamplesPerPixel),
+        "bitsAllocated": int(ds.BitsAllocated),
+        "bitsStored": int(ds.BitsStored),
+        "signed": int(ds.PixelRepresentation) == 1,
+        "photometric": str(ds.PhotometricInterpretation),
+    }
+
+
 def record(name, path, frame, provenance, encoder, codestream_file=None, ranges=None, skip=()):
     ds, arr, chosen, plugins = oracle(path, frame, skip)
     for plugin in skip:
@@ -345,13 +358,7 @@ def record(name, path, frame, provenance, encoder, codestream_file=None, ranges=
         "dicom": os.path.relpath(path, FIXTURES),
         "frame": frame,
         "codestream": {"file": codestream_file, "ranges": ranges},
-        "rows": int(ds.Rows),
-        "columns": int(ds.Columns),
-        "samplesPerPixel": int(ds.SamplesPerPixel),
-        "bitsAllocated": int(ds.BitsAllocated),
-        "bitsStored": int(ds.BitsStored),
-        "signed": int(ds.PixelRepresentation) == 1,
-        "photometric": str(ds.PhotometricInterpretation),
+        **geometry_fields(ds),
         "oracle": "pydicom %s pixel_array, plugin %s" % (pydicom.__version__, chosen),
         "plugins": plugins,
         "sha256": hashlib.sha256(pattern.tobytes()).hexdigest(),

@@ -43,7 +43,8 @@ from pydicom.encaps import encapsulate, generate_frames
 from pydicom.pixels import pixel_array
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_dicom_codec_fixtures import BitWriter, canonical_codes, crop, fragment_ranges, huffman_lengths  # noqa: E402
+from make_dicom_codec_fixtures import (BitWriter, canonical_codes, crop, fragment_ranges, geometry_fields,  # noqa: E402
+                                       huffman_lengths)
 
 warnings.filterwarnings("ignore")
 
@@ -101,13 +102,7 @@ def record(entries, name, path, provenance, encoder):
         "dicom": os.path.relpath(path, FIXTURES),
         "frame": 0,
         "codestream": {"file": os.path.relpath(path, FIXTURES), "ranges": fragment_ranges(path, 0)},
-        "rows": int(ds.Rows),
-        "columns": int(ds.Columns),
-        "samplesPerPixel": int(ds.SamplesPerPixel),
-        "bitsAllocated": int(ds.BitsAllocated),
-        "bitsStored": int(ds.BitsStored),
-        "signed": int(ds.PixelRepresentation) == 1,
-        "photometric": str(ds.PhotometricInterpretation),
+        **geometry_fields(ds),
         "oracle": "IJG libjpeg 6b: GDCM ImageReader and DCMTK dcmdjpeg, which agree",
         "plugins": plugins,
         "sha256": hashlib.sha256(ijg.astype("<u1" if dtype == np.uint8 else "<u2").tobytes()).hexdigest(),

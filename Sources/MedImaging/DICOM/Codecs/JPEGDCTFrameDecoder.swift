@@ -13,12 +13,10 @@
 /// honoured. The frame header must match the DICOM geometry before the frame is allocated.
 /// Entropy-coded data that ends early is an error, not zero padding as in libjpeg.
 enum JPEGDCTFrameDecoder {
-    private static let label = "JPEG DCT frame"
+    private static let label = "lossy JPEG"
 
     static func decode(_ frame: [UInt8], geometry: DICOMFrameGeometry, source: String) throws(DICOMError) -> PixelSamples {
-        guard frame.count >= 2, frame[0] == 0xFF, frame[1] == 0xD8 else {
-            throw .corrupt(source: source, detail: "\(label) does not start with SOI (FF D8)")
-        }
+        var segments = try JPEGSegmentWalker(bytes: frame, label: label, source: source)
         var component: JPEGDCTComponent?
         var idct: JPEGIslowIDCT?
         var quant = [[Int]?](repeating: nil, count: 4)
@@ -26,28 +24,9 @@ enum JPEGDCTFrameDecoder {
         var restartInterval = 0
         var plane: [UInt16] = []
         var scanned = false
-        var position = 2
         let paddedWidth = (geometry.columns + 7) / 8 * 8, paddedHeight = (geometry.rows + 7) / 8 * 8
 
-        segments: while position < frame.count {
-            guard frame[position] == 0xFF else {
-                throw .corrupt(source: source, detail: "\(label): no marker at byte \(position)")
-            }
-            while position < frame.count, frame[position] == 0xFF { position += 1 }
-            guard position < frame.count else { break }
-            let marker = frame[position]
-            position += 1
-            if marker == 0xD9 { break segments }
-            if marker == 0x01 || (0xD0...0xD7).contains(marker) { continue }
-            guard position + 2 <= frame.count else {
-                throw .truncated(source: source, detail: "\(label) ends inside a marker segment")
-            }
-            let length = Int(frame[position]) << 8 | Int(frame[position + 1])
-            guard length >= 2, position + length <= frame.count else {
-                throw .truncated(source: source, detail: "\(label): a \(length)-byte marker segment runs past the frame")
-            }
-            let payload = frame[(position + 2)..<(position + length)]
-            position += length
+        while let (marker, payload) = try segments.next() {
             switch marker {
             case 0xC0, 0xC1:
                 guard component == nil else { throw .corrupt(source: source, detail: "\(label) has two frame headers") }
@@ -81,14 +60,14 @@ enum JPEGDCTFrameDecoder {
                 guard let table = quant[component.quantSlot] else {
                     throw .corrupt(source: source, detail: "\(label) uses quantisation table \(component.quantSlot), which is not defined")
                 }
-                var reader = JPEGBitReader(bytes: frame, position: position, source: source)
+                var reader = JPEGBitReader(bytes: frame, position: segments.position, source: source)
                 let scan = JPEGDCTScan(dc: dc, ac: ac, quant: table, idct: idct)
                 try scan.decode(&reader, into: &plane, blocksWide: paddedWidth / 8, blocksHigh: paddedHeight / 8,
                                 restartInterval: restartInterval)
-                position = reader.position
+                segments.position = reader.position
                 scanned = true
             case 0xC8, 0xCC, 0xDC, 0xDE, 0xDF:
-                throw .unsupported(source: source, feature: "JPEG marker FF \(String(marker, radix: 16, uppercase: true)) "
+                throw .unsupported(source: source, feature: "JPEG marker FF \(JPEGSegmentWalker.hex(marker)) "
                                    + "(arithmetic coding, DNL or hierarchical)")
             default:
                 continue  // APPn, COM and others carry nothing the samples need.

@@ -14,9 +14,7 @@
 /// (unsigned) or sign-extended from it (signed), as pydicom corrects unused bits.
 enum JPEGLosslessFrameDecoder {
     static func decode(_ frame: [UInt8], geometry: DICOMFrameGeometry, source: String) throws(DICOMError) -> PixelSamples {
-        guard frame.count >= 2, frame[0] == 0xFF, frame[1] == 0xD8 else {
-            throw .corrupt(source: source, detail: "lossless JPEG frame does not start with SOI (FF D8)")
-        }
+        var segments = try JPEGSegmentWalker(bytes: frame, label: "lossless JPEG", source: source)
         var header: JPEGLosslessFrameHeader?
         var tables = [JPEGHuffmanTable?](repeating: nil, count: 4)
         var restartInterval = 0
@@ -24,36 +22,8 @@ enum JPEGLosslessFrameDecoder {
         var decoded = [Bool](repeating: false, count: geometry.samplesPerPixel)
         /// Each component's point transform, undone when the samples are stored.
         var shifts = [Int](repeating: 0, count: geometry.samplesPerPixel)
-        var position = 2
 
-        markers: while position < frame.count {
-            guard frame[position] == 0xFF else {
-                throw .corrupt(source: source, detail: "lossless JPEG: no marker at byte \(position)")
-            }
-            while position < frame.count, frame[position] == 0xFF { position += 1 }
-            guard position < frame.count else { break }
-            let marker = frame[position]
-            position += 1
-            switch marker {
-            case 0xD9:
-                break markers
-            case 0x01:
-                continue
-            case 0xD0...0xD8:
-                throw .corrupt(source: source, detail: "lossless JPEG: marker FF \(hex(marker)) outside a scan")
-            default:
-                break
-            }
-            guard position + 2 <= frame.count else {
-                throw .truncated(source: source, detail: "lossless JPEG ends inside marker FF \(hex(marker))")
-            }
-            let length = Int(frame[position]) << 8 | Int(frame[position + 1])
-            guard length >= 2, position + length <= frame.count else {
-                throw .truncated(source: source, detail: "lossless JPEG marker FF \(hex(marker)) segment of \(length) bytes runs past the frame")
-            }
-            let payload = frame[(position + 2)..<(position + length)]
-            position += length
-
+        while let (marker, payload) = try segments.next() {
             switch marker {
             case 0xC3:
                 guard header == nil else { throw .corrupt(source: source, detail: "lossless JPEG has two frame headers") }
@@ -75,11 +45,11 @@ enum JPEGLosslessFrameDecoder {
                     decoded[c] = true
                     shifts[c] = scan.pointTransform
                 }
-                var reader = JPEGBitReader(bytes: frame, position: position, source: source)
+                var reader = JPEGBitReader(bytes: frame, position: segments.position, source: source)
                 try scan.decode(&reader, into: &raw, geometry: geometry, precision: header.precision, restartInterval: restartInterval)
-                position = reader.position
+                segments.position = reader.position
             case 0xCC, 0xDC, 0xDE, 0xDF:
-                throw .unsupported(source: source, feature: "lossless JPEG marker FF \(hex(marker)) (arithmetic coding, DNL or hierarchical)")
+                throw .unsupported(source: source, feature: "lossless JPEG marker FF \(JPEGSegmentWalker.hex(marker)) (arithmetic coding, DNL or hierarchical)")
             default:
                 continue  // APPn, COM, DQT and others carry nothing the samples need.
             }
@@ -93,10 +63,5 @@ enum JPEGLosslessFrameDecoder {
         return raw.withUnsafeBufferPointer { values in
             geometry.samples { i in fix((Int(values[i]) << shifts[i % channels]) & 0xFFFF) }
         }
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
 }

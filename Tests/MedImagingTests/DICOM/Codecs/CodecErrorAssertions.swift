@@ -92,6 +92,35 @@ enum CodecErrorAssertions {
         return bytes
     }
 
+    /// `bytes` with the DHT table at `dht` (the FF C4 marker) over-subscribed: three more
+    /// one-bit codes and three fewer of a longer length, so the segment stays whole.
+    static func oversubscribed(_ bytes: [UInt8], dht: Int, file: StaticString = #filePath, line: UInt = #line) throws -> [UInt8] {
+        var out = bytes
+        let longer = try XCTUnwrap((6..<21).first { out[dht + $0] >= 3 }, file: file, line: line)
+        out[dht + longer] -= 3
+        out[dht + 5] += 3
+        return out
+    }
+
+    /// Random single-byte damage anywhere in the fixture, `tries` times: an error or an
+    /// image of the right size, never a crash or a hang.
+    static func expectDamageSurvived(_ decode: Decode, fixture name: String, seed: UInt32, tries: Int = 300,
+                                     file: StaticString = #filePath, line: UInt = #line) throws {
+        let f = try CodecFixtureManifest.fixture(name)
+        let bytes = try f.bytes()
+        var state = seed
+        for _ in 0..<tries {
+            var damaged = bytes
+            state = state &* 1_103_515_245 &+ 12345
+            let at = Int(state >> 8) % damaged.count
+            state = state &* 1_103_515_245 &+ 12345
+            damaged[at] = UInt8(truncatingIfNeeded: state >> 16)
+            if let samples = try? decode(damaged, f.geometry, "damaged.dcm") {
+                XCTAssertEqual(samples.count, f.geometry.sampleCount, file: file, line: line)
+            }
+        }
+    }
+
     /// The offset of the first marker FF `code` at or after `from`.
     static func marker(_ code: UInt8, in bytes: [UInt8], from: Int = 0) -> Int? {
         guard bytes.count >= 2 else { return nil }

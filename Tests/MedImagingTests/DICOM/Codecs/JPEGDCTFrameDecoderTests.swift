@@ -70,10 +70,7 @@ final class JPEGDCTFrameDecoderTests: XCTestCase {
         // The second DHT segment: DCMTK writes the AC table, with more codes, after the DC one.
         let dht = try XCTUnwrap(A.marker(0xC4, in: bytes, from: try XCTUnwrap(A.marker(0xC4, in: bytes)) + 2))
         // Three codes of one bit (and three fewer of a longer length, so the segment stays whole).
-        var oversubscribed = bytes
-        let longer = try XCTUnwrap((6..<21).first { oversubscribed[dht + $0] >= 3 })
-        oversubscribed[dht + longer] -= 3
-        oversubscribed[dht + 5] += 3
+        let oversubscribed = try A.oversubscribed(bytes, dht: dht)
         let error = A.expectError(decode, oversubscribed, f.geometry, source: "huffman.dcm")
         XCTAssertTrue(error?.description.contains("Huffman") == true, "\(String(describing: error))")
         // Table class 2, which JPEG does not have.
@@ -122,18 +119,6 @@ final class JPEGDCTFrameDecoderTests: XCTestCase {
 
     /// Random single-byte damage anywhere: an error or an image, never a crash or a hang.
     func testRandomDamageNeverCrashes() throws {
-        let f = try CodecFixtureManifest.fixture("jpeg12_odd_restart7")
-        let bytes = try f.bytes()
-        var state: UInt32 = 77
-        for _ in 0..<300 {
-            var damaged = bytes
-            state = state &* 1_103_515_245 &+ 12345
-            let at = Int(state >> 8) % damaged.count
-            state = state &* 1_103_515_245 &+ 12345
-            damaged[at] = UInt8(truncatingIfNeeded: state >> 16)
-            if let samples = try? decode(damaged, f.geometry, "damaged.dcm") {
-                XCTAssertEqual(samples.count, f.geometry.sampleCount)
-            }
-        }
+        try A.expectDamageSurvived(decode, fixture: "jpeg12_odd_restart7", seed: 77)
     }
 }
