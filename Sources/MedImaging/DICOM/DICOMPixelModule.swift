@@ -28,10 +28,8 @@ struct DICOMPixelModule: Sendable {
                            bitsStored: bitsStored, isSigned: isSigned, photometricInterpretation: storedPhotometric)
     }
 
-    /// Bytes one frame takes in the file: YBR_FULL_422 stores two bytes a pixel (Y Y Cb Cr a pair).
-    var frameBytes: Int {
-        storedPhotometric == "YBR_FULL_422" ? rows * columns * 2 : rows * columns * samplesPerPixel * (bitsAllocated / 8)
-    }
+    /// Bytes one frame takes in the file.
+    var frameBytes: Int { rows * columns * samplesPerPixel * (bitsAllocated / 8) }
 
     /// Native and RLE photometric interpretations that pydicom's `pixel_array` turns into RGB,
     /// and so do we (`NativeYBR`); 8-bit only, as `YBRFullToRGB`.

@@ -2,7 +2,7 @@
 ///
 /// The uncompressed little-endian syntaxes, the deflated one and the encapsulated ones
 /// whose `DICOMFrameCodec` has a decoder are read. Everything else is refused up front
-/// with its name and UID ("JPEG Extended (1.2.840.10008.1.2.4.51)"), so a clinician sees
+/// with its name and UID ("HTJ2K (1.2.840.10008.1.2.4.201)"), so a clinician sees
 /// *why* a file does not open instead of a generic parse failure.
 enum DICOMTransferSyntax: Sendable, Equatable {
     /// 1.2.840.10008.1.2: tags carry no VR; lengths are 32-bit.
