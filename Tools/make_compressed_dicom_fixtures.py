@@ -2,7 +2,7 @@
 """Write the compressed DICOM test fixtures for MedImagingTests, with expected values from pydicom.
 
 Run by hand from the repository root after Tools/make_dicom_fixtures.py, whose uncompressed
-files it compresses (needs pydicom 3, numpy, python-gdcm, pylibjpeg and pylibjpeg-rle; the
+files it compresses (needs pydicom 3, numpy, python-gdcm, pylibjpeg, pylibjpeg-rle and pydicom-data; the
 Swift code never uses them):
 
     python3 Tools/make_compressed_dicom_fixtures.py
