@@ -1,4 +1,5 @@
 import Glibc
+import Support
 
 /// Where a file's bytes live once `MappedFile` has opened it.
 ///
@@ -39,17 +40,8 @@ public enum FileResidency: String, Sendable, Equatable {
         return size <= available - Self.memoryMargin ? .memory : .mapped
     }
 
-    /// `MemAvailable` of /proc/meminfo in bytes (nil where there is none).
+    /// Memory available to this process (`SystemMemory`; nil where it cannot be read).
     public static func availableMemory() -> Int? {
-        guard let file = fopen("/proc/meminfo", "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 256)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
-            guard text.hasPrefix("MemAvailable:") else { continue }
-            let digits = text.dropFirst("MemAvailable:".count).filter(\.isNumber)
-            return Int(digits).map { $0 * 1024 }
-        }
-        return nil
+        SystemMemory.available()
     }
 }

@@ -40,13 +40,27 @@ public final class GGUFFile: @unchecked Sendable {
         try self.init(mapping: MappedFile(path: path, residency: .memory))
     }
 
+    /// The header alone — metadata and the tensor table — of a file whose tensor data may be
+    /// absent (a header-only copy of a 27B model, to plan memory before fetching 16 GB).
+    /// Its tensors have no views: `tensor(named:)` is nil for every name.
+    public convenience init(headerOf path: String) throws(GGUFError) {
+        try self.init(mapping: MappedFile(path: path), headerOnly: true)
+    }
+
     /// Where the file's bytes live (`mapped` or `memory`).
     public var residency: FileResidency { mapping.residency }
 
-    public init(mapping: MappedFile) throws(GGUFError) {
+    /// Whether only the header was read (`init(headerOf:)`): tensor data may lie past the end.
+    public let isHeaderOnly: Bool
+
+    /// The bytes all tensors take, as the tensor table gives them (what loading reads).
+    public var tensorBytes: Int { tensorInfos.reduce(0) { $0 + $1.byteCount } }
+
+    public init(mapping: MappedFile, headerOnly: Bool = false) throws(GGUFError) {
         let file = mapping.path
         self.path = file
         self.mapping = mapping
+        isHeaderOnly = headerOnly
         self.fileSize = mapping.size
         var r = ByteReader(bytes: mapping.bytes, file: file)
 
@@ -145,7 +159,7 @@ public final class GGUFFile: @unchecked Sendable {
             }
             let (start, o1) = UInt64(dataOffset).addingReportingOverflow(t.offset)
             let (stop, o2) = start.addingReportingOverflow(UInt64(t.bytes))
-            guard !o1, !o2, stop <= UInt64(mapping.size) else {
+            guard !o1, !o2, headerOnly || stop <= UInt64(mapping.size) else {
                 throw GGUFError(file: file, .tensorOutOfBounds(tensor: t.name, end: o1 || o2 ? UInt64.max : stop, fileSize: mapping.size))
             }
             infos.append(GGUFTensorInfo(name: t.name, shape: t.shape, type: t.type, fileOffset: Int(start), byteCount: t.bytes))
@@ -247,7 +261,8 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// A zero-copy view of a tensor, or nil when the file has none by that name.
     public func tensor(named name: String) -> GGUFTensor? {
-        info(named: name).map { GGUFTensor(info: $0, storage: mapping) }
+        guard !isHeaderOnly else { return nil }
+        return info(named: name).map { GGUFTensor(info: $0, storage: mapping) }
     }
 
     /// Like `tensor(named:)`, but a missing tensor is an error naming the file.

@@ -136,6 +136,7 @@ enum BackendOptions {
     /// The in-process engine on `modelPath`, named by the file's `general.name`.
     static func local(modelPath: String, contextSize: Int, mmproj: String? = nil, panAndScan: PanAndScanOptions? = nil,
                       cache: EmbeddingCache? = nil, wrapVision: (ImageEmbeddingProvider) -> ImageEmbeddingProvider = { $0 }) throws -> LocalEngineBackend {
+        try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: contextSize)
         let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let name = (try file.metadata.string("general.name")) ?? (modelPath as NSString).lastPathComponent
         let engine = try Engine(model: GemmaModel(file: file), tokenizer: GemmaTokenizer(file: file))

@@ -66,7 +66,14 @@ enum InfoCommand: Subcommand {
             Console.out(args.has("--json") ? card.json().rendered() + "\n" : card.render())
             return 0
         }
-        let file = try GGUFFile(path: path)
+        let file: GGUFFile
+        do {
+            file = try GGUFFile(path: path)
+        } catch let error as GGUFError {
+            // A header-only copy (to plan memory before a download) is described from its header.
+            guard case .tensorOutOfBounds = error.problem, let header = try? GGUFFile(headerOf: path) else { throw error }
+            file = header
+        }
         if args.has("--json") {
             Console.out(GGUFJSON.render(file) + "\n")
         } else {

@@ -1,6 +1,7 @@
 import Support
 import Workstation
 import GGUF
+import Gemma
 
 /// The human-readable description `medgemma info` prints for a GGUF file: what it is,
 /// its sizes, how it is quantized, its tokenizer — like a model card.
@@ -16,7 +17,8 @@ struct ModelCard {
         let parameters = file.tensorInfos.reduce(0) { $0 + $1.elementCount }
 
         lines.append(name)
-        lines.append(row("file", "\(fileName(file.path)), \(Format.bytes(file.fileSize)), GGUF v\(file.version)"))
+        let headerOnly = file.isHeaderOnly ? " (header only: the tensor data is not in this file)" : ""
+        lines.append(row("file", "\(fileName(file.path)), \(Format.bytes(file.fileSize)), GGUF v\(file.version)\(headerOnly)"))
         lines.append(row("architecture", try architectureLine(arch)))
         if let ft = try meta.int("general.file_type") {
             lines.append(row("file type", "\(Self.fileTypeName(ft)) (general.file_type \(ft))"))
@@ -40,6 +42,13 @@ struct ModelCard {
         lines.append("Quantization")
         lines += quantizationLines()
 
+        if arch == "gemma3", let plan = try? MemoryPlan(model: file, contextSize: GenerationOptions.defaultContextSize,
+                                                       available: SystemMemory.available()) {
+            lines.append("")
+            lines.append("Memory")
+            lines += memoryLines(plan)
+        }
+
         if meta.contains("tokenizer.ggml.model") {
             lines.append("")
             lines.append("Tokenizer")
@@ -49,6 +58,18 @@ struct ModelCard {
     }
 
     // MARK: Sections
+
+    /// What running it takes at the default context, and whether that fits now
+    /// (`MemoryPlan`; an mmproj adds its own weights and activations).
+    private func memoryLines(_ plan: MemoryPlan) -> [String] {
+        var out = [row("at --ctx \(plan.contextSize)", "≈ \(Format.bytes(plan.estimate.total)): \(MemoryCheck.breakdown(plan.estimate))")]
+        if let available = plan.available {
+            var verdict = plan.fits ? "fits" : "does not fit"
+            if !plan.fits, let ctx = plan.fittingContext { verdict += " (--ctx \(ctx) does)" }
+            out.append(row("available now", "\(Format.bytes(available)): \(verdict)"))
+        }
+        return out
+    }
 
     private func architectureLine(_ arch: String) throws -> String {
         switch arch {

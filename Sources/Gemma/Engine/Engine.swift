@@ -99,7 +99,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Token rows run through the model at a time (`GemmaModel.prefill`'s batch).
-    static let prefillBatch = 512
+    public static let prefillBatch = 512
 
     /// Prompt ids as model input: runs of tokens, and each image's rows in one piece. The
     /// slice's indices are the ids' positions in the prompt: token runs are also cut where

@@ -87,6 +87,18 @@ public final class KVCache: @unchecked Sendable {
     /// Rows layer `l` holds: its ring, or every position.
     func slots(layer l: Int) -> Int { isRing[l] ? ringSlots : capacity }
 
+    /// Bytes a cache made with these arguments will hold, without making it (memory
+    /// planning before a model is loaded; the same arithmetic as `init`).
+    public static func byteCount(config: GemmaConfig, capacity: Int, storage: Storage = .f16, batchSize: Int = 512,
+                                 windowed: Bool = true) -> Int {
+        let w = config.slidingWindow, ringSize = Self.ringSize(window: w, batch: batchSize)
+        let ring = windowed && w > 0 && ringSize < capacity
+        let rowBytes = config.kvHeadCount * config.headDim * (storage == .f16 ? 2 : 4)
+        return (0..<config.layerCount).reduce(0) { total, layer in
+            total + 2 * (ring && !config.isGlobal(layer: layer) ? ringSize : capacity) * rowBytes
+        }
+    }
+
     /// Bytes held by the cache.
     public var byteCount: Int {
         (0..<layerCount).reduce(0) { $0 + 2 * slots(layer: $1) * rowLength * elementSize }
