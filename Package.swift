@@ -73,7 +73,9 @@ let package = Package(
         // The terminal workstation on ncursesw: panes, keymap, editors, themes, WorkstationApp.
         .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "VisionPreprocessing"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI"]),
+        // The GGUF models on this machine, ours and other tools' (`medgemma models`).
+        .target(name: "ModelCatalog", dependencies: ["Support"]),
+        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog"]),
         // The executable: `main` calls MedgemmaCLI.
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 

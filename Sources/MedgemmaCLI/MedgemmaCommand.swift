@@ -19,6 +19,7 @@ public enum MedgemmaCommand {
         ShowCommand.self,
         ConvertCommand.self,
         BackendsCommand.self,
+        ModelsCommand.self,
     ]
 
     public static let version = EngineVersion.current

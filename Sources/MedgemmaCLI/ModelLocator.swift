@@ -1,5 +1,6 @@
 import Glibc
 import Foundation
+import ModelCatalog
 
 /// Where models live and which one is used when the user names none.
 ///
@@ -22,8 +23,14 @@ public enum ModelLocator {
         return (env("HOME") ?? "/tmp") + "/.cache/medgemma/models"
     }
 
+    /// `--model` may name a file, or a model `medgemma models` lists by name (`tiny:latest`
+    /// from Ollama, `org/repo/FILE` from the hub cache, a pulled model's name).
     public static func resolve(_ option: String?) -> String {
-        if let option { return option }
+        if let option {
+            // A file that exists, or a path to one, is taken as it is; anything else may be a listed name.
+            if FileManager.default.fileExists(atPath: option) || (option.hasSuffix(".gguf") && option.contains("/")) { return option }
+            return catalogEntry(named: option)?.path ?? option
+        }
         if let model = env("MEDGEMMA_MODEL") { return model }
         return modelsDirectory + "/" + defaultModelFile
     }
@@ -43,11 +50,20 @@ public enum ModelLocator {
     public static func pairedMMProj(_ option: String?, model: String) -> (path: String?, note: String?) {
         if let option { return (option, nil) }
         if let path = env("MEDGEMMA_MMPROJ") { return (path, nil) }
-        guard let found = besideModel(model) else { return (nil, nil) }
+        guard let found = besideModel(model) ?? catalogEntry(atPath: model)?.mmproj else { return (nil, nil) }
         if let why = VisionPairing.mismatch(mmproj: found, model: model) {
             return (nil, "\((found as NSString).lastPathComponent) beside the model is not used: \(why)")
         }
         return (found, nil)
+    }
+
+    static func catalogEntry(named name: String) -> LocalModel? {
+        ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment)).first { $0.name == name }
+    }
+
+    /// The listed model stored at `path` (an Ollama blob's vision part is in its manifest).
+    static func catalogEntry(atPath path: String) -> LocalModel? {
+        ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment)).first { $0.path == path }
     }
 
     /// The one `mmproj*.gguf` in the model's folder, nil when there is none or several.
