@@ -55,6 +55,23 @@ enum ModelsCommand: Subcommand {
         }
     }
 
+    /// The workstation's `:model` picker: the text models found, each with what it is and
+    /// whether it fits now ("gemma3 · 268.1 M · Q4_K_M · vision · 345.9 MB · fits").
+    static func choices() -> [ModelChoice] {
+        let available = SystemMemory.available()
+        return ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment)).map(ModelRow.init)
+            .filter { $0.architecture == "gemma3" && $0.problem == nil }
+            .map { row in
+                var parts = [row.model.source.rawValue, row.parameters.map(Format.count) ?? "?", row.quantization]
+                if row.vision != nil { parts.append("vision") }
+                if let memory = row.memory {
+                    let verdict = available.map { memory + MemoryPlan.headroom <= $0 ? "fits" : "does not fit in \(Format.bytes($0))" }
+                    parts.append("needs ≈ \(Format.bytes(memory))" + (verdict.map { " (\($0))" } ?? ""))
+                }
+                return ModelChoice(name: row.model.name, path: row.model.path, detail: parts.joined(separator: " · "))
+            }
+    }
+
     static func find(_ name: String, in models: [LocalModel]) throws -> LocalModel {
         guard let model = models.first(where: { $0.name == name }) else {
             throw CommandFailure("no model named '\(OneLine.clean(name))' (see 'medgemma models')")

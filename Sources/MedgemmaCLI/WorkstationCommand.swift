@@ -66,6 +66,7 @@ enum WorkstationCommand {
                                      loadBackend: loader,
                                      modelFiles: remote ? (nil, nil) : (path, mmproj),
                                      remote: remote ? nil : BackendOptions.configuredServer(command: name),
+                                     modelChoices: remote ? nil : modelChoices,
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")
@@ -73,6 +74,9 @@ enum WorkstationCommand {
         try app.run()
         return 0
     }
+
+    /// The models on this machine for the `:model` picker.
+    @Sendable static func modelChoices() -> [ModelChoice] { ModelsCommand.choices() }
 
     /// Another model file for `:model FILE`, with the mmproj found beside it.
     @Sendable static func loadLocal(_ path: String) throws -> InferenceBackend {

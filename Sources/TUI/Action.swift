@@ -207,7 +207,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .setSystemPrompt:
             return ActionArgument(kind: .text, placeholder: "TEXT")
         case .switchModel:
-            return ActionArgument(kind: .path, placeholder: "MODEL.gguf")
+            return ActionArgument(kind: .path, placeholder: "MODEL.gguf", isOptional: true)
         case .loadImage:
             return ActionArgument(kind: .path, placeholder: "IMAGE|DIR")
         case .exportTranscript:

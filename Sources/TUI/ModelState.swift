@@ -15,6 +15,9 @@ struct ModelState {
     var provenance: ReportProvenance
     /// The configured server a heavy question may go to instead; nil when none is.
     let remote: RemoteBackendOffer?
+    /// The models on this machine for the `:model` picker (read when it opens); nil when
+    /// switching is not offered.
+    let modelChoices: (@Sendable () -> [ModelChoice])?
     /// A question to send once the backend being loaded is adopted (a series question
     /// the user sent to the remote backend).
     var pendingQuestion: (text: String, images: [ImageAttachment])?
@@ -24,10 +27,12 @@ struct ModelState {
     var backgroundPaused = false
 
     init(backend: InferenceBackend, loadBackend: (@Sendable (String) throws -> InferenceBackend)?,
-         modelFiles: (model: String?, mmproj: String?), remote: RemoteBackendOffer? = nil) {
+         modelFiles: (model: String?, mmproj: String?), remote: RemoteBackendOffer? = nil,
+         modelChoices: (@Sendable () -> [ModelChoice])? = nil) {
         self.backend = backend
         self.loadBackend = loadBackend
         self.remote = remote
+        self.modelChoices = modelChoices
         reportBackend = Self.reportBackend(for: backend)
         provenance = ReportProvenance(model: modelFiles.model, mmproj: modelFiles.mmproj, servedModel: backend.displayName)
     }

@@ -86,7 +86,7 @@ extension WorkstationApp {
             prepareChat()
             status.message = "system prompt set for the next reply" + (casePane.study == nil ? "" : " (it replaces the case context)")
         case .switchModel:
-            guard case .path(let path)? = argument else { return openCommandLine(for: action) }
+            guard case .path(let path)? = argument else { return openModelPicker() }
             switchModel(to: path)
         case .loadImage:
             guard case .path(let path)? = argument else { return openCommandLine(for: action) }

@@ -22,6 +22,20 @@ extension WorkstationApp {
         }
     }
 
+    /// `:model` with no file: the models on this machine, each with its memory estimate.
+    func openModelPicker() {
+        guard model.loadBackend != nil, let choices = model.modelChoices else {
+            status.message = "\(Action.switchModel.title): \(Self.notAvailable) with this backend"
+            return
+        }
+        let found = choices()
+        guard !found.isEmpty else {
+            status.message = "no models found ('medgemma models' lists where they are looked for): :model FILE loads a file"
+            return
+        }
+        overlay = .models(ModelPicker(choices: found))
+    }
+
     /// Called every loop turn: adopts a model that finished loading.
     func adoptLoadedModel() {
         guard let load = model.loading, let result = load.result else { return }

@@ -66,6 +66,13 @@ extension WorkstationApp {
                          "Restore it? y restores it · n discards it"]
             return box(title: "Recovered draft", rows: lines.map { [StyledSpan($0, .bold)] },
                        width: (lines.map(DisplayWidth.of).max() ?? 40) + 6, height: 4, screenRows: rows, screenColumns: columns)
+        case .models(let picker):
+            var list: [[StyledSpan]] = [[StyledSpan("> " + picker.list.query, .bold)], []]
+            if picker.list.results.isEmpty { list.append([StyledSpan("no model matches", .note)]) }
+            for choice in picker.list.results { list.append([StyledSpan(ModelPicker.row(choice))]) }
+            return box(title: "Models · type to filter · Enter loads · Esc closes", rows: list,
+                       width: 100, height: min(rows - 2, max(list.count + 2, 8)), screenRows: rows, screenColumns: columns,
+                       selected: picker.list.selectedIndex + 2)
         case .seriesQuestion(let offer):
             let lines = offer.lines(remote: model.remote?.name, localEncoding: model.imageEncoder != nil)
             let name = TerminalSanitizer.singleLine.sanitize((offer.question.path as NSString).lastPathComponent)

@@ -22,6 +22,17 @@ extension WorkstationApp {
             answerRecovery(draft, restore: key == .character("y") || key == .character("Y") || key == .enter)
         case .seriesQuestion(let offer):
             handleSeriesOffer(key, offer: offer)
+        case .models(var picker):
+            switch key {
+            case .escape, .control("c"): closeOverlay()
+            case .enter:
+                guard let chosen = picker.list.selected else { return }
+                closeOverlay()
+                switchModel(to: chosen.path)
+                if model.loading != nil { status.message = "loading \(TerminalSanitizer.singleLine.sanitize(chosen.name))…" }
+            default:
+                if picker.list.handle(key) { overlay = .models(picker) }
+            }
         case .confirmQuit:
             if key == .character("y") || key == .character("Y") {
                 running = false

@@ -60,8 +60,9 @@ public final class WorkstationApp {
     public init(backend: InferenceBackend, library: StudyLibrary?, graphics: String? = nil, theme: String? = nil,
                 loadBackend: (@Sendable (String) throws -> InferenceBackend)? = nil,
                 modelFiles: (model: String?, mmproj: String?) = (nil, nil), remote: RemoteBackendOffer? = nil,
+                modelChoices: (@Sendable () -> [ModelChoice])? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
-        model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles, remote: remote)
+        model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles, remote: remote, modelChoices: modelChoices)
         casePane = CasePaneState(library: library)
         chatPane = ChatPaneState(session: ChatSession(backend: backend))
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])

@@ -14,6 +14,8 @@ enum WorkstationOverlay {
     case restoreDraft(RecoveredDraft)
     /// A yes/no question before quitting with an unsent draft.
     case confirmQuit(String)
+    /// `:model` without a file: the models on this machine to choose from.
+    case models(ModelPicker)
     /// A multi-slice question waiting for the user's go, with its cost.
     case seriesQuestion(SeriesQuestionOffer)
 

@@ -570,6 +570,32 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// `:model` alone opens the picker: the models on this machine, each with what it
+    /// needs in memory; typing filters, Enter loads the highlighted one.
+    func testModelPickerListsTheModelsHereAndLoadsTheChosenOne() throws {
+        let models = work.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        try FileManager.default.linkItem(atPath: try TestEnvironment.defaultModel(), toPath: models.appendingPathComponent("gemma-3-270m-q4_k_m.gguf").path)
+        try FileManager.default.copyItem(atPath: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path,
+                                         toPath: models.appendingPathComponent("tiny-gemma3.gguf").path)
+        let tmux = try startApp(environment: "env -u NO_COLOR MEDGEMMA_MODELS='\(models.path)'")
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab")
+        try tmux.sendKeys(":")
+        try tmux.sendKeys("-l", "model")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "the picker") {
+            $0.contains("Models · type to filter") && $0.contains("gemma-3-270m-q4_k_m  ·  medgemma · 268.1 M · Q4_K_M · needs ≈ 345.9 MB (fits)")
+                && $0.contains("tiny-gemma3  ·  medgemma · ")
+        }
+        try tmux.sendKeys("-l", "tiny")
+        _ = try waitFor(tmux, "filtered") { !$0.contains("gemma-3-270m-q4_k_m  ·") && $0.contains("tiny-gemma3  ·") }
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "switched") { $0.contains("now using ") && $0.contains("· in-process") && !$0.contains("Models · type") }
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// Ctrl-Z in an interactive shell: the workstation stops and the shell says so; `fg`
     /// brings it back repainted and taking keys. Without job control it says it cannot.
     func testCtrlZSuspendsAndFgRepaints() throws {

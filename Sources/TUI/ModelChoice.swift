@@ -1,0 +1,15 @@
+/// A model the `:model` picker offers: its name as `medgemma models` lists it, the file to
+/// load, and one line of what it is and what it needs ("gemma3 · 4.3 B · Q4_K_M · vision ·
+/// 3.4 GB · fits"). Made by the command line (which reads headers and plans memory), so the
+/// TUI knows nothing of GGUF files.
+public struct ModelChoice: Sendable, Equatable {
+    public let name: String
+    public let path: String
+    public let detail: String
+
+    public init(name: String, path: String, detail: String) {
+        self.name = name
+        self.path = path
+        self.detail = detail
+    }
+}
