@@ -38,6 +38,8 @@ enum GenerateCommand: Subcommand {
         let settings = generated.sampling, maxTokens = generated.maxTokens
         let promptText = try PromptInput.read(promptArg)
         let path = ModelLocator.resolve(args["--model"])
+        // The prompt's bytes bound its tokens: the context it will need, at most.
+        try MemoryCheck.ensureFits(model: path, mmproj: nil, contextSize: promptText.utf8.count + maxTokens + 2)
         let engine = try Engine(path: path)
         engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         let ids = engine.tokenizer.encode(promptText, addBOS: true, parseSpecial: true)

@@ -51,6 +51,7 @@ enum LogitsCommand: Subcommand {
         let text = try PromptInput.read(args.positionals[0])
         let modelPath = ModelLocator.resolve(args["--model"])
         let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
+        try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: text.utf8.count + 300)
         let engine = try Engine(path: modelPath)
         engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         let tokenizer = engine.tokenizer, model = engine.model

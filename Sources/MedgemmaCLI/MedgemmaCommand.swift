@@ -1,5 +1,7 @@
+import Foundation
 import Glibc
 import GGUF
+import Support
 import Workstation
 
 /// The `medgemma` executable: dispatches to a subcommand, turns errors into one line on
@@ -52,8 +54,13 @@ public enum MedgemmaCommand {
     /// queue (a case context being prefilled, an image being encoded) must not meet
     /// OpenBLAS freeing its buffers in `exit`, which crashes the process on the way out.
     /// Everything we write is already on disk (atomic writes); stdio is flushed here.
+    /// `MEDGEMMA_PEAK_MEMORY=1` ends with the process's peak resident memory on standard
+    /// error, to check memory planning against ("peak memory: 358137856 bytes").
     public static func main() -> Never {
         let status = run(Array(CommandLine.arguments.dropFirst()))
+        if ProcessInfo.processInfo.environment["MEDGEMMA_PEAK_MEMORY"] == "1", let peak = SystemMemory.peakResident() {
+            Console.err("peak memory: \(peak) bytes\n")
+        }
         fflush(nil)
         _exit(status)
     }

@@ -38,7 +38,9 @@ enum PerplexityCommand: Subcommand {
         let path = args.positionals[0]
         var text = String(decoding: try WholeFile.read(path: path, limit: WholeFile.textLimit), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
-        let file = try GGUFFile(path: ModelLocator.resolve(args["--model"]), residency: .memoryIfItFits)
+        let modelPath = ModelLocator.resolve(args["--model"])
+        try MemoryCheck.ensureFits(model: modelPath, mmproj: nil, contextSize: ctx)
+        let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let tokenizer = try GemmaTokenizer(file: file)
         let model = try GemmaModel(file: file)
         model.precision = precision

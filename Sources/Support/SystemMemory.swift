@@ -20,6 +20,17 @@ public enum SystemMemory {
         return nil
     }
 
+    /// This process's peak resident memory in bytes (`VmHWM` of /proc/self/status): what
+    /// memory planning is checked against. Unlike `getrusage`'s `ru_maxrss`, it starts
+    /// afresh at exec, so a child spawned by a large process reports its own peak.
+    public static func peakResident() -> Int? {
+        guard let text = read("/proc/self/status") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst("VmHWM:".count).filter(\.isNumber)).map { $0 * 1024 }
+        }
+        return nil
+    }
+
     /// The cgroup v2 limit less what the group already uses; nil when there is no limit.
     static func cgroupRoom() -> Int? {
         guard let limit = read("/sys/fs/cgroup/memory.max").flatMap({ Int($0.filter(\.isNumber)) }),
