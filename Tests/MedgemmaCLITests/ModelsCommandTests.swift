@@ -22,13 +22,13 @@ final class ModelsCommandTests: XCTestCase {
                        "hf/models--org--tiny-GGUF/blobs", "hf/models--org--tiny-GGUF/snapshots/abc123"] {
             try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
-        tinySHA = try sha256sum(tiny)
+        tinySHA = try Sha256Sum.of(tiny)
         // Ours: the default model with its record, the tiny model without one, and the 270M's vision part.
         let model = try TestEnvironment.defaultModel()
         try fm.linkItem(atPath: model, toPath: root + "/ours/gemma-3-270m-q4_k_m.gguf")
         let modified = Int((try fm.attributesOfItem(atPath: model)[.modificationDate] as! Date).timeIntervalSince1970)
         let size = try fm.attributesOfItem(atPath: model)[.size] as! Int
-        try "\(try sha256sum(model)) \(size) \(modified)\n".write(toFile: root + "/ours/gemma-3-270m-q4_k_m.gguf.verified", atomically: true, encoding: .utf8)
+        try "\(try Sha256Sum.of(model)) \(size) \(modified)\n".write(toFile: root + "/ours/gemma-3-270m-q4_k_m.gguf.verified", atomically: true, encoding: .utf8)
         try fm.copyItem(atPath: tiny, toPath: root + "/ours/tiny-gemma3.gguf")
         try fm.copyItem(atPath: TestEnvironment.fixture("tiny_gemma_vision/mmproj-270m.gguf").path, toPath: root + "/ours/mmproj-270m.gguf")
         // llama.cpp: USER_REPO_FILE.
@@ -45,17 +45,6 @@ final class ModelsCommandTests: XCTestCase {
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
-
-    private func sha256sum(_ path: String) throws -> String {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        return String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
-    }
 
     private func listed() throws -> [String: [String: Any]] {
         let r = try CommandRunner.medgemma(["models", "--json"], environment: environment)
@@ -111,7 +100,7 @@ final class ModelsCommandTests: XCTestCase {
         try handle.seek(toOffset: 100)
         try handle.write(contentsOf: Data([0x55, 0xAA]))
         try handle.close()
-        let damaged = try sha256sum(blob)
+        let damaged = try Sha256Sum.of(blob)
         let bad = try CommandRunner.medgemma(["models", "verify"], environment: environment)
         XCTAssertEqual(bad.status, 1, bad.stdout)
         XCTAssertTrue(bad.stdout.contains("org/tiny-GGUF/tiny: DIFFERS: sha256 \(damaged), expected \(tinySHA)\n"), bad.stdout)

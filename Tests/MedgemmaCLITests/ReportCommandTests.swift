@@ -185,15 +185,7 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(Set(three.images.map(\.preparation)), ["CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU); resized to 48×48 "
                                                               + "(bilinear, antialiased) and normalised with the mmproj's mean/std"])
         for image in three.images {
-            let sum = Process()
-            let pipe = Pipe()
-            sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-            sum.arguments = [study.appendingPathComponent(image.file).path]
-            sum.standardOutput = pipe
-            try sum.run()
-            sum.waitUntilExit()
-            let line = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            XCTAssertEqual(image.sha256, String(line.prefix(64)), image.file)
+            XCTAssertEqual(image.sha256, try Sha256Sum.of(study.appendingPathComponent(image.file).path), image.file)
         }
         XCTAssertTrue(three.userPrompt.contains("attached (a series: 3 of its 6 slices, in order, each after its slice label): "), three.userPrompt)
         let first = try stamp([])

@@ -19,22 +19,11 @@ final class ModelStateTests: XCTestCase {
         while !state.provenance.isReady, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         let files = state.provenance.files()
         XCTAssertEqual(files.model.name, "tiny-gemma3.gguf")
-        XCTAssertEqual(files.model.sha256, try sha256sum(tiny))
+        XCTAssertEqual(files.model.sha256, try Sha256Sum.of(tiny))
         XCTAssertNil(files.mmproj, "the new model has no vision part")
 
         let server = RemoteBackend(endpoint: try RemoteEndpoint(url: "http://127.0.0.1:9/v1"), model: "medgemma-27b-it")
         state.adopt(server, loadedFrom: nil)
         XCTAssertEqual(state.provenance.files().model, StampedFile(name: "medgemma-27b-it · http://127.0.0.1:9/v1", sha256: nil))
-    }
-
-    private func sha256sum(_ path: String) throws -> String {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        return String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
     }
 }
