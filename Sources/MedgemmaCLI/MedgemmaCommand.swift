@@ -22,6 +22,7 @@ public enum MedgemmaCommand {
         ConvertCommand.self,
         BackendsCommand.self,
         ModelsCommand.self,
+        PullCommand.self,
     ]
 
     public static let version = EngineVersion.current
