@@ -16,7 +16,7 @@ public struct PullRequest: Sendable, Equatable {
 
     /// Parses `NAME`, `ORG/NAME` or `ORG/NAME:FILE`.
     public init(parsing text: String, revision: String?, quant: String?) throws {
-        let name = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let name = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         if let known = KnownModels.entry(named: text) {
             self.init(repo: known.repo, revision: revision ?? "main", quant: quant)
             return
