@@ -1,6 +1,7 @@
 import Glibc
 import Foundation
 import ModelCatalog
+import ModelStore
 
 /// Where models live and which one is used when the user names none.
 ///
@@ -58,7 +59,19 @@ public enum ModelLocator {
     }
 
     static func catalogEntry(named name: String) -> LocalModel? {
-        ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment)).first { $0.name == name }
+        let models = ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment))
+        return models.first { $0.name == name } ?? pulled(shortName: name, among: models)
+    }
+
+    /// A short name `medgemma pull` knows (`medgemma-4b-it`) once pulled: the model file in
+    /// our models folder that came from its repository (`medgemma-4b-it-Q4_K_M.gguf`), the
+    /// Q4_K_M one when several quantizations were pulled, else the smallest.
+    static func pulled(shortName: String, among models: [LocalModel]) -> LocalModel? {
+        guard let known = KnownModels.entry(named: shortName) else { return nil }
+        let stem = known.pulledFilePrefix.lowercased()
+        let candidates = models.filter { $0.source == .medgemma && $0.name.lowercased().hasPrefix(stem) && !$0.name.lowercased().contains("mmproj") }
+        return candidates.first { $0.name.uppercased().hasSuffix("-" + QuantChoice.defaultQuant) }
+            ?? candidates.min { $0.size < $1.size }
     }
 
     /// The listed model stored at `path` (an Ollama blob's vision part is in its manifest).

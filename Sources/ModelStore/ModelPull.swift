@@ -120,9 +120,8 @@ public struct ModelPull {
     /// `mmproj-F16.gguf` and the models folder is one flat folder of several models.
     func localName(_ file: HubFile, model: HubFile, repo: String) -> String {
         guard file.isVisionPart, file != model else { return file.name }
-        var stem = String(repo.split(separator: "/").last ?? "")
-        for suffix in ["-GGUF", "-gguf", "_GGUF"] where stem.hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)) }
-        return stem.isEmpty || file.name.hasPrefix(stem) ? file.name : "\(stem)-\(file.name)"
+        let prefix = KnownModels.filePrefix(repo: repo)
+        return prefix == "-" || file.name.hasPrefix(prefix) ? file.name : prefix + file.name
     }
 
     /// A file already pulled: its `.verified` record still describes it with the hub's hash.

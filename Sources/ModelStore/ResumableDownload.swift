@@ -54,14 +54,19 @@ public struct ResumableDownload {
             if total > 0 && have > total { try restart(fd, &hasher, &have) }
             let before = have
             var writeError: ModelStoreError?
-            var restarted = false
+            var wrongRange = false
             let outcome = HubTransfer.get(requestURL, token: endpoint.token,
                                           headers: have > 0 ? ["Range": "bytes=\(have)-"] : [:],
                 onResponse: { status, headers in
                     guard status == 200 || status == 206 else { return false }
                     if status == 200 && have > 0 {
                         // The server ignored the Range: start over rather than append a second copy.
-                        do { try restart(fd, &hasher, &have); restarted = true } catch { writeError = error as? ModelStoreError }
+                        do { try restart(fd, &hasher, &have) } catch { writeError = error as? ModelStoreError }
+                    }
+                    if status == 206, Self.rangeStart(headers["content-range"]) != have {
+                        // Bytes from elsewhere in the file would corrupt it: drop this answer, ask again.
+                        wrongRange = true
+                        return false
                     }
                     if total <= 0, let length = headers["content-length"].flatMap(Int64.init) { total = have + length }
                     return writeError == nil
@@ -73,8 +78,15 @@ public struct ResumableDownload {
                     have += Int64(data.count)
                     display?.update(have)
                 })
-            _ = restarted
             if let writeError { throw writeError }
+            if wrongRange {
+                failures += 1
+                if failures > retry.attempts {
+                    throw ModelStoreError.badAnswer(url: url, detail: "the server answers a Range request with other bytes; delete \(partialPath) to start over")
+                }
+                try restart(fd, &hasher, &have)
+                continue
+            }
             if published == nil, let etag = outcome.redirectHeaders["x-linked-etag"] ?? outcome.headers["x-linked-etag"] {
                 published = HubFileList.isSHA256(etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"W/ ")).lowercased())
             }
@@ -122,6 +134,12 @@ public struct ResumableDownload {
             throw ModelStoreError.io(path: destination, detail: String(cString: strerror(errno)))
         }
         return published == nil ? nil : actual
+    }
+
+    /// START of `Content-Range: bytes START-END/TOTAL`, nil when absent or unreadable.
+    static func rangeStart(_ header: String?) -> Int64? {
+        guard let header, header.hasPrefix("bytes ") else { return nil }
+        return Int64(header.dropFirst(6).prefix { $0.isNumber })
     }
 
     /// Hashes what an earlier run left in the partial file; returns its size.
