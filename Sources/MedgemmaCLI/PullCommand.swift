@@ -46,7 +46,7 @@ enum PullCommand: Subcommand {
         let request: PullRequest
         do {
             request = try PullRequest(parsing: args.positionals[0], revision: args["--revision"], quant: args["--quant"])
-        } catch let error as ModelStoreError {
+        } catch {
             throw UsageError(command: qualifiedName, error.description)
         }
         var pull = ModelPull(endpoint: HubEndpoint(environment: ProcessInfo.processInfo.environment), folder: ModelLocator.modelsDirectory)

@@ -3,7 +3,7 @@ import Foundation
 /// Reads the hub's file list: the tree API's array (`/api/models/REPO/tree/REV`, `lfs.oid`
 /// is the sha256) or the model API's `siblings` (`lfs.sha256`).
 public enum HubFileList {
-    public static func parse(_ data: Data, url: String) throws -> [HubFile] {
+    public static func parse(_ data: Data, url: String) throws(ModelStoreError) -> [HubFile] {
         guard let json = try? JSONSerialization.jsonObject(with: data) else {
             throw ModelStoreError.badAnswer(url: url, detail: "the file list is not JSON")
         }

@@ -33,7 +33,7 @@ public struct ModelPull {
 
     /// The files `request` names: the one after `:`, else the quantization's model file and
     /// the repository's vision part.
-    public func plan(_ request: PullRequest) throws -> [Item] {
+    public func plan(_ request: PullRequest) throws(ModelStoreError) -> [Item] {
         let files = try listFiles(request)
         var chosen: [HubFile]
         if let name = request.file {
@@ -52,7 +52,7 @@ public struct ModelPull {
 
     /// Runs the pull; returns the paths of the files now here (model first).
     @discardableResult
-    public func run(_ request: PullRequest) throws -> [String] {
+    public func run(_ request: PullRequest) throws(ModelStoreError) -> [String] {
         let items = try plan(request)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -93,7 +93,7 @@ public struct ModelPull {
         return items.map(\.destination)
     }
 
-    func listFiles(_ request: PullRequest) throws -> [HubFile] {
+    func listFiles(_ request: PullRequest) throws(ModelStoreError) -> [HubFile] {
         let url = endpoint.treeURL(repo: request.repo, revision: request.revision)
         var failures = 0
         while true {

@@ -15,7 +15,7 @@ public struct PullRequest: Sendable, Equatable {
     }
 
     /// Parses `NAME`, `ORG/NAME` or `ORG/NAME:FILE`.
-    public init(parsing text: String, revision: String?, quant: String?) throws {
+    public init(parsing text: String, revision: String?, quant: String?) throws(ModelStoreError) {
         let name = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         if let known = KnownModels.entry(named: text) {
             self.init(repo: known.repo, revision: revision ?? "main", quant: quant)

@@ -10,7 +10,7 @@ public enum QuantChoice {
     /// The model file: the one whose name carries `quant` (case-insensitive, as a whole
     /// tag: `Q4_K` does not pick `Q4_K_M`), the smallest when several do; without `quant`
     /// the smallest Q4_K_M file, else the smallest other 4-bit one.
-    public static func model(in files: [HubFile], quant: String?, repo: String) throws -> HubFile {
+    public static func model(in files: [HubFile], quant: String?, repo: String) throws(ModelStoreError) -> HubFile {
         let models = files.filter { $0.isGGUF && !$0.isVisionPart && !isSplitPart($0.name) }
         guard !models.isEmpty else {
             throw ModelStoreError.noMatchingFile(repo: repo, detail: files.contains(where: { $0.isGGUF })

@@ -35,7 +35,7 @@ public struct ResumableDownload {
     /// Downloads, verifies and renames; returns the verified sha256 (nil when the hub
     /// published none, which it does for every LFS file — GGUFs are).
     @discardableResult
-    public func run() throws -> String? {
+    public func run() throws(ModelStoreError) -> String? {
         let url = endpoint.resolveURL(repo: repo, revision: revision, file: file.path)
         guard let requestURL = URL(string: url) else { throw ModelStoreError.badName(url) }
         let fd = open(partialPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -61,7 +61,7 @@ public struct ResumableDownload {
                     guard status == 200 || status == 206 else { return false }
                     if status == 200 && have > 0 {
                         // The server ignored the Range: start over rather than append a second copy.
-                        do { try restart(fd, &hasher, &have) } catch { writeError = error as? ModelStoreError }
+                        do throws(ModelStoreError) { try restart(fd, &hasher, &have) } catch { writeError = error }
                     }
                     if status == 206, Self.rangeStart(headers["content-range"]) != have {
                         // Bytes from elsewhere in the file would corrupt it: drop this answer, ask again.
@@ -73,7 +73,7 @@ public struct ResumableDownload {
                 },
                 onData: { data in
                     guard writeError == nil else { return }
-                    do { try writeAll(fd, data) } catch { writeError = error as? ModelStoreError; return }
+                    do throws(ModelStoreError) { try writeAll(fd, data) } catch { writeError = error; return }
                     hasher.update(data)
                     have += Int64(data.count)
                     display?.update(have)
@@ -143,7 +143,7 @@ public struct ResumableDownload {
     }
 
     /// Hashes what an earlier run left in the partial file; returns its size.
-    private func hashExisting(into hasher: inout SHA256) throws -> Int64 {
+    private func hashExisting(into hasher: inout SHA256) throws(ModelStoreError) -> Int64 {
         guard let handle = FileHandle(forReadingAtPath: partialPath) else { return 0 }
         defer { try? handle.close() }
         var size: Int64 = 0
@@ -158,23 +158,25 @@ public struct ResumableDownload {
         }
     }
 
-    private func restart(_ fd: Int32, _ hasher: inout SHA256, _ have: inout Int64) throws {
+    private func restart(_ fd: Int32, _ hasher: inout SHA256, _ have: inout Int64) throws(ModelStoreError) {
         guard ftruncate(fd, 0) == 0 else { throw ModelStoreError.io(path: partialPath, detail: String(cString: strerror(errno))) }
         hasher = SHA256()
         have = 0
     }
 
-    private func writeAll(_ fd: Int32, _ data: Data) throws {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+    private func writeAll(_ fd: Int32, _ data: Data) throws(ModelStoreError) {
+        let failure: Int32? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int32? in
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ModelStoreError.io(path: partialPath, detail: String(cString: strerror(errno)))
+                    return errno
                 }
                 offset += n
             }
+            return nil
         }
+        if let failure { throw ModelStoreError.io(path: partialPath, detail: String(cString: strerror(failure))) }
     }
 }
