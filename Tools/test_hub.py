@@ -15,6 +15,8 @@ and CDN requests):
   {"drop": BYTES, "times": N}                    send BYTES of the body, then close
   {"badsha": true}                               publish a sha256 that is not the file's
   {"trickle": BYTES_PER_TENTH}                   send the body slowly
+  {"cdn_host": "localhost"}                      (on "ORG/REPO") redirect to that host name,
+                                                 as the hub's CDN is another host
 Every request is appended to ROOT/requests.log as "METHOD PATH RANGE AUTH" (RANGE and AUTH
 "-" when absent), for the tests to see what the client asked for. Expected hashes are
 Python's hashlib, never the client's.
@@ -170,7 +172,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         digest = sha256(full, bool(spec.get("badsha")))
         self.send_response(302)
-        self.send_header("Location", "/cdn/%s/%s" % (repo, urllib.parse.quote(name)))
+        host = faults().get(repo, {}).get("cdn_host")
+        prefix = "http://%s:%d" % (host, PORT) if host else ""
+        self.send_header("Location", "%s/cdn/%s/%s" % (prefix, repo, urllib.parse.quote(name)))
         self.send_header("X-Linked-ETag", '"%s"' % digest)
         self.send_header("X-Linked-Size", str(os.path.getsize(full)))
         self.send_header("ETag", '"%s"' % hashlib.sha1(digest.encode()).hexdigest())

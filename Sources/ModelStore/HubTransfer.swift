@@ -61,7 +61,13 @@ final class HubTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         for (key, value) in response.allHeaderFields {
             if let key = key as? String, let value = value as? String { outcome.redirectHeaders[key.lowercased()] = value }
         }
-        completionHandler(request)
+        // The hub's CDN URLs are signed; a Bearer token sent on to another host is at best
+        // leaked and at worst refused ("only one auth mechanism"), as huggingface_hub knows.
+        var next = request
+        if request.url?.host != task.originalRequest?.url?.host {
+            next.setValue(nil, forHTTPHeaderField: "Authorization")
+        }
+        completionHandler(next)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,

@@ -113,6 +113,16 @@ final class ModelPullTests: XCTestCase {
         XCTAssertTrue(hub.requests.contains { $0.hasPrefix("GET /\(repo)/resolve/") && $0.hasSuffix(" Bearer_hf_right") }, "\(hub.requests)")
     }
 
+    func testTokenIsNotSentOnToAnotherHost() throws {
+        let repo = "google/gated-cdn"
+        let data = try hub.addFile(repo: repo, name: "g-Q4_K_M.gguf", size: 1_000)
+        try hub.setFaults([repo: ["gated": "hf_right", "cdn_host": "localhost"]])
+        let paths = try pull(token: "hf_right").run(PullRequest(repo: repo))
+        XCTAssertEqual(FileManager.default.contents(atPath: paths[0]), data)
+        XCTAssertTrue(hub.requests.contains { $0.hasPrefix("GET /\(repo)/resolve/") && $0.hasSuffix(" Bearer_hf_right") }, "\(hub.requests)")
+        XCTAssertEqual(hub.requests.filter { $0.hasPrefix("GET /cdn/") }.map { $0.split(separator: " ")[3] }, ["-"])
+    }
+
     func testMissingFileAndRepositoryAreNamed() throws {
         try hub.addFile(repo: "org/here", name: "a-Q4_K_M.gguf", size: 10)
         XCTAssertThrowsError(try pull().run(PullRequest(repo: "org/here", file: "nope.gguf"))) { error in
