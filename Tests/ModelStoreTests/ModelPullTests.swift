@@ -45,6 +45,11 @@ final class ModelPullTests: XCTestCase {
         let downloads = hub.requests.filter { $0.hasPrefix("GET /\(repo)/resolve/") }
         XCTAssertEqual(downloads.count, 2, "\(hub.requests)")
 
+        // `medgemma models` lists it as ours, verified, with its vision part paired.
+        let listed = ModelCatalog.scan(CatalogLocations(medgemma: folder, llamaCpp: folder + "/none", ollama: folder + "/none", huggingFace: folder + "/none"))
+        XCTAssertEqual(listed, [LocalModel(name: "med-4b-Q4_K_M", path: paths[0], source: .medgemma, size: 20_000, mmproj: paths[1],
+                                           expectedSHA256: try hub.sha256(repo: repo, name: "med-4b-Q4_K_M.gguf"))])
+
         // A second pull finds both verified and downloads nothing.
         try pull().run(PullRequest(repo: repo))
         XCTAssertEqual(hub.requests.filter { $0.hasPrefix("GET /\(repo)/resolve/") }.count, 2)
