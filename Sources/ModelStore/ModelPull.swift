@@ -99,6 +99,10 @@ public struct ModelPull {
         while true {
             let outcome = HubTransfer.get(URL(string: url)!, token: endpoint.token)
             if outcome.error == nil && outcome.status == 200 { return try HubFileList.parse(outcome.body, url: url) }
+            if let error = outcome.error, outcome.status == 0 {
+                // No answer at all: a hub that cannot be reached is said at once, not after a minute of retries.
+                throw ModelStoreError.transport(url: url, message: OneLineText.clean(error.localizedDescription, limit: 160))
+            }
             let body = String(decoding: outcome.body.prefix(4096), as: UTF8.self)
             if outcome.error == nil && !HubStatus.isRetried(outcome.status) {
                 if outcome.status == 404 && request.file != nil { return [] }   // no API here: resolve the named file directly

@@ -77,6 +77,18 @@ final class PullCommandTests: XCTestCase {
         XCTAssertEqual(result.stderr, "medgemma pull: absent-Q4_K_M.gguf in org/r at main not found (404 from \(hub.endpoint)/org/r/resolve/main/absent-Q4_K_M.gguf)\n")
     }
 
+    func testUnreachableHubIsOneLineAtOnce() throws {
+        let port = try OpenAIServer.freePort()
+        var unreachable = environment
+        unreachable["HF_ENDPOINT"] = "http://127.0.0.1:\(port)"
+        let started = Date()
+        let result = try CommandRunner.medgemma(["pull", "org/r"], environment: unreachable)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("medgemma pull: http://127.0.0.1:\(port)/api/models/org/r/tree/main?recursive=true: "), result.stderr)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+
     func testBadNameIsAUsageError() throws {
         let result = try CommandRunner.medgemma(["pull", "not-a-repo"], environment: environment)
         XCTAssertEqual(result.status, 2)
