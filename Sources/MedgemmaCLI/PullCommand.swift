@@ -10,7 +10,7 @@ enum PullCommand: Subcommand {
     static let summary = "download a GGUF model and its vision part from the Hugging Face hub"
     static var help: String {
         let width = KnownModels.all.map(\.name.count).max() ?? 0
-        let names = KnownModels.all.map { "  \($0.name.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.repo)  (\($0.about))" }
+        let names = KnownModels.all.map { "      \($0.name.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.repo)" }
         return """
         Usage: medgemma pull [--revision R] [--quant Q] NAME | REPO[:FILE]
 
@@ -19,7 +19,8 @@ enum PullCommand: Subcommand {
                       such file) and the repository's vision part (mmproj*.gguf), saved as
                       REPONAME-mmproj-….gguf so that several models share the folder
           REPO:FILE   that one file
-          NAME        a short name for a MedGemma release (community GGUF conversions):
+          NAME        a short name for a MedGemma release, from community GGUF conversions
+                      (--model NAME then opens it):
         \(names.joined(separator: "\n"))
 
         Downloads are resumable: the bytes go to FILE.incomplete and the same command
