@@ -9,7 +9,8 @@ Serves the repositories under ROOT (ROOT/ORG/REPO/FILE...) the way the hub does:
 and the faults a real hub or network produces, from ROOT/faults.json, keyed by
 "ORG/REPO" (the repository's API and every file) or "ORG/REPO/FILE" (that file's resolve
 and CDN requests):
-  {"status": 401|403|404|429|500, "times": N}   answer that status N times (default: always);
+  {"status": 401|403|404|429|500, "times": N}   answer that status N times (default: always;
+                                                 counted again whenever faults.json changes);
                                                  429 carries "Retry-After: 1"
   {"gated": "TOKEN"}                             401 without a Bearer token, 403 with another
   {"drop": BYTES, "times": N}                    send BYTES of the body, then close
@@ -37,12 +38,23 @@ LOCK = threading.Lock()
 COUNTS = {}
 
 
+LOADED = [None]
+
+
 def faults():
+    """The faults now asked for; rewriting faults.json starts their counts again."""
+    path = os.path.join(ROOT, "faults.json")
     try:
-        with open(os.path.join(ROOT, "faults.json")) as f:
-            return json.load(f)
+        stamp = os.stat(path).st_mtime_ns, os.stat(path).st_size
+        with open(path) as f:
+            spec = json.load(f)
     except FileNotFoundError:
         return {}
+    with LOCK:
+        if LOADED[0] != (stamp, json.dumps(spec, sort_keys=True)):
+            LOADED[0] = (stamp, json.dumps(spec, sort_keys=True))
+            COUNTS.clear()
+    return spec
 
 
 def sha256(path, bad=False):

@@ -148,6 +148,22 @@ final class ModelPullTests: XCTestCase {
         XCTAssertEqual(hub.requests.filter { $0.hasPrefix("GET /\(repo)/resolve/") }.count, 3)
     }
 
+    func testRateLimitWaitsForRetryAfterOrSaysHowLong() throws {
+        let repo = "org/limited"
+        let data = try hub.addFile(repo: repo, name: "m-Q4_K_M.gguf", size: 2_000)
+        try hub.setFaults(["\(repo)/m-Q4_K_M.gguf": ["status": 429, "times": 1]])
+        var impatient = pull()
+        impatient.retry.longestWait = 0.5
+        XCTAssertThrowsError(try impatient.run(PullRequest(repo: repo))) { error in
+            XCTAssertEqual("\(error)", "429 from \(hub.endpoint)/\(repo)/resolve/main/m-Q4_K_M.gguf: rate limited; the hub asks to wait 1 s, try again then")
+        }
+        try hub.setFaults(["\(repo)/m-Q4_K_M.gguf": ["status": 429, "times": 1]])
+        let started = Date()
+        let paths = try pull().run(PullRequest(repo: repo))
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.9, "Retry-After: 1 was not waited for")
+        XCTAssertEqual(FileManager.default.contents(atPath: paths[0]), data)
+    }
+
     func testServerErrorThatPersistsNamesTheURL() throws {
         let repo = "org/down"
         try hub.addFile(repo: repo, name: "m-Q4_K_M.gguf", size: 2_000)

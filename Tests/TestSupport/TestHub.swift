@@ -10,6 +10,7 @@ public final class TestHub {
     public let port: Int
     public var endpoint: String { "http://127.0.0.1:\(port)" }
     private let process: Process
+    private var generation = 0
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tools/test_hub.py").path
@@ -51,7 +52,11 @@ public final class TestHub {
     }
 
     /// Sets the faults (keys "ORG/REPO" or "ORG/REPO/FILE"; see Tools/test_hub.py).
+    /// Each call's faults are counted afresh (a generation number makes each file differ).
     public func setFaults(_ faults: [String: [String: Any]]) throws {
+        generation += 1
+        var faults = faults
+        faults["_generation"] = ["n": generation]
         let data = try JSONSerialization.data(withJSONObject: faults)
         try data.write(to: root.appendingPathComponent("faults.json"))
     }
