@@ -19,6 +19,7 @@ final class PullCommandTests: XCTestCase {
     override func tearDown() {
         hub.stop()
         try? FileManager.default.removeItem(atPath: folder)
+        try? FileManager.default.removeItem(atPath: hub.root.path + "-home")
     }
 
     func testHelpListsTheShortNames() throws {
@@ -66,7 +67,6 @@ final class PullCommandTests: XCTestCase {
         let home = hub.root.path + "-home"
         try FileManager.default.createDirectory(atPath: home + "/.cache/huggingface", withIntermediateDirectories: true)
         try "hf_ok\n".write(toFile: home + "/.cache/huggingface/token", atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: home) }
         XCTAssertEqual(try CommandRunner.medgemma(["pull", repo], environment: environment).status, 0)
     }
 
