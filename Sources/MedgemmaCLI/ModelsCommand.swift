@@ -2,6 +2,7 @@ import Foundation
 import Gemma
 import GGUF
 import ModelCatalog
+import ModelStore
 import Support
 import TUI
 
@@ -59,7 +60,13 @@ enum ModelsCommand: Subcommand {
     /// whether it fits now ("gemma3 · 268.1 M · Q4_K_M · vision · 345.9 MB · fits").
     static func choices() -> [ModelChoice] {
         let available = SystemMemory.available()
-        return ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment)).map(ModelRow.init)
+        let models = ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment))
+        // The known MedGemma releases not pulled yet: choosing one pulls it.
+        let notHere = KnownModels.all.filter { ModelLocator.pulled(shortName: $0.name, among: models) == nil }.map { known in
+            ModelChoice(name: known.name, path: "", detail: "not downloaded · \(known.about) · Enter pulls it from \(known.repo)",
+                        pullName: known.name)
+        }
+        return models.map(ModelRow.init)
             .filter { $0.architecture == "gemma3" && $0.problem == nil }
             .map { row in
                 var parts = [row.model.source.rawValue, row.parameters.map(Format.count) ?? "?", row.quantization]
@@ -69,7 +76,21 @@ enum ModelsCommand: Subcommand {
                     parts.append("needs ≈ \(Format.bytes(memory))" + (verdict.map { " (\($0))" } ?? ""))
                 }
                 return ModelChoice(name: row.model.name, path: row.model.path, detail: parts.joined(separator: " · "))
+            } + notHere
+    }
+
+    /// The picker's pull: a known model by short name into the models folder, its progress
+    /// line handed to the job, stopped when the job is cancelled (the partial file stays).
+    @Sendable static func pull(_ name: String, job: ModelPullJob) throws -> String {
+        let request = try PullRequest(parsing: name, revision: nil, quant: nil)
+        var pull = ModelPull(endpoint: HubEndpoint(environment: ProcessInfo.processInfo.environment), folder: ModelLocator.modelsDirectory)
+        pull.progress = { file, have, total in
+            DownloadProgress(name: file, total: total, alreadyHave: have, terminal: true) { text in
+                job.report(text.filter { $0 != "\r" && $0 != "\n" }.replacingOccurrences(of: "\u{1B}[K", with: ""))
             }
+        }
+        pull.isCancelled = { job.isCancelled }
+        return try pull.run(request)[0]
     }
 
     static func find(_ name: String, in models: [LocalModel]) throws -> LocalModel {

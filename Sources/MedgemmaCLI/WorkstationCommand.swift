@@ -67,6 +67,7 @@ enum WorkstationCommand {
                                      modelFiles: remote ? (nil, nil) : (path, mmproj),
                                      remote: remote ? nil : BackendOptions.configuredServer(command: name),
                                      modelChoices: remote ? nil : modelChoices,
+                                     pullModel: remote ? nil : pullModel,
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")
@@ -77,6 +78,9 @@ enum WorkstationCommand {
 
     /// The models on this machine for the `:model` picker.
     @Sendable static func modelChoices() -> [ModelChoice] { ModelsCommand.choices() }
+
+    /// A known model pulled from the picker.
+    @Sendable static func pullModel(_ name: String, job: ModelPullJob) throws -> String { try ModelsCommand.pull(name, job: job) }
 
     /// Another model file for `:model FILE`, with the mmproj found beside it.
     @Sendable static func loadLocal(_ path: String) throws -> InferenceBackend {

@@ -19,20 +19,21 @@ final class HubTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
 
     private var outcome = Outcome()
     private let onResponse: ((Int, [String: String]) -> Bool)?
-    private let onData: ((Data) -> Void)?
+    /// Takes each piece of the body; false stops the transfer (cancelled).
+    private let onData: ((Data) -> Bool)?
     private let done = DispatchSemaphore(value: 0)
     private var task: URLSessionDataTask?
 
     /// `onResponse` sees the final status and headers and says whether `onData` gets the
     /// body (else it is collected in `body`).
-    private init(onResponse: ((Int, [String: String]) -> Bool)?, onData: ((Data) -> Void)?) {
+    private init(onResponse: ((Int, [String: String]) -> Bool)?, onData: ((Data) -> Bool)?) {
         self.onResponse = onResponse
         self.onData = onData
     }
     private var dataGoesOut = false
 
     static func get(_ url: URL, token: String?, headers: [String: String] = [:], timeout: TimeInterval = 60,
-                    onResponse: ((Int, [String: String]) -> Bool)? = nil, onData: ((Data) -> Void)? = nil) -> Outcome {
+                    onResponse: ((Int, [String: String]) -> Bool)? = nil, onData: ((Data) -> Bool)? = nil) -> Outcome {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "GET"
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -82,7 +83,11 @@ final class HubTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        if dataGoesOut, let onData { onData(data) } else if outcome.body.count < 16 << 20 { outcome.body.append(data) }
+        if dataGoesOut, let onData {
+            if !onData(data) { dataTask.cancel() }
+        } else if outcome.body.count < 16 << 20 {
+            outcome.body.append(data)
+        }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {

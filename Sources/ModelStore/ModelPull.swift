@@ -19,6 +19,8 @@ public struct ModelPull {
     public var progress: ((String, Int64, Int64) -> DownloadProgress)?
     /// Told the partial file's path when each download starts (for Ctrl-C's message).
     public var onPartial: (String) -> Void = { _ in }
+    /// True stops the pull between pieces, keeping what arrived (`ResumableDownload.isCancelled`).
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init(endpoint: HubEndpoint, folder: String) {
         self.endpoint = endpoint
@@ -77,9 +79,10 @@ public struct ModelPull {
         for item in missing {
             onPartial(item.destination + ".incomplete")
             let name = (item.destination as NSString).lastPathComponent
-            let download = ResumableDownload(endpoint: endpoint, repo: request.repo, revision: request.revision, file: item.file,
+            var download = ResumableDownload(endpoint: endpoint, repo: request.repo, revision: request.revision, file: item.file,
                                              destination: item.destination, retry: retry,
                                              progress: progress.map { make in { have, total in make(name, have, total) } })
+            download.isCancelled = isCancelled
             let sha = try download.run()
             if let sha, let record = Self.record(sha: sha, path: item.destination) {
                 let text = "\(record.sha256) \(record.size) \(record.modified)\n"

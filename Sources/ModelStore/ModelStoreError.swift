@@ -20,6 +20,8 @@ public enum ModelStoreError: Error, CustomStringConvertible, Equatable {
     case io(path: String, detail: String)
     /// `REPO[:FILE]` is not a repository name.
     case badName(String)
+    /// The user stopped the download; the partial file is kept for the next pull.
+    case cancelled(partial: String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum ModelStoreError: Error, CustomStringConvertible, Equatable {
             return "\(url): \(detail)"
         case let .io(path, detail):
             return "\(path): \(detail)"
+        case let .cancelled(partial):
+            return "download cancelled; \(partial) is kept: pull again to continue"
         case let .badName(name):
             return "'\(name)' is not a model name or a repository (ORG/NAME, or ORG/NAME:FILE)"
         }

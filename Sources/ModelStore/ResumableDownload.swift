@@ -18,6 +18,9 @@ public struct ResumableDownload {
     public var retry: RetryPolicy
     /// Makes the progress display for (already have, total); nil shows none.
     public var progress: ((Int64, Int64) -> DownloadProgress)?
+    /// Asked as bytes arrive and between tries: true stops the download, keeping the
+    /// partial file (the workstation's Esc; the command line exits on Ctrl-C instead).
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init(endpoint: HubEndpoint, repo: String, revision: String, file: HubFile, destination: String,
                 retry: RetryPolicy = RetryPolicy(), progress: ((Int64, Int64) -> DownloadProgress)? = nil) {
@@ -50,6 +53,7 @@ public struct ResumableDownload {
         let display = progress?(have, total)
 
         while true {
+            if isCancelled() { throw ModelStoreError.cancelled(partial: partialPath) }
             if total > 0 && have == total { break }
             if total > 0 && have > total { try restart(fd, &hasher, &have) }
             let before = have
@@ -72,11 +76,16 @@ public struct ResumableDownload {
                     return writeError == nil
                 },
                 onData: { data in
-                    guard writeError == nil else { return }
-                    do throws(ModelStoreError) { try writeAll(fd, data) } catch { writeError = error; return }
+                    guard writeError == nil else { return false }
+                    guard !isCancelled() else {
+                        writeError = ModelStoreError.cancelled(partial: partialPath)
+                        return false
+                    }
+                    do throws(ModelStoreError) { try writeAll(fd, data) } catch { writeError = error; return false }
                     hasher.update(data)
                     have += Int64(data.count)
                     display?.update(have)
+                    return true
                 })
             if let writeError { throw writeError }
             if wrongRange {

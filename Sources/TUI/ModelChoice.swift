@@ -6,10 +6,14 @@ public struct ModelChoice: Sendable, Equatable {
     public let name: String
     public let path: String
     public let detail: String
+    /// For a known model not downloaded yet: the short name `medgemma pull` takes; choosing
+    /// it pulls it first (`path` is then empty).
+    public let pullName: String?
 
-    public init(name: String, path: String, detail: String) {
+    public init(name: String, path: String, detail: String, pullName: String? = nil) {
         self.name = name
         self.path = path
         self.detail = detail
+        self.pullName = pullName
     }
 }

@@ -18,6 +18,10 @@ struct ModelState {
     /// The models on this machine for the `:model` picker (read when it opens); nil when
     /// switching is not offered.
     let modelChoices: (@Sendable () -> [ModelChoice])?
+    /// Downloads a known model by its short name, reporting to the job; returns its file.
+    let pullModel: (@Sendable (String, ModelPullJob) throws -> String)?
+    /// A download from the picker, running in the background.
+    var pulling: ModelPullJob?
     /// A question to send once the backend being loaded is adopted (a series question
     /// the user sent to the remote backend).
     var pendingQuestion: (text: String, images: [ImageAttachment])?
@@ -28,11 +32,12 @@ struct ModelState {
 
     init(backend: InferenceBackend, loadBackend: (@Sendable (String) throws -> InferenceBackend)?,
          modelFiles: (model: String?, mmproj: String?), remote: RemoteBackendOffer? = nil,
-         modelChoices: (@Sendable () -> [ModelChoice])? = nil) {
+         modelChoices: (@Sendable () -> [ModelChoice])? = nil, pullModel: (@Sendable (String, ModelPullJob) throws -> String)? = nil) {
         self.backend = backend
         self.loadBackend = loadBackend
         self.remote = remote
         self.modelChoices = modelChoices
+        self.pullModel = pullModel
         reportBackend = Self.reportBackend(for: backend)
         provenance = ReportProvenance(model: modelFiles.model, mmproj: modelFiles.mmproj, servedModel: backend.displayName)
     }

@@ -9,6 +9,9 @@ extension WorkstationApp {
         if action != .cancel { quitGuard.otherKey() }
         let generating = chatPane.session.snapshot().isGenerating || report.isGenerating
         switch action {
+        case .cancel where model.pulling != nil && !generating:
+            model.pulling?.cancel()
+            status.message = "stopping the download (what arrived is kept)…"
         case .cancel:
             let outcome = key == .control("c")
                 ? quitGuard.interrupt(isGenerating: generating, hasDraft: !chatPane.editor.isEmpty)

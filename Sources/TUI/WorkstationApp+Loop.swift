@@ -28,6 +28,7 @@ extension WorkstationApp {
     /// which may have changed it).
     func followBackgroundWork() -> ChatSession.Snapshot {
         if model.loading != nil { adoptLoadedModel() }
+        followPull()
         if imagePane.viewer.adoptOpenedSeries() {
             invalidate([.frame, .image])
             // A series' gaps or duplicates must be seen before its slices are read as a volume.

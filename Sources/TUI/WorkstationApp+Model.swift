@@ -36,6 +36,43 @@ extension WorkstationApp {
         overlay = .models(ModelPicker(choices: found))
     }
 
+    /// The picker's choice of a model not downloaded yet: pulled in the background with its
+    /// progress in the status bar (Esc stops it, keeping what arrived), then loaded.
+    func pullModel(named name: String) {
+        guard let pull = model.pullModel else { return }
+        guard model.pulling == nil, model.loading == nil else {
+            status.message = "a model is already being downloaded or loaded"
+            return
+        }
+        let job = ModelPullJob(name: name)
+        model.pulling = job
+        status.message = "pulling · Esc stops · \(name)…"
+        DispatchQueue.global(qos: .utility).async { job.finish(Result { try pull(name, job) }) }
+    }
+
+    /// Called every loop turn while a pull runs: its progress, then the model it brought.
+    func followPull() {
+        guard let job = model.pulling else { return }
+        guard let result = job.result else {
+            // "Esc stops" first: the progress line's end may be cut off by the screen's width.
+            let line = "pulling · Esc stops · " + (job.progress.map { TerminalSanitizer.singleLine.sanitize($0) } ?? job.name + "…")
+            if status.message != line {
+                status.message = line
+                invalidate(.frame)
+            }
+            return
+        }
+        model.pulling = nil
+        invalidate(.frame)
+        switch result {
+        case .success(let path):
+            switchModel(to: path)
+            status.message = "\(job.name) pulled; loading it…"
+        case .failure(let error):
+            status.message = TerminalSanitizer.singleLine.sanitize("\(job.name): \(error)")
+        }
+    }
+
     /// Called every loop turn: adopts a model that finished loading.
     func adoptLoadedModel() {
         guard let load = model.loading, let result = load.result else { return }

@@ -28,6 +28,7 @@ extension WorkstationApp {
             case .enter:
                 guard let chosen = picker.list.selected else { return }
                 closeOverlay()
+                if let name = chosen.pullName { return pullModel(named: name) }
                 switchModel(to: chosen.path)
                 if model.loading != nil { status.message = "loading \(TerminalSanitizer.singleLine.sanitize(chosen.name))…" }
             default:

@@ -61,8 +61,10 @@ public final class WorkstationApp {
                 loadBackend: (@Sendable (String) throws -> InferenceBackend)? = nil,
                 modelFiles: (model: String?, mmproj: String?) = (nil, nil), remote: RemoteBackendOffer? = nil,
                 modelChoices: (@Sendable () -> [ModelChoice])? = nil,
+                pullModel: (@Sendable (String, ModelPullJob) throws -> String)? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
-        model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles, remote: remote, modelChoices: modelChoices)
+        model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles, remote: remote, modelChoices: modelChoices,
+                           pullModel: pullModel)
         casePane = CasePaneState(library: library)
         chatPane = ChatPaneState(session: ChatSession(backend: backend))
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])

@@ -596,6 +596,50 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// A known model not downloaded yet, chosen in the picker, is pulled from the hub (our
+    /// test hub on 127.0.0.1) with its progress in the status bar; Esc stops it keeping the
+    /// partial file, and choosing it again continues from there (a Range request) and loads it.
+    func testThePickerPullsAKnownModelAndEscStopsIt() throws {
+        let hub = try TestHub()
+        defer { hub.stop() }
+        let repo = hub.root.appendingPathComponent("unsloth/medgemma-4b-it-GGUF")
+        try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
+        // The tiny Gemma 3 model stands in for the 4B file: it loads, and it is small.
+        try FileManager.default.copyItem(atPath: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path,
+                                         toPath: repo.appendingPathComponent("medgemma-4b-it-Q4_K_M.gguf").path)
+        try hub.setFaults(["unsloth/medgemma-4b-it-GGUF/medgemma-4b-it-Q4_K_M.gguf": ["trickle": 500]])
+        let models = work.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let tmux = try startApp(environment: "env -u NO_COLOR MEDGEMMA_MODELS='\(models.path)' HF_ENDPOINT='\(hub.endpoint)'")
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab")
+        func pick() throws {
+            try tmux.sendKeys(":")
+            try tmux.sendKeys("-l", "model")
+            try tmux.sendKeys("Enter")
+            _ = try waitFor(tmux, "the picker offers the pull") {
+                $0.contains("medgemma-4b-it  ·  not downloaded · MedGemma 4B instruction-tuned")
+            }
+            try tmux.sendKeys("-l", "medgemma-4b")
+            try tmux.sendKeys("Enter")
+        }
+        try pick()
+        _ = try waitFor(tmux, "progress in the status bar") { $0.contains("pulling · Esc stops · medgemma-4b-it-Q4_K_M.gguf  ") }
+        try tmux.sendKeys("Escape")
+        _ = try waitFor(tmux, "stopped, partial kept") { $0.contains("medgemma-4b-it: download cancelled; ") }
+        let partial = models.appendingPathComponent("medgemma-4b-it-Q4_K_M.gguf.incomplete").path
+        let kept = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int)
+        XCTAssertGreaterThan(kept, 0)
+        try hub.setFaults([:])
+        try pick()
+        _ = try waitFor(tmux, "pulled and loaded", timeout: 60) { $0.contains("now using ") && $0.contains("· in-process") }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: partial))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: models.appendingPathComponent("medgemma-4b-it-Q4_K_M.gguf.verified").path))
+        XCTAssertTrue(hub.requests.contains { $0.contains("medgemma-4b-it-Q4_K_M.gguf") && $0.contains("bytes=\(kept)-") }, "\(hub.requests)")
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// Ctrl-Z in an interactive shell: the workstation stops and the shell says so; `fg`
     /// brings it back repainted and taking keys. Without job control it says it cannot.
     func testCtrlZSuspendsAndFgRepaints() throws {
