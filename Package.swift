@@ -75,6 +75,8 @@ let package = Package(
         // Subcommands and hand-written argument parsing; the executable only calls in.
         // The GGUF models on this machine, ours and other tools' (`medgemma models`).
         .target(name: "ModelCatalog", dependencies: ["Support"]),
+        // Measuring a model on one's own data (`medgemma eval`): metrics and statistics first.
+        .target(name: "Evaluation", dependencies: ["Support"]),
         // Downloading GGUF models from a Hugging Face–compatible hub (`medgemma pull`).
         .target(name: "ModelStore", dependencies: ["Support", "ModelCatalog"]),
         .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore"]),
@@ -95,6 +97,7 @@ let package = Package(
         .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "ModelCatalog", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["Support", "MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]
