@@ -20,13 +20,16 @@ public struct WholeFileError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 
     public var description: String {
-        let text: String
+        OneLine.clean("\(file): \(problemText)")
+    }
+
+    /// The problem without the file's name, for a message that names the file its own way.
+    public var problemText: String {
         switch problem {
-        case .cannotOpen(let reason): text = "cannot open: \(reason)"
-        case .cannotRead(let reason): text = "cannot read: \(reason)"
+        case .cannotOpen(let reason): return "cannot open: \(reason)"
+        case .cannotRead(let reason): return "cannot read: \(reason)"
         case .tooLarge(let limit):
-            text = "larger than " + (limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit) bytes")
+            return "larger than " + (limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit) bytes")
         }
-        return OneLine.clean("\(file): \(text)")
     }
 }
