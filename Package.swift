@@ -72,13 +72,13 @@ let package = Package(
         .target(name: "TerminalGraphics"),
         // The terminal workstation on ncursesw: panes, keymap, editors, themes, WorkstationApp.
         .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "VisionPreprocessing"]),
-        // Subcommands and hand-written argument parsing; the executable only calls in.
         // The GGUF models on this machine, ours and other tools' (`medgemma models`).
         .target(name: "ModelCatalog", dependencies: ["Support"]),
         // Measuring a model on one's own data (`medgemma eval`): metrics and statistics first.
         .target(name: "Evaluation", dependencies: ["Support"]),
         // Downloading GGUF models from a Hugging Face–compatible hub (`medgemma pull`).
         .target(name: "ModelStore", dependencies: ["Support", "ModelCatalog"]),
+        // Subcommands and hand-written argument parsing; the executable only calls in.
         .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore"]),
         // The executable: `main` calls MedgemmaCLI.
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
