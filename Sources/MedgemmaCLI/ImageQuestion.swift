@@ -99,12 +99,12 @@ enum ImageQuestion {
     static func attachment(_ image: MedicalImage, frame: Int = 0, source: String, request: Request,
                            modelImageSize: Int? = nil) throws -> ImageAttachment {
         do {
-            let mode: ModelImageSource.Mode = request.ctWindows ? .ctWindows(CTWindowPacker.medGemmaWindows) : .windowed(request.window)
-            let picture = try ModelImageSource.rgb(image, mode: mode, frame: frame)
-            let resize = modelImageSize.map { "; " + ImagePreparation.resizeDescription($0) } ?? ""
-            let preparation = request.ctWindows ? ImagePreparation.ctWindowsDescription + resize
-                : ImagePreparation.describe(image, window: request.window, modelImageSize: modelImageSize)
-            return ImageAttachment(source: source, preparation: preparation, picture: picture)
+            if request.ctWindows {
+                return try ImagePreparation.ctWindowsAttachment(image, frame: frame, source: source, modelImageSize: modelImageSize)
+            }
+            let picture = try ModelImageSource.rgb(image, mode: .windowed(request.window), frame: frame)
+            return ImageAttachment(source: source, preparation: ImagePreparation.describe(image, window: request.window, modelImageSize: modelImageSize),
+                                   picture: picture)
         } catch {
             throw CommandFailure("\(source): \(error)")
         }

@@ -51,7 +51,7 @@ public enum ModelLocator {
     public static func pairedMMProj(_ option: String?, model: String) -> (path: String?, note: String?) {
         if let option { return (option, nil) }
         if let path = env("MEDGEMMA_MMPROJ") { return (path, nil) }
-        guard let found = besideModel(model) ?? catalogEntry(atPath: model)?.mmproj else { return (nil, nil) }
+        guard let found = besideModel(model) ?? ollamaProjector(model) else { return (nil, nil) }
         if let why = VisionPairing.mismatch(mmproj: found, model: model) {
             return (nil, "\((found as NSString).lastPathComponent) beside the model is not used: \(why)")
         }
@@ -74,9 +74,13 @@ public enum ModelLocator {
             ?? candidates.min { $0.size < $1.size }
     }
 
-    /// The listed model stored at `path` (an Ollama blob's vision part is in its manifest).
-    static func catalogEntry(atPath path: String) -> LocalModel? {
-        ModelCatalog.scan(CatalogLocations(environment: ProcessInfo.processInfo.environment)).first { $0.path == path }
+    /// An Ollama model's vision part, named in its manifest rather than lying beside it;
+    /// only a model in Ollama's blob store has one (so opening any other model never
+    /// walks the other tools' folders).
+    static func ollamaProjector(_ model: String) -> String? {
+        let store = CatalogLocations(environment: ProcessInfo.processInfo.environment).ollama + "/blobs/"
+        guard model.hasPrefix(store) else { return nil }
+        return ModelCatalog.ollama(String(store.dropLast("/blobs/".count))).first { $0.path == model }?.mmproj
     }
 
     /// The one `mmproj*.gguf` in the model's folder, nil when there is none or several.

@@ -2,7 +2,6 @@ import Foundation
 import Gemma
 import MedImaging
 import Support
-import VisionPreprocessing
 import Workstation
 
 /// `medgemma report STUDY_DIR...`: drafts a structured report for each study without the
@@ -208,7 +207,8 @@ enum ReportCommand: Subcommand {
                     let preparation: String
                     if backend.acceptsImages {
                         do {
-                            let made = ctWindows ? try ctWindowed(image, frame: frame, shown: shown)
+                            let made = ctWindows
+                                ? try ImagePreparation.ctWindowsAttachment(image, frame: frame, source: shown.image.file, modelImageSize: imageSize)
                                 : try ImagePreparation.attachment(for: shown, image: image, frame: frame, modelImageSize: imageSize)
                             group.append(made.labelled(label))
                             preparation = made.preparation
@@ -263,11 +263,5 @@ enum ReportCommand: Subcommand {
             return (chosen, question.series.slices.count, question.isCT)
         }
 
-        /// A CT slice through the three CT windows, described as the stamp records it.
-        private func ctWindowed(_ image: MedicalImage, frame: Int, shown: StudyImage) throws -> ImageAttachment {
-            let picture = try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows), frame: frame)
-            let resize = imageSize.map { "; " + ImagePreparation.resizeDescription($0) } ?? ""
-            return ImageAttachment(source: shown.image.file, preparation: ImagePreparation.ctWindowsDescription + resize, picture: picture)
-        }
     }
 }

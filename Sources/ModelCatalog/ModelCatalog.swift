@@ -34,7 +34,7 @@ public enum ModelCatalog {
 
     /// Ollama's models: one per manifest `manifests/HOST/NAMESPACE/NAME/TAG`, named
     /// `NAME:TAG` (with `HOST/NAMESPACE/` in front unless it is the default library).
-    static func ollama(_ root: String) -> [LocalModel] {
+    public static func ollama(_ root: String) -> [LocalModel] {
         let manifests = root + "/manifests"
         var found: [LocalModel] = []
         for host in listing(manifests) {

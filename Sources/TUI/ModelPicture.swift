@@ -15,13 +15,6 @@ enum ModelPicture {
                                picture: picture)
     }
 
-    /// A CT slice through the three CT windows as R, G, B, as Google's CT notebooks send
-    /// slices to MedGemma (a series question about a CT). Nil when the picture cannot be made.
-    static func ctWindowsAttachment(_ image: MedicalImage, frame: Int, source: String) -> ImageAttachment? {
-        guard let picture = try? ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows), frame: frame) else { return nil }
-        return ImageAttachment(source: source, preparation: ImagePreparation.ctWindowsDescription, picture: picture)
-    }
-
     /// A study image as it first opens in the pane (its own window, first frame; a series'
     /// first slice, named by its own file as the pane names it when it is sent).
     static func initialAttachment(_ item: StudyImage) -> ImageAttachment? {

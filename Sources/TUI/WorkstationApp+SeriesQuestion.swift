@@ -53,7 +53,7 @@ extension WorkstationApp {
         return SlicePreparation(count: question.indices.count) {
             try question.attachments { index, image, frame in
                 let file = item.slice(at: question.series.slices[index].header.path)
-                let made = question.isCT ? ModelPicture.ctWindowsAttachment(image, frame: frame, source: file.path)
+                let made = question.isCT ? try? ImagePreparation.ctWindowsAttachment(image, frame: frame, source: file.path, modelImageSize: nil)
                     : ModelPicture.attachment(image, window: window, frame: frame, source: file.path)
                 guard let picture = made else {
                     throw SeriesQuestionFailure(message: "\(file.path): the slice cannot be made into a picture")

@@ -30,6 +30,15 @@ public enum ImagePreparation {
     /// Google's CT notebooks send a slice).
     public static let ctWindowsDescription = "CT windows as R, G, B (−1024…1024, −135…215, 0…80 HU)"
 
+    /// Frame `frame` of a CT through the three CT windows as R, G, B, as Google's CT
+    /// notebooks send a slice (`ask --ct-windows`, a CT series question, `report --slices`).
+    public static func ctWindowsAttachment(_ image: MedicalImage, frame: Int = 0, source: String,
+                                           modelImageSize: Int?) throws(PreprocessingError) -> ImageAttachment {
+        let picture = try ModelImageSource.rgb(image, mode: .ctWindows(CTWindowPacker.medGemmaWindows), frame: frame)
+        let resize = modelImageSize.map { "; " + resizeDescription($0) } ?? ""
+        return ImageAttachment(source: source, preparation: ctWindowsDescription + resize, picture: picture)
+    }
+
     /// "window 400/40 (case preset); resized to 896×896 …" — what `ModelImageSource
     /// .rgb(image, mode: .windowed(window))` and the encoder do, in words.
     public static func describe(_ image: MedicalImage, window: VOIWindow?, modelImageSize: Int?) -> String {
