@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The progress of one download on standard error: at a terminal a line redrawn in place
 /// (name, received / size, percent, speed, time left) at most ten times a second; into a
@@ -29,14 +30,14 @@ public final class DownloadProgress: @unchecked Sendable {
 
     public func finish(_ received: Int64) { draw(received, final: true) }
 
-    /// "medgemma-4b-it-Q4_K_M.gguf  1.20 GB / 2.49 GB  48%  31.2 MB/s  0:41 left"
+    /// "medgemma-4b-it-Q4_K_M.gguf  1.2 GB / 2.5 GB  48%  31.2 MB/s  0:41 left"
     public func line(_ received: Int64, final: Bool) -> String {
         let elapsed = max(Date().timeIntervalSince(started), 0.001)
         let speed = Double(received - startBytes) / elapsed
-        let sizes = total > 0 ? "\(ByteText.size(received)) / \(ByteText.size(total))  \(received * 100 / max(total, 1))%" : ByteText.size(received)
-        let rate = "\(ByteText.size(Int64(speed)))/s"
-        let eta = final ? "done in \(ByteText.duration(elapsed))"
-            : total > 0 && speed > 0 ? "\(ByteText.duration(Double(total - received) / speed)) left" : "--:-- left"
+        let sizes = total > 0 ? "\(Format.bytes(Int(received))) / \(Format.bytes(Int(total)))  \(received * 100 / max(total, 1))%" : Format.bytes(Int(received))
+        let rate = "\(Format.bytes(Int(speed)))/s"
+        let eta = final ? "done in \(Format.clock(elapsed))"
+            : total > 0 && speed > 0 ? "\(Format.clock(Double(total - received) / speed)) left" : "--:-- left"
         return "\(name)  \(sizes)  \(rate)  \(eta)"
     }
 

@@ -1,3 +1,5 @@
+import Support
+
 /// Why a pull failed, each as one line that names the repository, file or URL and the problem.
 public enum ModelStoreError: Error, CustomStringConvertible, Equatable {
     /// 401/403: the repository is gated (MedGemma's own are); its terms are accepted on `termsPage`.
@@ -39,7 +41,7 @@ public enum ModelStoreError: Error, CustomStringConvertible, Equatable {
         case let .checksumMismatch(file, expected, actual):
             return "\(file): sha256 \(actual) is not the hub's \(expected); the download was deleted, nothing was kept"
         case let .noSpace(folder, needed, free):
-            return "\(folder): not enough free space (\(ByteText.size(needed)) needed, \(ByteText.size(free)) free)"
+            return "\(folder): not enough free space (\(Format.bytes(Int(needed))) needed, \(Format.bytes(Int(free))) free)"
         case let .noMatchingFile(repo, detail):
             return "\(repo): \(detail)"
         case let .badAnswer(url, detail):

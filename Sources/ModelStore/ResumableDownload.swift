@@ -113,7 +113,7 @@ public struct ResumableDownload {
             failures = have > before ? 1 : failures + 1
             if failures > retry.attempts {
                 if let error = outcome.error {
-                    throw ModelStoreError.transport(url: url, message: "\(OneLineText.clean(error.localizedDescription, limit: 160)) (\(retry.attempts) tries; \(ByteText.size(have)) kept in \(partialPath), run again to continue)")
+                    throw ModelStoreError.transport(url: url, message: "\(OneLineText.clean(error.localizedDescription, limit: 160)) (\(retry.attempts) tries; \(Format.bytes(Int(have))) kept in \(partialPath), run again to continue)")
                 }
                 throw HubStatus.error(status, url: url, body: body, repo: repo, what: file.path, endpoint: endpoint)
             }

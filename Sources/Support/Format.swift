@@ -49,6 +49,17 @@ public enum Format {
         return i == 0 ? "\(n) B" : fixed(v, 1) + " " + units[i]
     }
 
+    /// A time to wait or taken, as a clock reads it: `m:ss`, or `h:mm:ss` past an hour
+    /// ("--:--" when unknown).
+    public static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+        let s = Int(seconds.rounded())
+        let mm = s / 60 % 60, ss = s % 60
+        return s >= 3600 ? "\(s / 3600):" + pad(mm) + ":" + pad(ss) : "\(s / 60):" + pad(ss)
+    }
+
+    private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
     /// A count with a k, M or B suffix ("4.3 B" parameters).
     public static func count(_ n: Int) -> String {
         if n >= 1_000_000_000 { return fixed(Double(n) / 1e9, 2) + " B" }

@@ -44,7 +44,7 @@ final class PullCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: folder + "/med-Q4_K_M.gguf.verified", encoding: .utf8).split(separator: " ").first.map(String.init),
                        try hub.sha256(repo: repo, name: "med-Q4_K_M.gguf"))
         // Not a terminal: plain progress lines, ending with the whole size.
-        XCTAssertTrue(result.stderr.contains("med-Q4_K_M.gguf  6.00 kB / 6.00 kB  100%"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("med-Q4_K_M.gguf  6.0 kB / 6.0 kB  100%"), result.stderr)
         XCTAssertFalse(result.stderr.contains("\r"))
     }
 

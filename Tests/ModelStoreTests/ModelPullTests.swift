@@ -198,6 +198,6 @@ final class ModelPullTests: XCTestCase {
         }
         let paths = try slow.run(PullRequest(repo: repo))
         XCTAssertEqual(FileManager.default.contents(atPath: paths[0]), data)
-        XCTAssertTrue(lines.text.last?.hasPrefix("m-Q4_K_M.gguf  4.00 kB / 4.00 kB  100%  ") ?? false, "\(lines.text)")
+        XCTAssertTrue(lines.text.last?.hasPrefix("m-Q4_K_M.gguf  4.0 kB / 4.0 kB  100%  ") ?? false, "\(lines.text)")
     }
 }

@@ -26,6 +26,12 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Format.percent(0.125 * 100), "12.5%")
     }
 
+    func testClockTimes() {
+        XCTAssertEqual(Format.clock(65), "1:05")
+        XCTAssertEqual(Format.clock(3_725), "1:02:05")
+        XCTAssertEqual(Format.clock(.infinity), "--:--")
+    }
+
     func testSecondsOfADuration() {
         XCTAssertEqual(Format.seconds(.milliseconds(1500)), 1.5, accuracy: 1e-12)
         XCTAssertEqual(Format.seconds(.zero), 0)
