@@ -62,17 +62,22 @@ public final class GemmaModel: @unchecked Sendable {
         guard n > 0 else { return [] }
         try cache.reserve(rows: n)
         let batch = Batch(config: config, cache: cache, rows: n, causal: input.isCausal)
-        let buffers = LayerBuffers(config: config, rows: n)
-        for layer in 0..<config.layerCount {
-            attentionBlock(layer, &x, batch, buffers)
-            feedForwardBlock(layer, &x, batch, buffers)
-        }
+        runLayers(&x, batch)
         cache.commit(rows: n)
         return logits(x, rows: n, keeping: allLogits ? n : max(1, min(n, lastLogitRows)))
     }
 
+    /// Every layer over the rows `x` of `batch`.
+    func runLayers(_ x: inout [Float], _ batch: Batch) {
+        let buffers = LayerBuffers(config: config, rows: batch.rows)
+        for layer in 0..<config.layerCount {
+            attentionBlock(layer, &x, batch, buffers)
+            feedForwardBlock(layer, &x, batch, buffers)
+        }
+    }
+
     /// (T1) Token rows `E[t] · sqrt(d)`; image rows as given (I2: not scaled).
-    private func embed(_ input: Input) throws -> [Float] {
+    func embed(_ input: Input) throws -> [Float] {
         let d = config.embeddingLength
         switch input {
         case .embeddings(let rows, let count):
@@ -101,8 +106,10 @@ public final class GemmaModel: @unchecked Sendable {
         rmsNormRows(x, w.attnNorm, into: &b.normed, rows: n, eps: eps)                         // (T3)
         projectQKV(w, b, rows: n)                                                              // (T4)
         normalizeAndRotate(w, b, rows: n, rope: batch.rope(layer: l))                          // (T5–T7)
-        batch.cache.store(layer: l, keys: b.k, values: b.v, rows: n, at: batch.start)
-        attend(b, batch, layer: l)                                                             // (T8, T9)
+        for rows in batch.branches {
+            store(b, rows: rows, in: batch, layer: l)
+            attend(b, batch, layer: l, rows: rows)                                             // (T8, T9)
+        }
         linear(precision: precision, w.output, b.attended, rows: n, into: &b.projected)       // (T10)
         addNormedRows(b.projected, w.postAttentionNorm, to: &x, rows: n, eps: eps)             // (T11)
     }
@@ -117,7 +124,7 @@ public final class GemmaModel: @unchecked Sendable {
     }
 
     /// (T16–T18) The final norm and output projection of the last `keep` rows.
-    private func logits(_ x: [Float], rows n: Int, keeping keep: Int) -> [Float] {
+    func logits(_ x: [Float], rows n: Int, keeping keep: Int) -> [Float] {
         let d = config.embeddingLength
         var z = [Float](repeating: 0, count: keep * d)
         rmsNormRows(Array(x[((n - keep) * d)...]), weights.outputNorm, into: &z, rows: keep, eps: config.rmsEpsilon)
@@ -129,14 +136,25 @@ public final class GemmaModel: @unchecked Sendable {
         return logits
     }
 
-    /// (T8, T9, M1–M3) The batch's queries against the layer's cached keys and values.
-    private func attend(_ b: LayerBuffers, _ batch: Batch, layer l: Int) {
-        let c = config
+    /// The keys and values of one branch's rows, into the cache from the batch's first position.
+    private func store(_ b: LayerBuffers, rows: Range<Int>, in batch: Batch, layer l: Int) {
+        let kv = batch.cache.rowLength
+        b.k.withUnsafeBufferPointer { k in
+            b.v.withUnsafeBufferPointer { v in
+                batch.cache.store(layer: l, keys: k.baseAddress! + rows.lowerBound * kv, values: v.baseAddress! + rows.lowerBound * kv,
+                                  rows: rows.count, at: batch.start)
+            }
+        }
+    }
+
+    /// (T8, T9, M1–M3) One branch's queries against the layer's cached keys and values.
+    private func attend(_ b: LayerBuffers, _ batch: Batch, layer l: Int, rows: Range<Int>) {
+        let c = config, width = c.headCount * c.headDim
         b.q.withUnsafeBufferPointer { q in
             b.attended.withUnsafeMutableBufferPointer { out in
-                attention(queries: q.baseAddress!, rows: batch.rows, firstPosition: batch.start, heads: c.headCount,
-                          headDim: c.headDim, keysAndValues: batch.cache.rows(layer: l), kvHeads: c.kvHeadCount,
-                          mask: batch.mask(layer: l), into: out.baseAddress!)
+                attention(queries: q.baseAddress! + rows.lowerBound * width, rows: rows.count, firstPosition: batch.start,
+                          heads: c.headCount, headDim: c.headDim, keysAndValues: batch.cache.rows(layer: l),
+                          kvHeads: c.kvHeadCount, mask: batch.mask(layer: l), into: out.baseAddress! + rows.lowerBound * width)
             }
         }
     }
@@ -145,25 +163,43 @@ public final class GemmaModel: @unchecked Sendable {
 /// Where one forward pass's rows sit: positions `start ..< start + rows` of `cache`, attended
 /// causally (tokens) or as one block (an image's rows, M3), with the RoPE angles of those
 /// positions computed once per (base, scale) pair and shared by every layer that uses it.
+///
+/// A batch may also hold several *branches*: continuations of the same cached prefix, each
+/// at positions `start …` and seeing the prefix and its own rows only (one item's answer
+/// options, scored in one pass). A plain batch is one branch of every row.
 struct Batch {
     let cache: KVCache
     let start: Int
     let rows: Int
     let causal: Bool
     let config: GemmaConfig
+    /// The rows of each branch, in order; they attend one branch at a time.
+    let branches: [Range<Int>]
     private let ropes: [RopeTable]
 
     init(config: GemmaConfig, cache: KVCache, rows: Int, causal: Bool) {
+        self.init(config: config, cache: cache, branchLengths: [rows], causal: causal)
+    }
+
+    init(config: GemmaConfig, cache: KVCache, branchLengths: [Int], causal: Bool = true) {
         self.cache = cache
         self.config = config
-        self.rows = rows
         self.causal = causal
-        start = cache.count
+        let start = cache.count
+        self.start = start
+        var ranges: [Range<Int>] = [], row = 0
+        for length in branchLengths {
+            ranges.append(row..<(row + length))
+            row += length
+        }
+        branches = ranges
+        rows = row
+        let positions = ranges.flatMap { (start..<(start + $0.count)) }
         var tables: [RopeTable] = []
         for l in 0..<config.layerCount {
             let base = config.ropeBase(layer: l), scale = config.ropeScale(layer: l)
             if !tables.contains(where: { $0.base == base && $0.scale == scale }) {
-                tables.append(RopeTable(dim: config.headDim, positions: start..<(start + rows), base: base, scale: scale))
+                tables.append(RopeTable(dim: config.headDim, positions: positions, base: base, scale: scale))
             }
         }
         ropes = tables

@@ -22,11 +22,11 @@ struct RopeTable {
     let base: Float
     let scale: Float
     let half: Int
-    /// `[row][j]` for rows of `positions`, j < dim/2.
+    /// `[row][j]` for the rows of `positions` in order, j < dim/2.
     let cos: [Float]
     let sin: [Float]
 
-    init(dim: Int, positions: Range<Int>, base: Float, scale: Float) {
+    init<Positions: Collection<Int>>(dim: Int, positions: Positions, base: Float, scale: Float) {
         self.base = base
         self.scale = scale
         half = dim / 2
