@@ -74,12 +74,12 @@ let package = Package(
         .target(name: "TUI", dependencies: ["Support", "CNCursesW", "Workstation", "TerminalGraphics", "MedImaging", "VisionPreprocessing"]),
         // The GGUF models on this machine, ours and other tools' (`medgemma models`).
         .target(name: "ModelCatalog", dependencies: ["Support"]),
-        // Measuring a model on one's own data (`medgemma eval`): metrics and statistics first.
-        .target(name: "Evaluation", dependencies: ["Support"]),
+        // Measuring a model on one's own data (`medgemma eval`): task files, likelihood and generative scoring, metrics, run files.
+        .target(name: "Evaluation", dependencies: ["Support", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation"]),
         // Downloading GGUF models from a Hugging Face–compatible hub (`medgemma pull`).
         .target(name: "ModelStore", dependencies: ["Support", "ModelCatalog"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore"]),
+        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore", "Evaluation"]),
         // The executable: `main` calls MedgemmaCLI.
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Gemma", "Workstation", "TestSupport"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "ModelCatalog", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["Support", "MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),
     ]

@@ -98,6 +98,15 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// `messages` rendered as a reply to them would run (chat template, images spliced,
+    /// generation prompt) as model input — for callers that run the model themselves on a
+    /// prompt of their own (evaluation scores answer options after it). The images are
+    /// numbered in a throwaway conversation, so nothing is kept between calls.
+    public func promptSegments(for messages: [ChatMessage]) throws -> [PromptSegment] {
+        let scratch = Conversation(model: model, contextSize: 1)
+        return segments(try promptTokens(for: messages, in: scratch)[...], in: scratch)
+    }
+
     /// Token rows run through the model at a time (`GemmaModel.prefill`'s batch).
     public static let prefillBatch = 512
 

@@ -186,6 +186,11 @@ public final class KVCache: @unchecked Sendable {
 public struct ContextFullError: Error, CustomStringConvertible {
     public let capacity: Int
     public let needed: Int
+
+    public init(capacity: Int, needed: Int) {
+        self.capacity = capacity
+        self.needed = needed
+    }
     public var description: String {
         "the context is full: \(needed) tokens needed, \(capacity) available (start a new chat or raise --ctx)"
     }
