@@ -18,6 +18,7 @@ public enum MedgemmaCommand {
         EmbedImageCommand.self,
         BenchCommand.self,
         PerplexityCommand.self,
+        EvalCommand.self,
         ShowCommand.self,
         ConvertCommand.self,
         BackendsCommand.self,

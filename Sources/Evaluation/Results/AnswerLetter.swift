@@ -20,6 +20,8 @@
 ///    Never a letter followed by a space: "A 45-year-old man…" is the article, "I think…"
 ///    the pronoun. A lower-case letter counts here only when it is the whole line but for
 ///    those marks and `.` `)` `]` ("c", "(c)", "c.").
+///    When such lines name two or more different letters the answer is a list of the
+///    options (a base model repeating the question does this), not a choice: no letter.
 /// 3. Else nil: the answer names no option.
 public enum AnswerLetter {
     public static func parse(_ text: String, optionCount: Int) -> Int? {
@@ -80,20 +82,21 @@ public enum AnswerLetter {
     // MARK: Rule 2
 
     private static func atLineStart(_ c: [Character], _ count: Int) -> Int? {
-        for line in c.split(whereSeparator: \.isNewline) {
-            let l = Array(line)
-            var j = skip(l, 0, " \t*_#>`")
-            j = skip(l, j, "([")
-            if let end = wordEnd("option", l, j) { j = skip(l, end, " \t") }
-            guard j < l.count, let index = letterIndex(l[j], count) else { continue }
-            let rest = l[(j + 1)...]
-            if l[j].isUppercase {
-                if rest.first.map({ ".)]:*_`,".contains($0) }) ?? true { return index }
-            } else if rest.allSatisfy({ " \t*_`.)]".contains($0) }) {
-                return index
-            }
+        let marked = c.split(whereSeparator: \.isNewline).compactMap { lineStartLetter(Array($0), count) }
+        return Set(marked).count == 1 ? marked.first : nil
+    }
+
+    /// The option letter a line starts with (rule 2), if any.
+    private static func lineStartLetter(_ l: [Character], _ count: Int) -> Int? {
+        var j = skip(l, 0, " \t*_#>`")
+        j = skip(l, j, "([")
+        if let end = wordEnd("option", l, j) { j = skip(l, end, " \t") }
+        guard j < l.count, let index = letterIndex(l[j], count) else { return nil }
+        let rest = l[(j + 1)...]
+        if l[j].isUppercase {
+            return rest.first.map({ ".)]:*_`,".contains($0) }) ?? true ? index : nil
         }
-        return nil
+        return rest.allSatisfy({ " \t*_`.)]".contains($0) }) ? index : nil
     }
 
     /// 0-based index of an ASCII letter among the first `count`, either case.

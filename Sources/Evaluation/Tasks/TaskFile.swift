@@ -16,21 +16,26 @@ public struct TaskFile: Sendable, Equatable {
     /// A task file may hold at most this many items (and be at most `WholeFile.textLimit`).
     public static let maxItems = 1_000_000
 
-    public static func read(path: String) throws(TaskFileError) -> TaskFile {
+    /// - Parameters:
+    ///   - labels: classification labels given on the command line, for a file without a
+    ///     `{"labels": …}` line (a file's own line wins over them).
+    ///   - prompt: the classification question, over the file's.
+    public static func read(path: String, labels: [String] = [], prompt: String? = nil) throws(TaskFileError) -> TaskFile {
         let bytes: [UInt8]
         do {
             bytes = try WholeFile.read(path: path, limit: WholeFile.textLimit)
         } catch {
             throw TaskFileError(file: path, "\(error.problemText)")
         }
-        return try parse(String(decoding: bytes, as: UTF8.self), path: path)
+        return try parse(String(decoding: bytes, as: UTF8.self), path: path, labels: labels, prompt: prompt)
     }
 
-    public static func parse(_ text: String, path: String) throws(TaskFileError) -> TaskFile {
+    public static func parse(_ text: String, path: String, labels givenLabels: [String] = [],
+                             prompt givenPrompt: String? = nil) throws(TaskFileError) -> TaskFile {
         var items: [EvalItem] = []
         var ids = Set<String>()
-        var labels: [String] = []
-        var prompt: String?
+        var labels = givenLabels
+        var prompt = givenPrompt
         var kind: String?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -45,7 +50,7 @@ public struct TaskFile: Sendable, Equatable {
                     throw fail("\"labels\" must list at least two different label names")
                 }
                 labels = names
-                prompt = object["prompt"] as? String
+                prompt = givenPrompt ?? object["prompt"] as? String
                 kind = "classification"
                 continue
             }

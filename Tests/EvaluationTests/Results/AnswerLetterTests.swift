@@ -65,6 +65,14 @@ final class AnswerLetterTests: XCTestCase {
         check("answers: B", nil)  // not the word "answer", and the line starts with no letter alone
     }
 
+    /// A base model that repeats the question lists the options: that names none of them,
+    /// unless an answer phrase follows.
+    func testAListOfTheOptionsIsNoChoice() {
+        check("Which nerve?\nA. Oculomotor\nB. Trochlear\nC. Abducens", nil)
+        check("A. Oculomotor\nB. Trochlear\nAnswer: C", 2)
+        check("C. Abducens\nC. is the nerve of the lateral rectus.", 2)
+    }
+
     func testNothingToFind() {
         check("", nil)
         check("I cannot tell from this image.", nil)
