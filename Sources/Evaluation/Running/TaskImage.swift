@@ -6,7 +6,7 @@ import Workstation
 /// A task item's picture: its path read relative to the task file's folder (an absolute
 /// path as it is), through the file's default window (a DICOM's own window, PNG and JPEG
 /// as stored) — the picture `ask --image` shows without `--window`.
-enum TaskImage {
+public enum TaskImage {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
