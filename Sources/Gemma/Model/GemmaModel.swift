@@ -106,9 +106,9 @@ public final class GemmaModel: @unchecked Sendable {
         rmsNormRows(x, w.attnNorm, into: &b.normed, rows: n, eps: eps)                         // (T3)
         projectQKV(w, b, rows: n)                                                              // (T4)
         normalizeAndRotate(w, b, rows: n, rope: batch.rope(layer: l))                          // (T5–T7)
-        for rows in batch.branches {
-            store(b, rows: rows, in: batch, layer: l)
-            attend(b, batch, layer: l, rows: rows)                                             // (T8, T9)
+        for part in batch.parts {
+            store(b, part, in: batch, layer: l)
+            attend(b, batch, layer: l, part)                                                   // (T8, T9)
         }
         linear(precision: precision, w.output, b.attended, rows: n, into: &b.projected)       // (T10)
         addNormedRows(b.projected, w.postAttentionNorm, to: &x, rows: n, eps: eps)             // (T11)
@@ -136,23 +136,23 @@ public final class GemmaModel: @unchecked Sendable {
         return logits
     }
 
-    /// The keys and values of one branch's rows, into the cache from the batch's first position.
-    private func store(_ b: LayerBuffers, rows: Range<Int>, in batch: Batch, layer l: Int) {
-        let kv = batch.cache.rowLength
+    /// The keys and values of one part's rows, into the cache at the part's positions.
+    private func store(_ b: LayerBuffers, _ part: Batch.Part, in batch: Batch, layer l: Int) {
+        let kv = batch.cache.rowLength, rows = part.rows
         b.k.withUnsafeBufferPointer { k in
             b.v.withUnsafeBufferPointer { v in
                 batch.cache.store(layer: l, keys: k.baseAddress! + rows.lowerBound * kv, values: v.baseAddress! + rows.lowerBound * kv,
-                                  rows: rows.count, at: batch.start)
+                                  rows: rows.count, at: part.start)
             }
         }
     }
 
-    /// (T8, T9, M1–M3) One branch's queries against the layer's cached keys and values.
-    private func attend(_ b: LayerBuffers, _ batch: Batch, layer l: Int, rows: Range<Int>) {
-        let c = config, width = c.headCount * c.headDim
+    /// (T8, T9, M1–M3) One part's queries against the layer's cached keys and values.
+    private func attend(_ b: LayerBuffers, _ batch: Batch, layer l: Int, _ part: Batch.Part) {
+        let c = config, width = c.headCount * c.headDim, rows = part.rows
         b.q.withUnsafeBufferPointer { q in
             b.attended.withUnsafeMutableBufferPointer { out in
-                attention(queries: q.baseAddress! + rows.lowerBound * width, rows: rows.count, firstPosition: batch.start,
+                attention(queries: q.baseAddress! + rows.lowerBound * width, rows: rows.count, firstPosition: part.start,
                           heads: c.headCount, headDim: c.headDim, keysAndValues: batch.cache.rows(layer: l),
                           kvHeads: c.kvHeadCount, mask: batch.mask(layer: l), into: out.baseAddress! + rows.lowerBound * width)
             }
@@ -164,37 +164,45 @@ public final class GemmaModel: @unchecked Sendable {
 /// causally (tokens) or as one block (an image's rows, M3), with the RoPE angles of those
 /// positions computed once per (base, scale) pair and shared by every layer that uses it.
 ///
-/// A batch may also hold several *branches*: continuations of the same cached prefix, each
-/// at positions `start …` and seeing the prefix and its own rows only (one item's answer
-/// options, scored in one pass). A plain batch is one branch of every row.
+/// A batch may also end in several *branches*: continuations of the same prompt, each at
+/// the positions right after it and seeing the prompt and its own rows only (one item's
+/// answer options, scored in one pass). The rows before them — the *trunk*, the prompt's
+/// last tokens — are an ordinary batch. A plain batch is a trunk of every row.
 struct Batch {
+    /// Rows attended together, at cache positions `start …`.
+    struct Part {
+        let rows: Range<Int>
+        let start: Int
+    }
+
     let cache: KVCache
     let start: Int
     let rows: Int
     let causal: Bool
     let config: GemmaConfig
-    /// The rows of each branch, in order; they attend one branch at a time.
-    let branches: [Range<Int>]
+    /// The trunk, then each branch; they store and attend one part at a time.
+    let parts: [Part]
     private let ropes: [RopeTable]
 
     init(config: GemmaConfig, cache: KVCache, rows: Int, causal: Bool) {
-        self.init(config: config, cache: cache, branchLengths: [rows], causal: causal)
+        self.init(config: config, cache: cache, trunk: rows, branchLengths: [], causal: causal)
     }
 
-    init(config: GemmaConfig, cache: KVCache, branchLengths: [Int], causal: Bool = true) {
+    init(config: GemmaConfig, cache: KVCache, trunk: Int, branchLengths: [Int], causal: Bool = true) {
         self.cache = cache
         self.config = config
         self.causal = causal
         let start = cache.count
         self.start = start
-        var ranges: [Range<Int>] = [], row = 0
-        for length in branchLengths {
-            ranges.append(row..<(row + length))
+        var parts: [Part] = trunk > 0 ? [Part(rows: 0..<trunk, start: start)] : []
+        var row = trunk
+        for length in branchLengths where length > 0 {
+            parts.append(Part(rows: row..<(row + length), start: start + trunk))
             row += length
         }
-        branches = ranges
+        self.parts = parts
         rows = row
-        let positions = ranges.flatMap { (start..<(start + $0.count)) }
+        let positions = parts.flatMap { $0.start..<($0.start + $0.rows.count) }
         var tables: [RopeTable] = []
         for l in 0..<config.layerCount {
             let base = config.ropeBase(layer: l), scale = config.ropeScale(layer: l)
