@@ -36,6 +36,9 @@ struct EvalRun {
                                shuffleOptions: options.shuffle)
         var done: [ItemResult] = []
         let writer = try options.out.map { try openRun($0, header: header, done: &done) }
+        // A resumed run with another --limit: the summary covers the items chosen now.
+        let selectedIDs = Set(selected.map(\.id))
+        done = done.filter { selectedIDs.contains($0.id) }
         let doneIDs = Set(done.map(\.id))
         let todo = selected.filter { !doneIDs.contains($0.id) }
         let evaluator = ItemEvaluator(
@@ -50,7 +53,7 @@ struct EvalRun {
             evaluator.current.stop()
         }
         var progress = EvalProgress(total: todo.count)
-        for item in todo {
+        for item in todo where !evaluator.current.isStopped {
             guard let result = try evaluateOne(item, evaluator) else { break }
             try writer?.append(result)
             done.append(result)

@@ -174,18 +174,6 @@ public struct ResumableDownload {
     }
 
     private func writeAll(_ fd: Int32, _ data: Data) throws(ModelStoreError) {
-        let failure: Int32? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int32? in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
-        if let failure { throw ModelStoreError.io(path: partialPath, detail: String(cString: strerror(failure))) }
+        if let failure = FileWrite.all(fd, data) { throw ModelStoreError.io(path: partialPath, detail: String(cString: strerror(failure))) }
     }
 }

@@ -116,6 +116,18 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertNotNil(summary["macro_f1"] as? Double)
         let text = try eval(["--mmproj", mmproj, "--limit", "3", samples + "/classification.jsonl"])
         XCTAssertTrue(text.stdout.contains("macro-F1"), text.stdout)
+
+        // Labels and prompt from the command line, for a file without a labels line.
+        let bare = dir + "/bare.jsonl"
+        let image = TestEnvironment.fixture("tiny_gemma_vision/image0.png").path
+        try [#"{"id": "a", "image": "\#(image)", "label": "gray"}"#, #"{"id": "b", "image": "\#(image)", "label": "colour"}"#]
+            .joined(separator: "\n").write(toFile: bare, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try eval(["--mmproj", mmproj, bare]).status, 1, "no labels anywhere")
+        let given = try eval(["--mmproj", mmproj, "--labels", "gray,colour", "--prompt", "Is this picture gray or in colour?", "--json", bare])
+        XCTAssertEqual(given.status, 0, given.stderr)
+        let g = try JSONSerialization.jsonObject(with: Data(given.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(g["labels"] as? [String], ["gray", "colour"])
+        XCTAssertEqual(g["n"] as? Int, 2)
     }
 
     func testReportItemsAreGeneratedAndScored() throws {

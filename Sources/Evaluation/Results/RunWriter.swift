@@ -85,16 +85,7 @@ public final class RunWriter {
     }
 
     private static func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RunFileError) {
-        var written = 0
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            while written < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return true
-        }
-        guard ok else { throw failure("cannot write", path) }
+        if let error = FileWrite.all(fd, bytes) { errno = error; throw failure("cannot write", path) }
     }
 
     private static func truncate(_ fd: Int32, to length: Int, path: String) throws(RunFileError) {

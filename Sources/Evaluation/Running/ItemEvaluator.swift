@@ -4,7 +4,7 @@ import Workstation
 
 /// Answers one task item and scores it: the line a run file keeps for it.
 ///
-/// - Multiple choice and classification (`EvalQuestion`): in `.likelihood` mode every
+/// - Multiple choice and classification (`MultipleChoiceItem+Asking`): in `.likelihood` mode every
 ///   option is scored in the in-process engine (`LikelihoodScorer`) and the best one is
 ///   the prediction; in `.generate` mode the backend answers the lettered question
 ///   greedily and the first option letter of its answer is the prediction (none: wrong,
@@ -39,22 +39,23 @@ public final class ItemEvaluator {
         self.shuffleSeed = shuffleSeed
     }
 
-    /// The item's result; nil when the run was stopped while it was being answered.
+    /// The item's result; nil when the run was stopped while its answer was being generated.
     public func evaluate(_ item: EvalItem) throws -> ItemResult? {
         let start = ContinuousClock.now
         var result: ItemResult?
-        if let question = EvalQuestion(item, labels: labels, prompt: prompt) {
+        if let question = MultipleChoiceItem(asking: item, labels: labels, prompt: prompt) {
             result = try answer(question)
         } else if case .report(let report) = item {
             result = try write(report)
         }
-        guard var done = result, !current.isStopped else { return nil }
+        // A finished item counts even when Ctrl-C came meanwhile; a cut-off generation does not.
+        guard var done = result else { return nil }
         let elapsed = ContinuousClock.now - start
         done.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return done
     }
 
-    private func answer(_ q: EvalQuestion) throws -> ItemResult? {
+    private func answer(_ q: MultipleChoiceItem) throws -> ItemResult? {
         let picture = try q.image.map { try TaskImage.attachment($0, taskFolder: taskFolder) }
         var result = ItemResult(id: q.id, truth: q.answer, correct: false, seconds: 0)
         result.category = q.category
@@ -91,7 +92,7 @@ public final class ItemEvaluator {
         return result
     }
 
-    private func permutation(_ q: EvalQuestion) -> [Int]? {
+    private func permutation(_ q: MultipleChoiceItem) -> [Int]? {
         shuffleSeed.map { OptionOrder.permutation(count: q.options.count, seed: $0, itemID: q.id) }
     }
 

@@ -1,5 +1,6 @@
 import Glibc
 import Foundation
+import Support
 
 /// Writes a file so that it is either the old one or the complete new one, never half of
 /// each, even after a crash or power loss: a temporary file in the same folder, written
@@ -29,16 +30,9 @@ public enum AtomicFile {
         let temporary = folder + "/." + ((path as NSString).lastPathComponent) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else { throw failure("cannot create a file in \(folder)") }
-        var written = 0
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            while written < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return fsync(fd) == 0
-        }
-        let saved = errno
+        let writeError = FileWrite.all(fd, bytes)
+        let ok = writeError == nil && fsync(fd) == 0
+        let saved = writeError ?? errno
         close(fd)
         guard ok else {
             errno = saved

@@ -1,19 +1,11 @@
-/// A multiple-choice or classification item as one shape: a question about an optional
-/// picture with options, one of them right. Classification asks the task's prompt about
-/// each image with the labels as the options (zero-shot).
-public struct EvalQuestion: Sendable, Equatable {
-    public var id: String
-    public var question: String
-    public var options: [String]
-    public var answer: Int
-    public var image: String?
-    public var category: String?
-
-    /// Nil for a report item (no options).
-    public init?(_ item: EvalItem, labels: [String], prompt: String) {
+/// How a question is put to the model. A classification item is asked as a multiple-choice
+/// question too: the task's prompt about its image, the labels as the options (zero-shot).
+extension MultipleChoiceItem {
+    /// The item as a question with options; nil for a report item (no options).
+    public init?(asking item: EvalItem, labels: [String], prompt: String) {
         switch item {
         case .multipleChoice(let q):
-            self.init(id: q.id, question: q.question, options: q.options, answer: q.answer, image: q.image, category: q.category)
+            self = q
         case .classification(let c):
             self.init(id: c.id, question: prompt, options: labels, answer: c.label, image: c.image, category: nil)
         case .report:
@@ -21,18 +13,9 @@ public struct EvalQuestion: Sendable, Equatable {
         }
     }
 
-    public init(id: String, question: String, options: [String], answer: Int, image: String?, category: String?) {
-        self.id = id
-        self.question = question
-        self.options = options
-        self.answer = answer
-        self.image = image
-        self.category = category
-    }
-
     /// The same question with its options shown in `order` (`order[k]` = the original
     /// index shown at position k); the answer follows its option.
-    public func reordered(_ order: [Int]) -> EvalQuestion {
+    public func reordered(_ order: [Int]) -> MultipleChoiceItem {
         var copy = self
         copy.options = order.map { options[$0] }
         copy.answer = order.firstIndex(of: answer)!
