@@ -59,7 +59,9 @@ let package = Package(
         // Dequantization, activation quantization, quantized dot products, matmul, worker threads, BLAS, CPU check.
         .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
         // Tokenizer, chat template, the Gemma 3 forward pass and vision tower, sampler, engine.
-        .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels"]),
+        // LoRA adapter files: llama.cpp's GGUF LoRA and PEFT folders, read into plain matrices.
+        .target(name: "Adapters", dependencies: ["Support", "GGUF", "Kernels"]),
+        .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels", "Adapters"]),
         // Reading medical images (PNG, JPEG, DICOM — deflated through zlib; JPEG 2000 through OpenJPEG, JPEG-LS through CharLS) into one MedicalImage, and window/level views of it.
         .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG", "CZlib", "COpenJPEG", "CCharLS"]),
         // The Gemma 3 image processor: the model's RGB picture, bilinear resize, normalisation, pan-and-scan.

@@ -8,7 +8,7 @@ enum AskCommand: Subcommand {
     static let name = "ask"
     static let summary = "ask the model one question in the chat template; the answer streams"
     static let help = """
-    Usage: medgemma ask [--model M] [--system S] [--max-tokens N] [--temperature T]
+    Usage: medgemma ask [--model M] [--lora FILE[:S]] [--system S] [--max-tokens N] [--temperature T]
                         [--top-k K] [--top-p P] [--seed S] [--ctx N]
                         [--backend URL [--remote-model NAME] [--api-key-file F]]
                         [--image FILE [--mmproj P] [--window W/C | --ct-windows]
@@ -26,6 +26,7 @@ enum AskCommand: Subcommand {
       --system S         a system instruction, e.g. "You are an expert radiologist."
     \(generation.help)
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
+    \(LoRAOption.help(column: 21))
     \(BackendOptions.help)
     \(ImageQuestion.help)
                          --image again for several pictures in one question: each goes
@@ -43,7 +44,7 @@ enum AskCommand: Subcommand {
                                               sameSeed: "same seed and question, same answer", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ImageQuestion.flags,
-        options: ["--model", "--system", ImageQuestion.compareOption, ImageQuestion.slicesOption, ImageQuestion.seriesOption] + generation.options + ImageQuestion.options + BackendOptions.options,
+        options: ["--model", LoRAOption.option, "--system", ImageQuestion.compareOption, ImageQuestion.slicesOption, ImageQuestion.seriesOption] + generation.options + ImageQuestion.options + BackendOptions.options,
         aliases: ["-m": "--model", "-s": "--system"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...1, positionalName: "QUESTION")
 
@@ -64,7 +65,8 @@ enum AskCommand: Subcommand {
             // asking again about the same series or prior costs no encode.
             let several = requests.count > 1 || comparison != nil || series != nil
             backend = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj,
-                                               panAndScan: try image?.panAndScan, cache: several ? EmbeddingCache() : nil) { vision in
+                                               panAndScan: try image?.panAndScan, cache: several ? EmbeddingCache() : nil,
+                                               adapters: try LoRAOption.requests(args, command: qualifiedName)) { vision in
                 (vision as? VisionEmbeddingProvider).map { ImageQuestion.Reporter($0) } ?? vision
             }
         case .remote(let endpoint, let model, let imageSize):

@@ -127,6 +127,7 @@ enum BackendOptions {
             ("--model", "names a local model file; a server's model is chosen with --remote-model NAME"),
             ("--mmproj", "is the in-process engine's vision part; the server loads its own"),
             ("--pan-and-scan", "needs the in-process engine"),
+            ("--lora", "is applied by the in-process engine; a server loads its own adapters"),
         ]
         for (option, why) in localOnly where args[option] != nil {
             throw UsageError(command: command, "\(option) \(why) (or use --backend local)")
@@ -135,11 +136,13 @@ enum BackendOptions {
 
     /// The in-process engine on `modelPath`, named by the file's `general.name`.
     static func local(modelPath: String, contextSize: Int, mmproj: String? = nil, panAndScan: PanAndScanOptions? = nil,
-                      cache: EmbeddingCache? = nil, wrapVision: (ImageEmbeddingProvider) -> ImageEmbeddingProvider = { $0 }) throws -> LocalEngineBackend {
+                      cache: EmbeddingCache? = nil, adapters: [LoRAOption.Request] = [],
+                      wrapVision: (ImageEmbeddingProvider) -> ImageEmbeddingProvider = { $0 }) throws -> LocalEngineBackend {
         try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: contextSize)
         let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let name = (try file.metadata.string("general.name")) ?? (modelPath as NSString).lastPathComponent
         let engine = try Engine(model: GemmaModel(file: file), tokenizer: GemmaTokenizer(file: file))
+        try LoRAOption.apply(adapters, to: engine.model)
         var images: ImageEmbeddingProvider?
         if let mmproj {
             let encoder: VisionEncoder

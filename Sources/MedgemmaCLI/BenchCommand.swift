@@ -10,7 +10,7 @@ enum BenchCommand: Subcommand {
     static let name = "bench"
     static let summary = "measure prompt processing and generation speed (llama-bench style)"
     static let help = """
-    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--precision P] [--model M]
+    Usage: medgemma bench [-p N] [-n N] [-t THREADS] [-r REPS] [--json] [--precision P] [--lora FILE[:S]] [--model M]
                           [--mmproj P [--vision-exact-check]]
 
     Measures the engine like llama-bench: "ppN" runs a prompt of N tokens through a fresh
@@ -33,6 +33,7 @@ enum BenchCommand: Subcommand {
       -r, --repetitions N     timed runs per test (default 5)
       --json                  print [{"test": "pp512", "threads": 2, "tokens_per_second": {"min": …, "median": …, "max": …}}, …]
     \(PrecisionOption.help(column: 26))
+    \(LoRAOption.help(column: 26))
       --model M               the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P              also time the vision encoder of this mmproj GGUF
       --vision-exact-check    then encode the last image again with every product in f32
@@ -44,7 +45,7 @@ enum BenchCommand: Subcommand {
     """
     static let spec = ArgumentSpec(
         flags: ["--json", "--vision-exact-check"],
-        options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj", PrecisionOption.option],
+        options: ["--prompt-tokens", "--gen-tokens", "--threads", "--repetitions", "--model", "--mmproj", PrecisionOption.option, LoRAOption.option],
         aliases: ["-p": "--prompt-tokens", "-n": "--gen-tokens", "-t": "--threads", "-r": "--repetitions", "-m": "--model"])
 
     struct Result {
@@ -72,6 +73,7 @@ enum BenchCommand: Subcommand {
         let file = try GGUFFile(path: path, residency: .memoryIfItFits)
         let model = try GemmaModel(file: file)
         model.precision = try PrecisionOption.parse(args, command: qualifiedName)
+        try LoRAOption.apply(LoRAOption.requests(args, command: qualifiedName), to: model)
         let bos: Int32 = Int32(try file.metadata.int("tokenizer.ggml.bos_token_id") ?? 2)
         var rng = SeededGenerator(seed: 1234)
         func randomTokens(_ count: Int) -> [Int32] {

@@ -13,7 +13,7 @@ enum EvalCommand: Subcommand {
     Usage: medgemma eval [--scoring RULE | --generate] [--chat] [--limit N] [--seed S]
                          [--shuffle-options] [--out RUN.jsonl [--resume]] [--json]
                          [--labels A,B,... --prompt TEXT] [--max-tokens N] [--ctx N]
-                         [--model M] [--mmproj P]
+                         [--model M] [--mmproj P] [--lora FILE[:S]]
                          [--backend URL [--remote-model NAME] [--api-key-file F]] TASK.jsonl
            medgemma eval --compare RUN_A.jsonl RUN_B.jsonl [--json]
 
@@ -57,6 +57,7 @@ enum EvalCommand: Subcommand {
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P         the vision part, for items with images (default: the one beside
                          the model)
+    \(LoRAOption.help(column: 21))
     \(BackendOptions.help)
                          a server answers --generate and report items; likelihood scoring
                          needs the in-process engine
@@ -72,7 +73,7 @@ enum EvalCommand: Subcommand {
     static let defaultPrompt = "What does this image show?"
     static let spec = ArgumentSpec(
         flags: ["--generate", "--chat", "--shuffle-options", "--resume", "--json", "--compare"],
-        options: ["--scoring", "--limit", "--seed", "--out", "--labels", "--prompt", "--max-tokens", "--ctx", "--model", "--mmproj"]
+        options: ["--scoring", "--limit", "--seed", "--out", "--labels", "--prompt", "--max-tokens", "--ctx", "--model", "--mmproj", LoRAOption.option]
             + BackendOptions.options,
         aliases: ["-m": "--model", "-o": "--out", "-c": "--ctx"],
         positionals: 1...2, positionalName: "TASK.jsonl")

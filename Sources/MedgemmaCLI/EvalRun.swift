@@ -160,13 +160,16 @@ struct EvalRun {
                 }
                 mmproj = path
             }
-            let local = try BackendOptions.local(modelPath: modelPath, contextSize: options.context, mmproj: mmproj)
+            let local = try BackendOptions.local(modelPath: modelPath, contextSize: options.context, mmproj: mmproj,
+                                                 adapters: try LoRAOption.requests(args, command: command))
             var scorer: LikelihoodScorer?
             if case .likelihood(let rule) = mode {
                 scorer = LikelihoodScorer(engine: local.engine, rule: rule, chat: options.chat, contextSize: options.context)
             }
             let file = local.engine.model.file
-            return EvalBackend(backend: local, scorer: scorer, images: local.images, modelName: (modelPath as NSString).lastPathComponent,
+            // An adapter is part of what is measured: "base.gguf + adapter.gguf:0.5".
+            let adapters = local.engine.model.adapters.map { " + \($0.name)" + ($0.userScale == 1 ? "" : ":\($0.userScale)") }.joined()
+            return EvalBackend(backend: local, scorer: scorer, images: local.images, modelName: (modelPath as NSString).lastPathComponent + adapters,
                                notice: BaseModelNotice.line(for: file, path: modelPath))
         }
     }

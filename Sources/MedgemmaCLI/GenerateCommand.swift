@@ -7,7 +7,7 @@ enum GenerateCommand: Subcommand {
     static let summary = "continue raw text (no chat template); --json for ids"
     static let help = """
     Usage: medgemma generate --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K]
-                             [--top-p P] [--seed S] [--json] [--precision P] [--model M]
+                             [--top-p P] [--seed S] [--json] [--precision P] [--lora FILE[:S]] [--model M]
 
     Continues TEXT as it is, without the chat template: special tokens in TEXT are parsed
     and BOS is added. The continuation streams to standard output; timings go to standard
@@ -19,6 +19,7 @@ enum GenerateCommand: Subcommand {
     \(generation.help)
       --json             print {"prompt_ids": [...], "ids": [...], "text": "..."} at the end instead of streaming
     \(PrecisionOption.help(column: 21))
+    \(LoRAOption.help(column: 21))
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help         show this help
 
@@ -29,7 +30,7 @@ enum GenerateCommand: Subcommand {
     static let generation = GenerationOptions(maxTokens: 64, maxTokensRange: 0...1_000_000, maxTokensMeaning: "new tokens",
                                               sameSeed: "same seed, same output", takesContext: false)
     static let spec = ArgumentSpec(flags: ["--json"],
-                                   options: ["--prompt"] + generation.options + ["--model", PrecisionOption.option],
+                                   options: ["--prompt"] + generation.options + ["--model", PrecisionOption.option, LoRAOption.option],
                                    aliases: ["-p": "--prompt", "-m": "--model"].merging(GenerationOptions.aliases) { a, _ in a })
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -40,8 +41,10 @@ enum GenerateCommand: Subcommand {
         let path = ModelLocator.resolve(args["--model"])
         // The prompt's bytes bound its tokens: the context it will need, at most.
         try MemoryCheck.ensureFits(model: path, mmproj: nil, contextSize: promptText.utf8.count + maxTokens + 2)
+        let adapters = try LoRAOption.requests(args, command: qualifiedName)
         let engine = try Engine(path: path)
         engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
+        try LoRAOption.apply(adapters, to: engine.model)
         let ids = engine.tokenizer.encode(promptText, addBOS: true, parseSpecial: true)
         let json = args.has("--json")
         let conversation = Conversation(model: engine.model, contextSize: ids.count + maxTokens + 1)

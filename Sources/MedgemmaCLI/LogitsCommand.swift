@@ -6,7 +6,7 @@ enum LogitsCommand: Subcommand {
     static let name = "logits"
     static let summary = "print the top next-token logits after a prompt (and image), as JSON"
     static let help = """
-    Usage: medgemma logits [--top K] [--chat] [--precision P] [--model M] PROMPT
+    Usage: medgemma logits [--top K] [--chat] [--precision P] [--lora FILE[:S]] [--model M] PROMPT
            medgemma logits --chat --image FILE [--image-first] [--mmproj P]
                            [--window W/C | --ct-windows] [--pan-and-scan N]
                            [--save-model-input PNG] [--top K] [--model M] QUESTION
@@ -30,13 +30,14 @@ enum LogitsCommand: Subcommand {
       --chat         wrap PROMPT in the chat template
       --image-first  put the image before the question instead of after it
     \(PrecisionOption.help(column: 17))
+    \(LoRAOption.help(column: 17))
       --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
     \(ImageQuestion.help)
       -h, --help     show this help
 
     """
     static let spec = ArgumentSpec(flags: ["--chat", "--image-first"] + ImageQuestion.flags,
-                                   options: ["--top", "--model", PrecisionOption.option] + ImageQuestion.options, aliases: ["-m": "--model"],
+                                   options: ["--top", "--model", PrecisionOption.option, LoRAOption.option] + ImageQuestion.options, aliases: ["-m": "--model"],
                                    positionals: 1...1, positionalName: "PROMPT")
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -52,8 +53,10 @@ enum LogitsCommand: Subcommand {
         let modelPath = ModelLocator.resolve(args["--model"])
         let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
         try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: text.utf8.count + 300)
+        let adapters = try LoRAOption.requests(args, command: qualifiedName)
         let engine = try Engine(path: modelPath)
         engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
+        try LoRAOption.apply(adapters, to: engine.model)
         let tokenizer = engine.tokenizer, model = engine.model
         let ids: [Int32], logits: [Float]
         if args.has("--chat") {

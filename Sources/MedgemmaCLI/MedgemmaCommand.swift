@@ -34,8 +34,8 @@ public enum MedgemmaCommand {
         return """
         medgemma \(version) — MedGemma Workstation: review cases and chat with MedGemma, in-process on the CPU.
 
-        Usage: medgemma [--model M] [--mmproj P] [--samples DIR | --study DIR] [--theme T]
-                        [--graphics sixel|blocks|ascii] [--backend URL [--remote-model M]]
+        Usage: medgemma [--model M] [--mmproj P] [--lora FILE[:S]] [--samples DIR | --study DIR]
+                        [--theme T] [--graphics sixel|blocks|ascii] [--backend URL [--remote-model M]]
                                                               open the workstation
                medgemma <command> [options]
                medgemma <command> --help

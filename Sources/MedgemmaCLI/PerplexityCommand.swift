@@ -8,7 +8,7 @@ enum PerplexityCommand: Subcommand {
     static let name = "perplexity"
     static let summary = "perplexity of a text file, computed exactly as llama-perplexity does"
     static let help = """
-    Usage: medgemma perplexity [--ctx N] [--batch N] [--chunks N] [--json] [--precision P] [--model M] FILE
+    Usage: medgemma perplexity [--ctx N] [--batch N] [--chunks N] [--json] [--precision P] [--lora FILE[:S]] [--model M] FILE
 
     Computes the model's perplexity on a text file the way llama.cpp's llama-perplexity
     does: the whole file (one trailing newline removed) is tokenized with BOS; it is cut into
@@ -22,11 +22,12 @@ enum PerplexityCommand: Subcommand {
       --chunks N     stop after N chunks (default: all)
       --json         print {"ctx": …, "chunks": …, "scored": …, "ppl": …, "ppl_err": …, "running": […]}
     \(PrecisionOption.help(column: 17))
+    \(LoRAOption.help(column: 17))
       --model M      the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help     show this help
 
     """
-    static let spec = ArgumentSpec(flags: ["--json"], options: ["--ctx", "--batch", "--chunks", "--model", PrecisionOption.option],
+    static let spec = ArgumentSpec(flags: ["--json"], options: ["--ctx", "--batch", "--chunks", "--model", PrecisionOption.option, LoRAOption.option],
                                    aliases: ["-c": "--ctx", "-b": "--batch", "-m": "--model"],
                                    positionals: 1...1, positionalName: "FILE")
 
@@ -35,6 +36,7 @@ enum PerplexityCommand: Subcommand {
         let batch = try ArgumentParser.int(args, "--batch", default: 512, range: 1...131_072, command: qualifiedName)
         let chunks = args["--chunks"] == nil ? nil : try ArgumentParser.int(args, "--chunks", default: 0, range: 1...1_000_000, command: qualifiedName)
         let precision = try PrecisionOption.parse(args, command: qualifiedName)
+        let adapters = try LoRAOption.requests(args, command: qualifiedName)
         let path = args.positionals[0]
         var text = String(decoding: try WholeFile.read(path: path, limit: WholeFile.textLimit), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
@@ -44,6 +46,7 @@ enum PerplexityCommand: Subcommand {
         let tokenizer = try GemmaTokenizer(file: file)
         let model = try GemmaModel(file: file)
         model.precision = precision
+        try LoRAOption.apply(adapters, to: model)
         let tokens = tokenizer.encode(text, addBOS: true, parseSpecial: false)
         let json = args.has("--json")
         let result: PerplexityResult

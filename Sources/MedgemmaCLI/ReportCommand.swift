@@ -15,7 +15,7 @@ enum ReportCommand: Subcommand {
     static let name = "report"
     static let summary = "draft structured reports (Markdown + FHIR) for studies, one after another"
     static let help = """
-    Usage: medgemma report [--out DIR] [--image N] [--slices N] [--json] [--model M] [--mmproj P]
+    Usage: medgemma report [--out DIR] [--image N] [--slices N] [--json] [--model M] [--mmproj P] [--lora FILE[:S]]
                            [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                            [--seed S] [--ctx N] [--backend URL [--remote-model M]]
                            STUDY_DIR...
@@ -46,6 +46,8 @@ enum ReportCommand: Subcommand {
       --model M          the GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P         the vision part; default: $MEDGEMMA_MMPROJ, else the one
                          mmproj*.gguf beside the model
+    \(LoRAOption.help(column: 21))
+                         (named with its sha256 in every report's provenance)
     \(BackendOptions.help)
       -h, --help         show this help
 
@@ -57,7 +59,7 @@ enum ReportCommand: Subcommand {
                                               sameSeed: "same seed and study, same report", takesContext: true)
     static let spec = ArgumentSpec(
         flags: ["--json"],
-        options: ["--out", "--image", ImageQuestion.slicesOption, "--model", "--mmproj"] + generation.options + BackendOptions.options,
+        options: ["--out", "--image", ImageQuestion.slicesOption, "--model", "--mmproj", LoRAOption.option] + generation.options + BackendOptions.options,
         aliases: ["-m": "--model", "-o": "--out"].merging(GenerationOptions.aliases) { a, _ in a },
         positionals: 1...100_000, positionalName: "STUDY_DIR")
 
@@ -79,7 +81,8 @@ enum ReportCommand: Subcommand {
             let modelPath = ModelLocator.resolve(args["--model"])
             let (mmproj, pairingNote) = ModelLocator.pairedMMProj(args["--mmproj"], model: modelPath)
             if let pairingNote { Console.err("\(qualifiedName): \(pairingNote)\n") }
-            let local = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj, cache: EmbeddingCache())
+            let local = try BackendOptions.local(modelPath: modelPath, contextSize: ctx, mmproj: mmproj, cache: EmbeddingCache(),
+                                                 adapters: try LoRAOption.requests(args, command: qualifiedName))
             if let mmproj {
                 mmprojStamp = StampedFile(name: fileName(mmproj), sha256: try hashes.sha256(ofFileAt: mmproj))
             } else {
@@ -226,8 +229,9 @@ enum ReportCommand: Subcommand {
             }
             let request = ReportRequest(caseFile: caseFile, imageNumbers: imageNumbers,
                                         pictures: backend.acceptsImages ? pictures : [], seriesSizes: seriesSizes, sampling: settings)
-            let stamp = ReportStamp(request: request, backend: backend.displayName, model: model, mmproj: mmproj,
+            var stamp = ReportStamp(request: request, backend: backend.displayName, model: model, mmproj: mmproj,
                                     images: stamped, date: Date(), timeZone: .current)
+            stamp.adapters = StampedAdapter.of(backend)
 
             let session = ChatSession(backend: backend, settings: request.settings)
             running(session)

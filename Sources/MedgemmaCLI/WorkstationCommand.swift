@@ -13,7 +13,7 @@ import TUI
 /// studies and says why in the status bar, so the chat still works.
 enum WorkstationCommand {
     static let name = "medgemma"
-    static let spec = ArgumentSpec(options: ["--model", "--mmproj", "--study", "--samples", "--theme", "--graphics"]
+    static let spec = ArgumentSpec(options: ["--model", "--mmproj", LoRAOption.option, "--study", "--samples", "--theme", "--graphics"]
                                        + BackendOptions.options,
                                    aliases: ["-m": "--model"])
     /// Context size of the workstation's conversation: `ask`'s default.
@@ -33,7 +33,8 @@ enum WorkstationCommand {
             let paired = ModelLocator.pairedMMProj(args["--mmproj"], model: path)
             mmproj = paired.path
             pairingNote = paired.note
-            backend = try BackendOptions.local(modelPath: path, contextSize: contextSize, mmproj: mmproj, cache: EmbeddingCache())
+            backend = try BackendOptions.local(modelPath: path, contextSize: contextSize, mmproj: mmproj, cache: EmbeddingCache(),
+                                               adapters: try LoRAOption.requests(args, command: name))
         case .remote(let endpoint, let model, let imageSize):
             backend = try BackendOptions.remote(endpoint, model: model, imageSize: imageSize, args: args, command: name)
         }
@@ -68,6 +69,7 @@ enum WorkstationCommand {
                                      remote: remote ? nil : BackendOptions.configuredServer(command: name),
                                      modelChoices: remote ? nil : modelChoices,
                                      pullModel: remote ? nil : pullModel,
+                                     applyAdapter: remote ? nil : applyAdapter,
                                      startupMessage: notes.isEmpty ? nil : notes.joined(separator: " · "))
         } catch {
             throw CommandFailure("\(error)")
@@ -81,6 +83,15 @@ enum WorkstationCommand {
 
     /// A known model pulled from the picker.
     @Sendable static func pullModel(_ name: String, job: ModelPullJob) throws -> String { try ModelsCommand.pull(name, job: job) }
+
+    /// `:lora FILE SCALE`: the adapter read and checked against the model, then applied beside
+    /// the ones already on (the same file again takes the new scale); returns once applied.
+    @Sendable static func applyAdapter(_ path: String, scale: Float, to backend: LocalEngineBackend) throws {
+        let adapter = try LoRAOption.load(LoRAOption.Request(path: path, scale: scale), for: backend.engine.model.config)
+        let applied = DispatchSemaphore(value: 0)
+        backend.setAdapters(backend.adapters.filter { $0.sha256 != adapter.sha256 } + [adapter]) { applied.signal() }
+        applied.wait()
+    }
 
     /// Another model file for `:model FILE`, with the mmproj found beside it.
     @Sendable static func loadLocal(_ path: String) throws -> InferenceBackend {

@@ -19,6 +19,7 @@ public enum Action: String, CaseIterable, Sendable {
     case setMaxTokens = "set-max-tokens"
     case setSystemPrompt = "set-system-prompt"
     case switchModel = "switch-model"
+    case lora
     // Panes, overlays and files
     case help
     case palette
@@ -86,6 +87,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .setMaxTokens: return "Set max tokens"
         case .setSystemPrompt: return "Set system prompt"
         case .switchModel: return "Switch model"
+        case .lora: return "LoRA adapter"
         case .help: return "Help"
         case .palette: return "Command palette"
         case .commandLine: return "Command line"
@@ -149,6 +151,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .setMaxTokens: return "Longest reply, in tokens"
         case .setSystemPrompt: return "Instructions sent before the conversation"
         case .switchModel: return "Load another model file"
+        case .lora: return "Apply a LoRA adapter (FILE [SCALE]), or turn adapters off"
         case .help: return "Show every key"
         case .palette: return "Run any action by name"
         case .commandLine: return "Type a command, e.g. :set temperature 0.7"
@@ -208,6 +211,8 @@ public enum Action: String, CaseIterable, Sendable {
             return ActionArgument(kind: .text, placeholder: "TEXT")
         case .switchModel:
             return ActionArgument(kind: .path, placeholder: "MODEL.gguf", isOptional: true)
+        case .lora:
+            return ActionArgument(kind: .text, placeholder: "ADAPTER.gguf [SCALE] | off")
         case .loadImage:
             return ActionArgument(kind: .path, placeholder: "IMAGE|DIR")
         case .exportTranscript:

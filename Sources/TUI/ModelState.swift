@@ -29,11 +29,18 @@ struct ModelState {
     var loading: ModelLoad?
     /// Whether background image encoding is held back for the user's work.
     var backgroundPaused = false
+    /// Reads an adapter file, checks it against the in-process model and applies it beside
+    /// the adapters already on (`:lora FILE SCALE`); nil when adapters are not offered.
+    let applyAdapter: (@Sendable (String, Float, LocalEngineBackend) throws -> Void)?
+    /// An adapter being read and applied in the background (its file name and the result).
+    var adapterJob: AdapterJob?
 
     init(backend: InferenceBackend, loadBackend: (@Sendable (String) throws -> InferenceBackend)?,
          modelFiles: (model: String?, mmproj: String?), remote: RemoteBackendOffer? = nil,
-         modelChoices: (@Sendable () -> [ModelChoice])? = nil, pullModel: (@Sendable (String, ModelPullJob) throws -> String)? = nil) {
+         modelChoices: (@Sendable () -> [ModelChoice])? = nil, pullModel: (@Sendable (String, ModelPullJob) throws -> String)? = nil,
+         applyAdapter: (@Sendable (String, Float, LocalEngineBackend) throws -> Void)? = nil) {
         self.backend = backend
+        self.applyAdapter = applyAdapter
         self.loadBackend = loadBackend
         self.remote = remote
         self.modelChoices = modelChoices

@@ -91,6 +91,9 @@ extension WorkstationApp {
         case .switchModel:
             guard case .path(let path)? = argument else { return openModelPicker() }
             switchModel(to: path)
+        case .lora:
+            guard case .text(let text)? = argument else { return openCommandLine(for: action) }
+            applyLoRA(text)
         case .loadImage:
             guard case .path(let path)? = argument else { return openCommandLine(for: action) }
             loadImage(path)

@@ -29,6 +29,7 @@ extension WorkstationApp {
     func followBackgroundWork() -> ChatSession.Snapshot {
         if model.loading != nil { adoptLoadedModel() }
         followPull()
+        followAdapterJob()
         if imagePane.viewer.adoptOpenedSeries() {
             invalidate([.frame, .image])
             // A series' gaps or duplicates must be seen before its slices are read as a volume.

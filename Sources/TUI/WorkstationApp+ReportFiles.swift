@@ -17,8 +17,10 @@ extension WorkstationApp {
                                        sentToModel: attachment != nil, metadata: metadata))
         }
         let files = model.provenance.files()
-        return ReportStamp(request: request, backend: model.reportBackend.displayName, model: files.model, mmproj: files.mmproj,
-                           images: images, date: Date(), timeZone: .current)
+        var stamp = ReportStamp(request: request, backend: model.reportBackend.displayName, model: files.model, mmproj: files.mmproj,
+                                images: images, date: Date(), timeZone: .current)
+        stamp.adapters = StampedAdapter.of(model.reportBackend)
+        return stamp
     }
 
     /// Ctrl-S: Markdown + FHIR into the study's reports/ (or the XDG fallback). A failure

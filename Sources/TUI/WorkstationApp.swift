@@ -62,9 +62,10 @@ public final class WorkstationApp {
                 modelFiles: (model: String?, mmproj: String?) = (nil, nil), remote: RemoteBackendOffer? = nil,
                 modelChoices: (@Sendable () -> [ModelChoice])? = nil,
                 pullModel: (@Sendable (String, ModelPullJob) throws -> String)? = nil,
+                applyAdapter: (@Sendable (String, Float, LocalEngineBackend) throws -> Void)? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, startupMessage: String? = nil) throws {
         model = ModelState(backend: backend, loadBackend: loadBackend, modelFiles: modelFiles, remote: remote, modelChoices: modelChoices,
-                           pullModel: pullModel)
+                           pullModel: pullModel, applyAdapter: applyAdapter)
         casePane = CasePaneState(library: library)
         chatPane = ChatPaneState(session: ChatSession(backend: backend))
         let chosen = try GraphicsMode.parseOverride(graphics ?? environment["MEDGEMMA_GRAPHICS"])

@@ -11,6 +11,8 @@ public final class Conversation: @unchecked Sendable {
     private(set) var images: [ImageEmbedding] = []
     /// The last prompt run and where its processing started (see `reuse`).
     private var lastRequest: (tokens: [Int32], start: Int)?
+    /// The model's `adapterGeneration` the cache was filled under.
+    private var adapterGeneration = 0
 
     /// Starts a conversation, optionally with a system instruction (folded into the first
     /// user turn by the template).
@@ -56,6 +58,16 @@ public final class Conversation: @unchecked Sendable {
     /// The sliding-window layers keep only a ring of recent positions: when going back to
     /// `common` would need a window the ring has already overwritten, the cache empties
     /// itself (`KVCache.truncate` returns 0) and the whole prompt runs again.
+    /// Empties the cache when the model's adapters changed since it was filled (`:lora`):
+    /// its keys and values were made by other weights.
+    func forgetIfStale(generation: Int) {
+        guard generation != adapterGeneration else { return }
+        adapterGeneration = generation
+        _ = cache.truncate(to: 0)
+        cachedTokens = []
+        lastRequest = nil
+    }
+
     func reuse(for tokens: [Int32]) -> Int {
         var common = 0
         let limit = min(tokens.count - 1, cachedTokens.count, cache.count)

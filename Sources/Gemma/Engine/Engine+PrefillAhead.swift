@@ -88,6 +88,7 @@ extension Engine {
         // A prefix that fills the context leaves no room for a question: that request will
         // say so itself.
         guard tokens.count < conversation.contextSize else { return stats }
+        conversation.forgetIfStale(generation: model.adapterGeneration)
         var done = conversation.keepCached(prefix: tokens, alignment: Self.prefillAlignment)
         stats.contextUsed = conversation.contextUsed
         guard done < tokens.count else { return stats }

@@ -91,6 +91,7 @@ public final class Engine: @unchecked Sendable {
             guard tokens.count <= conversation.contextSize else {
                 throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count)
             }
+            conversation.forgetIfStale(generation: model.adapterGeneration)
             let fresh = tokens[conversation.reuse(for: tokens)...]
             let logits = try model.prefill(segments(fresh, in: conversation), cache: conversation.cache, batchSize: Self.prefillBatch)
             conversation.cachedTokens += fresh
@@ -105,6 +106,16 @@ public final class Engine: @unchecked Sendable {
     public func promptSegments(for messages: [ChatMessage]) throws -> [PromptSegment] {
         let scratch = Conversation(model: model, contextSize: 1)
         return segments(try promptTokens(for: messages, in: scratch)[...], in: scratch)
+    }
+
+    /// Replaces the model's LoRA adapters on the engine queue, after any reply in progress
+    /// (a reply never sees its weights change under it); conversations run their prompts
+    /// again under the new weights. `done` runs on the engine queue once they apply.
+    public func setAdapters(_ adapters: [TextAdapter], then done: @escaping @Sendable () -> Void = {}) {
+        queue.async {
+            self.model.adapters = adapters
+            done()
+        }
     }
 
     /// Token rows run through the model at a time (`GemmaModel.prefill`'s batch).
@@ -218,6 +229,7 @@ public final class Engine: @unchecked Sendable {
         guard tokens.count < conversation.contextSize else {
             throw ContextFullError(capacity: conversation.contextSize, needed: tokens.count + 1)
         }
+        conversation.forgetIfStale(generation: model.adapterGeneration)
         let reused = conversation.reuse(for: tokens)
         let fresh = tokens[reused...]
         stats.processedPromptTokens = fresh.count

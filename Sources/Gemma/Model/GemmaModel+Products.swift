@@ -84,9 +84,10 @@ extension GemmaModel {
     /// (T13, T14) `b.gated = GELU_tanh(W_gate h) ⊙ (W_up h)` from `b.normed`. One row on the
     /// fast path: both mat-vecs and the activation fused in one pass. Batches: two products,
     /// then the GELU across the cores. Both use the vectorised `fastExp` GELU — or, at
-    /// `.reference` precision, the libm `tanhf` of T14 itself.
-    func geglu(_ w: GemmaWeights.Layer, _ b: LayerBuffers, rows n: Int) {
-        if precision == .fast && n == 1 {
+    /// `.reference` precision, the libm `tanhf` of T14 itself. An adapter's updates of the
+    /// gate and up products go in before the GELU.
+    func geglu(_ w: GemmaWeights.Layer, _ b: LayerBuffers, rows n: Int, layer l: Int) {
+        if precision == .fast && n == 1 && !adapted(l, .gate) && !adapted(l, .up) {
             b.normed.withUnsafeBufferPointer { h in
                 b.gated.withUnsafeMutableBufferPointer { matVecGeGLU(gate: w.gate, up: w.up, x: h, into: $0) }
             }
@@ -96,6 +97,8 @@ extension GemmaModel {
         if b.up.count < n * ffn { b.up = [Float](repeating: 0, count: n * ffn) }
         linear(precision: precision, w.gate, b.normed, rows: n, into: &b.gated)
         linear(precision: precision, w.up, b.normed, rows: n, into: &b.up)
+        addAdapters(l, .gate, input: b.normed, rows: n, into: &b.gated)
+        addAdapters(l, .up, input: b.normed, rows: n, into: &b.up)
         b.gated.withUnsafeMutableBufferPointer { gb in
             b.up.withUnsafeBufferPointer { ub in
                 let gp = gb.baseAddress!, upp = ub.baseAddress!

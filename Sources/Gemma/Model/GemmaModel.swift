@@ -22,6 +22,14 @@ public final class GemmaModel: @unchecked Sendable {
     /// KV cache — as llama.cpp does. `.reference`: every product with weights dequantized to
     /// f32, f32 activations and an f32 cache — the plain path the fast one is tested against.
     public var precision: Precision = .fast
+    /// LoRA adapters applied on the fly, each adding `scale · B·(A·x)` to the products it
+    /// updates (`LoRAUpdate`); swapped between requests without touching the weights.
+    public var adapters: [TextAdapter] = [] {
+        didSet { adapterGeneration += 1 }
+    }
+    /// Counts changes of `adapters`: a KV cache filled under another generation holds keys
+    /// and values other weights made, and is run again (`Conversation.forgetIfStale`).
+    public private(set) var adapterGeneration = 0
 
     public enum Precision: Sendable { case fast, reference }
 
@@ -105,12 +113,16 @@ public final class GemmaModel: @unchecked Sendable {
         let w = weights.layers[l], n = batch.rows, eps = config.rmsEpsilon
         rmsNormRows(x, w.attnNorm, into: &b.normed, rows: n, eps: eps)                         // (T3)
         projectQKV(w, b, rows: n)                                                              // (T4)
+        addAdapters(l, .q, input: b.normed, rows: n, into: &b.q)
+        addAdapters(l, .k, input: b.normed, rows: n, into: &b.k)
+        addAdapters(l, .v, input: b.normed, rows: n, into: &b.v)
         normalizeAndRotate(w, b, rows: n, rope: batch.rope(layer: l))                          // (T5–T7)
         for part in batch.parts {
             store(b, part, in: batch, layer: l)
             attend(b, batch, layer: l, part)                                                   // (T8, T9)
         }
         linear(precision: precision, w.output, b.attended, rows: n, into: &b.projected)       // (T10)
+        addAdapters(l, .output, input: b.attended, rows: n, into: &b.projected)
         addNormedRows(b.projected, w.postAttentionNorm, to: &x, rows: n, eps: eps)             // (T11)
     }
 
@@ -118,8 +130,9 @@ public final class GemmaModel: @unchecked Sendable {
     private func feedForwardBlock(_ l: Int, _ x: inout [Float], _ batch: Batch, _ b: LayerBuffers) {
         let w = weights.layers[l], n = batch.rows, eps = config.rmsEpsilon
         rmsNormRows(x, w.ffnNorm, into: &b.normed, rows: n, eps: eps)                          // (T12)
-        geglu(w, b, rows: n)                                                                   // (T13, T14)
+        geglu(w, b, rows: n, layer: l)                                                         // (T13, T14)
         linear(precision: precision, w.down, b.gated, rows: n, into: &b.projected)            // (T13)
+        addAdapters(l, .down, input: b.gated, rows: n, into: &b.projected)
         addNormedRows(b.projected, w.postFFNNorm, to: &x, rows: n, eps: eps)                   // (T15)
     }
 

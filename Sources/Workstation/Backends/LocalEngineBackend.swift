@@ -11,11 +11,19 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
     public let modelName: String
     public let images: ImageEmbeddingProvider?
     private let conversation: Conversation
+    /// The adapters applied, shared by siblings (one engine).
+    let adapterNames: AdapterNames
 
-    public init(engine: Engine, modelName: String, contextSize: Int, images: ImageEmbeddingProvider? = nil) {
+    public convenience init(engine: Engine, modelName: String, contextSize: Int, images: ImageEmbeddingProvider? = nil) {
+        self.init(engine: engine, modelName: modelName, contextSize: contextSize, images: images,
+                  adapterNames: AdapterNames(engine.model.adapters))
+    }
+
+    private init(engine: Engine, modelName: String, contextSize: Int, images: ImageEmbeddingProvider?, adapterNames: AdapterNames) {
         self.engine = engine
         self.modelName = modelName
         self.images = images
+        self.adapterNames = adapterNames
         conversation = Conversation(model: engine.model, contextSize: min(contextSize, engine.model.config.trainingContext))
     }
 
@@ -23,10 +31,12 @@ public final class LocalEngineBackend: InferenceBackend, @unchecked Sendable {
     /// report pane drafts in it without evicting the chat's cache. The engine's queue
     /// still runs one request at a time.
     public func sibling() -> LocalEngineBackend {
-        LocalEngineBackend(engine: engine, modelName: modelName, contextSize: conversation.contextSize, images: images)
+        LocalEngineBackend(engine: engine, modelName: modelName, contextSize: conversation.contextSize, images: images,
+                           adapterNames: adapterNames)
     }
 
-    public var displayName: String { "\(modelName) · in-process" }
+    /// "gemma-3-270m · in-process", or with adapters "gemma-3-270m + rank8.gguf ×0.5 · in-process".
+    public var displayName: String { modelName + (adapterSummary.map { " + " + $0 } ?? "") + " · in-process" }
     public var contextSize: Int? { conversation.contextSize }
     public var acceptsImages: Bool { images != nil }
 

@@ -26,6 +26,9 @@ public enum MarkdownReportWriter {
         out += "- Engine: medgemma \(stamp.engineVersion) · \(stamp.backend)\n"
         out += "- Model: \(describe(stamp.model))\n"
         out += "- Vision part (mmproj): \(stamp.mmproj.map(describe) ?? "none")\n"
+        for adapter in stamp.adapters {
+            out += "- LoRA adapter: \(adapter.name), sha256 \(adapter.sha256), scale \(Format.number(adapter.scale))\n"
+        }
         let s = stamp.settings
         out += "- Settings: temperature \(Format.number(s.temperature)), top-k \(s.topK), top-p \(Format.number(s.topP)), "
             + "min-p \(Format.number(s.minP)), repetition penalty \(Format.number(s.repetitionPenalty)), "

@@ -11,6 +11,8 @@ public struct ReportStamp: Codable, Sendable, Equatable {
     public var backend: String
     public var model: StampedFile
     public var mmproj: StampedFile?
+    /// LoRA adapters applied on the fly (`--lora`, `:lora`); written only when there are some.
+    public var adapters: [StampedAdapter] = []
     public var settings: StampedSettings
     public var systemPrompt: String
     public var userPrompt: String
@@ -46,17 +48,35 @@ public struct ReportStamp: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case engineVersion, backend, model, mmproj, settings, systemPrompt, userPrompt, images, createdAt, reviewer, disclaimer
+        case engineVersion, backend, model, mmproj, adapters, settings, systemPrompt, userPrompt, images, createdAt, reviewer, disclaimer
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        engineVersion = try c.decode(String.self, forKey: .engineVersion)
+        backend = try c.decode(String.self, forKey: .backend)
+        model = try c.decode(StampedFile.self, forKey: .model)
+        mmproj = try c.decodeIfPresent(StampedFile.self, forKey: .mmproj)
+        adapters = try c.decodeIfPresent([StampedAdapter].self, forKey: .adapters) ?? []
+        settings = try c.decode(StampedSettings.self, forKey: .settings)
+        systemPrompt = try c.decode(String.self, forKey: .systemPrompt)
+        userPrompt = try c.decode(String.self, forKey: .userPrompt)
+        images = try c.decode([StampedImage].self, forKey: .images)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        reviewer = try c.decode(ReviewerFields.self, forKey: .reviewer)
+        disclaimer = try c.decode(String.self, forKey: .disclaimer)
     }
 
     /// As synthesised, except that a missing mmproj is written as `null` ("no vision
-    /// part") rather than left out.
+    /// part") rather than left out, and no adapters as nothing (stamps made before
+    /// adapters existed read the same).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(engineVersion, forKey: .engineVersion)
         try c.encode(backend, forKey: .backend)
         try c.encode(model, forKey: .model)
         try c.encode(mmproj, forKey: .mmproj)
+        if !adapters.isEmpty { try c.encode(adapters, forKey: .adapters) }
         try c.encode(settings, forKey: .settings)
         try c.encode(systemPrompt, forKey: .systemPrompt)
         try c.encode(userPrompt, forKey: .userPrompt)

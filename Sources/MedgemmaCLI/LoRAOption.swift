@@ -1,0 +1,65 @@
+import Adapters
+import Foundation
+import GGUF
+import Gemma
+import Workstation
+
+/// `--lora FILE[:SCALE]` (again for several adapters): LoRA adapters applied on the fly to
+/// the in-process model — a llama.cpp GGUF LoRA, scaled by SCALE (default 1) on top of its
+/// own alpha / rank, as `llama-cli --lora-scaled FILE SCALE`.
+enum LoRAOption {
+    static let option = "--lora"
+
+    /// The option's help line, its description starting at `column` like the command's others.
+    static func help(column: Int) -> String {
+        "  " + "--lora FILE[:S]".padding(toLength: column - 2, withPad: " ", startingAt: 0)
+            + "apply a LoRA adapter (llama.cpp GGUF LoRA) scaled by S (default 1);\n"
+            + String(repeating: " ", count: column) + "again for several adapters at once"
+    }
+
+    struct Request: Equatable {
+        let path: String
+        let scale: Float
+    }
+
+    /// Each `--lora` value: the path, and the scale after its last ':' when that is a number
+    /// and the path before it exists (a path may itself hold ':').
+    static func requests(_ args: ParsedArguments, command: String) throws -> [Request] {
+        try args.all(option).map { value in
+            if let colon = value.lastIndex(of: ":") {
+                let path = String(value[..<colon]), tail = String(value[value.index(after: colon)...])
+                if let scale = Float(tail), FileManager.default.fileExists(atPath: path) {
+                    guard scale.isFinite else { throw UsageError(command: command, "--lora \(value): the scale must be a finite number") }
+                    return Request(path: path, scale: scale)
+                }
+            }
+            return Request(path: value, scale: 1)
+        }
+    }
+
+    /// Reads each adapter, checks it fits `model`, and makes them the model's adapters.
+    static func apply(_ requests: [Request], to model: GemmaModel) throws {
+        model.adapters = try requests.map { try load($0, for: model.config) }
+    }
+
+    static func load(_ request: Request, for config: GemmaConfig) throws -> TextAdapter {
+        let name = (request.path as NSString).lastPathComponent
+        let lora: GGUFLoRAFile
+        do {
+            lora = try GGUFLoRAFile(path: request.path)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let sha256: String
+        do {
+            sha256 = try FileHashCache.shared.sha256(ofFileAt: request.path)
+        } catch {
+            throw CommandFailure("\(request.path): \(error)")
+        }
+        do {
+            return try TextAdapter(gguf: lora, config: config, name: name, sha256: sha256, userScale: request.scale)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
