@@ -570,6 +570,21 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// `:lora FILE SCALE` applies an adapter between replies without reloading the model and
+    /// the status bar names it; a model file instead is one line saying it is no adapter;
+    /// `:lora off` removes it.
+    func testLoRAAdapterOnAndOffFromTheCommandLine() throws {
+        let adapter = TestEnvironment.fixture("lora/gemma-3-270m-rank8-f16.gguf").path
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "lora \(try TestEnvironment.defaultModel())", expect: "not 'adapter'")
+        try command(tmux, "lora \(adapter) 0.5", expect: "LoRA on: gemma-3-270m-rank8-f16.gguf ×0.5")
+        try command(tmux, "lora off", expect: "adapters off")
+        try tmux.sendKeys("q")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
     /// `:model` alone opens the picker: the models on this machine, each with what it
     /// needs in memory; typing filters, Enter loads the highlighted one.
     func testModelPickerListsTheModelsHereAndLoadsTheChosenOne() throws {

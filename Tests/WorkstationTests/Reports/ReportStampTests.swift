@@ -40,6 +40,23 @@ final class ReportStampTests: XCTestCase {
         XCTAssertEqual(stamp.json(), json, "the same stamp gives the same bytes")
     }
 
+    /// An adapter is named with its hash and scale in the JSON and the Markdown; a stamp
+    /// without adapters writes no key, so older stamps read the same.
+    func testAdaptersAreStampedAndOlderStampsStillRead() throws {
+        var stamp = ReportFixtures.stamp(images: [])
+        XCTAssertNil((try JSONSerialization.jsonObject(with: Data(stamp.json().utf8)) as? [String: Any])?["adapters"])
+        XCTAssertEqual(try JSONDecoder().decode(ReportStamp.self, from: Data(stamp.json().utf8)).adapters, [])
+        stamp.adapters = [StampedAdapter(name: "rank8.gguf", sha256: String(repeating: "cd", count: 32), scale: 0.5)]
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(stamp.json().utf8)) as? [String: Any])
+        let adapters = try XCTUnwrap(object["adapters"] as? [[String: Any]])
+        XCTAssertEqual(adapters[0]["name"] as? String, "rank8.gguf")
+        XCTAssertEqual(adapters[0]["sha256"] as? String, String(repeating: "cd", count: 32))
+        XCTAssertEqual(adapters[0]["scale"] as? Double, 0.5)
+        XCTAssertEqual(try JSONDecoder().decode(ReportStamp.self, from: Data(stamp.json().utf8)), stamp)
+        let markdown = MarkdownReportWriter.render(DraftReport(text: "Findings.", stamp: stamp), subject: ReportFixtures.subject, savedAt: "now")
+        XCTAssertTrue(markdown.contains("- LoRA adapter: rank8.gguf, sha256 \(String(repeating: "cd", count: 32)), scale 0.5\n"), markdown)
+    }
+
     func testTimesCarryTheirZone() {
         XCTAssertEqual(ReportTime.iso8601(ReportFixtures.date, timeZone: ReportFixtures.utc), "2026-11-29T11:42:00Z")
         XCTAssertEqual(ReportTime.iso8601(ReportFixtures.date, timeZone: ReportFixtures.plusOne), "2026-11-29T12:42:00+01:00")
