@@ -12,9 +12,11 @@ enum LoRAOption {
 
     /// The option's help line, its description starting at `column` like the command's others.
     static func help(column: Int) -> String {
-        "  " + "--lora FILE[:S]".padding(toLength: column - 2, withPad: " ", startingAt: 0)
-            + "apply a LoRA adapter (llama.cpp GGUF LoRA) scaled by S (default 1);\n"
-            + String(repeating: " ", count: column) + "again for several adapters at once"
+        let flag = "  --lora FILE[:S]", indent = String(repeating: " ", count: column)
+        // A narrow column puts the description under the flag.
+        let lead = flag.count < column ? flag.padding(toLength: column, withPad: " ", startingAt: 0) : flag + "\n" + indent
+        return lead + "apply a LoRA adapter (llama.cpp GGUF LoRA) scaled by S (default 1);\n"
+            + indent + "again for several adapters at once"
     }
 
     struct Request: Equatable {
