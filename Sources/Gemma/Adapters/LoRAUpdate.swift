@@ -24,19 +24,49 @@ public struct LoRAUpdate: Sendable {
     }
 
     /// `y[i] += factor · scale · B · (A · x[i])` for `rows` rows of `x` (`inputs` wide) and
-    /// `y` (`outputs` wide): two small products whose cost is the adapter's own FLOPs.
+    /// `y` (`outputs` wide): two small products whose cost is the adapter's own FLOPs. A
+    /// batch's rows are split over the cores (OpenBLAS runs single-threaded here); a
+    /// decode row takes plain loops, cheaper than two BLAS calls for so little work.
     func add(_ x: UnsafePointer<Float>, rows n: Int, factor: Float, into y: UnsafeMutablePointer<Float>) {
         guard n > 0 else { return }
-        let t = UnsafeMutablePointer<Float>.allocate(capacity: n * rank)
-        defer { t.deallocate() }
-        a.withUnsafeBufferPointer { ab in
-            sgemm(m: n, n: rank, k: inputs, a: x, lda: inputs, b: ab.baseAddress!, ldb: inputs, transposeB: true, c: t, ldc: rank)
-        }
         let s = factor * scale
-        for i in 0..<(n * rank) { t[i] *= s }
-        b.withUnsafeBufferPointer { bb in
-            sgemm(m: n, n: outputs, k: rank, a: t, lda: rank, b: bb.baseAddress!, ldb: rank, transposeB: true,
-                  c: y, ldc: outputs, accumulate: true)
+        if n == 1 { return addRow(x, factor: s, into: y) }
+        let (xp, yp) = (UnsafeMutableRawPointer(mutating: x), UnsafeMutableRawPointer(y))
+        forEachRowRange(n) { rows in
+            let x = xp.assumingMemoryBound(to: Float.self) + rows.lowerBound * inputs
+            let y = yp.assumingMemoryBound(to: Float.self) + rows.lowerBound * outputs
+            let t = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * rank)
+            defer { t.deallocate() }
+            a.withUnsafeBufferPointer { ab in
+                sgemm(m: rows.count, n: rank, k: inputs, a: x, lda: inputs, b: ab.baseAddress!, ldb: inputs, transposeB: true, c: t, ldc: rank)
+            }
+            for i in 0..<(rows.count * rank) { t[i] *= s }
+            b.withUnsafeBufferPointer { bb in
+                sgemm(m: rows.count, n: outputs, k: rank, a: t, lda: rank, b: bb.baseAddress!, ldb: rank, transposeB: true,
+                      c: y, ldc: outputs, accumulate: true)
+            }
+        }
+    }
+
+    /// One row: `t = s · A·x` (rank dot products), then `y += B·t`.
+    private func addRow(_ x: UnsafePointer<Float>, factor s: Float, into y: UnsafeMutablePointer<Float>) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: rank) { t in
+            a.withUnsafeBufferPointer { ab in
+                for r in 0..<rank {
+                    var sum: Float = 0
+                    let row = ab.baseAddress! + r * inputs
+                    for i in 0..<inputs { sum += row[i] * x[i] }
+                    t[r] = s * sum
+                }
+            }
+            b.withUnsafeBufferPointer { bb in
+                for o in 0..<outputs {
+                    var sum: Float = 0
+                    let row = bb.baseAddress! + o * rank
+                    for r in 0..<rank { sum += row[r] * t[r] }
+                    y[o] += sum
+                }
+            }
         }
     }
 }

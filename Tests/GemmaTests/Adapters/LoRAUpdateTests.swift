@@ -14,6 +14,10 @@ final class LoRAUpdateTests: XCTestCase {
         update.add(x, rows: 2, factor: 2, into: &y)
         // y += 2 · 0.5 · B·(A·x)
         XCTAssertEqual(y, [13, 26, 32, 43])
+        // One row takes the decode loops: the same numbers.
+        var one: [Float] = [10, 20]
+        update.add(x, rows: 1, factor: 2, into: &one)
+        XCTAssertEqual(one, [13, 26])
     }
 
     func testChangingAdaptersRunsTheConversationAgain() throws {
