@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),
-        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "TestSupport"]),
+        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Adapters", "GGUF", "Kernels", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["Support", "MedImaging", "TestSupport"]),
         .testTarget(name: "VisionPreprocessingTests", dependencies: ["Support", "VisionPreprocessing", "MedImaging", "Workstation", "TestSupport"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Support", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
