@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "Support"),
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF", dependencies: ["Support"]),
+        // The safetensors container over `mmap`: header JSON checked, tensor views, F32/F16/BF16 to floats.
+        .target(name: "SafeTensors", dependencies: ["Support"]),
         // AVX2 integer dot products (x86-64 only; never called on a CPU without AVX2/FMA/F16C).
         .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
         // AVX-512 VNNI and BF16 matrix kernels (x86-64 only; never called on a CPU without them).
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
         // Tokenizer, chat template, the Gemma 3 forward pass and vision tower, sampler, engine.
         // LoRA adapter files: llama.cpp's GGUF LoRA and PEFT folders, read into plain matrices.
-        .target(name: "Adapters", dependencies: ["Support", "GGUF", "Kernels"]),
+        .target(name: "Adapters", dependencies: ["Support", "GGUF", "Kernels", "SafeTensors"]),
         .target(name: "Gemma", dependencies: ["Support", "GGUF", "Kernels", "Adapters"]),
         // Reading medical images (PNG, JPEG, DICOM — deflated through zlib; JPEG 2000 through OpenJPEG, JPEG-LS through CharLS) into one MedicalImage, and window/level views of it.
         .target(name: "MedImaging", dependencies: ["Support", "CLibPNG", "CLibJPEG", "CZlib", "COpenJPEG", "CCharLS"]),
@@ -90,6 +92,7 @@ let package = Package(
         // Each test target tests the module of its name, its folders mirroring the module's.
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "TestSupport"]),
         .testTarget(name: "KernelsAVX512Tests", dependencies: ["KernelsAVX512", "Kernels", "TestSupport"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Adapters", "GGUF", "Kernels", "TestSupport"]),
