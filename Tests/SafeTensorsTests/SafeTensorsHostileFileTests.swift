@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SafeTensors
+import TestSupport
 import XCTest
 
 /// Files that lie. Each must end in the exact `SafeTensorsError.Problem`, described in one

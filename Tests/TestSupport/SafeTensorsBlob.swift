@@ -5,20 +5,20 @@ import XCTest
 /// Builds safetensors files byte by byte, so tests need no Python: entries are written as
 /// the JSON text given (a hostile test writes any text it likes), the header length as 8
 /// little-endian bytes, then the data.
-struct SafeTensorsBlob {
+public struct SafeTensorsBlob {
     /// The header's JSON text as it will be written.
-    var header: String
-    var data: [UInt8]
+    public var header: String
+    public var data: [UInt8]
     /// When set, written instead of the header's true length.
-    var claimedLength: UInt64?
+    public var claimedLength: UInt64?
 
-    init(header: String, data: [UInt8] = []) {
+    public init(header: String, data: [UInt8] = []) {
         self.header = header
         self.data = data
     }
 
     /// A well-formed file of F32 tensors laid out one after another, with metadata.
-    init(f32 tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String] = [:]) {
+    public init(f32 tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String] = [:]) {
         var entries: [String] = []
         var data: [UInt8] = []
         if !metadata.isEmpty {
@@ -33,7 +33,7 @@ struct SafeTensorsBlob {
         self.init(header: "{" + entries.joined(separator: ",") + "}", data: data)
     }
 
-    func bytes() -> [UInt8] {
+    public func bytes() -> [UInt8] {
         let h = Array(header.utf8)
         var out: [UInt8] = []
         withUnsafeBytes(of: (claimedLength ?? UInt64(h.count)).littleEndian) { out += $0 }
@@ -42,22 +42,25 @@ struct SafeTensorsBlob {
 }
 
 /// A folder of test files, removed with the object.
-final class TempFolder {
-    let directory: URL
+public final class TempFolder {
+    public let directory: URL
 
-    init() {
+    public init() {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("safetensors-tests-\(getpid())-\(UUID().uuidString)", isDirectory: true)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    func write(_ bytes: [UInt8], name: String = "test.safetensors") -> String {
+    public func write(_ bytes: [UInt8], name: String = "test.safetensors") -> String {
         let path = directory.appendingPathComponent(name).path
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)), path)
         return path
     }
 
-    func write(_ blob: SafeTensorsBlob, name: String = "test.safetensors") -> String { write(blob.bytes(), name: name) }
+    public func write(_ blob: SafeTensorsBlob, name: String = "test.safetensors") -> String { write(blob.bytes(), name: name) }
+
+    /// A path inside the folder (nothing is created).
+    public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 }
