@@ -51,12 +51,14 @@ public final class TempFolder {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
+    @discardableResult
     public func write(_ bytes: [UInt8], name: String = "test.safetensors") -> String {
         let path = directory.appendingPathComponent(name).path
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)), path)
         return path
     }
 
+    @discardableResult
     public func write(_ blob: SafeTensorsBlob, name: String = "test.safetensors") -> String { write(blob.bytes(), name: name) }
 
     /// A path inside the folder (nothing is created).
