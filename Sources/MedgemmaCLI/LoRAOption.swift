@@ -5,8 +5,8 @@ import Gemma
 import Workstation
 
 /// `--lora FILE[:SCALE]` (again for several adapters): LoRA adapters applied on the fly to
-/// the in-process model — a llama.cpp GGUF LoRA, scaled by SCALE (default 1) on top of its
-/// own alpha / rank, as `llama-cli --lora-scaled FILE SCALE`.
+/// the in-process model — a llama.cpp GGUF LoRA or a PEFT folder, scaled by SCALE (default
+/// 1) on top of its own alpha / rank, as `llama-cli --lora-scaled FILE SCALE`.
 enum LoRAOption {
     static let option = "--lora"
 
@@ -15,7 +15,7 @@ enum LoRAOption {
         let flag = "  --lora FILE[:S]", indent = String(repeating: " ", count: column)
         // A narrow column puts the description under the flag.
         let lead = flag.count < column ? flag.padding(toLength: column, withPad: " ", startingAt: 0) : flag + "\n" + indent
-        return lead + "apply a LoRA adapter (llama.cpp GGUF LoRA) scaled by S (default 1);\n"
+        return lead + "apply a LoRA adapter (GGUF LoRA or PEFT folder) scaled by S (default 1);\n"
             + indent + "again for several adapters at once"
     }
 
@@ -44,22 +44,28 @@ enum LoRAOption {
         model.adapters = try requests.map { try load($0, for: model.config) }
     }
 
+    /// A PEFT folder (`adapter_config.json` + `adapter_model.safetensors`) or a llama.cpp
+    /// GGUF LoRA, read and checked against the model.
     static func load(_ request: Request, for config: GemmaConfig) throws -> TextAdapter {
-        let name = (request.path as NSString).lastPathComponent
-        let lora: GGUFLoRAFile
-        do {
-            lora = try GGUFLoRAFile(path: request.path)
-        } catch {
-            throw CommandFailure("\(error)")
+        var isFolder: ObjCBool = false
+        let weights: LoRAAdapterWeights
+        if FileManager.default.fileExists(atPath: request.path, isDirectory: &isFolder), isFolder.boolValue {
+            do {
+                weights = try PEFTAdapter.load(folder: request.path)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+        } else {
+            do {
+                let lora = try GGUFLoRAFile(path: request.path)
+                let sha256 = try FileHashCache.shared.sha256(ofFileAt: request.path)
+                weights = try LoRAAdapterWeights(gguf: lora, name: (request.path as NSString).lastPathComponent, sha256: sha256)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
         }
-        let sha256: String
         do {
-            sha256 = try FileHashCache.shared.sha256(ofFileAt: request.path)
-        } catch {
-            throw CommandFailure("\(request.path): \(error)")
-        }
-        do {
-            return try TextAdapter(gguf: lora, config: config, name: name, sha256: sha256, userScale: request.scale)
+            return try TextAdapter(weights: weights, config: config, userScale: request.scale)
         } catch {
             throw CommandFailure(error.description)
         }

@@ -1,7 +1,9 @@
+import Adapters
+
 extension GemmaModel {
     /// Adds every active adapter's update of `target` in layer `l` to `y` (`rows` rows), the
     /// product of the projection whose input rows are `x`.
-    func addAdapters(_ l: Int, _ target: LoRATarget, input x: [Float], rows n: Int, into y: inout [Float]) {
+    func addAdapters(_ l: Int, _ target: TextProjection, input x: [Float], rows n: Int, into y: inout [Float]) {
         for adapter in adapters where adapter.userScale != 0 {
             guard let update = adapter.layers[l][target] else { continue }
             x.withUnsafeBufferPointer { xb in
@@ -14,7 +16,7 @@ extension GemmaModel {
 
     /// Whether an active adapter updates `target` in layer `l` (the fused decode kernels of
     /// q/k/v and of the GeGLU then give way to separate products).
-    func adapted(_ l: Int, _ target: LoRATarget) -> Bool {
+    func adapted(_ l: Int, _ target: TextProjection) -> Bool {
         adapters.contains { $0.userScale != 0 && $0.touches(l, target) }
     }
 }

@@ -1,9 +1,4 @@
-/// The projections of a Gemma 3 decoder layer a LoRA adapter can update, by their GGUF
-/// tensor names (`blk.N.attn_q.weight` …).
-public enum LoRATarget: String, CaseIterable, Sendable {
-    case q = "attn_q", k = "attn_k", v = "attn_v", output = "attn_output"
-    case gate = "ffn_gate", up = "ffn_up", down = "ffn_down"
-}
+import Adapters
 
 /// An adapter as the decoder applies it: per layer, the updates of the projections it
 /// touches, and the user's scale (`--lora FILE:0.5`) on top of each update's own.
@@ -14,10 +9,10 @@ public struct TextAdapter: Sendable {
     /// sha256 of the adapter's weights file, for the stamps.
     public let sha256: String
     /// `layers[l][target]`; as many entries as the model has layers.
-    public let layers: [[LoRATarget: LoRAUpdate]]
+    public let layers: [[TextProjection: LoRAUpdate]]
     public var userScale: Float
 
-    public init(name: String, sha256: String, layers: [[LoRATarget: LoRAUpdate]], userScale: Float = 1) {
+    public init(name: String, sha256: String, layers: [[TextProjection: LoRAUpdate]], userScale: Float = 1) {
         self.name = name
         self.sha256 = sha256
         self.layers = layers
@@ -25,5 +20,5 @@ public struct TextAdapter: Sendable {
     }
 
     /// Whether any layer updates `target` in layer `l`.
-    func touches(_ l: Int, _ target: LoRATarget) -> Bool { l < layers.count && layers[l][target] != nil }
+    func touches(_ l: Int, _ target: TextProjection) -> Bool { l < layers.count && layers[l][target] != nil }
 }

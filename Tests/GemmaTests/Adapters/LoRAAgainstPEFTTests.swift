@@ -37,22 +37,33 @@ final class LoRAAgainstPEFTTests: XCTestCase {
     }
 
     func testGGUFConversionOfThePEFTAdapterGivesPeftModelsLogits() throws {
+        let lora = try GGUFLoRAFile(path: TestEnvironment.fixture("lora/tiny-lora.gguf").path)
+        XCTAssertEqual(lora.pairs.count, 7 * 7, "every projection of every layer")
+        try check(LoRAAdapterWeights(gguf: lora, name: "tiny-lora.gguf", sha256: ""), against: "tiny-peft")
+    }
+
+    /// The PEFT folders themselves, read by our safetensors reader; rsLoRA scales by alpha / √r.
+    func testPEFTFoldersGivePeftModelsLogits() throws {
+        for variant in ["tiny-peft", "tiny-peft-rslora"] {
+            try check(PEFTAdapter.load(folder: TestEnvironment.fixture("lora/" + variant).path), against: variant)
+        }
+    }
+
+    private func check(_ weights: LoRAAdapterWeights, against variant: String, line: UInt = #line) throws {
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestEnvironment.fixture("lora/tiny-expected.json")))
         let model = try GemmaModel(path: TinyGemmaFixture.modelPath)
-        let lora = try GGUFLoRAFile(path: TestEnvironment.fixture("lora/tiny-lora.gguf").path)
-        XCTAssertEqual(lora.pairs.count, 7 * model.config.layerCount, "every projection of every layer")
-        model.adapters = [try TextAdapter(gguf: lora, config: model.config, name: "tiny-lora.gguf", sha256: "")]
+        model.adapters = [try TextAdapter(weights: weights, config: model.config)]
         let vocab = model.config.vocabularySize
         for (precision, bound) in [(GemmaModel.Precision.reference, Float(1e-3)), (.fast, 1e-2)] {
             model.precision = precision
             for sequence in fixture.sequences {
-                let expected = try XCTUnwrap(sequence.variants["tiny-peft"]).logits
+                let expected = try XCTUnwrap(sequence.variants[variant]).logits
                 let logits = try model.forward(.tokens(sequence.ids), cache: model.makeCache(capacity: sequence.ids.count), allLogits: true)
                 var worst: Float = 0
                 for (p, row) in expected.enumerated() {
                     for (i, e) in row.enumerated() { worst = max(worst, abs(logits[p * vocab + i] - e)) }
                 }
-                XCTAssertLessThan(worst, bound, "\(precision), \(sequence.ids.count) tokens")
+                XCTAssertLessThan(worst, bound, "\(variant) \(precision), \(sequence.ids.count) tokens", line: line)
                 // Token by token through the decode path (plain loops for the update).
                 let cache = model.makeCache(capacity: sequence.ids.count)
                 var stepWorst: Float = 0
@@ -60,7 +71,7 @@ final class LoRAAgainstPEFTTests: XCTestCase {
                     let row = try model.forward(.tokens([id]), cache: cache)
                     for (i, e) in expected[p].enumerated() { stepWorst = max(stepWorst, abs(row[i] - e)) }
                 }
-                XCTAssertLessThan(stepWorst, bound, "\(precision), token by token, \(sequence.ids.count) tokens")
+                XCTAssertLessThan(stepWorst, bound, "\(variant) \(precision), token by token, \(sequence.ids.count) tokens", line: line)
             }
         }
     }

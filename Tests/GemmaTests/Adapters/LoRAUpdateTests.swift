@@ -1,5 +1,6 @@
 import XCTest
 import TestSupport
+import Adapters
 @testable import Gemma
 
 /// The update's arithmetic on numbers worked out by hand, and what swapping adapters does
@@ -32,7 +33,7 @@ final class LoRAUpdateTests: XCTestCase {
         let rank = 2, (inputs, outputs) = TextAdapter.shape(of: .q, c)
         let update = LoRAUpdate(a: (0..<(rank * inputs)).map { _ in Float(random.nextUniform() - 0.5) }, b: (0..<(outputs * rank)).map { _ in Float(random.nextUniform() - 0.5) },
                                 rank: rank, inputs: inputs, outputs: outputs, scale: 1)
-        var layers = [[LoRATarget: LoRAUpdate]](repeating: [:], count: c.layerCount)
+        var layers = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         layers[0][.q] = update
         let done = expectation(description: "applied")
         engine.setAdapters([TextAdapter(name: "test", sha256: "", layers: layers)]) { done.fulfill() }
