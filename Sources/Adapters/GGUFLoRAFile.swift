@@ -43,7 +43,7 @@ public struct GGUFLoRAFile: Sendable {
         }
         let type = try file.metadata.string("general.type")
         guard type == "adapter" else {
-            throw fail("general.type is \(type.map { "'\($0)'" } ?? "missing"), not 'adapter': this is not a LoRA adapter file", key: "general.type")
+            throw fail("not a LoRA adapter: general.type is \(type.map { "'\($0)'" } ?? "missing"), not 'adapter'", key: "general.type")
         }
         let kind = try file.metadata.string("adapter.type")
         guard kind == "lora" else {

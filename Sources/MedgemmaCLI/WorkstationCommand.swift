@@ -87,7 +87,13 @@ enum WorkstationCommand {
     /// `:lora FILE SCALE`: the adapter read and checked against the model, then applied beside
     /// the ones already on (the same file again takes the new scale); returns once applied.
     @Sendable static func applyAdapter(_ path: String, scale: Float, to backend: LocalEngineBackend) throws {
-        let adapter = try LoRAOption.load(LoRAOption.Request(path: path, scale: scale), for: backend.engine.model.config)
+        let adapter: TextAdapter
+        do {
+            adapter = try LoRAOption.load(LoRAOption.Request(path: path, scale: scale), for: backend.engine.model.config)
+        } catch {
+            // The status bar is one line: the file by its name, not its whole path.
+            throw CommandFailure("\(error)".replacingOccurrences(of: path, with: (path as NSString).lastPathComponent))
+        }
         let applied = DispatchSemaphore(value: 0)
         backend.setAdapters(backend.adapters.filter { $0.sha256 != adapter.sha256 } + [adapter]) { applied.signal() }
         applied.wait()

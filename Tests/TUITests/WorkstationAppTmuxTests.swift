@@ -578,7 +578,7 @@ final class WorkstationAppTmuxTests: XCTestCase {
         let tmux = try startApp()
         _ = try waitFor(tmux, "start") { $0.contains("idle") }
         try tmux.sendKeys("Tab")
-        try command(tmux, "lora \(try TestEnvironment.defaultModel())", expect: "not 'adapter'")
+        try command(tmux, "lora \(try TestEnvironment.defaultModel())", expect: "gemma-3-270m-q4_k_m.gguf: metadata \"general.type\": not a LoRA adapter")
         try command(tmux, "lora \(adapter) 0.5", expect: "LoRA on: gemma-3-270m-rank8-f16.gguf ×0.5")
         try command(tmux, "lora off", expect: "adapters off")
         try tmux.sendKeys("q")
