@@ -14,6 +14,9 @@ public struct GGUFMetadata: Sendable {
 
     public subscript(key: String) -> GGUFValue? { values[key] }
 
+    /// Every key with its value, in file order (what a writer copies to keep a file's metadata).
+    public var pairs: [(key: String, value: GGUFValue)] { keys.map { ($0, values[$0]!) } }
+
     public func contains(_ key: String) -> Bool { values[key] != nil }
 
     private func mismatch(_ key: String, _ expected: String, _ value: GGUFValue) -> GGUFError {
