@@ -18,6 +18,7 @@ public enum MedgemmaCommand {
         EmbedImageCommand.self,
         BenchCommand.self,
         PerplexityCommand.self,
+        ExportCommand.self,
         EvalCommand.self,
         ShowCommand.self,
         ConvertCommand.self,

@@ -1,0 +1,129 @@
+import Foundation
+import GGUF
+import TestSupport
+import XCTest
+
+/// `medgemma export` on the real gemma-3-270m with a random rank-8 adapter on every projection
+/// (Tests/Fixtures/lora/export, Tools/make_export_lora_fixture.py): the merged file must
+/// score the perplexity the adapter scores on the fly (`perplexity --lora`), keep every
+/// tensor the adapter does not touch byte for byte, and — where llama.cpp's
+/// `llama-perplexity` is built (Tools/build-llama-cpp.sh) — load in llama.cpp with the same
+/// perplexity as ours.
+final class ExportCommandTests: XCTestCase {
+    private let environment = ["MEDGEMMA_CONFIG": "/nonexistent/config", "MEDGEMMA_API_KEY": ""]
+    private var folder: URL!
+    private let adapter = TestEnvironment.fixture("lora/export/gemma-3-270m-rank8-random.gguf").path
+    private let corpus = TestEnvironment.fixture("perplexity/corpus.txt").path
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private func export(_ model: String, type: String) throws -> String {
+        let out = folder.appendingPathComponent("merged-\(type).gguf").path
+        let r = try CommandRunner.medgemma(["export", "--model", model, "--lora", adapter, "--type", type, "--out", out], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("into 126 of 236 tensors"), r.stderr)
+        return out
+    }
+
+    private func perplexity(_ arguments: [String]) throws -> Double {
+        let r = try CommandRunner.medgemma(["perplexity", "--json", "--ctx", "512", "--chunks", "4"] + arguments + [corpus], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+        return try XCTUnwrap(json["ppl"] as? Double)
+    }
+
+    func testMergedModelsScoreWhatTheAdapterScoresOnTheFly() throws {
+        let model = try TestEnvironment.defaultModel()
+        let onTheFly = try perplexity(["--model", model, "--lora", adapter])
+        let plain = try perplexity(["--model", model])
+        XCTAssertGreaterThan(onTheFly, plain * 1.2, "the fixture adapter must change the model noticeably")
+        let base = try GGUFFile(path: model)
+        for type in ["q8_0", "same"] {
+            let out = try export(model, type: type)
+            let merged = try GGUFFile(path: out)
+            let ppl = try perplexity(["--model", out])
+            print("export --type \(type): ppl \(ppl), --lora on the base \(onTheFly), base \(plain), \(merged.fileSize) bytes")
+            XCTAssertEqual(ppl, onTheFly, accuracy: onTheFly * 0.01, "--type \(type)")
+            // Metadata: the base's, in its order, plus the adapter stamp; file_type for --type.
+            XCTAssertEqual(Array(merged.metadata.keys.dropLast()), base.metadata.keys)
+            XCTAssertEqual(merged.metadata.keys.last, "medgemma.merged_adapters")
+            let stamp = try XCTUnwrap(try merged.metadata.stringArray("medgemma.merged_adapters"))
+            XCTAssertEqual(stamp.count, 1)
+            XCTAssertTrue(stamp[0].hasPrefix("gemma-3-270m-rank8-random.gguf "), stamp[0])
+            XCTAssertTrue(stamp[0].hasSuffix(" 1.0"), stamp[0])
+            XCTAssertEqual(try merged.metadata.int("general.file_type"), type == "same" ? 15 : 7)
+            XCTAssertEqual(try merged.metadata.string("general.name"), try base.metadata.string("general.name"))
+            // Tensors: the same table; untouched ones the same bytes; projections re-typed only for q8_0.
+            XCTAssertEqual(merged.tensorInfos.map(\.name), base.tensorInfos.map(\.name))
+            for info in base.tensorInfos {
+                let m = try XCTUnwrap(merged.info(named: info.name))
+                XCTAssertEqual(m.shape, info.shape, info.name)
+                let projection = info.name.hasPrefix("blk.") && ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
+                    .contains(info.name.split(separator: ".")[2])
+                XCTAssertEqual(m.type, projection && type == "q8_0" ? .q8_0 : info.type, info.name)
+                let same = try merged.requireTensor(info.name).data.elementsEqual(try base.requireTensor(info.name).data)
+                XCTAssertEqual(same, !projection, info.name)
+            }
+        }
+    }
+
+    /// llama.cpp loads the merged file and agrees on its perplexity (skipped where
+    /// Tools/build-llama-cpp.sh has not built `llama-perplexity`).
+    func testLlamaPerplexityAgreesOnTheMergedModel() throws {
+        let model = try TestEnvironment.defaultModel()
+        let env = ProcessInfo.processInfo.environment
+        let root = env["MEDGEMMA_LLAMA_CPP"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/llama.cpp")
+        let binary = root + "/bin/llama-perplexity"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw XCTSkip("llama-perplexity not built at \(binary) (Tools/build-llama-cpp.sh)")
+        }
+        for type in ["q8_0", "same"] {
+            let out = try export(model, type: type)
+            let ours = try perplexity(["--model", out])
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["-m", out, "-f", corpus, "-c", "512", "--chunks", "4", "-t", "\(max(1, ProcessInfo.processInfo.activeProcessorCount))"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, String(output.suffix(2000)))
+            let line = try XCTUnwrap(output.split(separator: "\n").last { $0.contains("Final estimate: PPL = ") }, String(output.suffix(2000)))
+            let value = try XCTUnwrap(Double(line.components(separatedBy: "PPL = ")[1].split(separator: " ")[0]))
+            print("export --type \(type): llama-perplexity \(value), ours \(ours)")
+            XCTAssertEqual(ours, value, accuracy: value * 0.01, "--type \(type)")
+        }
+    }
+
+    func testRefusalsAreOneLine() throws {
+        let model = try TestEnvironment.defaultModel()
+        let existing = folder.appendingPathComponent("existing.gguf").path
+        FileManager.default.createFile(atPath: existing, contents: Data("x".utf8))
+        let refused = try CommandRunner.medgemma(["export", "--model", model, "--lora", adapter, "--out", existing], environment: environment)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderr, "\(existing): already exists (--force replaces it)\n")
+        XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "x")
+        let badType = try CommandRunner.medgemma(["export", "--lora", adapter, "--out", existing, "--type", "q3_k"], environment: environment)
+        XCTAssertEqual(badType.status, 2)
+        XCTAssertTrue(badType.stderr.contains("--type q3_k: expected one of same, f32, f16, bf16, q8_0, q6_k, q5_0, q4_k"), badType.stderr)
+        let noAdapter = try CommandRunner.medgemma(["export", "--out", existing], environment: environment)
+        XCTAssertEqual(noAdapter.status, 2)
+        XCTAssertTrue(noAdapter.stderr.contains("--lora FILE is required"), noAdapter.stderr)
+        let notAnAdapter = try CommandRunner.medgemma(["export", "--model", model, "--lora", model, "--out", folder.appendingPathComponent("m.gguf").path],
+                                                      environment: environment)
+        XCTAssertEqual(notAnAdapter.status, 1)
+        XCTAssertEqual(notAnAdapter.stderr.split(separator: "\n").count, 1, notAnAdapter.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.gguf").path))
+        for line in (refused.stderr + badType.stderr + noAdapter.stderr).split(separator: "\n") { XCTAssertFalse(line.isEmpty) }
+    }
+}
