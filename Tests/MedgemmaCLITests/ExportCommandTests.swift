@@ -111,7 +111,7 @@ final class ExportCommandTests: XCTestCase {
         FileManager.default.createFile(atPath: existing, contents: Data("x".utf8))
         let refused = try CommandRunner.medgemma(["export", "--model", model, "--lora", adapter, "--out", existing], environment: environment)
         XCTAssertEqual(refused.status, 1)
-        XCTAssertEqual(refused.stderr, "\(existing): already exists (--force replaces it)\n")
+        XCTAssertEqual(refused.stderr, "medgemma export: \(existing): already exists (--force replaces it)\n")
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "x")
         let badType = try CommandRunner.medgemma(["export", "--lora", adapter, "--out", existing, "--type", "q3_k"], environment: environment)
         XCTAssertEqual(badType.status, 2)
