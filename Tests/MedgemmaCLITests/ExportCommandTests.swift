@@ -9,6 +9,13 @@ import XCTest
 /// tensor the adapter does not touch byte for byte, and — where llama.cpp's
 /// `llama-perplexity` is built (Tools/build-llama-cpp.sh) — load in llama.cpp with the same
 /// perplexity as ours.
+///
+/// Within 1 % of on the fly holds for `--type q8_0` and `f16`. `--type same` re-quantizes
+/// W + ΔW to the base's 4–6-bit types, which adds a second rounding of the whole weight that
+/// `--lora` (quantized W plus an exact ΔW) never pays: on this adapter 27.8 becomes 29.9
+/// (+8 %; a near-zero adapter, `:0.000001`, gives the base's 20.6 back). It is held to lie
+/// within 10 % of on the fly, far nearer it than the base (20.7), and within 1 % of
+/// llama.cpp on the same file.
 final class ExportCommandTests: XCTestCase {
     private let environment = ["MEDGEMMA_CONFIG": "/nonexistent/config", "MEDGEMMA_API_KEY": ""]
     private var folder: URL!
@@ -45,12 +52,12 @@ final class ExportCommandTests: XCTestCase {
         let plain = try perplexity(["--model", model])
         XCTAssertGreaterThan(onTheFly, plain * 1.2, "the fixture adapter must change the model noticeably")
         let base = try GGUFFile(path: model)
-        for type in ["q8_0", "same"] {
+        for type in ["q8_0", "f16", "same"] {
             let out = try export(model, type: type)
             let merged = try GGUFFile(path: out)
             let ppl = try perplexity(["--model", out])
             print("export --type \(type): ppl \(ppl), --lora on the base \(onTheFly), base \(plain), \(merged.fileSize) bytes")
-            XCTAssertEqual(ppl, onTheFly, accuracy: onTheFly * 0.01, "--type \(type)")
+            XCTAssertEqual(ppl, onTheFly, accuracy: onTheFly * (type == "same" ? 0.1 : 0.01), "--type \(type)")
             // Metadata: the base's, in its order, plus the adapter stamp; file_type for --type.
             XCTAssertEqual(Array(merged.metadata.keys.dropLast()), base.metadata.keys)
             XCTAssertEqual(merged.metadata.keys.last, "medgemma.merged_adapters")
@@ -58,7 +65,7 @@ final class ExportCommandTests: XCTestCase {
             XCTAssertEqual(stamp.count, 1)
             XCTAssertTrue(stamp[0].hasPrefix("gemma-3-270m-rank8-random.gguf "), stamp[0])
             XCTAssertTrue(stamp[0].hasSuffix(" 1.0"), stamp[0])
-            XCTAssertEqual(try merged.metadata.int("general.file_type"), type == "same" ? 15 : 7)
+            XCTAssertEqual(try merged.metadata.int("general.file_type"), ["same": 15, "q8_0": 7, "f16": 1][type])
             XCTAssertEqual(try merged.metadata.string("general.name"), try base.metadata.string("general.name"))
             // Tensors: the same table; untouched ones the same bytes; projections re-typed only for q8_0.
             XCTAssertEqual(merged.tensorInfos.map(\.name), base.tensorInfos.map(\.name))
@@ -67,8 +74,9 @@ final class ExportCommandTests: XCTestCase {
                 XCTAssertEqual(m.shape, info.shape, info.name)
                 let projection = info.name.hasPrefix("blk.") && ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
                     .contains(info.name.split(separator: ".")[2])
-                XCTAssertEqual(m.type, projection && type == "q8_0" ? .q8_0 : info.type, info.name)
-                let same = try merged.requireTensor(info.name).data.elementsEqual(try base.requireTensor(info.name).data)
+                XCTAssertEqual(m.type, projection && type != "same" ? (type == "q8_0" ? .q8_0 : .f16) : info.type, info.name)
+                let (a, b) = (try merged.requireTensor(info.name).data, try base.requireTensor(info.name).data)
+                let same = a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
                 XCTAssertEqual(same, !projection, info.name)
             }
         }
