@@ -36,6 +36,7 @@ final class ExportCommandTests: XCTestCase {
         let r = try CommandRunner.medgemma(["export", "--model", model, "--lora", adapter, "--type", type, "--out", out], environment: environment)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("into 126 of 236 tensors"), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix(" s\n") && r.stderr.contains("wrote \(out): "), r.stderr)
         return out
     }
 
@@ -82,35 +83,70 @@ final class ExportCommandTests: XCTestCase {
         }
     }
 
+    /// `llama-perplexity` or `llama-quantize` as Tools/build-llama-cpp.sh builds them; a skip where absent.
+    private func llamaTool(_ name: String) throws -> String {
+        let env = ProcessInfo.processInfo.environment
+        let root = env["MEDGEMMA_LLAMA_CPP"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/llama.cpp")
+        let binary = root + "/bin/" + name
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw XCTSkip("\(name) not built at \(binary) (Tools/build-llama-cpp.sh)")
+        }
+        return binary
+    }
+
+    /// Runs a llama.cpp tool; its output (stdout and stderr together) when it succeeds.
+    private func runLlama(_ binary: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, String(output.suffix(2000)))
+        return output
+    }
+
     /// llama.cpp loads the merged file and agrees on its perplexity (skipped where
     /// Tools/build-llama-cpp.sh has not built `llama-perplexity`).
     func testLlamaPerplexityAgreesOnTheMergedModel() throws {
         let model = try TestEnvironment.defaultModel()
-        let env = ProcessInfo.processInfo.environment
-        let root = env["MEDGEMMA_LLAMA_CPP"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/llama.cpp")
-        let binary = root + "/bin/llama-perplexity"
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw XCTSkip("llama-perplexity not built at \(binary) (Tools/build-llama-cpp.sh)")
-        }
+        let binary = try llamaTool("llama-perplexity")
         for type in ["q8_0", "same"] {
             let out = try export(model, type: type)
             let ours = try perplexity(["--model", out])
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["-m", out, "-f", corpus, "-c", "512", "--chunks", "4", "-t", "\(max(1, ProcessInfo.processInfo.activeProcessorCount))"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, String(output.suffix(2000)))
+            let output = try runLlama(binary, ["-m", out, "-f", corpus, "-c", "512", "--chunks", "4",
+                                               "-t", "\(max(1, ProcessInfo.processInfo.activeProcessorCount))"])
             let line = try XCTUnwrap(output.split(separator: "\n").last { $0.contains("Final estimate: PPL = ") }, String(output.suffix(2000)))
             let value = try XCTUnwrap(Double(line.components(separatedBy: "PPL = ")[1].split(separator: " ")[0]))
             print("export --type \(type): llama-perplexity \(value), ours \(ours)")
             XCTAssertEqual(ours, value, accuracy: value * 0.01, "--type \(type)")
         }
+    }
+
+    /// `--type same` is byte for byte what `llama-quantize … Q4_K_M` makes of the merge kept in
+    /// F32 (`--type f32`): the same type for every projection (its recipe gave the base its
+    /// mix) and the same Q4_K, Q5_0, Q6_K and Q8_0 blocks.
+    func testSameIsWhatLlamaQuantizeMakesOfTheF32Merge() throws {
+        let model = try TestEnvironment.defaultModel()
+        let binary = try llamaTool("llama-quantize")
+        let f32 = try export(model, type: "f32")
+        let requantized = folder.appendingPathComponent("llama-quantized.gguf").path
+        _ = try runLlama(binary, ["--allow-requantize", f32, requantized, "Q4_K_M", "2"])
+        let same = try GGUFFile(path: try export(model, type: "same"))
+        let theirs = try GGUFFile(path: requantized)
+        var compared = 0
+        for info in same.tensorInfos where ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
+            .contains(info.name.split(separator: ".").dropLast().last.map(String.init) ?? "") {
+            let t = try theirs.requireTensor(info.name), o = try same.requireTensor(info.name)
+            XCTAssertEqual(o.type, t.type, info.name)
+            XCTAssertTrue(o.data.count == t.data.count && memcmp(o.data.baseAddress!, t.data.baseAddress!, o.data.count) == 0, info.name)
+            compared += 1
+        }
+        XCTAssertEqual(compared, 126)
     }
 
     func testRefusalsAreOneLine() throws {
