@@ -265,6 +265,12 @@ public final class GGUFFile: @unchecked Sendable {
         return info(named: name).map { GGUFTensor(info: $0, storage: mapping) }
     }
 
+    /// Drops this process's mapping of a tensor's bytes after a single pass over them
+    /// (`MappedFile.releasePages`); they are read again from the page cache if needed.
+    public func releasePages(of info: GGUFTensorInfo) {
+        mapping.releasePages(info.fileOffset..<(info.fileOffset + info.byteCount))
+    }
+
     /// Like `tensor(named:)`, but a missing tensor is an error naming the file.
     public func requireTensor(_ name: String) throws(GGUFError) -> GGUFTensor {
         guard let t = tensor(named: name) else { throw GGUFError(file: path, .missingTensor(name)) }

@@ -78,3 +78,18 @@ public final class MappedFile: @unchecked Sendable {
         return (region, UnsafeRawBufferPointer(start: start, count: size))
     }
 }
+
+extension MappedFile {
+    /// Lets the process's mapping of `range` go (`MADV_DONTNEED` on the whole pages inside
+    /// it): a mapped file's pages are read back from the page cache if touched again, so
+    /// this only keeps a single pass over a large file — an export streaming a model out —
+    /// from accumulating the whole file in its resident memory. Does nothing for a file
+    /// read into memory.
+    public func releasePages(_ range: Range<Int>) {
+        guard residency == .mapped, let base = bytes.baseAddress, range.lowerBound >= 0, range.upperBound <= size else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+}

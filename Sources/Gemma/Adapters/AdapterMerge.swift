@@ -110,6 +110,7 @@ public struct AdapterMerge {
                 } else {
                     try writer.append(tensor.data)
                 }
+                base.releasePages(of: entry.info)
             }
             try writer.finish()
         } catch let error as GGUFWriteError {
