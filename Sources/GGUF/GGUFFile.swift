@@ -267,8 +267,10 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// Drops this process's mapping of a tensor's bytes after a single pass over them
     /// (`MappedFile.releasePages`); they are read again from the page cache if needed.
-    public func releasePages(of info: GGUFTensorInfo) {
-        mapping.releasePages(info.fileOffset..<(info.fileOffset + info.byteCount))
+    /// `bytes` (default: all of them) are offsets into the tensor's data.
+    public func releasePages(of info: GGUFTensorInfo, bytes: Range<Int>? = nil) {
+        let r = bytes ?? 0..<info.byteCount
+        mapping.releasePages((info.fileOffset + r.lowerBound)..<(info.fileOffset + min(r.upperBound, info.byteCount)))
     }
 
     /// Like `tensor(named:)`, but a missing tensor is an error naming the file.

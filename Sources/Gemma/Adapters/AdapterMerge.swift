@@ -107,10 +107,10 @@ public struct AdapterMerge {
                 let tensor = try base.requireTensor(entry.info.name)
                 if entry.isMerged {
                     try merge(entry, tensor, into: writer)
+                    base.releasePages(of: entry.info)
                 } else {
-                    try writer.append(tensor.data)
+                    try copy(tensor, into: writer)
                 }
-                base.releasePages(of: entry.info)
             }
             try writer.finish()
         } catch let error as GGUFWriteError {
@@ -121,6 +121,21 @@ public struct AdapterMerge {
             throw AdapterMergeError("\(error)")
         }
     }
+
+    /// A tensor no adapter touches: its bytes as they are, a slice at a time, each slice's
+    /// pages of the mapped base let go once written (an embedding table is hundreds of MB).
+    private func copy(_ tensor: GGUFTensor, into writer: GGUFWriter) throws(GGUFWriteError) {
+        var start = 0
+        while start < tensor.data.count {
+            let end = min(tensor.data.count, start + Self.copySlice)
+            try writer.append(UnsafeRawBufferPointer(rebasing: tensor.data[start..<end]))
+            base.releasePages(of: tensor.info, bytes: start..<end)
+            start = end
+        }
+    }
+
+    /// Bytes of an untouched tensor copied at a time.
+    static let copySlice = 16 << 20
 
     /// One updated projection, a tile of rows at a time: dequantized, the updates added
     /// (`W[rows] += factor·scale·B[rows] · A`, one sgemm per update), quantized, appended.
