@@ -69,12 +69,20 @@ enum ExportCommand: Subcommand {
         Console.err("merging \(adapters.count) adapter\(adapters.count == 1 ? "" : "s") into \(merged.count) of \(merge.entries.count) tensors (\(types.joined(separator: ", "))); the rest copied\n")
         let started = ContinuousClock.now
         let terminal = Console.errIsTerminal
+        // Ctrl-C stops before the next tensor and removes FILE.partial (a second one exits at once).
+        let cancel = CancelFlag()
+        let interrupt = InterruptWatcher { cancel.raise() }
+        defer { interrupt.stop() }
         do {
-            try merge.write(to: out) { i, n, name in
+            try merge.write(to: out, progress: { i, n, name in
                 if terminal { Console.err("\r\u{1B}[K[\(i + 1)/\(n)] \(OneLine.clean(name))") }
-            }
+            }, isCancelled: { cancel.isRaised })
         } catch {
             if terminal { Console.err("\r\u{1B}[K") }
+            if error.isInterruption {
+                Console.err("\(error.description)\n")
+                return 130
+            }
             throw CommandFailure(error.description)
         }
         if terminal { Console.err("\r\u{1B}[K") }

@@ -92,8 +92,11 @@ public struct AdapterMerge {
     }
 
     /// Writes the merged model to `path` (through `path.partial`, renamed when complete).
-    /// `progress(i, n, name)` is called before each tensor.
-    public func write(to path: String, progress: (Int, Int, String) -> Void = { _, _, _ in }) throws(AdapterMergeError) {
+    /// `progress(i, n, name)` is called before each tensor. When `isCancelled` turns true
+    /// (Ctrl-C) the write stops before the next tensor, `path.partial` is removed and
+    /// `AdapterMergeError.interrupted` thrown: nothing is left behind.
+    public func write(to path: String, progress: (Int, Int, String) -> Void = { _, _, _ in },
+                      isCancelled: () -> Bool = { false }) throws(AdapterMergeError) {
         let tensors = entries.map { GGUFWriter.Tensor(name: $0.info.name, shape: $0.info.shape, type: $0.type) }
         let writer: GGUFWriter
         do {
@@ -103,6 +106,10 @@ public struct AdapterMerge {
         }
         do {
             for (i, entry) in entries.enumerated() {
+                if isCancelled() {
+                    writer.discard()
+                    throw AdapterMergeError.interrupted(path)
+                }
                 progress(i, entries.count, entry.info.name)
                 let tensor = try base.requireTensor(entry.info.name)
                 if entry.isMerged {
@@ -113,6 +120,8 @@ public struct AdapterMerge {
                 }
             }
             try writer.finish()
+        } catch let error as AdapterMergeError {
+            throw error
         } catch let error as GGUFWriteError {
             writer.discard()
             throw AdapterMergeError(error.description)

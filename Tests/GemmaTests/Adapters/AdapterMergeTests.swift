@@ -8,7 +8,7 @@ import XCTest
 /// The merge's arithmetic on the tiny F32 model: merged rows against W + Σ factor·scale·B·A
 /// worked out in plain loops, what is copied, and the metadata.
 final class AdapterMergeTests: XCTestCase {
-    private var folder: URL!
+    var folder: URL!
 
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("merge-\(UUID().uuidString)")
@@ -19,7 +19,7 @@ final class AdapterMergeTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    private func randomUpdate(inputs: Int, outputs: Int, rank: Int, scale: Float, seed: UInt64) -> LoRAUpdate {
+    func randomUpdate(inputs: Int, outputs: Int, rank: Int, scale: Float, seed: UInt64) -> LoRAUpdate {
         var rng = SplitMix64(seed: seed)
         let a = (0..<(rank * inputs)).map { _ in Float(rng.nextUniform() - 0.5) }
         let b = (0..<(outputs * rank)).map { _ in Float(rng.nextUniform() - 0.5) }
@@ -94,5 +94,25 @@ final class AdapterMergeTests: XCTestCase {
         XCTAssertNil(ExportType.same.type(for: info(256, .q3_K)))
         XCTAssertEqual(ExportType.names.compactMap { ExportType(name: $0) }.map(\.description), ExportType.names)
         XCTAssertNil(ExportType(name: "q3_k"))
+    }
+}
+
+extension AdapterMergeTests {
+    /// A cancelled write stops between tensors and leaves neither the file nor its `.partial`.
+    func testACancelledWriteLeavesNothing() throws {
+        let base = try GGUFFile(path: TinyGemmaFixture.modelPath)
+        let c = try GemmaConfig(file: base)
+        var layers = [[LoRATarget: LoRAUpdate]](repeating: [:], count: c.layerCount)
+        let q = TextAdapter.shape(of: .q, c)
+        layers[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 2, scale: 1, seed: 4)
+        let merge = try AdapterMerge(base: base, adapters: [TextAdapter(name: "a", sha256: "00", layers: layers)], type: .same)
+        let out = folder.appendingPathComponent("cancelled.gguf").path
+        var calls = 0
+        XCTAssertThrowsError(try merge.write(to: out, isCancelled: { calls += 1; return calls > 3 })) {
+            XCTAssertEqual("\($0)", "\(out): interrupted; nothing written")
+            XCTAssertTrue(($0 as? AdapterMergeError)?.isInterruption == true)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial"))
     }
 }
