@@ -4,13 +4,18 @@ import TestSupport
 import XCTest
 
 /// `medgemma export` on the real gemma-3-270m with a random rank-8 adapter on every projection
-/// (Tests/Fixtures/lora/export, Tools/make_export_lora_fixture.py): the merged file must
+/// (Tests/Fixtures/lora/gemma-3-270m-rank8-f16.gguf, Tools/make_lora_fixtures.py): the merged file must
 /// score the perplexity the adapter scores on the fly (`perplexity --lora`), keep every
 /// tensor the adapter does not touch byte for byte, and — where llama.cpp's
 /// `llama-perplexity` is built (Tools/build-llama-cpp.sh) — load in llama.cpp with the same
 /// perplexity as ours.
 ///
-/// Within 1 % of on the fly holds for `--type q8_0` and `f16`. `--type same` re-quantizes
+/// The merge itself is exact: on the f32 path (`--precision exact`), `--type q8_0` and `f16`
+/// score within 0.5 % of the adapter on the fly (measured: 0.08 % and 0.003 %). The fast
+/// path runs each weight type on its own kernels (int8 for the quantized base, f16 for an
+/// f16 merge), and this model moves by about 1 % with that: held to 1.5 % — llama.cpp's own
+/// `--lora` and its run of the q8_0 merge differ by 1.2 % (27.71 and 27.37, ctx 128), and
+/// its run of the merge is within 1 % of ours with the adapter on the fly. `--type same` re-quantizes
 /// W + ΔW to the base's 4–6-bit types, which adds a second rounding of the whole weight that
 /// `--lora` (quantized W plus an exact ΔW) never pays: on this adapter 27.8 becomes 29.9
 /// (+8 %; a near-zero adapter, `:0.000001`, gives the base's 20.6 back). It is held to lie
@@ -19,7 +24,7 @@ import XCTest
 final class ExportCommandTests: XCTestCase {
     private let environment = ["MEDGEMMA_CONFIG": "/nonexistent/config", "MEDGEMMA_API_KEY": ""]
     private var folder: URL!
-    private let adapter = TestEnvironment.fixture("lora/export/gemma-3-270m-rank8-random.gguf").path
+    private let adapter = TestEnvironment.fixture("lora/gemma-3-270m-rank8-f16.gguf").path
     private let corpus = TestEnvironment.fixture("perplexity/corpus.txt").path
 
     override func setUpWithError() throws {
@@ -41,7 +46,7 @@ final class ExportCommandTests: XCTestCase {
     }
 
     private func perplexity(_ arguments: [String]) throws -> Double {
-        let r = try CommandRunner.medgemma(["perplexity", "--json", "--ctx", "512", "--chunks", "4"] + arguments + [corpus], environment: environment)
+        let r = try CommandRunner.medgemma(["perplexity", "--json", "--ctx", "128", "--batch", "128"] + arguments + [corpus], environment: environment)
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
         return try XCTUnwrap(json["ppl"] as? Double)
@@ -50,6 +55,7 @@ final class ExportCommandTests: XCTestCase {
     func testMergedModelsScoreWhatTheAdapterScoresOnTheFly() throws {
         let model = try TestEnvironment.defaultModel()
         let onTheFly = try perplexity(["--model", model, "--lora", adapter])
+        let onTheFlyExact = try perplexity(["--model", model, "--lora", adapter, "--precision", "exact"])
         let plain = try perplexity(["--model", model])
         XCTAssertGreaterThan(onTheFly, plain * 1.2, "the fixture adapter must change the model noticeably")
         let base = try GGUFFile(path: model)
@@ -58,13 +64,18 @@ final class ExportCommandTests: XCTestCase {
             let merged = try GGUFFile(path: out)
             let ppl = try perplexity(["--model", out])
             print("export --type \(type): ppl \(ppl), --lora on the base \(onTheFly), base \(plain), \(merged.fileSize) bytes")
-            XCTAssertEqual(ppl, onTheFly, accuracy: onTheFly * (type == "same" ? 0.1 : 0.01), "--type \(type)")
+            XCTAssertEqual(ppl, onTheFly, accuracy: onTheFly * (type == "same" ? 0.1 : 0.015), "--type \(type)")
+            if type != "same" {
+                // The f32 path isolates the merge from the kernels each weight type takes.
+                let exact = try perplexity(["--model", out, "--precision", "exact"])
+                XCTAssertEqual(exact, onTheFlyExact, accuracy: onTheFlyExact * 0.005, "--type \(type), exact")
+            }
             // Metadata: the base's, in its order, plus the adapter stamp; file_type for --type.
             XCTAssertEqual(Array(merged.metadata.keys.dropLast()), base.metadata.keys)
             XCTAssertEqual(merged.metadata.keys.last, "medgemma.merged_adapters")
             let stamp = try XCTUnwrap(try merged.metadata.stringArray("medgemma.merged_adapters"))
             XCTAssertEqual(stamp.count, 1)
-            XCTAssertTrue(stamp[0].hasPrefix("gemma-3-270m-rank8-random.gguf "), stamp[0])
+            XCTAssertTrue(stamp[0].hasPrefix("gemma-3-270m-rank8-f16.gguf "), stamp[0])
             XCTAssertTrue(stamp[0].hasSuffix(" 1.0"), stamp[0])
             XCTAssertEqual(try merged.metadata.int("general.file_type"), ["same": 15, "q8_0": 7, "f16": 1][type])
             XCTAssertEqual(try merged.metadata.string("general.name"), try base.metadata.string("general.name"))
@@ -118,7 +129,7 @@ final class ExportCommandTests: XCTestCase {
         for type in ["q8_0", "same"] {
             let out = try export(model, type: type)
             let ours = try perplexity(["--model", out])
-            let output = try runLlama(binary, ["-m", out, "-f", corpus, "-c", "512", "--chunks", "4",
+            let output = try runLlama(binary, ["-m", out, "-f", corpus, "-c", "128", "-b", "128",
                                                "-t", "\(max(1, ProcessInfo.processInfo.activeProcessorCount))"])
             let line = try XCTUnwrap(output.split(separator: "\n").last { $0.contains("Final estimate: PPL = ") }, String(output.suffix(2000)))
             let value = try XCTUnwrap(Double(line.components(separatedBy: "PPL = ")[1].split(separator: " ")[0]))

@@ -1,3 +1,4 @@
+import Adapters
 import GGUF
 import Kernels
 
@@ -43,9 +44,9 @@ public struct AdapterMerge {
         var updates: [String: [(update: LoRAUpdate, factor: Float)]] = [:]
         for adapter in adapters where adapter.userScale != 0 {
             for (l, layer) in adapter.layers.enumerated() {
-                for target in LoRATarget.allCases {
+                for target in TextProjection.allCases {
                     guard let u = layer[target] else { continue }
-                    let name = "blk.\(l).\(target.rawValue).weight"
+                    let name = "blk.\(l).\(target.ggufName).weight"
                     guard let info = base.info(named: name) else {
                         throw AdapterMergeError("\(base.path): no tensor '\(name)' for adapter \(adapter.name) to update")
                     }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GGUF
 import Kernels
+import Adapters
 import TestSupport
 import XCTest
 @testable import Gemma
@@ -30,10 +31,10 @@ final class AdapterMergeTests: XCTestCase {
         let base = try GGUFFile(path: TinyGemmaFixture.modelPath)
         let c = try GemmaConfig(file: base)
         let q = TextAdapter.shape(of: .q, c), down = TextAdapter.shape(of: .down, c)
-        var layers1 = [[LoRATarget: LoRAUpdate]](repeating: [:], count: c.layerCount)
+        var layers1 = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         layers1[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 3, scale: 0.5, seed: 1)
         layers1[c.layerCount - 1][.down] = randomUpdate(inputs: down.inputs, outputs: down.outputs, rank: 2, scale: 2, seed: 2)
-        var layers2 = [[LoRATarget: LoRAUpdate]](repeating: [:], count: c.layerCount)
+        var layers2 = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         layers2[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 4, scale: 1, seed: 3)
         let adapters = [TextAdapter(name: "one.gguf", sha256: "aa", layers: layers1, userScale: 0.75),
                         TextAdapter(name: "two.gguf", sha256: "bb", layers: layers2, userScale: -1.5)]
@@ -102,7 +103,7 @@ extension AdapterMergeTests {
     func testACancelledWriteLeavesNothing() throws {
         let base = try GGUFFile(path: TinyGemmaFixture.modelPath)
         let c = try GemmaConfig(file: base)
-        var layers = [[LoRATarget: LoRAUpdate]](repeating: [:], count: c.layerCount)
+        var layers = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         let q = TextAdapter.shape(of: .q, c)
         layers[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 2, scale: 1, seed: 4)
         let merge = try AdapterMerge(base: base, adapters: [TextAdapter(name: "a", sha256: "00", layers: layers)], type: .same)
