@@ -14,7 +14,8 @@ struct EvalRun {
     let command: String
 
     func run() throws -> Int32 {
-        let isReport = task.items.first.map { if case .report = $0 { return true } else { return false } } ?? false
+        // A task file holds one kind of item (`TaskFile`).
+        let isReport = task.items[0].isReport
         if isReport, args["--scoring"] != nil || args.has("--chat") || options.shuffle {
             throw UsageError(command: command, "\(task.path) holds report items: they are always answered by generation (--scoring, --chat and --shuffle-options do not apply)")
         }
@@ -107,7 +108,7 @@ struct EvalRun {
         if isReport {
             let summary = ReportSummary(results: results)
             (text, object) = (SummaryReport.text(summary, title: title), SummaryReport.object(summary))
-        } else if task.items.first.map({ if case .classification = $0 { return true } else { return false } }) == true {
+        } else if task.items[0].isClassification {
             let summary = ClassificationSummary(results: results, labels: task.labels)
             (text, object) = (SummaryReport.text(summary, title: title), SummaryReport.object(summary))
         } else {

@@ -5,10 +5,6 @@ import Workstation
 /// One backend reply, waited for: the generated text, or the backend's failure. `current`
 /// holds the running request so that Ctrl-C can cancel it.
 enum BlockingReply {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     static func text(from backend: InferenceBackend, _ messages: [BackendMessage], settings: GenerationSettings,
                      current: CurrentRequest) throws -> (text: String, cancelled: Bool) {
         final class Box: @unchecked Sendable {
@@ -32,7 +28,7 @@ enum BlockingReply {
         handle.wait()
         current.set(nil)
         return try box.lock.withLock {
-            if let failure = box.failure { throw Failure(description: failure) }
+            if let failure = box.failure { throw EvaluationFailure(description: failure) }
             return (box.text, box.cancelled || handle.isCancelled)
         }
     }

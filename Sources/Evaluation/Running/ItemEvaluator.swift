@@ -62,7 +62,7 @@ public final class ItemEvaluator {
         result.optionCount = q.options.count
         switch mode {
         case .likelihood:
-            guard let scorer else { throw BlockingReply.Failure(description: "likelihood scoring needs the in-process engine") }
+            guard let scorer else { throw EvaluationFailure(description: "likelihood scoring needs the in-process engine") }
             let embedding = try picture.map { try imageEmbedding($0) }
             let scores = try scorer.scores(question: q.question, options: q.options, image: embedding)
             result.scores = scores
@@ -98,7 +98,7 @@ public final class ItemEvaluator {
 
     private func imageEmbedding(_ picture: ImageAttachment) throws -> ImageEmbedding {
         guard let images else {
-            throw BlockingReply.Failure(description: "\(picture.source): the model has no vision part loaded (pass --mmproj FILE, the mmproj GGUF published beside it)")
+            throw EvaluationFailure(description: "\(picture.source): the model has no vision part loaded (pass --mmproj FILE, the mmproj GGUF published beside it)")
         }
         return try images.embedding(for: picture) { _ in }
     }

@@ -7,6 +7,17 @@ public enum EvalItem: Sendable, Equatable {
     /// An open answer or a report, scored against a reference text.
     case report(ReportItem)
 
+    /// Report items are always answered by generation; the others have options.
+    public var isReport: Bool {
+        if case .report = self { return true }
+        return false
+    }
+
+    public var isClassification: Bool {
+        if case .classification = self { return true }
+        return false
+    }
+
     public var id: String {
         switch self {
         case .multipleChoice(let item): return item.id
