@@ -66,8 +66,8 @@ public struct LoRATensorName: Equatable, Sendable {
         }
         for prefix in visionLayerPrefixes where module.hasPrefix(prefix) {
             guard let (layer, inner) = layerAndRest(module.dropFirst(prefix.count)),
-                  LoRAPlacement.visionModules.contains(String(inner)) else { return nil }
-            return .lora(.vision(layer: layer, module: String(inner)), part)
+                  let projection = VisionProjection(huggingFaceName: String(inner)) else { return nil }
+            return .lora(.vision(layer: layer, projection: projection), part)
         }
         for prefix in projectorPrefixes where module.hasPrefix(prefix) {
             let inner = module.dropFirst(prefix.count)

@@ -61,7 +61,7 @@ public enum PEFTAdapter {
                     throw fail(.wrongShape(tensor: name, shape: tensor.shape, expected: "[vocabulary, hidden]"))
                 }
                 replacementNames[module] = name
-                replacements[module] = ReplacementMatrix(rows: tensor.shape[0], columns: tensor.shape[1], values: try floats(tensor))
+                do { replacements[module] = try ReplacementMatrix(tensor) } catch { throw fail(.safeTensors(error)) }
             }
         }
         var matrices: [LoRAPlacement: LoRAMatrices] = [:]

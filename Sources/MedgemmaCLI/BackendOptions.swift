@@ -138,14 +138,12 @@ enum BackendOptions {
     static func local(modelPath: String, contextSize: Int, mmproj: String? = nil, panAndScan: PanAndScanOptions? = nil,
                       cache: EmbeddingCache? = nil, adapters: [LoRAOption.Request] = [],
                       wrapVision: (ImageEmbeddingProvider) -> ImageEmbeddingProvider = { $0 }) throws -> LocalEngineBackend {
-        try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: contextSize)
+        try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: contextSize, adapters: adapters.map(\.path))
         let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let name = (try file.metadata.string("general.name")) ?? (modelPath as NSString).lastPathComponent
         let engine = try Engine(model: GemmaModel(file: file), tokenizer: GemmaTokenizer(file: file))
-        try LoRAOption.apply(adapters, to: engine.model)
-        var images: ImageEmbeddingProvider?
+        var encoder: VisionEncoder?
         if let mmproj {
-            let encoder: VisionEncoder
             do {
                 encoder = try VisionEncoder(path: mmproj, for: engine.model)
             } catch {
@@ -153,7 +151,11 @@ enum BackendOptions {
                 let text = "\(error)"
                 throw CommandFailure(text.hasPrefix(mmproj) ? text : "\(mmproj): \(text)")
             }
-            images = wrapVision(VisionEmbeddingProvider(pipeline: VisionPipeline(encoder: encoder, panAndScan: panAndScan), cache: cache))
+        }
+        // The tower takes its part of the adapters before its first image (cache keys name them).
+        try LoRAOption.apply(adapters, to: engine.model, vision: encoder)
+        let images = encoder.map {
+            wrapVision(VisionEmbeddingProvider(pipeline: VisionPipeline(encoder: $0, panAndScan: panAndScan), cache: cache))
         }
         return LocalEngineBackend(engine: engine, modelName: name, contextSize: contextSize, images: images)
     }

@@ -115,6 +115,8 @@ enum BenchCommand: Subcommand {
             let visionFile = try GGUFFile(path: mmproj)
             let encoder = try VisionEncoder(file: visionFile, textWidth: VisionConfig(file: visionFile).projectionDim,
                                             precision: model.precision)
+            // --lora's vision-tower part (checked against this tower) costs its FLOPs here too.
+            do { try encoder.setAdapters(model.adapters) } catch { throw CommandFailure(error.description) }
             let size = encoder.config.imageSize
             var rates: [Double] = []
             var last: (pixels: [Float], embeddings: [Float])?

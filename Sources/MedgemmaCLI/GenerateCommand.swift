@@ -40,8 +40,9 @@ enum GenerateCommand: Subcommand {
         let promptText = try PromptInput.read(promptArg)
         let path = ModelLocator.resolve(args["--model"])
         // The prompt's bytes bound its tokens: the context it will need, at most.
-        try MemoryCheck.ensureFits(model: path, mmproj: nil, contextSize: promptText.utf8.count + maxTokens + 2)
         let adapters = try LoRAOption.requests(args, command: qualifiedName)
+        try MemoryCheck.ensureFits(model: path, mmproj: nil, contextSize: promptText.utf8.count + maxTokens + 2,
+                                   adapters: adapters.map(\.path))
         let engine = try Engine(path: path)
         engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
         try LoRAOption.apply(adapters, to: engine.model)

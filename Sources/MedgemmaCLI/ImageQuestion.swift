@@ -165,5 +165,7 @@ enum ImageQuestion {
                         + "(\(count * embedding.tokenCount) tokens)\(time)\n")
             return embedding
         }
+
+        func setAdapters(_ adapters: [ModelAdapter]) throws { try inner.setAdapters(adapters) }
     }
 }

@@ -39,14 +39,23 @@ enum LoRAOption {
         }
     }
 
-    /// Reads each adapter, checks it fits `model`, and makes them the model's adapters.
-    static func apply(_ requests: [Request], to model: GemmaModel) throws {
-        model.adapters = try requests.map { try load($0, for: model.config) }
+    /// Reads each adapter, checks it fits `model` (and `vision`, the tower loaded beside it),
+    /// and makes them the model's adapters and the tower's.
+    static func apply(_ requests: [Request], to model: GemmaModel, vision: VisionEncoder? = nil) throws {
+        let adapters = try requests.map { try load($0, for: model.config, vision: vision?.config) }
+        do {
+            try ModelAdapter.checkTogether(adapters)
+            try vision?.setAdapters(adapters)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        model.adapters = adapters
     }
 
     /// A PEFT folder (`adapter_config.json` + `adapter_model.safetensors`) or a llama.cpp
-    /// GGUF LoRA, read and checked against the model.
-    static func load(_ request: Request, for config: GemmaConfig) throws -> TextAdapter {
+    /// GGUF LoRA, read and checked against the model and the vision tower `vision` when one
+    /// is loaded.
+    static func load(_ request: Request, for config: GemmaConfig, vision: VisionConfig? = nil) throws -> ModelAdapter {
         var isFolder: ObjCBool = false
         let weights: LoRAAdapterWeights
         if FileManager.default.fileExists(atPath: request.path, isDirectory: &isFolder), isFolder.boolValue {
@@ -65,7 +74,7 @@ enum LoRAOption {
             }
         }
         do {
-            return try TextAdapter(weights: weights, config: config, userScale: request.scale)
+            return try ModelAdapter(weights: weights, config: config, vision: vision, userScale: request.scale)
         } catch {
             throw CommandFailure(error.description)
         }

@@ -1,4 +1,5 @@
 import Gemma
+import Workstation
 
 /// `medgemma logits PROMPT`: the next-token logits after a prompt, as JSON — the check
 /// used against llama.cpp and transformers, with or without an image.
@@ -52,20 +53,21 @@ enum LogitsCommand: Subcommand {
         let text = try PromptInput.read(args.positionals[0])
         let modelPath = ModelLocator.resolve(args["--model"])
         let mmproj = try image.map { try ImageQuestion.mmproj(args, request: $0, modelPath: modelPath) }
-        try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: text.utf8.count + 300)
         let adapters = try LoRAOption.requests(args, command: qualifiedName)
+        try MemoryCheck.ensureFits(model: modelPath, mmproj: mmproj, contextSize: text.utf8.count + 300, adapters: adapters.map(\.path))
         let engine = try Engine(path: modelPath)
         engine.model.precision = try PrecisionOption.parse(args, command: qualifiedName)
-        try LoRAOption.apply(adapters, to: engine.model)
         let tokenizer = engine.tokenizer, model = engine.model
+        var pipeline: VisionPipeline?
+        if let image, let mmproj {
+            pipeline = try ImageQuestion.pipeline(mmproj: mmproj, textWidth: model.config.embeddingLength, request: image,
+                                                  precision: model.precision)
+        }
+        try LoRAOption.apply(adapters, to: model, vision: pipeline?.encoder)
         let ids: [Int32], logits: [Float]
         if args.has("--chat") {
             var images: [ImageEmbedding] = []
-            if let image, let mmproj {
-                let pipeline = try ImageQuestion.pipeline(mmproj: mmproj, textWidth: model.config.embeddingLength, request: image,
-                                                          precision: model.precision)
-                images.append(try ImageQuestion.embedding(image, pipeline: pipeline).1)
-            }
+            if let image, let pipeline { images.append(try ImageQuestion.embedding(image, pipeline: pipeline).1) }
             // The same rendering and splicing as a chat reply (Engine.promptTokens).
             func conversation(capacity: Int) -> Conversation {
                 let c = Conversation(model: model, contextSize: capacity)

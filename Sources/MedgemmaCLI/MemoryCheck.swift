@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import Gemma
 import GGUF
@@ -10,11 +11,13 @@ import Support
 /// that much (to leave room for other work); `MEDGEMMA_MEMORY_CHECK=off` skips the check.
 enum MemoryCheck {
     /// Throws a one-line failure when `model` (with `mmproj`) will not fit at `contextSize`.
-    static func ensureFits(model: String, mmproj: String?, contextSize: Int,
+    /// `adapters`: the `--lora` files to apply, counted at what they will hold (`AdapterFootprint`).
+    static func ensureFits(model: String, mmproj: String?, contextSize: Int, adapters: [String] = [],
                            environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard environment["MEDGEMMA_MEMORY_CHECK"]?.lowercased() != "off" else { return }
+        let adapterBytes = adapters.reduce(0) { $0 + (AdapterFootprint.bytes(ofAdapterAt: $1) ?? 0) }
         let plan = try MemoryPlan(model: GGUFFile(path: model), contextSize: contextSize, mmproj: mmproj.map { try GGUFFile(path: $0) },
-                                  available: try available(environment))
+                                  adapterBytes: adapterBytes, available: try available(environment))
         guard !plan.fits, let available = plan.available else { return }
         var message = "\((model as NSString).lastPathComponent) needs ≈ \(Format.bytes(plan.estimate.total)) at --ctx \(contextSize) "
             + "(\(breakdown(plan.estimate))) but \(Format.bytes(available)) is available: "
@@ -29,6 +32,7 @@ enum MemoryCheck {
     static func breakdown(_ e: MemoryEstimate) -> String {
         var parts = ["weights \(Format.bytes(e.weights))", "KV cache \(Format.bytes(e.kvCache))"]
         if e.vision > 0 { parts.append("vision \(Format.bytes(e.vision))") }
+        if e.adapters > 0 { parts.append("adapters \(Format.bytes(e.adapters))") }
         parts += ["buffers \(Format.bytes(e.buffers))", "process \(Format.bytes(e.fixed))"]
         return parts.joined(separator: ", ")
     }

@@ -41,7 +41,7 @@ enum PerplexityCommand: Subcommand {
         var text = String(decoding: try WholeFile.read(path: path, limit: WholeFile.textLimit), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         let modelPath = ModelLocator.resolve(args["--model"])
-        try MemoryCheck.ensureFits(model: modelPath, mmproj: nil, contextSize: ctx)
+        try MemoryCheck.ensureFits(model: modelPath, mmproj: nil, contextSize: ctx, adapters: adapters.map(\.path))
         let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let tokenizer = try GemmaTokenizer(file: file)
         let model = try GemmaModel(file: file)

@@ -87,16 +87,26 @@ enum WorkstationCommand {
     /// `:lora FILE SCALE`: the adapter read and checked against the model, then applied beside
     /// the ones already on (the same file again takes the new scale); returns once applied.
     @Sendable static func applyAdapter(_ path: String, scale: Float, to backend: LocalEngineBackend) throws {
-        let adapter: TextAdapter
-        do {
-            adapter = try LoRAOption.load(LoRAOption.Request(path: path, scale: scale), for: backend.engine.model.config)
-        } catch {
-            // The status bar is one line: the file by its name, not its whole path.
-            throw CommandFailure("\(error)".replacingOccurrences(of: path, with: (path as NSString).lastPathComponent))
+        // The status bar is one line: the file by its name, not its whole path.
+        func shortened(_ error: Error) -> CommandFailure {
+            CommandFailure("\(error)".replacingOccurrences(of: path, with: (path as NSString).lastPathComponent))
         }
-        let applied = DispatchSemaphore(value: 0)
-        backend.setAdapters(backend.adapters.filter { $0.sha256 != adapter.sha256 } + [adapter]) { applied.signal() }
+        let adapter: ModelAdapter
+        do {
+            adapter = try LoRAOption.load(LoRAOption.Request(path: path, scale: scale), for: backend.engine.model.config,
+                                          vision: (backend.images as? VisionEmbeddingProvider)?.pipeline.encoder.config)
+        } catch {
+            throw shortened(error)
+        }
+        // Written on the engine queue before the signal, read here after the wait.
+        final class Outcome: @unchecked Sendable { var error: Error? }
+        let applied = DispatchSemaphore(value: 0), outcome = Outcome()
+        backend.setAdapters(backend.adapters.filter { $0.sha256 != adapter.sha256 } + [adapter]) { error in
+            outcome.error = error
+            applied.signal()
+        }
         applied.wait()
+        if let error = outcome.error { throw shortened(error) }
     }
 
     /// Another model file for `:model FILE`, with the mmproj found beside it.

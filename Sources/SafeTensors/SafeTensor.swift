@@ -14,6 +14,13 @@ public struct SafeTensor: Sendable {
     /// Elements in the tensor: the product of `shape` (1 for a scalar's `[]`).
     public var elementCount: Int { fileRange.count / dtype.size }
 
+    /// The tensor's raw bytes for a caller that keeps them past a closure: valid as long as
+    /// `owner` is kept alive (a zero-copy view handed to the model side).
+    public var unsafeBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: mapping.bytes[fileRange]) }
+
+    /// What keeps `unsafeBytes` mapped.
+    public var owner: AnyObject { mapping }
+
     /// The tensor's raw little-endian bytes, valid only inside `body`.
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[fileRange]))

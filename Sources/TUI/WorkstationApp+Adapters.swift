@@ -20,7 +20,7 @@ extension WorkstationApp {
         if words == ["off"] {
             let job = AdapterJob(label: "off")
             model.adapterJob = job
-            local.setAdapters([]) { job.finish(.success(())) }
+            local.setAdapters([]) { error in job.finish(error.map { .failure($0) } ?? .success(())) }
             status.message = "turning adapters off after the reply in progress…"
             return
         }

@@ -29,11 +29,11 @@ final class LoRATensorNameTests: XCTestCase {
     func testVisionAndProjectorNames() {
         // transformers 5, ≥ 4.52 and 4.50–4.51 (the forms seen in Google's notebook output).
         XCTAssertEqual(target("base_model.model.model.vision_tower.encoder.layers.0.mlp.fc1.lora_A.weight"),
-                       .lora(.vision(layer: 0, module: "mlp.fc1"), .a))
+                       .lora(.vision(layer: 0, projection: .up), .a))
         XCTAssertEqual(target("base_model.model.model.vision_tower.vision_model.encoder.layers.26.self_attn.out_proj.lora_B.weight"),
-                       .lora(.vision(layer: 26, module: "self_attn.out_proj"), .b))
+                       .lora(.vision(layer: 26, projection: .output), .b))
         XCTAssertEqual(target("base_model.model.vision_tower.vision_model.encoder.layers.4.self_attn.k_proj.lora_A.weight"),
-                       .lora(.vision(layer: 4, module: "self_attn.k_proj"), .a))
+                       .lora(.vision(layer: 4, projection: .k), .a))
         XCTAssertEqual(target("base_model.model.model.multi_modal_projector.mm_input_projection.lora_A.weight"),
                        .lora(.projector(module: "mm_input_projection"), .a))
         XCTAssertEqual(target("base_model.model.multi_modal_projector.mm_input_projection.lora_B.weight"),

@@ -46,7 +46,7 @@ final class PEFTAdapterFixtureTests: XCTestCase {
                 XCTAssertEqual(part == .a ? [m.rank, m.inputs] : [m.outputs, m.rank], t.shape, name)
             case .replacement(let module):
                 let r = try XCTUnwrap(weights.replacements[module], name)
-                values = r.values
+                values = r.floats()
                 XCTAssertEqual([r.rows, r.columns], t.shape, name)
             }
             XCTAssertEqual(SHA256.hex(of: values), t.sha256, name)
@@ -81,10 +81,10 @@ final class PEFTAdapterFixtureTests: XCTestCase {
     func testMultimodalReachesTheVisionTower() throws {
         let w = try check("vision-all-linear")
         XCTAssertEqual(w.matrices.count, 14 + 6)
-        for module in LoRAPlacement.visionModules {
-            XCTAssertNotNil(w.matrices[.vision(layer: 0, module: module)], module)
+        for projection in VisionProjection.allCases {
+            XCTAssertNotNil(w.matrices[.vision(layer: 0, projection: projection)], projection.huggingFaceName)
         }
-        XCTAssertEqual(w.matrices[.vision(layer: 0, module: "mlp.fc1")].map { [$0.inputs, $0.outputs] }, [32, 64])
+        XCTAssertEqual(w.matrices[.vision(layer: 0, projection: .up)].map { [$0.inputs, $0.outputs] }, [32, 64])
         XCTAssertEqual(Set(w.replacements.keys), [.tokenEmbedding, .output])
         let config = try PEFTAdapterConfig(path: TestEnvironment.fixture("peft/vision-all-linear/adapter_config.json").path)
         XCTAssertEqual(config.modulesToSave, ["lm_head", "embed_tokens"])

@@ -21,6 +21,17 @@ final class MemoryCheckTests: XCTestCase {
         XCTAssertEqual(r.stdout, "", "nothing was generated")
     }
 
+    /// A `--lora` adapter is counted: rank 8 on every projection of the 270M's 18 layers
+    /// is 1,898,496 values, 7.6 MB as the f32 it is held in (AdapterFootprintTests).
+    func testAdaptersAreCountedInThePlan() throws {
+        let model = try TestEnvironment.defaultModel()
+        let lora = TestEnvironment.fixture("lora/gemma-3-270m-rank8-f16.gguf").path
+        let r = try CommandRunner.medgemma(["ask", "--model", model, "--lora", lora, "--max-tokens", "1", "hi"],
+                                           environment: ["MEDGEMMA_MEMORY_LIMIT": "300M"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains(", adapters 7.6 MB, buffers "), r.stderr)
+    }
+
     /// The commands that open a model without the chat check it too.
     func testGenerateAndPerplexityPlanFirst() throws {
         let model = try TestEnvironment.defaultModel()

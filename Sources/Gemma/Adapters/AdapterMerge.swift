@@ -24,7 +24,7 @@ public struct AdapterMerge {
     }
 
     public let base: GGUFFile
-    public let adapters: [TextAdapter]
+    public let adapters: [ModelAdapter]
     public let type: ExportType
     /// Every tensor of the base, in its order.
     public let entries: [Entry]
@@ -37,12 +37,21 @@ public struct AdapterMerge {
     static let tileBytes = 8 << 20
 
     /// Plans the merge: every update must find its projection, with its shape, in `base`.
-    public init(base: GGUFFile, adapters: [TextAdapter], type: ExportType) throws(AdapterMergeError) {
+    public init(base: GGUFFile, adapters: [ModelAdapter], type: ExportType) throws(AdapterMergeError) {
         self.base = base
         self.adapters = adapters
         self.type = type
         var updates: [String: [(update: LoRAUpdate, factor: Float)]] = [:]
         for adapter in adapters where adapter.userScale != 0 {
+            // The merged file is the text model: a tower update belongs in an mmproj, and a
+            // replaced matrix is not a sum — neither is dropped without a word.
+            if adapter.changesVision {
+                throw AdapterMergeError("\(adapter.name): it updates the vision tower too; export writes the text model only — apply it with --lora instead")
+            }
+            if adapter.replacesMatrices {
+                let which = adapter.tokenEmbedding != nil ? "embed_tokens" : "lm_head"
+                throw AdapterMergeError("\(adapter.name): it replaces the whole '\(which)' (modules_to_save); export merges LoRA updates only — apply it with --lora instead")
+            }
             for (l, layer) in adapter.layers.enumerated() {
                 for target in TextProjection.allCases {
                     guard let u = layer[target] else { continue }

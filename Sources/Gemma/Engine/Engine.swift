@@ -110,11 +110,19 @@ public final class Engine: @unchecked Sendable {
 
     /// Replaces the model's LoRA adapters on the engine queue, after any reply in progress
     /// (a reply never sees its weights change under it); conversations run their prompts
-    /// again under the new weights. `done` runs on the engine queue once they apply.
-    public func setAdapters(_ adapters: [TextAdapter], then done: @escaping @Sendable () -> Void = {}) {
+    /// again under the new weights. `prepare` runs first on the queue (the vision tower
+    /// takes its part there); if it throws, nothing changes. `done` runs on the engine
+    /// queue with the error, or nil once they apply.
+    public func setAdapters(_ adapters: [ModelAdapter], prepare: @escaping @Sendable () throws -> Void = {},
+                            then done: @escaping @Sendable (Error?) -> Void = { _ in }) {
         queue.async {
+            do {
+                try prepare()
+            } catch {
+                return done(error)
+            }
             self.model.adapters = adapters
-            done()
+            done(nil)
         }
     }
 

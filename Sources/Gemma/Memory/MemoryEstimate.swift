@@ -3,7 +3,8 @@ import GGUF
 /// What running a model will take in memory, from its header alone (issue 15): the weights
 /// (every tensor is read, whether mapped or copied into memory), the KV cache at the chosen
 /// context (f16, the local layers' rings of `window + batch` rows, `KVCache.byteCount`), the
-/// vision tower when one is paired, the working buffers of a prefill batch, and what the
+/// vision tower when one is paired, LoRA adapters (`adapters`: what `AdapterFootprint`
+/// says they hold), the working buffers of a prefill batch, and what the
 /// process itself holds (tokenizer, runtime).
 ///
 /// The buffers and the fixed part were measured, not derived: peak RSS of `medgemma ask`
@@ -13,19 +14,23 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var weights: Int
     public var kvCache: Int
     public var vision: Int
+    /// LoRA adapters: their matrices as f32, and whole replaced matrices as stored.
+    public var adapters: Int
     public var buffers: Int
     public var fixed: Int
 
-    public var total: Int { weights + kvCache + vision + buffers + fixed }
+    public var total: Int { weights + kvCache + vision + adapters + buffers + fixed }
 
     /// The process itself: runtime, libraries, the tokenizer's tables.
     public static let fixedBytes = 48 << 20
 
     /// The estimate for the text model `file` at `contextSize`, with the vision part
-    /// `mmproj` when given. Both may be header-only files (`GGUFFile(headerOf:)`).
-    public init(model file: GGUFFile, contextSize: Int, mmproj: GGUFFile? = nil,
+    /// `mmproj` when given, and LoRA adapters holding `adapterBytes`. Both files may be
+    /// header-only files (`GGUFFile(headerOf:)`).
+    public init(model file: GGUFFile, contextSize: Int, mmproj: GGUFFile? = nil, adapterBytes: Int = 0,
                 storage: KVCache.Storage = .f16) throws(GGUFError) {
         let config = try GemmaConfig(file: file)
+        adapters = adapterBytes
         weights = file.tensorBytes
         let batch = Engine.prefillBatch
         kvCache = KVCache.byteCount(config: config, capacity: max(1, contextSize), storage: storage, batchSize: batch)

@@ -19,8 +19,10 @@ public struct MemoryPlan: Sendable, Equatable {
     /// Kept free beyond the estimate: page cache for the rest of the system, allocator slack.
     public static let headroom = 256 << 20
 
-    public init(model: GGUFFile, contextSize: Int, mmproj: GGUFFile? = nil, available: Int?) throws(GGUFError) {
-        estimate = try MemoryEstimate(model: model, contextSize: contextSize, mmproj: mmproj)
+    /// `adapterBytes`: what the LoRA adapters to apply hold (`AdapterFootprint`).
+    public init(model: GGUFFile, contextSize: Int, mmproj: GGUFFile? = nil, adapterBytes: Int = 0,
+                available: Int?) throws(GGUFError) {
+        estimate = try MemoryEstimate(model: model, contextSize: contextSize, mmproj: mmproj, adapterBytes: adapterBytes)
         self.contextSize = contextSize
         self.available = available
         var fitting: Int?
@@ -28,7 +30,7 @@ public struct MemoryPlan: Sendable, Equatable {
             var ctx = 1
             while ctx * 2 < contextSize { ctx *= 2 }
             while ctx >= Self.minimumContext {
-                let smaller = try MemoryEstimate(model: model, contextSize: ctx, mmproj: mmproj)
+                let smaller = try MemoryEstimate(model: model, contextSize: ctx, mmproj: mmproj, adapterBytes: adapterBytes)
                 if smaller.total + Self.headroom <= available {
                     fitting = ctx
                     break

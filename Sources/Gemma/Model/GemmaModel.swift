@@ -24,7 +24,7 @@ public final class GemmaModel: @unchecked Sendable {
     public var precision: Precision = .fast
     /// LoRA adapters applied on the fly, each adding `scale · B·(A·x)` to the products it
     /// updates (`LoRAUpdate`); swapped between requests without touching the weights.
-    public var adapters: [TextAdapter] = [] {
+    public var adapters: [ModelAdapter] = [] {
         didSet { adapterGeneration += 1 }
     }
     /// Counts changes of `adapters`: a KV cache filled under another generation holds keys
@@ -93,12 +93,12 @@ public final class GemmaModel: @unchecked Sendable {
             return rows
         case .tokens(let tokens):
             var x = [Float](repeating: 0, count: tokens.count * d)
-            let scale = Float(d).squareRoot()
+            let scale = Float(d).squareRoot(), table = tokenEmbedding
             try x.withUnsafeMutableBufferPointer { xb in
                 for (i, t) in tokens.enumerated() {
                     guard t >= 0, Int(t) < config.vocabularySize else { throw TokenOutOfRangeError(token: t, vocabulary: config.vocabularySize) }
                     let row = UnsafeMutableBufferPointer(rebasing: xb[(i * d)..<(i * d + d)])
-                    dequantize(weights.tokenEmbedding.type, weights.tokenEmbedding.row(Int(t)), into: row)
+                    dequantize(table.type, table.row(Int(t)), into: row)
                     for j in 0..<d { row[j] *= scale }
                 }
             }
@@ -142,7 +142,7 @@ public final class GemmaModel: @unchecked Sendable {
         var z = [Float](repeating: 0, count: keep * d)
         rmsNormRows(Array(x[((n - keep) * d)...]), weights.outputNorm, into: &z, rows: keep, eps: config.rmsEpsilon)
         var logits = [Float](repeating: 0, count: keep * config.vocabularySize)
-        linear(precision: precision, weights.outputProjection, z, rows: keep, into: &logits)
+        linear(precision: precision, outputProjection, z, rows: keep, into: &logits)
         if let cap = config.finalLogitSoftcap {
             for i in 0..<logits.count { logits[i] = cap * tanh(logits[i] / cap) }
         }

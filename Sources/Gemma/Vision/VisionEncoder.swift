@@ -18,6 +18,10 @@ public final class VisionEncoder: @unchecked Sendable {
     /// keeps them all in f32 (dequantize + sgemm), the exact path. An F32 file stays all f32
     /// in both. Set it before encoding; not safe to change while another thread encodes.
     public var precision: GemmaModel.Precision
+    /// The adapters whose vision-tower LoRA the encoder applies (`setAdapters`); the text
+    /// parts of the same adapters are the model's business. Not safe to change while another
+    /// thread encodes.
+    public private(set) var adapters: [ModelAdapter] = []
 
     /// `textWidth`: the text model's embedding width (`GemmaConfig.embeddingLength`).
     public init(file: GGUFFile, textWidth: Int, precision: GemmaModel.Precision = .fast) throws(GGUFError) {
@@ -54,6 +58,21 @@ public final class VisionEncoder: @unchecked Sendable {
         guard pixels.count == expected else {
             throw VisionInputError(expected: expected, found: pixels.count, imageSize: config.imageSize)
         }
-        return SigLIPEncoder(config: config, weights: weights.with(precision: precision))(pixels)
+        return SigLIPEncoder(config: config, weights: weights.with(precision: precision, adapters: adapters))(pixels)
+    }
+
+    /// Applies the vision-tower LoRA of `adapters` (checked against this tower first: one
+    /// made for another refuses in one line, and nothing changes) to images encoded from now
+    /// on. An adapter without vision LoRA changes nothing here.
+    public func setAdapters(_ adapters: [ModelAdapter]) throws(ModelAdapter.MismatchError) {
+        for adapter in adapters { try adapter.checkVision(config) }
+        self.adapters = adapters.filter(\.changesVision)
+    }
+
+    /// "sha256:scale" of each applied adapter that changes the tower, in order: what an
+    /// embedding made now depends on besides the mmproj (cache keys); empty without one.
+    public var adapterFingerprint: String {
+        adapters.filter { $0.userScale != 0 }.map { "\($0.sha256):\(String($0.userScale.bitPattern, radix: 16))" }
+            .joined(separator: ",")
     }
 }

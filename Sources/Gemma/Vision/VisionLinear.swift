@@ -20,6 +20,9 @@ struct VisionLinear: @unchecked Sendable {
     let bias: [Float]?
     /// `.reference` keeps every product in f32 (dequantize + sgemm).
     var precision: GemmaModel.Precision = .fast
+    /// LoRA updates added after the product (`ModelAdapter.visionLayers`), each with the
+    /// user's scale: `y += factor · scale · B·(A·x)`.
+    var adapters: [(update: LoRAUpdate, factor: Float)] = []
 
     /// `weight` holds `outputs` rows of `inputs` values, one after another, whatever its ne;
     /// the caller has checked the shape.
@@ -60,6 +63,11 @@ struct VisionLinear: @unchecked Sendable {
             }
         }
         if let bias { addBias(bias, to: &y, rows: n) }
+        for (update, factor) in adapters {
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { yb in update.add(xb.baseAddress!, rows: n, factor: factor, into: yb.baseAddress!) }
+            }
+        }
     }
 
     /// Whether products run on a reduced-precision kernel (bf16 or int8) rather than in f32:

@@ -1,3 +1,4 @@
+import Adapters
 import GGUF
 import Kernels
 
@@ -67,17 +68,26 @@ public struct VisionWeights: @unchecked Sendable {
     }
 
     /// The same weights (still views of the file) with every matrix product of the tower at
-    /// `precision` (`VisionLinear`).
-    func with(precision: GemmaModel.Precision) -> VisionWeights {
+    /// `precision` (`VisionLinear`) and the vision-tower updates of `adapters` (those whose
+    /// scale is not 0) added after the linears they update.
+    func with(precision: GemmaModel.Precision, adapters: [ModelAdapter] = []) -> VisionWeights {
         var copy = self
         copy.patchEmbedding.precision = precision
         for i in copy.layers.indices {
-            copy.layers[i].q.precision = precision
-            copy.layers[i].k.precision = precision
-            copy.layers[i].v.precision = precision
-            copy.layers[i].output.precision = precision
-            copy.layers[i].up.precision = precision
-            copy.layers[i].down.precision = precision
+            func set(_ linear: inout VisionLinear, _ projection: VisionProjection) {
+                linear.precision = precision
+                linear.adapters = adapters.compactMap { adapter in
+                    guard adapter.userScale != 0, i < adapter.visionLayers.count,
+                          let update = adapter.visionLayers[i][projection] else { return nil }
+                    return (update, adapter.userScale)
+                }
+            }
+            set(&copy.layers[i].q, .q)
+            set(&copy.layers[i].k, .k)
+            set(&copy.layers[i].v, .v)
+            set(&copy.layers[i].output, .output)
+            set(&copy.layers[i].up, .up)
+            set(&copy.layers[i].down, .down)
         }
         return copy
     }

@@ -10,15 +10,20 @@ extension LocalEngineBackend {
     public var adapterSummary: String? { adapterNames.value }
 
     /// The adapters applied now (read on the engine's side of a swap).
-    public var adapters: [TextAdapter] { adapterNames.adapters }
+    public var adapters: [ModelAdapter] { adapterNames.adapters }
 
-    /// Applies `adapters` instead of the current ones, after any reply in progress; `done`
-    /// is called (on the engine queue) once they are in place.
-    public func setAdapters(_ adapters: [TextAdapter], then done: @escaping @Sendable () -> Void = {}) {
-        let names = adapterNames
-        engine.setAdapters(adapters) {
-            names.set(adapters)
-            done()
+    /// Applies `adapters` instead of the current ones — the text model's LoRA and
+    /// replaced matrices, and the vision tower's LoRA — after any reply in progress; `done`
+    /// is called (on the engine queue) with nil once they are in place, or with why nothing
+    /// changed.
+    public func setAdapters(_ adapters: [ModelAdapter], then done: @escaping @Sendable (Error?) -> Void = { _ in }) {
+        let names = adapterNames, images = images
+        engine.setAdapters(adapters, prepare: {
+            try ModelAdapter.checkTogether(adapters)
+            try images?.setAdapters(adapters)
+        }) { error in
+            if error == nil { names.set(adapters) }
+            done(error)
         }
     }
 }
@@ -26,13 +31,13 @@ extension LocalEngineBackend {
 /// The applied adapters, readable from any thread.
 final class AdapterNames: @unchecked Sendable {
     private let lock = NSLock()
-    private var list: [TextAdapter] = []
+    private var list: [ModelAdapter] = []
 
-    init(_ adapters: [TextAdapter]) { list = adapters }
+    init(_ adapters: [ModelAdapter]) { list = adapters }
 
-    func set(_ adapters: [TextAdapter]) { lock.withLock { list = adapters } }
+    func set(_ adapters: [ModelAdapter]) { lock.withLock { list = adapters } }
 
-    var adapters: [TextAdapter] { lock.withLock { list } }
+    var adapters: [ModelAdapter] { lock.withLock { list } }
 
     var value: String? {
         let names = adapters.map { $0.name + ($0.userScale == 1 ? "" : " ×\(Format.number(Double($0.userScale)))") }

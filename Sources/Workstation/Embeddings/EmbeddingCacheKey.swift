@@ -10,6 +10,8 @@ import VisionPreprocessing
 /// - how the picture is prepared for the encoder: image size, mean/std/rescale, and the
 ///   pan-and-scan options (crops are part of the entry);
 /// - the mmproj's sha256 (not its path: a moved file still hits, a replaced one misses);
+/// - the vision-tower LoRA applied (`VisionEncoder.adapterFingerprint`: each adapter's
+///   sha256 and scale), only when there is one, so plain-tower keys are as they always were;
 /// - `formatVersion`, bumped whenever preprocessing or the encoder changes its arithmetic,
 ///   so entries written by an older build are never mistaken for current ones.
 public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
@@ -22,7 +24,8 @@ public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
     public let components: String
 
     public init(pictureKey: String, sourceFileHash: String? = nil, imageSize: Int,
-                normalization: NormalizationParameters, panAndScan: PanAndScanOptions?, mmprojHash: String) {
+                normalization: NormalizationParameters, panAndScan: PanAndScanOptions?, mmprojHash: String,
+                adapters: String = "") {
         // Floats by bit pattern: "0.5" printed two ways must not make two keys.
         func bits(_ values: [Float]) -> String { values.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }
         let crops = panAndScan.map {
@@ -38,17 +41,18 @@ public struct EmbeddingCacheKey: Sendable, Hashable, CustomStringConvertible {
             "rescale=\(String(normalization.rescaleFactor.bitPattern, radix: 16))",
             "pan-and-scan=\(crops)",
             "mmproj=\(mmprojHash)",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (adapters.isEmpty ? "" : "\nvision-lora=\(adapters)")
         digest = SHA256.hex(of: Array(components.utf8))
     }
 
-    /// The key for `image` through `pipeline`, whose mmproj hashes to `mmprojHash`.
+    /// The key for `image` through `pipeline`, whose mmproj hashes to `mmprojHash`, with the
+    /// vision LoRA `adapters` (`VisionEncoder.adapterFingerprint`).
     public init(image: ImageAttachment, pipeline: VisionPipeline, mmprojHash: String,
-                sourceFileHash: String? = nil) throws(PreprocessingError) {
+                sourceFileHash: String? = nil, adapters: String = "") throws(PreprocessingError) {
         let c = pipeline.encoder.config
         self.init(pictureKey: image.key, sourceFileHash: sourceFileHash, imageSize: c.imageSize,
                   normalization: try NormalizationParameters(mean: c.imageMean, std: c.imageStd),
-                  panAndScan: pipeline.panAndScan, mmprojHash: mmprojHash)
+                  panAndScan: pipeline.panAndScan, mmprojHash: mmprojHash, adapters: adapters)
     }
 
     /// The 32 digest bytes, as echoed inside the cache file.

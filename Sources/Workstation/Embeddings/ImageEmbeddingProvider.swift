@@ -7,4 +7,7 @@ public protocol ImageEmbeddingProvider: AnyObject, Sendable {
     /// The mmproj in use, for status lines and report stamps.
     var visionModelName: String { get }
     func embedding(for image: ImageAttachment, progress: @escaping (String) -> Void) throws -> ImageEmbedding
+    /// Applies the vision-tower LoRA of `adapters` (none: the plain tower) to every image
+    /// embedded from now on; one made for another tower is refused and nothing changes.
+    func setAdapters(_ adapters: [ModelAdapter]) throws
 }

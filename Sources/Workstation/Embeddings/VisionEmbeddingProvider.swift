@@ -81,6 +81,25 @@ public final class VisionEmbeddingProvider: ImageEmbeddingProvider, @unchecked S
         return try resolve(image, progress: progress, fraction: { _ in })
     }
 
+    /// Applies `adapters`' vision-tower LoRA to what is encoded from now on (`:lora`): the
+    /// background starts no new image, an image in progress finishes under the tower it
+    /// started with, and then the tower changes. Embeddings in memory made under other
+    /// updates are forgotten; on disk, each adapter set has its own keys, so the plain
+    /// tower's entries stay good for when the adapter is off again.
+    public func setAdapters(_ adapters: [ModelAdapter]) throws {
+        backgroundEncoder.pause()
+        defer { backgroundEncoder.resume() }
+        condition.lock()
+        defer { condition.unlock() }
+        while !inFlight.isEmpty { condition.wait() }
+        let before = pipeline.encoder.adapterFingerprint
+        try pipeline.encoder.setAdapters(adapters)
+        if pipeline.encoder.adapterFingerprint != before {
+            memory = [:]
+            memoryOrder = []
+        }
+    }
+
     /// Whether `image` is ready without encoding (in memory or on disk). Cheap enough for
     /// the UI thread: it neither reads the entry nor, unless `hashing`, hashes the mmproj
     /// (before the first embedding has hashed it, only memory counts then).
@@ -171,7 +190,8 @@ public final class VisionEmbeddingProvider: ImageEmbeddingProvider, @unchecked S
     /// The disk cache key, nil without a cache or when the mmproj cannot be hashed.
     private func cacheKey(for image: ImageAttachment, hashing: Bool = true) -> EmbeddingCacheKey? {
         guard cache != nil, let hash = hashing ? mmprojDigest() : condition.withLock({ mmprojHash ?? nil }) else { return nil }
-        return try? EmbeddingCacheKey(image: image, pipeline: pipeline, mmprojHash: hash)
+        return try? EmbeddingCacheKey(image: image, pipeline: pipeline, mmprojHash: hash,
+                                      adapters: pipeline.encoder.adapterFingerprint)
     }
 
     /// Hashed once per provider: the weights in memory are those of the file as it was at

@@ -16,7 +16,7 @@ public struct StampedAdapter: Codable, Sendable, Equatable {
 }
 
 extension StampedAdapter {
-    public init(_ adapter: TextAdapter) {
+    public init(_ adapter: ModelAdapter) {
         self.init(name: adapter.name, sha256: adapter.sha256, scale: Double(adapter.userScale))
     }
 

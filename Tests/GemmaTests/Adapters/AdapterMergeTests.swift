@@ -30,14 +30,14 @@ final class AdapterMergeTests: XCTestCase {
     func testMergedRowsAreWPlusTheScaledProducts() throws {
         let base = try GGUFFile(path: TinyGemmaFixture.modelPath)
         let c = try GemmaConfig(file: base)
-        let q = TextAdapter.shape(of: .q, c), down = TextAdapter.shape(of: .down, c)
+        let q = ModelAdapter.shape(of: .q, c), down = ModelAdapter.shape(of: .down, c)
         var layers1 = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         layers1[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 3, scale: 0.5, seed: 1)
         layers1[c.layerCount - 1][.down] = randomUpdate(inputs: down.inputs, outputs: down.outputs, rank: 2, scale: 2, seed: 2)
         var layers2 = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         layers2[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 4, scale: 1, seed: 3)
-        let adapters = [TextAdapter(name: "one.gguf", sha256: "aa", layers: layers1, userScale: 0.75),
-                        TextAdapter(name: "two.gguf", sha256: "bb", layers: layers2, userScale: -1.5)]
+        let adapters = [ModelAdapter(name: "one.gguf", sha256: "aa", layers: layers1, userScale: 0.75),
+                        ModelAdapter(name: "two.gguf", sha256: "bb", layers: layers2, userScale: -1.5)]
         let merge = try AdapterMerge(base: base, adapters: adapters, type: .type(.f32))
         XCTAssertEqual(merge.entries.filter(\.isMerged).map(\.info.name), ["blk.0.attn_q.weight", "blk.\(c.layerCount - 1).ffn_down.weight"])
         let out = folder.appendingPathComponent("merged.gguf").path
@@ -104,9 +104,9 @@ extension AdapterMergeTests {
         let base = try GGUFFile(path: TinyGemmaFixture.modelPath)
         let c = try GemmaConfig(file: base)
         var layers = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
-        let q = TextAdapter.shape(of: .q, c)
+        let q = ModelAdapter.shape(of: .q, c)
         layers[0][.q] = randomUpdate(inputs: q.inputs, outputs: q.outputs, rank: 2, scale: 1, seed: 4)
-        let merge = try AdapterMerge(base: base, adapters: [TextAdapter(name: "a", sha256: "00", layers: layers)], type: .same)
+        let merge = try AdapterMerge(base: base, adapters: [ModelAdapter(name: "a", sha256: "00", layers: layers)], type: .same)
         let out = folder.appendingPathComponent("cancelled.gguf").path
         var calls = 0
         XCTAssertThrowsError(try merge.write(to: out, isCancelled: { calls += 1; return calls > 3 })) {

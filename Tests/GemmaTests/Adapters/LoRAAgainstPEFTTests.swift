@@ -52,7 +52,7 @@ final class LoRAAgainstPEFTTests: XCTestCase {
     private func check(_ weights: LoRAAdapterWeights, against variant: String, line: UInt = #line) throws {
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestEnvironment.fixture("lora/tiny-expected.json")))
         let model = try GemmaModel(path: TinyGemmaFixture.modelPath)
-        model.adapters = [try TextAdapter(weights: weights, config: model.config)]
+        model.adapters = [try ModelAdapter(weights: weights, config: model.config)]
         let vocab = model.config.vocabularySize
         for (precision, bound) in [(GemmaModel.Precision.reference, Float(1e-3)), (.fast, 1e-2)] {
             model.precision = precision

@@ -30,13 +30,13 @@ final class LoRAUpdateTests: XCTestCase {
         let before = try engine.nextTokenLogits(for: conversation)
         // An update of layer 0's q projection only.
         var random = SplitMix64(seed: 7)
-        let rank = 2, (inputs, outputs) = TextAdapter.shape(of: .q, c)
+        let rank = 2, (inputs, outputs) = ModelAdapter.shape(of: .q, c)
         let update = LoRAUpdate(a: (0..<(rank * inputs)).map { _ in Float(random.nextUniform() - 0.5) }, b: (0..<(outputs * rank)).map { _ in Float(random.nextUniform() - 0.5) },
                                 rank: rank, inputs: inputs, outputs: outputs, scale: 1)
         var layers = [[TextProjection: LoRAUpdate]](repeating: [:], count: c.layerCount)
         layers[0][.q] = update
         let done = expectation(description: "applied")
-        engine.setAdapters([TextAdapter(name: "test", sha256: "", layers: layers)]) { done.fulfill() }
+        engine.setAdapters([ModelAdapter(name: "test", sha256: "", layers: layers)]) { done.fulfill() }
         wait(for: [done], timeout: 10)
         let after = try engine.nextTokenLogits(for: conversation)
         let fresh = Conversation(model: model, contextSize: 64)
