@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Adapters", "GGUF", "Kernels", "TestSupport"]),
         .testTarget(name: "MedImagingTests", dependencies: ["Support", "MedImaging", "TestSupport"]),
         .testTarget(name: "VisionPreprocessingTests", dependencies: ["Support", "VisionPreprocessing", "MedImaging", "Workstation", "TestSupport"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Support", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Support", "Workstation", "Adapters", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
         .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),

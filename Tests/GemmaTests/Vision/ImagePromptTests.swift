@@ -7,19 +7,6 @@ import GGUF
 /// script shows these logits move by several units if the image rows are scaled by sqrt(d)
 /// or attended causally, so agreement to 1e-3 pins both down.
 final class ImagePromptTests: XCTestCase {
-    private func segments(_ prompt: TinyVisionFixture.Prompt, fixture: TinyVisionFixture,
-                          encoder: VisionEncoder) throws -> [PromptSegment] {
-        var out: [PromptSegment] = []
-        let last = prompt.text_chunks.count - 1
-        for (k, chunk) in prompt.text_chunks.enumerated() {
-            var tokens = (k > 0 ? [fixture.config.end_of_image] : []) + chunk
-            if k < last { tokens.append(fixture.config.start_of_image) }
-            out.append(.tokens(tokens))
-            if k < last { out.append(.image(try encoder.encode(pixels: fixture.images[prompt.images[k]].pixels))) }
-        }
-        return out
-    }
-
     /// To 1e-3 at `.reference` precision (f32 KV cache); to 1e-2 with the default f16 cache.
     func testImagePromptLogitsMatchTransformers() throws {
         let fixture = try TinyVisionFixture.load()
@@ -29,7 +16,7 @@ final class ImagePromptTests: XCTestCase {
         for (precision, bound) in [(GemmaModel.Precision.reference, Float(1e-3)), (.fast, 1e-2)] {
             model.precision = precision
             for prompt in fixture.prompts {
-                let segs = try segments(prompt, fixture: fixture, encoder: encoder)
+                let segs = try fixture.segments(prompt, encoder: encoder)
                 for batchSize in [512, 3] {
                     let cache = model.makeCache(capacity: prompt.ids.count)
                     let logits = try model.prefill(segs, cache: cache, batchSize: batchSize, allLogits: true)

@@ -1,4 +1,5 @@
 import Foundation
+import Gemma
 import TestSupport
 
 /// Tests/Fixtures/tiny_gemma_vision (Tools/make_tiny_gemma_vision.py): a tiny random
@@ -27,6 +28,20 @@ struct TinyVisionFixture: Decodable {
     let config: Config
     let images: [Image]
     let prompts: [Prompt]
+
+    /// `prompt` as model input: text + <start_of_image>, the image's rows from `encoder`,
+    /// <end_of_image> + text, …
+    func segments(_ prompt: Prompt, encoder: VisionEncoder) throws -> [PromptSegment] {
+        var out: [PromptSegment] = []
+        let last = prompt.text_chunks.count - 1
+        for (k, chunk) in prompt.text_chunks.enumerated() {
+            var tokens = (k > 0 ? [config.end_of_image] : []) + chunk
+            if k < last { tokens.append(config.start_of_image) }
+            out.append(.tokens(tokens))
+            if k < last { out.append(.image(try encoder.encode(pixels: images[prompt.images[k]].pixels))) }
+        }
+        return out
+    }
 
     static func path(_ file: String) -> String { TestEnvironment.fixture("tiny_gemma_vision/" + file).path }
 

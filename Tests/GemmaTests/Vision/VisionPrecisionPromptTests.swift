@@ -26,14 +26,7 @@ final class VisionPrecisionPromptTests: XCTestCase {
             let encoder = try VisionEncoder(path: TinyVisionFixture.path(file),
                                             textWidth: model.config.embeddingLength, precision: precision)
             for prompt in fixture.prompts {
-                var segments: [PromptSegment] = []
-                let last = prompt.text_chunks.count - 1
-                for (k, chunk) in prompt.text_chunks.enumerated() {
-                    var tokens = (k > 0 ? [fixture.config.end_of_image] : []) + chunk
-                    if k < last { tokens.append(fixture.config.start_of_image) }
-                    segments.append(.tokens(tokens))
-                    if k < last { segments.append(.image(try encoder.encode(pixels: fixture.images[prompt.images[k]].pixels))) }
-                }
+                let segments = try fixture.segments(prompt, encoder: encoder)
                 let logits = try model.prefill(segments, cache: model.makeCache(capacity: prompt.ids.count), allLogits: true)
                 XCTAssertEqual(logits.count, prompt.ids.count * vocab)
                 var error: Float = 0

@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import Gemma
 import MedImaging
@@ -69,6 +70,39 @@ final class VisionEmbeddingProviderTests: XCTestCase {
                        "a loaded entry is the same image to the KV cache as a fresh one")
         XCTAssertTrue(second.isReady(image))
         XCTAssertFalse(second.isReady(try attachment(seed: 2)))
+    }
+
+    /// `:lora` with an adapter that reaches the tower (Google's notebook's, on this tiny
+    /// model): images are encoded again through the adapted tower, under keys of their own;
+    /// turned off, the plain tower's entries are still on disk. An adapter of the text model
+    /// alone changes nothing here.
+    func testVisionLoRASwapEncodesUnderItsOwnKeys() throws {
+        let pipeline = try pipeline()
+        let p = provider(pipeline)
+        let image = try attachment(seed: 7)
+        let plain = try p.embedding(for: image) { _ in }
+        let model = try GemmaModel(path: TestEnvironment.fixture("tiny_gemma_vision/text.gguf").path)
+        let adapter = try ModelAdapter(weights: PEFTAdapter.load(folder: TestEnvironment.fixture("peft/notebook").path),
+                                       config: model.config, vision: pipeline.encoder.config)
+
+        try p.setAdapters([ModelAdapter(name: "text-only", sha256: "0", layers: adapter.layers)])
+        XCTAssertEqual(bits(try p.embedding(for: image) { _ in }), bits(plain))
+        XCTAssertEqual(p.encodeCount, 1, "text-only LoRA: the same embedding, from memory")
+
+        try p.setAdapters([adapter])
+        let adapted = try p.embedding(for: image) { _ in }
+        XCTAssertEqual(p.encodeCount, 2)
+        XCTAssertNotEqual(adapted.key, plain.key, "another image to the KV cache")
+        XCTAssertGreaterThan(zip(adapted.rows, plain.rows).map { abs($0 - $1) }.max()!, 0.05)
+        XCTAssertEqual(bits(adapted), bits(try pipeline.encode(image.picture, key: image.key)), "the pipeline's tower is the adapted one")
+        XCTAssertEqual(entryFiles().count, 2)
+
+        try p.setAdapters([])
+        let again = try p.embedding(for: image) { _ in }
+        XCTAssertEqual(p.encodeCount, 2)
+        XCTAssertEqual(p.diskHits, 1, "the plain tower's entry, from disk")
+        XCTAssertEqual(bits(again), bits(plain))
+        XCTAssertEqual(again.key, plain.key)
     }
 
     /// A damaged entry (flipped byte, truncated) is detected, and the picture re-encoded to
