@@ -58,20 +58,22 @@ func columnBlocks(_ n: Int, work: Int) -> Int {
 }
 
 /// General single-precision GEMM on row-major strided matrices, on the calling thread:
-/// `C[m×n] = A · op(B)` (or `+=` with `accumulate`), where `op(B)` is `B` (`k × n`, row
-/// stride `ldb`) or, with `transposeB`, `Bᵀ` for a stored `n × k` matrix. Strides let
-/// callers multiply one head's slice of a wider buffer (attention over a KV cache laid out
-/// `[position][kvHead][dim]`) or write one block of a wider result.
+/// `C[m×n] = op(A) · op(B)` (or `+=` with `accumulate`), where `op(B)` is `B` (`k × n`, row
+/// stride `ldb`) or, with `transposeB`, `Bᵀ` for a stored `n × k` matrix, and `op(A)` is `A`
+/// (`m × k`) or, with `transposeA`, `Aᵀ` for a stored `k × m` matrix (training's weight
+/// gradients, sums over rows). Strides let callers multiply one head's slice of a wider
+/// buffer (attention over a KV cache laid out `[position][kvHead][dim]`) or write one block
+/// of a wider result.
 public func sgemm(m: Int, n: Int, k: Int,
-                  a: UnsafePointer<Float>, lda: Int,
+                  a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
                   b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
                   c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false) {
-    precondition(m >= 0 && n >= 0 && k >= 0 && lda >= k && ldc >= n && ldb >= (transposeB ? k : n),
+    precondition(m >= 0 && n >= 0 && k >= 0 && lda >= (transposeA ? m : k) && ldc >= n && ldb >= (transposeB ? k : n),
                  "sgemm: bad sizes or strides")
     precondition(max(m, n, k, lda, ldb, ldc) <= Int(Int32.max), "sgemm: size exceeds BLAS int")
     guard m > 0, n > 0, k > 0 else { return }
     _ = blasIsSingleThreaded
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 blasint(m), blasint(n), blasint(k),
                 1, a, blasint(lda), b, blasint(ldb), accumulate ? 1 : 0, c, blasint(ldc))
 }

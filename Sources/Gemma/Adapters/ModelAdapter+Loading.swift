@@ -8,6 +8,8 @@ import Adapters
 extension ModelAdapter {
     public struct MismatchError: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// The (inputs, outputs) of `projection`'s weight in this model.
