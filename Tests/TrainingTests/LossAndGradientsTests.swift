@@ -1,0 +1,51 @@
+import Adapters
+import Foundation
+import Gemma
+import TestSupport
+import XCTest
+@testable import Training
+
+/// The whole backward pass on the tiny Gemma 3 (7 layers, sliding window 8 with one global
+/// layer, GQA, tied output): the LoRA gradients against central differences of the loss.
+final class LossAndGradientsTests: XCTestCase {
+    private func adapter(_ c: GemmaConfig, rank: Int = 2, seed: UInt64 = 5) -> TrainableAdapter {
+        var rng = SplitMix64(seed: seed)
+        func values(_ n: Int, _ scale: Float) -> [Float] { (0..<n).map { _ in (Float(rng.next() % 2001) / 1000 - 1) * scale } }
+        let d = c.embeddingLength, q = c.headCount * c.headDim, kv = c.kvHeadCount * c.headDim, f = c.feedForwardLength
+        let shapes: [TextProjection: (Int, Int)] = [.q: (d, q), .k: (d, kv), .v: (d, kv), .output: (q, d), .gate: (d, f), .up: (d, f), .down: (f, d)]
+        let layers = (0..<c.layerCount).map { _ in
+            Dictionary(uniqueKeysWithValues: TextProjection.allCases.map { p in
+                let (i, o) = shapes[p]!
+                return (p, LoRAPair(rank: rank, inputs: i, outputs: o, scale: 2, a: values(rank * i, 0.3), b: values(o * rank, 0.1)))
+            })
+        }
+        return TrainableAdapter(rank: rank, alpha: Float(2 * rank), layers: layers)
+    }
+
+    func testGradientsMatchFiniteDifferencesOfTheLoss() throws {
+        let model = try GemmaModel(path: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path)
+        var rng = SplitMix64(seed: 9)
+        let ids: [Int32] = [2] + (0..<19).map { _ in Int32(4 + rng.next() % 500) }
+        let labels = ids.enumerated().map { $0.offset < 9 ? TrainingExample.ignored : $0.element }
+        let batch = [TrainingExample(ids: ids, labels: labels)]
+        let pass = LossAndGradients(model: model)
+        var trained = adapter(model.config)
+        let loss = pass.run(batch, adapter: &trained)
+        XCTAssertGreaterThan(loss, 1)
+        // A few entries of A and B in a local and in the global layer.
+        for (layer, projection, isA, index) in [(0, TextProjection.q, true, 3), (0, .down, false, 5), (5, .k, true, 7),
+                                                (5, .v, false, 2), (6, .up, true, 11), (3, .output, false, 1)] {
+            func lossWith(_ delta: Float) -> Double {
+                var copy = trained
+                if isA { copy.layers[layer][projection]!.a[index] += delta } else { copy.layers[layer][projection]!.b[index] += delta }
+                return pass.run(batch, adapter: &copy)
+            }
+            let h: Float = 1e-2
+            let numeric = (lossWith(h) - lossWith(-h)) / Double(2 * h)
+            let pair = trained.layers[layer][projection]!
+            let analytic = Double(isA ? pair.gradientA[index] : pair.gradientB[index])
+            XCTAssertEqual(analytic, numeric, accuracy: 0.02 * abs(numeric) + 1e-4, "layer \(layer) \(projection) \(isA ? "A" : "B")[\(index)]")
+            print("layer \(layer) \(projection) \(isA ? "A" : "B")[\(index)]: analytic \(analytic), numeric \(numeric)")
+        }
+    }
+}
