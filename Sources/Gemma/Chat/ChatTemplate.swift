@@ -51,7 +51,7 @@ public enum ChatTemplate {
     }
 
     /// Jinja's `trim`: leading and trailing whitespace removed.
-    static func trimmed(_ s: String) -> String {
+    public static func trimmed(_ s: String) -> String {
         var scalars = Substring(s).unicodeScalars[...]
         while let f = scalars.first, f.properties.isWhitespace { scalars = scalars.dropFirst() }
         while let l = scalars.last, l.properties.isWhitespace { scalars = scalars.dropLast() }
