@@ -9,6 +9,9 @@ struct LayerPass {
     let layer: Int
     let rows: Int
     let adapter: [TextProjection: LoRAPair]
+    /// LoRA dropout: the probability, and the seed this layer's masks are drawn from (the
+    /// same masks in the forward pass and in its recomputation).
+    let dropout: (probability: Float, seed: UInt64)?
     var attention: AttentionGradient<Float>
     let rope: RotaryTable<Float>
 
@@ -19,7 +22,9 @@ struct LayerPass {
     private var o: [Float] = [], p: [Float] = [], xMid: [Float] = []
     private var b: [Float] = [], g: [Float] = [], u: [Float] = [], m: [Float] = [], down: [Float] = []
 
-    init(model: GemmaModel, layer: Int, rows: Int, imageBlocks: [Int], adapter: [TextProjection: LoRAPair]) {
+    init(model: GemmaModel, layer: Int, rows: Int, imageBlocks: [Int], adapter: [TextProjection: LoRAPair],
+         dropout: (probability: Float, seed: UInt64)? = nil) {
+        self.dropout = dropout
         let c = model.config
         self.model = model
         self.layer = layer
@@ -33,11 +38,21 @@ struct LayerPass {
     private var weights: GemmaWeights.Layer { model.weights.layers[layer] }
     private var eps: Float { model.config.rmsEpsilon }
 
+    /// The dropout mask of `projection`'s LoRA input (nil without dropout): each of PEFT's
+    /// LoRA layers has its own dropout, so each projection its own mask.
+    private func mask(_ projection: TextProjection, count: Int) -> [Float]? {
+        guard let dropout, dropout.probability > 0, adapter[projection] != nil else { return nil }
+        let index = TextProjection.allCases.firstIndex(of: projection)!
+        var rng = TrainingRandom(seed: dropout.seed &+ UInt64(layer * 16 + index) &* 0x9E37_79B9)
+        let keep = 1 / (1 - dropout.probability), threshold = UInt64(Double(dropout.probability) * Double(1 << 53))
+        return (0..<count).map { _ in (rng.next() >> 11) < threshold ? 0 : keep }
+    }
+
     private func project(_ projection: TextProjection, _ w: GGUFTensor, _ x: [Float]) -> [Float] {
         let linear = FrozenLinear(weight: w)
         var y = [Float](repeating: 0, count: rows * linear.outputs)
         linear.forward(x, rows: rows, into: &y)
-        adapter[projection]?.forward(x, rows: rows, into: &y)
+        adapter[projection]?.forward(x, rows: rows, dropout: mask(projection, count: x.count), into: &y)
         return y
     }
 
@@ -45,7 +60,7 @@ struct LayerPass {
     private func projectBack(_ projection: TextProjection, _ w: GGUFTensor, _ x: [Float], _ dy: [Float],
                              into dx: inout [Float], gradients: inout [TextProjection: LoRAPair]) {
         FrozenLinear(weight: w).backward(dy, rows: rows, into: &dx)
-        gradients[projection]?.backward(x, dy, rows: rows, into: &dx)
+        gradients[projection]?.backward(x, dy, rows: rows, dropout: mask(projection, count: x.count), into: &dx)
     }
 
     /// Per head of `width` values: RMS norm with `norm`, rotate, times `scale`.

@@ -18,8 +18,15 @@ import Kernels
 ///     logits = norm(x)·Eᵀ;   loss = Σ CE(logits[t−1], ids[t]) / (targets in the batch)
 public struct LossAndGradients {
     public let model: GemmaModel
+    /// LoRA dropout probability (0: none, as for evaluation and the gradient checks).
+    public var dropout: Float = 0
+    /// Draws this pass's dropout masks; the trainer changes it every step.
+    public var dropoutSeed: UInt64 = 0
 
-    public init(model: GemmaModel) { self.model = model }
+    public init(model: GemmaModel, dropout: Float = 0) {
+        self.model = model
+        self.dropout = dropout
+    }
 
     /// The batch's token-mean loss; `adapter`'s gradients are set to its gradients (zeroed
     /// first unless `accumulate`). `totalTargets`: the targets the mean divides by (the whole
@@ -30,26 +37,29 @@ public struct LossAndGradients {
         let count = totalTargets ?? batch.reduce(0) { $0 + $1.targets.count }
         guard count > 0 else { return 0 }
         var lossSum: Double = 0
-        for example in batch { lossSum += run(example, adapter: &adapter, weight: 1 / Float(count)) }
+        for (k, example) in batch.enumerated() {
+            lossSum += run(example, adapter: &adapter, weight: 1 / Float(count), seed: dropoutSeed &+ UInt64(k) &* 0x1_0000_0001)
+        }
         return lossSum / Double(count)
     }
 
     /// Adds one example's gradients (each target's weighted by `weight`); returns its summed loss.
-    func run(_ example: TrainingExample, adapter: inout TrainableAdapter, weight: Float) -> Double {
+    func run(_ example: TrainingExample, adapter: inout TrainableAdapter, weight: Float, seed: UInt64) -> Double {
+        let dropout = self.dropout > 0 ? (probability: self.dropout, seed: seed) : nil
         let c = model.config, n = example.ids.count, d = c.embeddingLength
         let blocks = example.imageBlocks
         var x = embed(example)
         var inputs: [[Float]] = []
         for l in 0..<c.layerCount {
             inputs.append(x)
-            var layer = LayerPass(model: model, layer: l, rows: n, imageBlocks: blocks, adapter: adapter.layers[l])
+            var layer = LayerPass(model: model, layer: l, rows: n, imageBlocks: blocks, adapter: adapter.layers[l], dropout: dropout)
             x = layer.forward(x)
         }
         // Final norm, output product and cross-entropy, a few target rows at a time.
         var dx = [Float](repeating: 0, count: n * d)
         let loss = outputLossAndGradient(x, targets: example.targets, weight: weight, into: &dx)
         for l in stride(from: c.layerCount - 1, through: 0, by: -1) {
-            var layer = LayerPass(model: model, layer: l, rows: n, imageBlocks: blocks, adapter: adapter.layers[l])
+            var layer = LayerPass(model: model, layer: l, rows: n, imageBlocks: blocks, adapter: adapter.layers[l], dropout: dropout)
             _ = layer.forward(inputs[l])
             dx = layer.backward(inputs[l], dx, gradients: &adapter.layers[l])
         }

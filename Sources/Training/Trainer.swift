@@ -15,7 +15,7 @@ public struct Trainer {
         public let tokens: Int
     }
 
-    public let pass: LossAndGradients
+    public var pass: LossAndGradients
     public let settings: TrainingSettings
     public let examples: [TrainingExample]
     public var adapter: TrainableAdapter
@@ -25,7 +25,7 @@ public struct Trainer {
     public private(set) var position = 0
 
     public init(model: GemmaModel, settings: TrainingSettings, examples: [TrainingExample], adapter: TrainableAdapter) {
-        pass = LossAndGradients(model: model)
+        pass = LossAndGradients(model: model, dropout: Float(settings.dropout))
         self.settings = settings
         self.examples = examples
         self.adapter = adapter
@@ -58,6 +58,7 @@ public struct Trainer {
         var loss = 0.0
         // Each micro-batch's part of the token mean over the whole step's targets.
         for (k, batch) in micro.enumerated() {
+            pass.dropoutSeed = settings.seed &+ UInt64(optimizer.step * settings.accumulation + k) &* 0xD1B5_4A32_D192_ED03
             loss += pass.run(batch, adapter: &adapter, totalTargets: targets, accumulate: k > 0)
         }
         let norm = adapter.clipGradients(maxNorm: settings.maxGradNorm)

@@ -23,15 +23,31 @@ final class LossAndGradientsTests: XCTestCase {
     }
 
     func testGradientsMatchFiniteDifferencesOfTheLoss() throws {
+        try checkGradients(dropout: 0)
+    }
+
+    /// LoRA dropout: the same masks in the forward pass, its recomputation and the backward
+    /// pass, so the gradient is still that of the (now masked) loss.
+    func testGradientsWithDropoutMatchFiniteDifferences() throws {
+        try checkGradients(dropout: 0.3)
+    }
+
+    private func checkGradients(dropout: Float) throws {
         let model = try GemmaModel(path: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path)
         var rng = SplitMix64(seed: 9)
         let ids: [Int32] = [2] + (0..<19).map { _ in Int32(4 + rng.next() % 500) }
         let labels = ids.enumerated().map { $0.offset < 9 ? TrainingExample.ignored : $0.element }
         let batch = [TrainingExample(ids: ids, labels: labels)]
-        let pass = LossAndGradients(model: model)
+        var pass = LossAndGradients(model: model, dropout: dropout)
+        pass.dropoutSeed = 7
         var trained = adapter(model.config)
         let loss = pass.run(batch, adapter: &trained)
         XCTAssertGreaterThan(loss, 1)
+        if dropout > 0 {
+            var plain = trained
+            let without = LossAndGradients(model: model).run(batch, adapter: &plain)
+            XCTAssertGreaterThan(abs(without - loss), 1e-4, "the masks change the loss")
+        }
         // A few entries of A and B in a local and in the global layer.
         for (layer, projection, isA, index) in [(0, TextProjection.q, true, 3), (0, .down, false, 5), (5, .k, true, 7),
                                                 (5, .v, false, 2), (6, .up, true, 11), (3, .output, false, 1)] {

@@ -34,18 +34,22 @@ public struct LoRAPair: Sendable {
         for i in gradientB.indices { gradientB[i] = 0 }
     }
 
-    /// `y += s · B·(A·x)` for `n` rows.
-    func forward(_ x: [Float], rows n: Int, into y: inout [Float]) {
+    /// `y += s · B·(A·x)` for `n` rows; with `dropout` (LoRA dropout, PEFT's `lora_dropout`:
+    /// the pair sees `x ⊙ mask`, the mask 0 or 1/(1 − p) per value) the masked input.
+    func forward(_ x: [Float], rows n: Int, dropout: [Float]? = nil, into y: inout [Float]) {
         guard n > 0 else { return }
+        let x = dropout.map { mask in zip(x, mask).map(*) } ?? x
         var t = [Float](repeating: 0, count: n * rank)
         sgemm(m: n, n: rank, k: inputs, a: x, lda: inputs, b: a, ldb: inputs, transposeB: true, c: &t, ldc: rank)
         for i in t.indices { t[i] *= scale }
         sgemm(m: n, n: outputs, k: rank, a: t, lda: rank, b: b, ldb: rank, transposeB: true, c: &y, ldc: outputs, accumulate: true)
     }
 
-    /// Adds this batch's gradients of A and B from `dy`, and `dy`'s part of `dx`.
-    mutating func backward(_ x: [Float], _ dy: [Float], rows n: Int, into dx: inout [Float]) {
+    /// Adds this batch's gradients of A and B from `dy`, and `dy`'s part of `dx` (through the
+    /// same `dropout` mask as the forward pass).
+    mutating func backward(_ x: [Float], _ dy: [Float], rows n: Int, dropout: [Float]? = nil, into dx: inout [Float]) {
         guard n > 0 else { return }
+        let x = dropout.map { mask in zip(x, mask).map(*) } ?? x
         var t = [Float](repeating: 0, count: n * rank)
         sgemm(m: n, n: rank, k: inputs, a: x, lda: inputs, b: a, ldb: inputs, transposeB: true, c: &t, ldc: rank)
         for i in t.indices { t[i] *= scale }
@@ -56,6 +60,12 @@ public struct LoRAPair: Sendable {
         for i in dt.indices { dt[i] *= scale }
         sgemm(m: rank, n: inputs, k: n, a: dt, lda: rank, transposeA: true, b: x, ldb: inputs, transposeB: false,
               c: &gradientA, ldc: inputs, accumulate: true)
-        sgemm(m: n, n: inputs, k: rank, a: dt, lda: rank, b: a, ldb: inputs, transposeB: false, c: &dx, ldc: inputs, accumulate: true)
+        guard let mask = dropout else {
+            sgemm(m: n, n: inputs, k: rank, a: dt, lda: rank, b: a, ldb: inputs, transposeB: false, c: &dx, ldc: inputs, accumulate: true)
+            return
+        }
+        var masked = [Float](repeating: 0, count: n * inputs)
+        sgemm(m: n, n: inputs, k: rank, a: dt, lda: rank, b: a, ldb: inputs, transposeB: false, c: &masked, ldc: inputs)
+        for i in masked.indices { dx[i] += masked[i] * mask[i] }
     }
 }
