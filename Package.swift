@@ -85,7 +85,7 @@ let package = Package(
         // Downloading GGUF models from a Hugging Face–compatible hub (`medgemma pull`).
         .target(name: "ModelStore", dependencies: ["Support", "ModelCatalog"]),
         // Subcommands and hand-written argument parsing; the executable only calls in.
-        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Adapters", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore", "Evaluation"]),
+        .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Adapters", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore", "Evaluation", "Training"]),
         // The executable: `main` calls MedgemmaCLI.
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 

@@ -25,6 +25,7 @@ public enum MedgemmaCommand {
         BackendsCommand.self,
         ModelsCommand.self,
         PullCommand.self,
+        FinetuneCommand.self,
     ]
 
     public static let version = EngineVersion.current

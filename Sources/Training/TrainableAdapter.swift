@@ -53,3 +53,22 @@ public struct TrainableAdapter: Sendable {
         })
     }
 }
+
+extension TrainableAdapter {
+    /// A new adapter as PEFT initialises one (`init_lora_weights=True`): A from
+    /// kaiming-uniform with a = √5, i.e. U(−1/√in, 1/√in), and B zero — the update starts at
+    /// zero and the model at the base. Seeded.
+    public static func initial(for c: GemmaConfig, rank: Int, alpha: Float, targets: [TextProjection], seed: UInt64) -> TrainableAdapter {
+        var rng = TrainingRandom(seed: seed ^ 0x4C6F_5241)
+        let scale = alpha / Float(rank)
+        let layers = (0..<c.layerCount).map { _ in
+            Dictionary(uniqueKeysWithValues: targets.map { p -> (TextProjection, LoRAPair) in
+                let (inputs, outputs) = ModelAdapter.shape(of: p, c)
+                let bound = 1 / Float(inputs).squareRoot()
+                let a = (0..<(rank * inputs)).map { _ in (Float(rng.next() >> 40) / Float(1 << 24) * 2 - 1) * bound }
+                return (p, LoRAPair(rank: rank, inputs: inputs, outputs: outputs, scale: scale, a: a, b: Array(repeating: 0, count: outputs * rank)))
+            })
+        }
+        return TrainableAdapter(rank: rank, alpha: alpha, layers: layers)
+    }
+}

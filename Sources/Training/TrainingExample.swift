@@ -31,7 +31,7 @@ public struct TrainingExample: Sendable {
     }
 
     /// Positions whose next token is a target: (row of the logits, target id).
-    var targets: [(row: Int, target: Int)] {
+    public var targets: [(row: Int, target: Int)] {
         (1..<max(1, ids.count)).compactMap { t in labels[t] == Self.ignored ? nil : (t - 1, Int(labels[t])) }
     }
 
@@ -42,5 +42,17 @@ public struct TrainingExample: Sendable {
             for p in image.start..<(image.start + image.count) { blocks[p] = k }
         }
         return blocks
+    }
+}
+
+extension TrainingExample {
+    /// The first `length` positions (an image block cut through is dropped whole, and the
+    /// sequence ends before it).
+    public func truncated(to length: Int) -> TrainingExample {
+        guard ids.count > length else { return self }
+        var end = length
+        for image in images where image.start < end && image.start + image.count > end { end = min(end, image.start) }
+        return TrainingExample(ids: Array(ids[..<end]), labels: Array(labels[..<end]),
+                               images: images.filter { $0.start + $0.count <= end })
     }
 }

@@ -13,7 +13,7 @@ extension ModelAdapter {
     }
 
     /// The (inputs, outputs) of `projection`'s weight in this model.
-    static func shape(of projection: TextProjection, _ c: GemmaConfig) -> (inputs: Int, outputs: Int) {
+    public static func shape(of projection: TextProjection, _ c: GemmaConfig) -> (inputs: Int, outputs: Int) {
         let d = c.embeddingLength, q = c.headCount * c.headDim, kv = c.kvHeadCount * c.headDim, f = c.feedForwardLength
         switch projection {
         case .q: return (d, q)
@@ -25,7 +25,7 @@ extension ModelAdapter {
     }
 
     /// The (inputs, outputs) of a SigLIP layer's `projection`.
-    static func shape(of projection: VisionProjection, _ c: VisionConfig) -> (inputs: Int, outputs: Int) {
+    public static func shape(of projection: VisionProjection, _ c: VisionConfig) -> (inputs: Int, outputs: Int) {
         let d = c.hiddenSize, f = c.feedForwardLength
         switch projection {
         case .q, .k, .v, .output: return (d, d)

@@ -1,0 +1,163 @@
+import Adapters
+import Foundation
+import GGUF
+import Kernels
+import Gemma
+import Support
+import Training
+
+/// `medgemma finetune --data train.jsonl --out adapter.gguf`: a LoRA trained in-process on
+/// the CPU, the base model frozen in its quantized blocks (issue 18).
+enum FinetuneCommand: Subcommand {
+    static let name = "finetune"
+    static let summary = "train a LoRA adapter on your own chat examples, in-process"
+    static let help = """
+    Usage: medgemma finetune --data FILE --out ADAPTER.gguf [--eval FILE] [--rank R] [--alpha A]
+                             [--dropout P] [--targets all-linear|q,k,v,o,gate,up,down] [--lr LR]
+                             [--epochs N | --steps N] [--batch B] [--accumulate K] [--max-length L]
+                             [--schedule linear|cosine|constant] [--seed S] [--save-every N]
+                             [--force] [--model M]
+
+    Trains a LoRA adapter on the model's decoder projections with exact gradients: the base
+    weights stay frozen in their quantized blocks (QLoRA-style), each layer is recomputed in
+    the backward pass so memory grows with one layer, and the loss is taken on the assistant
+    turns only. The result is a llama.cpp GGUF LoRA (llama.cpp --lora and Ollama ADAPTER load
+    it; so do --lora and :lora here).
+
+    Data: JSON lines in the Hugging Face chat "messages" format (what Google's MedGemma
+    notebook feeds TRL's SFTTrainer): roles system, user and assistant; content a string or a
+    list of {"type": "text", "text": ...} items.
+
+    The defaults are those of Google's MedGemma fine-tuning notebook (LoraConfig r=16,
+    lora_alpha=16, lora_dropout=0.05, target_modules="all-linear"; SFTConfig 1 epoch, batch
+    4 × accumulation 4, learning rate 2e-4, max_grad_norm 0.3, warm-up ratio 0.03, linear
+    schedule; torch AdamW, weight decay 0.01).
+
+    Options:
+      --data FILE       training examples (JSONL)
+      --eval FILE       held-out examples: their loss before training and after
+      --out FILE        the adapter to write (an existing file is refused without --force)
+      --rank R          LoRA rank (16)
+      --alpha A         LoRA alpha (16); updates are scaled by alpha / rank
+      --dropout P       LoRA dropout (0.05)
+      --targets T       all-linear (default) or a comma list of q,k,v,o,gate,up,down
+      --lr LR           peak learning rate (2e-4)
+      --epochs N        passes over the data (1), or --steps N optimiser steps
+      --batch B         examples per micro-batch (4)
+      --accumulate K    micro-batches per optimiser step (4)
+      --max-length L    examples longer than L tokens are cut to L (1024)
+      --schedule S      linear (default), cosine or constant, after the warm-up
+      --seed S          data order, initial weights and dropout (42)
+      --save-every N    also write the adapter every N steps (atomically)
+      --force           replace an existing --out
+      --model M         the base GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      -h, --help        show this help
+
+    """
+    static let spec = ArgumentSpec(flags: ["--force"],
+                                   options: ["--data", "--eval", "--out", "--rank", "--alpha", "--dropout", "--targets", "--lr",
+                                             "--epochs", "--steps", "--batch", "--accumulate", "--max-length", "--schedule",
+                                             "--seed", "--save-every", "--model"],
+                                   aliases: ["-m": "--model", "-o": "--out"])
+
+    static func run(_ args: ParsedArguments) throws -> Int32 {
+        let command = qualifiedName
+        guard let data = args["--data"], !data.isEmpty else { throw UsageError(command: command, "--data FILE is required") }
+        guard let out = args["--out"], !out.isEmpty else { throw UsageError(command: command, "--out FILE is required") }
+        if FileManager.default.fileExists(atPath: out) && !args.has("--force") {
+            throw CommandFailure("\(out): already exists (--force replaces it)")
+        }
+        var settings = TrainingSettings()
+        settings.rank = try ArgumentParser.int(args, "--rank", default: settings.rank, range: 1...1024, command: command)
+        settings.alpha = Float(try double(args, "--alpha", default: Double(settings.alpha), range: 0...1e6, command: command))
+        settings.dropout = try double(args, "--dropout", default: settings.dropout, range: 0...0.95, command: command)
+        settings.learningRate = try double(args, "--lr", default: settings.learningRate, range: 0...10, command: command)
+        settings.epochs = try ArgumentParser.int(args, "--epochs", default: settings.epochs, range: 1...10_000, command: command)
+        if args["--steps"] != nil {
+            if args["--epochs"] != nil { throw UsageError(command: command, "--epochs and --steps: choose one") }
+            settings.steps = try ArgumentParser.int(args, "--steps", default: 1, range: 1...10_000_000, command: command)
+        }
+        settings.batchSize = try ArgumentParser.int(args, "--batch", default: settings.batchSize, range: 1...4096, command: command)
+        settings.accumulation = try ArgumentParser.int(args, "--accumulate", default: settings.accumulation, range: 1...4096, command: command)
+        settings.seed = UInt64(try ArgumentParser.int(args, "--seed", default: Int(settings.seed), range: 0...Int.max, command: command))
+        let maxLength = try ArgumentParser.int(args, "--max-length", default: 1024, range: 2...1_048_576, command: command)
+        let saveEvery = try ArgumentParser.int(args, "--save-every", default: 0, range: 0...10_000_000, command: command)
+        if let s = args["--schedule"] {
+            guard let shape = LearningRateSchedule.Shape(rawValue: s) else {
+                throw UsageError(command: command, "--schedule \(s): expected linear, cosine or constant")
+            }
+            settings.schedule = shape
+        }
+        let targets: [TextProjection]
+        do { targets = try TrainingTargets.parse(args["--targets"] ?? "all-linear") } catch {
+            throw UsageError(command: command, "--targets \(args["--targets"] ?? ""): \(error.description)")
+        }
+
+        let modelPath = ModelLocator.resolve(args["--model"])
+        let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
+        let model = try GemmaModel(file: file)
+        let tokenizer = try GemmaTokenizer(file: file)
+        let encoder = ChatExampleEncoder(tokenizer: tokenizer)
+        func examples(_ path: String) throws -> [TrainingExample] {
+            do {
+                return try TrainingChat.read(path: path).enumerated().map { i, chat in
+                    do { return try encoder.encode(chat).truncated(to: maxLength) } catch { throw ChatExampleError("\(path): example \(i + 1): \(error)") }
+                }
+            } catch let error as ChatExampleError {
+                throw CommandFailure(error.description)
+            }
+        }
+        let train = try examples(data)
+        let held = try args["--eval"].map { try examples($0) } ?? []
+        guard train.contains(where: { !$0.targets.isEmpty }) else { throw CommandFailure("\(data): no example has an assistant turn to learn") }
+
+        let adapter = TrainableAdapter.initial(for: model.config, rank: settings.rank, alpha: settings.alpha, targets: targets, seed: settings.seed)
+        var trainer = Trainer(model: model, settings: settings, examples: train, adapter: adapter)
+        let architecture = (try? file.metadata.string("general.architecture")) ?? "gemma3"
+        let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
+        func evalLoss() -> Double? {
+            guard !held.isEmpty else { return nil }
+            var copy = trainer.adapter
+            return LossAndGradients(model: model).run(held, adapter: &copy)
+        }
+        let before = evalLoss()
+        Console.err("training \((modelPath as NSString).lastPathComponent): \(train.count) examples, \(trainer.totalSteps) steps, "
+                    + "rank \(settings.rank), \(targets.map(\.ggufName).joined(separator: ",")) (f32 training; dequantize \(KernelPath.active.rawValue), sgemm \(blasCoreName))\n")
+        if let before { Console.err("eval loss before: \(Format.fixed(before, 4))\n") }
+        let cancel = CancelFlag()
+        let interrupt = InterruptWatcher { cancel.raise() }
+        defer { interrupt.stop() }
+        let started = ContinuousClock.now
+        var tokens = 0
+        while !trainer.finished && !cancel.isRaised {
+            let p = trainer.step()
+            tokens += p.tokens
+            let seconds = Format.seconds(ContinuousClock.now - started)
+            let eta = seconds / Double(p.step) * Double(p.totalSteps - p.step)
+            let line = "step \(p.step)/\(p.totalSteps)  loss \(Format.fixed(p.loss, 4))  lr \(String(format: "%.2e", p.learningRate))"
+                + "  grad-norm \(Format.fixed(p.gradientNorm, 3))  \(Format.fixed(Double(tokens) / seconds, 0)) tok/s  ETA \(Format.fixed(eta, 0)) s"
+            Console.err(Console.errIsTerminal ? "\r\u{1B}[K" + line : line + "\n")
+            if saveEvery > 0 && p.step % saveEvery == 0 && !trainer.finished {
+                try save(trainer.adapter, architecture: architecture, name: name, to: out)
+            }
+        }
+        if Console.errIsTerminal { Console.err("\n") }
+        try save(trainer.adapter, architecture: architecture, name: name, to: out)
+        if let after = evalLoss(), let before { Console.err("eval loss: \(Format.fixed(before, 4)) → \(Format.fixed(after, 4))\n") }
+        Console.err("wrote \(out)\(cancel.isRaised ? " (stopped at step \(trainer.optimizer.step) of \(trainer.totalSteps))" : "")\n")
+        return cancel.isRaised ? 130 : 0
+    }
+
+    private static func save(_ adapter: TrainableAdapter, architecture: String, name: String, to path: String) throws {
+        do { try LoRAFileWriter.write(adapter, architecture: architecture, name: name, to: path) } catch { throw CommandFailure("\(error)") }
+    }
+
+    private static func double(_ args: ParsedArguments, _ name: String, default value: Double, range: ClosedRange<Double>,
+                               command: String) throws -> Double {
+        guard let text = args[name] else { return value }
+        guard let v = Double(text), v.isFinite, range.contains(v) else {
+            throw UsageError(command: command, "\(name) must be a number in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+        }
+        return v
+    }
+}

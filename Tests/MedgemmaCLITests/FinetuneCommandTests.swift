@@ -1,0 +1,64 @@
+import Adapters
+import Foundation
+import TestSupport
+import XCTest
+
+/// `medgemma finetune` as a user runs it on the real 270M model: a few steps on chat
+/// examples write a GGUF LoRA that loads back, and the training loss it prints goes down;
+/// bad options are refused in one line.
+final class FinetuneCommandTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "finetune-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lines = [("What is the cardiothoracic ratio limit on a PA film?", "0.5; above it suggests cardiomegaly."),
+                     ("What does blunting of a costophrenic angle suggest?", "A small pleural effusion.")]
+            .map { q, a in #"{"messages": [{"role": "user", "content": "\#(q)"}, {"role": "assistant", "content": "\#(a)"}]}"# }
+        try lines.joined(separator: "\n").write(toFile: folder + "/train.jsonl", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    func testAFewStepsWriteAnAdapterThatLoads() throws {
+        let model = try TestEnvironment.defaultModel()
+        let out = folder + "/adapter.gguf"
+        let r = try CommandRunner.medgemma(["finetune", "--model", model, "--data", folder + "/train.jsonl", "--out", out,
+                                            "--steps", "3", "--batch", "2", "--accumulate", "1", "--rank", "4", "--alpha", "8",
+                                            "--targets", "q,v,down", "--lr", "2e-3", "--dropout", "0"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let losses = r.stderr.split(separator: "\n").compactMap { line -> Double? in
+            guard line.hasPrefix("step "), let range = line.range(of: "loss ") else { return nil }
+            return Double(line[range.upperBound...].prefix { !$0.isWhitespace })
+        }
+        XCTAssertEqual(losses.count, 3, r.stderr)
+        XCTAssertLessThan(losses.last!, losses.first!, "three steps on the same two examples lower their loss")
+        let lora = try GGUFLoRAFile(path: out)
+        XCTAssertEqual(lora.alpha, 8)
+        XCTAssertEqual(lora.pairs.count, 18 * 3, "18 layers × q, v, down")
+        XCTAssertEqual(Set(lora.pairs.map(\.projection)), ["attn_q", "attn_v", "ffn_down"])
+        XCTAssertEqual(Set(lora.pairs.map(\.rank)), [4])
+        // The adapter changes the model once trained (B starts at zero).
+        XCTAssertTrue(lora.pairs.contains { $0.b.contains { $0 != 0 } })
+    }
+
+    func testBadOptionsAreRefused() throws {
+        let model = try TestEnvironment.defaultModel()
+        let base = ["finetune", "--model", model, "--data", folder + "/train.jsonl"]
+        for (args, status, text) in [
+            (["finetune", "--out", "x.gguf"], Int32(2), "--data FILE is required"),
+            (base, 2, "--out FILE is required"),
+            (base + ["--out", folder + "/a.gguf", "--epochs", "2", "--steps", "3"], 2, "--epochs and --steps: choose one"),
+            (base + ["--out", folder + "/a.gguf", "--targets", "q,lm_head"], 2, "'lm_head' is not a projection"),
+            (base + ["--out", folder + "/train.jsonl"], 1, "already exists (--force replaces it)"),
+        ] {
+            let r = try CommandRunner.medgemma(args)
+            XCTAssertEqual(r.status, status, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(text), "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+        let help = try CommandRunner.medgemma(["finetune", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("Google's MedGemma fine-tuning notebook"))
+    }
+}
