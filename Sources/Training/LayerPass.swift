@@ -22,18 +22,22 @@ struct LayerPass {
     private var o: [Float] = [], p: [Float] = [], xMid: [Float] = []
     private var b: [Float] = [], g: [Float] = [], u: [Float] = [], m: [Float] = [], down: [Float] = []
 
-    init(model: GemmaModel, layer: Int, rows: Int, imageBlocks: [Int], adapter: [TextProjection: LoRAPair],
+    init(model: GemmaModel, layer: Int, pack: PackedBatch, imageBlocks: [Int], adapter: [TextProjection: LoRAPair],
          dropout: (probability: Float, seed: UInt64)? = nil) {
         self.dropout = dropout
         let c = model.config
         self.model = model
         self.layer = layer
-        self.rows = rows
+        rows = pack.rows
+        positions = pack.positions
         self.adapter = adapter
-        let mask = TrainingMask(window: c.isGlobal(layer: layer) ? nil : c.slidingWindow, imageBlock: imageBlocks)
+        let mask = TrainingMask(window: c.isGlobal(layer: layer) ? nil : c.slidingWindow, imageBlock: imageBlocks, sequence: pack.sequences)
         attention = AttentionGradient(rows: rows, heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim, mask: mask)
-        rope = RotaryTable(dim: c.headDim, positions: rows, base: c.ropeBase(layer: layer), scale: c.ropeScale(layer: layer))
+        rope = RotaryTable(dim: c.headDim, positions: pack.longest, base: c.ropeBase(layer: layer), scale: c.ropeScale(layer: layer))
     }
+
+    /// Per row: its position in its own sequence (RoPE's p).
+    let positions: [Int]
 
     private var weights: GemmaWeights.Layer { model.weights.layers[layer] }
     private var eps: Float { model.config.rmsEpsilon }
@@ -74,7 +78,7 @@ struct LayerPass {
                         for h in 0..<heads {
                             let at = (i * heads + h) * D
                             RMSNormGradient.forward(rb.baseAddress! + at, weight: nb.baseAddress!, count: D, eps: eps, into: ob.baseAddress! + at)
-                            rope.apply(ob.baseAddress! + at, position: i)
+                            rope.apply(ob.baseAddress! + at, position: positions[i])
                             for e in 0..<D { ob[at + e] *= scale }
                         }
                     }
@@ -96,7 +100,7 @@ struct LayerPass {
                             for h in 0..<heads {
                                 let at = (i * heads + h) * D
                                 for e in 0..<D { gb[at + e] *= scale }
-                                rope.apply(gb.baseAddress! + at, position: i, inverse: true)
+                                rope.apply(gb.baseAddress! + at, position: positions[i], inverse: true)
                                 RMSNormGradient.backward(rb.baseAddress! + at, weight: nb.baseAddress!, count: D, eps: eps,
                                                          gradient: gb.baseAddress! + at, into: db.baseAddress! + at, accumulate: false)
                             }

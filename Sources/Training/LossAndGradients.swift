@@ -36,34 +36,29 @@ public struct LossAndGradients {
         if !accumulate { adapter.zeroGradients() }
         let count = totalTargets ?? batch.reduce(0) { $0 + $1.targets.count }
         guard count > 0 else { return 0 }
-        var lossSum: Double = 0
-        for (k, example) in batch.enumerated() {
-            lossSum += run(example, adapter: &adapter, weight: 1 / Float(count), seed: dropoutSeed &+ UInt64(k) &* 0x1_0000_0001)
-        }
-        return lossSum / Double(count)
-    }
-
-    /// Adds one example's gradients (each target's weighted by `weight`); returns its summed loss.
-    func run(_ example: TrainingExample, adapter: inout TrainableAdapter, weight: Float, seed: UInt64) -> Double {
+        let seed = dropoutSeed
         let dropout = self.dropout > 0 ? (probability: self.dropout, seed: seed) : nil
-        let c = model.config, n = example.ids.count, d = c.embeddingLength
-        let blocks = example.imageBlocks
+        let pack = PackedBatch(batch.filter { !$0.ids.isEmpty })
+        let example = pack.example, c = model.config, n = pack.rows, d = c.embeddingLength
         var x = embed(example)
         var inputs: [[Float]] = []
+        func layerPass(_ l: Int) -> LayerPass {
+            LayerPass(model: model, layer: l, pack: pack, imageBlocks: example.imageBlocks, adapter: adapter.layers[l], dropout: dropout)
+        }
         for l in 0..<c.layerCount {
             inputs.append(x)
-            var layer = LayerPass(model: model, layer: l, rows: n, imageBlocks: blocks, adapter: adapter.layers[l], dropout: dropout)
+            var layer = layerPass(l)
             x = layer.forward(x)
         }
-        // Final norm, output product and cross-entropy, a few target rows at a time.
+        // Final norm, output product and cross-entropy over every target of the batch.
         var dx = [Float](repeating: 0, count: n * d)
-        let loss = outputLossAndGradient(x, targets: example.targets, weight: weight, into: &dx)
+        let lossSum = outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &dx)
         for l in stride(from: c.layerCount - 1, through: 0, by: -1) {
-            var layer = LayerPass(model: model, layer: l, rows: n, imageBlocks: blocks, adapter: adapter.layers[l], dropout: dropout)
+            var layer = layerPass(l)
             _ = layer.forward(inputs[l])
             dx = layer.backward(inputs[l], dx, gradients: &adapter.layers[l])
         }
-        return loss
+        return lossSum / Double(count)
     }
 
     /// (T1) token rows E[t]·√d; image rows as given.
@@ -84,42 +79,70 @@ public struct LossAndGradients {
     }
 
     /// The loss of `targets` from the last hidden rows `x`, and its gradient into `dx`.
+    ///
+    /// The output matrix (262 144 rows for Gemma 3) is read twice a batch, a tile of rows at a
+    /// time, whatever the number of targets: first for each target row's log-sum-exp (an
+    /// online softmax over the tiles), then for ∂L/∂logits = weight·(softmax − onehot) tile
+    /// by tile, multiplied straight back into ∂L/∂z.
     private func outputLossAndGradient(_ x: [Float], targets: [(row: Int, target: Int)], weight: Float,
                                        into dx: inout [Float]) -> Double {
-        let c = model.config, d = c.embeddingLength, vocab = c.vocabularySize
+        let c = model.config, d = c.embeddingLength, m = targets.count
+        guard m > 0 else { return 0 }
         let output = FrozenLinear(weight: model.weights.outputProjection)
+        var h = [Float](repeating: 0, count: m * d), z = h
+        for (i, t) in targets.enumerated() { h.replaceSubrange((i * d)..<(i * d + d), with: x[(t.row * d)..<(t.row * d + d)]) }
+        rmsRows(h, model.weights.outputNorm, rows: m, eps: c.rmsEpsilon, into: &z)
+        let cap = c.finalLogitSoftcap
+        // Pass 1: running max and sum of exp per row, and each target's logit.
+        var maximum = [Float](repeating: -.infinity, count: m), sum = [Double](repeating: 0, count: m)
+        var targetLogit = [Float](repeating: 0, count: m)
+        var logits: [Float] = []
+        func tileLogits(_ lo: Int, _ hi: Int, _ w: UnsafePointer<Float>) {
+            let width = hi - lo
+            if logits.count < m * width { logits = [Float](repeating: 0, count: m * width) }
+            sgemm(m: m, n: width, k: d, a: z, lda: d, b: w, ldb: d, transposeB: true, c: &logits, ldc: width)
+            if let cap { for i in 0..<(m * width) { logits[i] = cap * tanh(logits[i] / cap) } }
+        }
+        output.forEachTile { lo, hi, w in
+            tileLogits(lo, hi, w)
+            let width = hi - lo
+            for i in 0..<m {
+                var tileMax = -Float.infinity
+                for j in 0..<width { tileMax = max(tileMax, logits[i * width + j]) }
+                let newMax = max(maximum[i], tileMax)
+                var s = sum[i] * Double(exp(maximum[i] - newMax))
+                for j in 0..<width { s += Double(exp(logits[i * width + j] - newMax)) }
+                (maximum[i], sum[i]) = (newMax, s)
+                let t = targets[i].target
+                if t >= lo && t < hi { targetLogit[i] = logits[i * width + t - lo] }
+            }
+        }
         var loss: Double = 0
-        let chunk = max(1, (16 << 20) / (4 * vocab))
-        var start = 0
-        while start < targets.count {
-            let part = Array(targets[start..<min(targets.count, start + chunk)])
-            start += part.count
-            let m = part.count
-            var h = [Float](repeating: 0, count: m * d), z = h
-            for (i, t) in part.enumerated() { h.replaceSubrange((i * d)..<(i * d + d), with: x[(t.row * d)..<(t.row * d + d)]) }
-            rmsRows(h, model.weights.outputNorm, rows: m, eps: c.rmsEpsilon, into: &z)
-            var logits = [Float](repeating: 0, count: m * vocab)
-            output.forward(z, rows: m, into: &logits)
-            logits.withUnsafeMutableBufferPointer { lb in
-                for (i, t) in part.enumerated() {
-                    let row = lb.baseAddress! + i * vocab
-                    if let cap = c.finalLogitSoftcap {
-                        var raw = [Float](repeating: 0, count: vocab)
-                        for k in 0..<vocab { raw[k] = row[k]; row[k] = cap * tanh(row[k] / cap) }
-                        loss += Double(CrossEntropy.lossAndGradient(row, count: vocab, target: t.target, weight: weight))
-                        for k in 0..<vocab { let th = tanh(raw[k] / cap); row[k] *= 1 - th * th }
-                    } else {
-                        loss += Double(CrossEntropy.lossAndGradient(row, count: vocab, target: t.target, weight: weight))
-                    }
+        var logSum = [Float](repeating: 0, count: m)
+        for i in 0..<m {
+            logSum[i] = maximum[i] + Float(log(sum[i]))
+            loss += Double(logSum[i] - targetLogit[i])
+        }
+        // Pass 2: the gradient of the logits, tile by tile, into ∂L/∂z.
+        var dz = [Float](repeating: 0, count: m * d)
+        output.forEachTile { lo, hi, w in
+            tileLogits(lo, hi, w)
+            let width = hi - lo
+            for i in 0..<m {
+                for j in 0..<width {
+                    let l = logits[i * width + j]
+                    var g = weight * exp(l - logSum[i])
+                    if lo + j == targets[i].target { g -= weight }
+                    if let cap { g *= 1 - (l / cap) * (l / cap) }    // d(cap·tanh(u/cap))/du = 1 − tanh²
+                    logits[i * width + j] = g
                 }
             }
-            var dz = [Float](repeating: 0, count: m * d)
-            output.backward(logits, rows: m, into: &dz)
-            var dh = [Float](repeating: 0, count: m * d)
-            rmsRowsBackward(h, model.weights.outputNorm, dz, rows: m, eps: c.rmsEpsilon, into: &dh)
-            for (i, t) in part.enumerated() {
-                for j in 0..<d { dx[t.row * d + j] += dh[i * d + j] }
-            }
+            sgemm(m: m, n: d, k: width, a: logits, lda: width, b: w, ldb: d, transposeB: false, c: &dz, ldc: d, accumulate: true)
+        }
+        var dh = [Float](repeating: 0, count: m * d)
+        rmsRowsBackward(h, model.weights.outputNorm, dz, rows: m, eps: c.rmsEpsilon, into: &dh)
+        for (i, t) in targets.enumerated() {
+            for j in 0..<d { dx[t.row * d + j] += dh[i * d + j] }
         }
         return loss
     }

@@ -32,7 +32,7 @@ public struct TrainingExample: Sendable {
 
     /// Positions whose next token is a target: (row of the logits, target id).
     public var targets: [(row: Int, target: Int)] {
-        (1..<max(1, ids.count)).compactMap { t in labels[t] == Self.ignored ? nil : (t - 1, Int(labels[t])) }
+        ids.count < 2 ? [] : (1..<ids.count).compactMap { t in labels[t] == Self.ignored ? nil : (t - 1, Int(labels[t])) }
     }
 
     /// Per position, the image block it belongs to (−1: text).

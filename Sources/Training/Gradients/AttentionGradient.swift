@@ -1,14 +1,31 @@
 import Foundation
 import Kernels
 
-/// Which keys each query of a training sequence sees: causal, within `window` on local
-/// layers, and — for an image's rows — every row of the same image (Gemma 3's
-/// bidirectional image blocks, as in inference).
+/// Which keys each query sees when several training sequences are packed row after row:
+/// only its own sequence's rows, causal, within `window` on local layers, and — for an
+/// image's rows — every row of the same image (Gemma 3's bidirectional image blocks, as in
+/// inference).
 struct TrainingMask: Sendable {
     /// nil on global layers.
     let window: Int?
-    /// Per position: the image block it belongs to, or −1 for a text token.
+    /// Per row: the image block it belongs to (unique over the pack), or −1 for a text token.
     let imageBlock: [Int]
+    /// Per row: the rows of its sequence.
+    let sequence: [Range<Int>]
+
+    /// One sequence of `imageBlock.count` rows.
+    init(window: Int?, imageBlock: [Int]) {
+        self.init(window: window, imageBlock: imageBlock, sequence: Array(repeating: 0..<imageBlock.count, count: imageBlock.count))
+    }
+
+    init(window: Int?, imageBlock: [Int], sequence: [Range<Int>]) {
+        self.window = window
+        self.imageBlock = imageBlock
+        self.sequence = sequence
+    }
+
+    /// Rows row `i` may see at all (its sequence); `visible` decides within it.
+    func keys(_ i: Int) -> Range<Int> { sequence[i] }
 
     func visible(query i: Int, key j: Int) -> Bool {
         if j > i { return imageBlock[i] >= 0 && imageBlock[i] == imageBlock[j] }
@@ -57,7 +74,7 @@ struct AttentionGradient<T: TrainingScalar> {
                             for i in 0..<n {
                                 let qi = qp + i * qw + h * D
                                 var maximum = -T.infinity
-                                for j in 0..<n where mask.visible(query: i, key: j) {
+                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
                                     let kj = kp + j * kw + kvh * D
                                     var s: T = 0
                                     for e in 0..<D { s += qi[e] * kj[e] }
@@ -65,14 +82,14 @@ struct AttentionGradient<T: TrainingScalar> {
                                     maximum = Swift.max(maximum, s)
                                 }
                                 var sum: T = 0
-                                for j in 0..<n where mask.visible(query: i, key: j) {
+                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
                                     let e = T.exp(p[i * n + j] - maximum)
                                     p[i * n + j] = e
                                     sum += e
                                 }
                                 let oi = o + i * qw + h * D
                                 for e in 0..<D { oi[e] = 0 }
-                                for j in 0..<n where mask.visible(query: i, key: j) {
+                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
                                     p[i * n + j] /= sum
                                     let w = p[i * n + j], vj = vp + j * kw + kvh * D
                                     for e in 0..<D { oi[e] += w * vj[e] }
@@ -114,14 +131,14 @@ struct AttentionGradient<T: TrainingScalar> {
                                             for i in 0..<n {
                                                 let gi = gp + i * qw + h * D, qi = qp + i * qw + h * D, dqi = dq + i * qw + h * D
                                                 var dot: T = 0
-                                                for j in 0..<n where mask.visible(query: i, key: j) {
+                                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
                                                     let vj = vp + j * kw + kvh * D
                                                     var dp: T = 0
                                                     for e in 0..<D { dp += gi[e] * vj[e] }
                                                     ds[j] = dp
                                                     dot += p[i * n + j] * dp
                                                 }
-                                                for j in 0..<n where mask.visible(query: i, key: j) {
+                                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
                                                     let pij = p[i * n + j], s = pij * (ds[j] - dot)
                                                     let kj = kp + j * kw + kvh * D, dkj = dk + j * kw + kvh * D, dvj = dv + j * kw + kvh * D
                                                     for e in 0..<D {

@@ -15,7 +15,7 @@ struct FrozenLinear: @unchecked Sendable {
     private var tileRows: Int { max(16, (1 << 20) / max(1, inputs)) }
 
     /// Runs `body` with each tile `[lo, hi)` of W's rows as f32.
-    private func forEachTile(_ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+    func forEachTile(_ body: (Int, Int, UnsafePointer<Float>) -> Void) {
         let k = inputs, m = outputs, step = tileRows
         let tile = UnsafeMutableBufferPointer<Float>.allocate(capacity: min(m, step) * k)
         defer { tile.deallocate() }
