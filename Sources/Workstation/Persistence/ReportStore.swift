@@ -64,18 +64,44 @@ public struct ReportStore: Sendable {
     /// `study` in its folder or the fallback folder; nil when there is none. A recovered
     /// draft equal to it has nothing to recover.
     public func latestSavedText(for study: Study) -> String? {
-        let fm = FileManager.default
-        var newest: (name: String, path: String)?
-        for folder in [primaryDirectory(for: study), fallbackDirectory(for: study)] {
-            for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("report-") && name.hasSuffix(".md") {
-                if newest == nil || name > newest!.name { newest = (name, folder + "/" + name) }
-            }
-        }
-        guard let newest, let text = try? String(contentsOfFile: newest.path, encoding: .utf8) else { return nil }
+        guard let newest = latestSaved(for: study),
+              let text = try? String(contentsOfFile: newest.markdownPath, encoding: .utf8) else { return nil }
         return MarkdownReportWriter.reportText(in: text)
     }
 
+    /// The newest report saved for `study` (by the time in its file name; in the study
+    /// folder or the fallback folder), nil when there is none. It is the study's report as
+    /// it stands: a sign-off counts only on it (`dataset export`). The FHIR path is the
+    /// Markdown file's twin, whether or not it exists.
+    public func latestSaved(for study: Study) -> SavedReport? {
+        let fm = FileManager.default
+        var newest: (name: String, folder: String, fallback: Bool)?
+        for (folder, fallback) in [(primaryDirectory(for: study), false), (fallbackDirectory(for: study), true)] {
+            for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("report-") && name.hasSuffix(".md") {
+                if newest == nil || Self.isNewer(name, than: newest!.name) { newest = (name, folder, fallback) }
+            }
+        }
+        guard let newest else { return nil }
+        let stem = String(newest.name.dropLast(".md".count))
+        return SavedReport(markdownPath: newest.folder + "/" + newest.name, fhirPath: newest.folder + "/" + stem + ".fhir.json",
+                           directory: newest.folder, usedFallback: newest.fallback)
+    }
+
     // MARK: - Internals
+
+    /// File names compare by their time, then by the number `save` adds to a second file
+    /// in the same second (`report-T-2.md` is newer than `report-T.md`, which a plain string
+    /// comparison gets the wrong way round: "-" sorts before ".").
+    static func isNewer(_ a: String, than b: String) -> Bool {
+        func key(_ name: String) -> (String, Int) {
+            let stem = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
+            if let dash = stem.lastIndex(of: "-"), let n = Int(stem[stem.index(after: dash)...]), stem[..<dash].hasPrefix("report-") {
+                return (String(stem[..<dash]), n)
+            }
+            return (stem, 1)
+        }
+        return key(a) > key(b)
+    }
 
     struct Failure: Error { let reason: String }
 

@@ -3,7 +3,9 @@ import Foundation
 /// A draft report as a FHIR R4 `DiagnosticReport` resource (JSON), for systems that take
 /// FHIR rather than Markdown.
 ///
-/// - `status` is `preliminary`: an AI draft is never `final`.
+/// - `status` is `preliminary`: an AI draft is never `final`. Once a clinician has signed
+///   it off (`ReviewerFields.isSignedOff`) it is theirs, and the status is the sign-off's:
+///   `final` or `amended`, FHIR's own words for them.
 /// - `code` is LOINC 18748-4 "Diagnostic imaging study"; `subject` the case's synthetic
 ///   patient (`Patient/ID`, or an identifier when the id is not a valid FHIR id).
 /// - `effectiveDateTime` is when the draft was generated, `issued` when it was saved.
@@ -29,7 +31,7 @@ public enum FHIRDiagnosticReport {
         let stamp = draft.stamp
         var resource: [String: Any] = [
             "resourceType": "DiagnosticReport",
-            "status": "preliminary",
+            "status": stamp.reviewer.signOffStatus?.rawValue ?? "preliminary",
             "text": [
                 "status": "generated",
                 "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\(escapeXML(stamp.disclaimer))</p><p>\(escapeXML(subject.title))</p></div>",

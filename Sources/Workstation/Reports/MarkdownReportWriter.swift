@@ -6,8 +6,9 @@ import Support
 /// Layout: a title, the research-draft line, the study line, the report text between two
 /// HTML comments (invisible when rendered; `reportText(in:)` finds the text again, so a
 /// saved file can be compared with a recovered draft), then the provenance (every field
-/// of the stamp, prompts in code fences) and the empty review block. The research-draft
-/// line opens and closes the file, so no excerpt of the start or end loses it.
+/// of the stamp, prompts in code fences) and the review block (empty until `:signoff`).
+/// The research-draft line opens and closes the file, so no excerpt of the start or end
+/// loses it.
 public enum MarkdownReportWriter {
     static let beginMarker = "<!-- medgemma:report-begin -->"
     static let endMarker = "<!-- medgemma:report-end -->"
@@ -51,7 +52,7 @@ public enum MarkdownReportWriter {
         // Empty fields end at the colon (no trailing space for editors to strip).
         func field(_ label: String, _ value: String?) -> String { "- \(label):" + (value.map { " " + $0 } ?? "") + "\n" }
         out += field("Reviewer name", r.name) + field("Reviewer role", r.role) + field("Signed off at", r.signedOffAt)
-        out += field("Status (edited / accepted)", r.status?.rawValue) + "\n"
+        out += field("Status (final / amended)", r.status?.rawValue) + "\n"
         out += "> \(stamp.disclaimer)\n"
         return out
     }

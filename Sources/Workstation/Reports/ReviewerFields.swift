@@ -1,6 +1,8 @@
-/// The sign-off block of a report. The workstation always writes it empty: a draft is
-/// signed by a clinician in their own system, never by this tool, and the empty fields
-/// make that step visible in every saved file.
+/// The sign-off block of a report. A draft is saved with it empty, so every file shows the
+/// step still to do; the report editor's `:signoff NAME ROLE [final|amended]` fills it
+/// (`SignOff`) with the reviewer, the time and the status, and saves the report again. Only
+/// a report whose newest saved file is signed off (`isSignedOff`) becomes training data
+/// (`medgemma dataset export`).
 public struct ReviewerFields: Codable, Sendable, Equatable {
     public var name: String?
     public var role: String?
@@ -13,6 +15,16 @@ public struct ReviewerFields: Codable, Sendable, Equatable {
         self.role = role
         self.signedOffAt = signedOffAt
         self.status = status
+    }
+
+    /// A reviewer name and a sign-off status (`final` or `amended`): what `dataset export`
+    /// takes as signed off. The earlier `edited`/`accepted` are not.
+    public var isSignedOff: Bool { signOffStatus != nil }
+
+    /// The status when the fields are a sign-off, else nil.
+    public var signOffStatus: ReviewStatus? {
+        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty, let status, status.isSignOff else { return nil }
+        return status
     }
 
     enum CodingKeys: String, CodingKey { case name, role, signedOffAt, status }

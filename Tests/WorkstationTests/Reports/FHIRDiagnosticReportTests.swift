@@ -13,6 +13,21 @@ final class FHIRDiagnosticReportTests: XCTestCase {
         return (object, markdown)
     }
 
+    func testASignedOffReportHasTheSignOffsStatusAndTheMarkdownItsReviewBlock() throws {
+        var stamp = ReportFixtures.stamp()
+        stamp.reviewer = ReviewerFields(name: "Ada Lovelace", role: "radiologist", signedOffAt: "2026-11-29T13:00:00+01:00", status: .amended)
+        let (r, markdown) = try resource(DraftReport(text: ReportFixtures.reportText, stamp: stamp))
+        XCTAssertEqual(r["status"] as? String, "amended")
+        XCTAssertTrue(markdown.contains("""
+        - Reviewer name: Ada Lovelace
+        - Reviewer role: radiologist
+        - Signed off at: 2026-11-29T13:00:00+01:00
+        - Status (final / amended): amended
+        """), markdown)
+        stamp.reviewer.status = .accepted  // an earlier name, no sign-off: still a draft
+        XCTAssertEqual(try resource(DraftReport(text: ReportFixtures.reportText, stamp: stamp)).0["status"] as? String, "preliminary")
+    }
+
     func testFieldByField() throws {
         let stamp = ReportFixtures.stamp(images: [ReportFixtures.pngImage, ReportFixtures.ctImage])
         let draft = DraftReport(text: ReportFixtures.reportText, stamp: stamp)

@@ -29,7 +29,7 @@ final class MarkdownReportWriterTests: XCTestCase {
         - Reviewer name:
         - Reviewer role:
         - Signed off at:
-        - Status (edited / accepted):
+        - Status (final / amended):
 
         > AI-generated research draft — not for clinical use; requires review by a qualified clinician.
 
