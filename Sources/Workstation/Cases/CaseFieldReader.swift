@@ -132,6 +132,32 @@ struct CaseFieldReader {
         return try decodeValue([T].self, key, expected: "expected a list")
     }
 
+    /// A list of one-line strings (`patient.protectedIdentifiers`), each checked like a
+    /// short field and at least `minimumLength` characters long; a problem names the entry.
+    func stringList(_ key: String, count range: ClosedRange<Int>, limit: Int, minimumLength: Int) throws -> [String] {
+        try require(key)
+        let values: [String]
+        do {
+            values = try container.decode([String].self, forKey: CaseCodingKey(key))
+        } catch {
+            throw problem(key, "expected a list of strings")
+        }
+        if values.count > range.upperBound {
+            throw problem(key, "has \(values.count) entries; at most \(range.upperBound) are allowed")
+        }
+        if values.count < range.lowerBound { throw problem(key, "must not be empty") }
+        for (i, value) in values.enumerated() {
+            var message = CaseText.problem(value, limit: limit, multiline: false)
+            if message == nil, value.trimmingCharacters(in: .whitespaces).count < minimumLength {
+                message = "shorter than \(minimumLength) characters (it would match ordinary text)"
+            }
+            if let message {
+                throw CaseFieldProblem(path: path + [CaseCodingKey(key), CaseCodingKey(intValue: i)!], message: message)
+            }
+        }
+        return values
+    }
+
     /// Problems inside the value (thrown by its own `init(from:)`, also for a list element
     /// that is not an object) pass through with their own path.
     private func decodeValue<T: Decodable>(_ type: T.Type, _ key: String, expected: String) throws -> T {

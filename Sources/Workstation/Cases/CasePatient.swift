@@ -10,17 +10,27 @@ public struct CasePatient: Codable, Sendable, Equatable, CustomStringConvertible
     /// Age in whole years.
     public var age: Int
     public var sex: PatientSex
+    /// Strings that identify the patient and must never become training data (a record
+    /// number, a name, an accession number): `dataset export` leaves out a study whose
+    /// training text contains one, case-insensitively. Optional (`protectedIdentifiers` in
+    /// the file), at most `maxProtectedIdentifiers`, each at least
+    /// `protectedIdentifierMinimum` characters. Like the id, never printed or dumped.
+    public var protectedIdentifiers: [String]
 
     public static let ageRange = 0...130
+    public static let maxProtectedIdentifiers = 32
+    /// Shorter strings ("7", "AB") would match ordinary text; the id's redaction uses the same bound.
+    public static let protectedIdentifierMinimum = 4
 
-    public init(id: String, age: Int, sex: PatientSex) {
+    public init(id: String, age: Int, sex: PatientSex, protectedIdentifiers: [String] = []) {
         self.id = id
         self.age = age
         self.sex = sex
+        self.protectedIdentifiers = protectedIdentifiers
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, age, sex
+        case id, age, sex, protectedIdentifiers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,6 +43,20 @@ public struct CasePatient: Codable, Sendable, Equatable, CustomStringConvertible
             throw r.problem("sex", "must be one of " + PatientSex.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.sex = sex
+        protectedIdentifiers = r.has("protectedIdentifiers")
+            ? try r.stringList("protectedIdentifiers", count: 0...Self.maxProtectedIdentifiers, limit: CaseText.shortLimit,
+                               minimumLength: Self.protectedIdentifierMinimum)
+            : []
+    }
+
+    /// As synthesised, except that no protected identifiers are written as nothing, so a
+    /// case without them reads and writes as before the field existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(age, forKey: .age)
+        try c.encode(sex, forKey: .sex)
+        if !protectedIdentifiers.isEmpty { try c.encode(protectedIdentifiers, forKey: .protectedIdentifiers) }
     }
 
     /// "57 years, male" — without the id.

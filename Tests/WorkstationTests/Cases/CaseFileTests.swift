@@ -82,6 +82,21 @@ final class CaseFileTests: XCTestCase {
         XCTAssertEqual(again, c, "what the encoder writes, the strict decoder reads")
     }
 
+    func testProtectedIdentifiersAreReadCheckedAndNeverPrinted() throws {
+        let c = try CaseFile.decode(try edit { Self.setPatient(&$0, "protectedIdentifiers", ["MRN 1234567", "Jane Doe"]) }, file: Self.file)
+        XCTAssertEqual(c.patient.protectedIdentifiers, ["MRN 1234567", "Jane Doe"])
+        XCTAssertFalse("\(c.patient)".contains("1234567"))
+        XCTAssertFalse(String(reflecting: c.patient).contains("Jane"))
+        XCTAssertEqual(try CaseFile.decode(try Self.data(Self.base()), file: Self.file).patient.protectedIdentifiers, [])
+        let f = Self.file
+        XCTAssertEqual(message(try edit { Self.setPatient(&$0, "protectedIdentifiers", ["MRN 1234567", "AB"]) }),
+                       "\(f): field 'patient.protectedIdentifiers[1]': shorter than 4 characters (it would match ordinary text)")
+        XCTAssertEqual(message(try edit { Self.setPatient(&$0, "protectedIdentifiers", "MRN 1234567") }),
+                       "\(f): field 'patient.protectedIdentifiers': expected a list of strings")
+        XCTAssertEqual(message(try edit { Self.setPatient(&$0, "protectedIdentifiers", ["MRN\u{1B}[31m"]) }),
+                       "\(f): field 'patient.protectedIdentifiers[0]': contains a control character")
+    }
+
     func testNonSyntheticCaseNeedsNoNote() throws {
         let c = try CaseFile.decode(try edit { $0["synthetic"] = false; $0["note"] = nil }, file: Self.file)
         XCTAssertFalse(c.synthetic)
