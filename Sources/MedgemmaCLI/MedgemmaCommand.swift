@@ -19,6 +19,7 @@ public enum MedgemmaCommand {
         BenchCommand.self,
         PerplexityCommand.self,
         ExportCommand.self,
+        DatasetCommand.self,
         EvalCommand.self,
         ShowCommand.self,
         ConvertCommand.self,
