@@ -30,6 +30,7 @@ public enum Action: String, CaseIterable, Sendable {
     case openReport = "open-report"
     case draftReport = "draft-report"
     case saveReport = "save-report"
+    case signOff = "signoff"
     case undo
     case redo
     case loadImage = "load-image"
@@ -99,6 +100,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .undo: return "Undo"
         case .redo: return "Redo"
         case .saveReport: return "Save report"
+        case .signOff: return "Sign off report"
         case .loadImage: return "Load image file"
         case .theme: return "Set theme"
         case .cycleTheme: return "Cycle theme"
@@ -163,6 +165,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .undo: return "Undo the last change to the report"
         case .redo: return "Make the last undone report change again"
         case .saveReport: return "Save the report as Markdown + FHIR"
+        case .signOff: return "Sign the report as reviewer (NAME ROLE [final|amended]) and save it"
         case .loadImage: return "Open an image, a DICOM file or a series folder"
         case .theme: return "Switch to a named theme"
         case .cycleTheme: return "Switch to the next theme"
@@ -219,6 +222,8 @@ public enum Action: String, CaseIterable, Sendable {
             return ActionArgument(kind: .path, placeholder: "FILE.md", isOptional: true)
         case .saveReport:
             return ActionArgument(kind: .path, placeholder: "FILE", isOptional: true)
+        case .signOff:
+            return ActionArgument(kind: .text, placeholder: "NAME ROLE [final|amended]")
         case .theme:
             return ActionArgument(kind: .name, placeholder: "NAME")
         default:

@@ -27,9 +27,14 @@ struct ReportPane {
     /// Whether the draft session was generating at the last look (to notice it ending).
     var wasGenerating = false
 
-    /// Records unsaved work, for the title and autosave.
+    /// The sign-off (`:signoff`) of the text as it stands, stamped into every save; empty
+    /// until signed, and emptied by any change, since a sign-off is of the text signed.
+    var reviewer = ReviewerFields()
+
+    /// Records unsaved work, for the title and autosave; a change withdraws a sign-off.
     mutating func noteEdit() {
         unsaved = true
+        reviewer = ReviewerFields()
         autosave.noteChange(at: ContinuousClock.now)
     }
 }

@@ -112,6 +112,9 @@ extension WorkstationApp {
         case .openReport: toggleReport()
         case .draftReport: draftReport()
         case .saveReport: saveReport()
+        case .signOff:
+            guard case .text(let text)? = argument else { return openCommandLine(for: action) }
+            signOffReport(text)
         case .undo: undoReport()
         case .redo: undoReport(redo: true)
         }

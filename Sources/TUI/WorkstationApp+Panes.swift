@@ -108,6 +108,11 @@ extension WorkstationApp {
         let drafting = report.isGenerating
         var heading = "Report"
         if drafting { heading += " · drafting… Esc cancels" } else if report.unsaved { heading += " · unsaved · Ctrl-S saves" }
+        if let status = report.reviewer.signOffStatus, let name = report.reviewer.name {
+            heading += " · signed off (\(status.rawValue)) by \(name)"
+        } else if !drafting && !report.buffer.text.isEmpty {
+            heading += " · Ctrl-P signoff signs"
+        }
         heading += " · Ctrl-G draft · Esc chat"
         frame(window, heading, pane: .report)
         let (rows, columns) = window.size

@@ -27,7 +27,7 @@ extension WorkstationApp {
             if report.buffer.text.isEmpty && report.session == nil {
                 draftReport()
             } else {
-                status.message = "Ctrl-G drafts again · Ctrl-S saves · Esc returns to the chat"
+                status.message = "Ctrl-G drafts again · Ctrl-S saves · Ctrl-P signoff signs it · Esc returns to the chat"
             }
         }
         invalidate(.screen)

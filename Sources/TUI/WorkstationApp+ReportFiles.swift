@@ -20,6 +20,7 @@ extension WorkstationApp {
         var stamp = ReportStamp(request: request, backend: model.reportBackend.displayName, model: files.model, mmproj: files.mmproj,
                                 images: images, date: Date(), timeZone: .current)
         stamp.adapters = StampedAdapter.of(model.reportBackend)
+        stamp.reviewer = report.reviewer
         return stamp
     }
 
@@ -52,7 +53,8 @@ extension WorkstationApp {
             report.unsaved = false
             report.autosave.noteSaved(at: ContinuousClock.now)
             DraftRecovery().discard(forStudyAt: study.path)
-            status.message = "report saved: \(saved.markdownPath) + .fhir.json" + (saved.usedFallback ? " (the study folder is read-only)" : "")
+            let signed = report.reviewer.signOffStatus.map { "signed off (\($0.rawValue)) and saved" } ?? "report saved"
+            status.message = "\(signed): \(saved.markdownPath) + .fhir.json" + (saved.usedFallback ? " (the study folder is read-only)" : "")
         } catch {
             status.message = error.description
         }

@@ -328,6 +328,28 @@ final class WorkstationAppTmuxTests: XCTestCase {
         }
         // Saved: the recovery file is gone, so the next opening offers nothing.
         XCTAssertNil(recovered())
+
+        // Sign-off from the report (Ctrl-P, signoff): a restored draft has no model draft to
+        // compare with, so the status must be given; then it is saved again, signed.
+        func signOff(_ arguments: String, expect answer: String) throws {
+            try tmux.sendKeys("C-p")
+            _ = try waitFor(tmux, "palette") { $0.contains("Command palette") }
+            try tmux.sendKeys("-l", "signoff")
+            try tmux.sendKeys("Enter")
+            try tmux.sendKeys("-l", arguments)
+            try tmux.sendKeys("Enter")
+            _ = try waitFor(tmux, "':signoff \(arguments)' answered") { $0.contains(answer) }
+        }
+        try signOff("Test Reviewer resident", expect: "there is no model draft to compare with")
+        try signOff("Test Reviewer resident amended", expect: "signed off (amended) and saved:")
+        _ = try waitFor(tmux, "signed heading") { $0.contains("signed off (amended) by Test Reviewer") }
+        let signed = try XCTUnwrap(ReportStore(fallbackRoot: work.path + "/unused").latestSaved(for: Study(path: samples.appendingPathComponent(first.folderName).path)))
+        XCTAssertNotEqual(signed.markdownPath, reports + "/" + fhirName.replacingOccurrences(of: ".fhir.json", with: ".md"))
+        let signedFHIR = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: signed.fhirPath))) as? [String: Any])
+        XCTAssertEqual(signedFHIR["status"] as? String, "amended")
+        let signedMarkdown = try String(contentsOfFile: signed.markdownPath, encoding: .utf8)
+        XCTAssertTrue(signedMarkdown.contains("- Reviewer name: Test Reviewer\n- Reviewer role: resident\n- Signed off at: 20"), signedMarkdown)
+        XCTAssertTrue(signedMarkdown.contains("- Status (final / amended): amended\n"), signedMarkdown)
         try tmux.sendKeys("Escape")
         _ = try waitFor(tmux, "chat again") { $0.contains("Transcript") }
         try tmux.sendKeys("C-c", "C-c")
