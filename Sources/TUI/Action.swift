@@ -165,7 +165,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .undo: return "Undo the last change to the report"
         case .redo: return "Make the last undone report change again"
         case .saveReport: return "Save the report as Markdown + FHIR"
-        case .signOff: return "Sign the report as reviewer (NAME ROLE [final|amended]) and save it"
+        case .signOff: return "Sign the report off as its reviewer, and save it"
         case .loadImage: return "Open an image, a DICOM file or a series folder"
         case .theme: return "Switch to a named theme"
         case .cycleTheme: return "Switch to the next theme"

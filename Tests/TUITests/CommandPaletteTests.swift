@@ -11,13 +11,13 @@ final class CommandPaletteTests: XCTestCase {
 
     func testPrefixBeatsWordStartBeatsSubsequence() {
         // "re": names/titles starting with it (redo, redraw, then regenerate and reset-view:
-        // same length, so table order), then "re" starting a later word (copy-reply,
-        // open-report, save-report, draft-report: shorter name first), then scattered
-        // matches such as "previous".
+        // same length, so table order), then "re" starting a later word (signoff's title
+        // "Sign off report", copy-reply, open-report, save-report, draft-report: shorter
+        // name first), then scattered matches such as "previous".
         let ranked = palette.matches("re").map(\.action)
-        XCTAssertEqual(Array(ranked.prefix(8)),
-                       [.redo, .redraw, .regenerate, .resetView, .copyReply, .openReport, .saveReport, .draftReport])
-        XCTAssertTrue(ranked.dropFirst(8).contains(.previousImage))
+        XCTAssertEqual(Array(ranked.prefix(9)),
+                       [.redo, .redraw, .regenerate, .resetView, .signOff, .copyReply, .openReport, .saveReport, .draftReport])
+        XCTAssertTrue(ranked.dropFirst(9).contains(.previousImage))
         XCTAssertFalse(ranked.contains(.zoomIn))
     }
 
