@@ -23,15 +23,17 @@ public struct DatasetCollection: Sendable {
         var leftOut: [DatasetLeftOut] = []
         for study in studies {
             do {
-                if let example = try Self.example(for: study, store: store) {
-                    examples.append((study.folder.path, example))
-                } else {
+                guard let example = try Self.example(for: study, store: store) else {
                     leftOut.append(DatasetLeftOut(study: study.path, reason: .notSignedOff))
+                    continue
                 }
-            } catch let problem as DatasetStudyProblem {
-                leftOut.append(DatasetLeftOut(study: study.path, reason: .unusable(problem.description)))
+                if let caseFile = study.caseFile, Self.containsProtected(example, caseFile) {
+                    leftOut.append(DatasetLeftOut(study: study.path, reason: .protectedIdentifier))
+                } else {
+                    examples.append((study.folder.path, example))
+                }
             } catch {
-                leftOut.append(DatasetLeftOut(study: study.path, reason: .protectedIdentifier))
+                leftOut.append(DatasetLeftOut(study: study.path, reason: .unusable(error.description)))
             }
         }
         self.examples = examples.sorted { ($0.1.study, $0.0) < ($1.1.study, $1.0) }.map(\.1)
@@ -42,10 +44,8 @@ public struct DatasetCollection: Sendable {
         leftOut.filter { reason($0.reason) }.count
     }
 
-    struct Protected: Error {}
-
-    /// The example, nil when not signed off; throws a `DatasetStudyProblem` or `Protected`.
-    static func example(for study: Study, store: ReportStore) throws -> DatasetExample? {
+    /// The example, nil when the study is not signed off.
+    static func example(for study: Study, store: ReportStore) throws(DatasetStudyProblem) -> DatasetExample? {
         guard let caseFile = study.caseFile else {
             throw DatasetStudyProblem(study.error?.description ?? "\(study.path): case.json cannot be read")
         }
@@ -80,16 +80,20 @@ public struct DatasetCollection: Sendable {
         guard !numbers.isEmpty else {
             throw DatasetStudyProblem("\(study.path): the report names no image of the case")
         }
-        let example = DatasetExample(study: caseFile.id, system: ReportPrompt.system(for: caseFile), imagePaths: paths,
-                                     request: ReportPrompt.user(for: caseFile, imageNumbers: numbers, imageAttached: true),
-                                     report: report.text.trimmingCharacters(in: .whitespacesAndNewlines),
-                                     imagesSHA256: hashes, reviewer: report.stamp.reviewer)
+        return DatasetExample(study: caseFile.id, system: ReportPrompt.system(for: caseFile), imagePaths: paths,
+                              request: ReportPrompt.user(for: caseFile, imageNumbers: numbers, imageAttached: true),
+                              report: report.text.trimmingCharacters(in: .whitespacesAndNewlines),
+                              imagesSHA256: hashes, reviewer: report.stamp.reviewer)
+    }
+
+    /// Whether any training text of `example` contains a protected identifier of the case
+    /// or its patient id (4 characters or more, as `CaseContext` redacts it), in any case.
+    static func containsProtected(_ example: DatasetExample, _ caseFile: CaseFile) -> Bool {
         let patientID = caseFile.patient.id.trimmingCharacters(in: .whitespaces)
         let protected = caseFile.patient.protectedIdentifiers.map { $0.trimmingCharacters(in: .whitespaces) }
             + (patientID.count >= CasePatient.protectedIdentifierMinimum ? [patientID] : [])
-        for text in example.trainingTexts where protected.contains(where: { text.range(of: $0, options: .caseInsensitive) != nil }) {
-            throw Protected()
+        return example.trainingTexts.contains { text in
+            protected.contains { text.range(of: $0, options: .caseInsensitive) != nil }
         }
-        return example
     }
 }
