@@ -5,6 +5,7 @@ import Kernels
 import Gemma
 import Support
 import Training
+import Workstation
 
 /// `medgemma finetune --data train.jsonl --out adapter.gguf`: a LoRA trained in-process on
 /// the CPU, the base model frozen in its quantized blocks (issue 18).
@@ -16,7 +17,7 @@ enum FinetuneCommand: Subcommand {
                              [--dropout P] [--targets all-linear|q,k,v,o,gate,up,down] [--lr LR]
                              [--epochs N | --steps N] [--batch B] [--accumulate K] [--max-length L]
                              [--schedule linear|cosine|constant] [--seed S] [--save-every N]
-                             [--force] [--model M]
+                             [--resume] [--force] [--model M]
 
     Trains a LoRA adapter on the model's decoder projections with exact gradients: the base
     weights stay frozen in their quantized blocks (QLoRA-style), each layer is recomputed in
@@ -48,13 +49,16 @@ enum FinetuneCommand: Subcommand {
       --max-length L    examples longer than L tokens are cut to L (1024)
       --schedule S      linear (default), cosine or constant, after the warm-up
       --seed S          data order, initial weights and dropout (42)
-      --save-every N    also write the adapter every N steps (atomically)
+      --save-every N    also write the adapter and its checkpoint every N steps (atomically)
+      --resume          continue from OUT.checkpoint (written on Ctrl-C and by --save-every):
+                        the same adapter, optimiser state and data position, bit for bit;
+                        the data and settings must be those of the run that wrote it
       --force           replace an existing --out
       --model M         the base GGUF model (default: $MEDGEMMA_MODEL or the default model)
       -h, --help        show this help
 
     """
-    static let spec = ArgumentSpec(flags: ["--force"],
+    static let spec = ArgumentSpec(flags: ["--force", "--resume"],
                                    options: ["--data", "--eval", "--out", "--rank", "--alpha", "--dropout", "--targets", "--lr",
                                              "--epochs", "--steps", "--batch", "--accumulate", "--max-length", "--schedule",
                                              "--seed", "--save-every", "--model"],
@@ -64,7 +68,12 @@ enum FinetuneCommand: Subcommand {
         let command = qualifiedName
         guard let data = args["--data"], !data.isEmpty else { throw UsageError(command: command, "--data FILE is required") }
         guard let out = args["--out"], !out.isEmpty else { throw UsageError(command: command, "--out FILE is required") }
-        if FileManager.default.fileExists(atPath: out) && !args.has("--force") {
+        let checkpointPath = out + ".checkpoint"
+        let resume = args.has("--resume")
+        if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
+            throw CommandFailure("\(checkpointPath): no checkpoint to resume from")
+        }
+        if FileManager.default.fileExists(atPath: out) && !args.has("--force") && !resume {
             throw CommandFailure("\(out): already exists (--force replaces it)")
         }
         var settings = TrainingSettings()
@@ -113,6 +122,17 @@ enum FinetuneCommand: Subcommand {
 
         let adapter = TrainableAdapter.initial(for: model.config, rank: settings.rank, alpha: settings.alpha, targets: targets, seed: settings.seed)
         var trainer = Trainer(model: model, settings: settings, examples: train, adapter: adapter)
+        // The run's identity: its settings and the data's bytes.
+        let fingerprint = settings.fingerprint + " data=" + ((try? FileHashCache.shared.sha256(ofFileAt: data)) ?? "?")
+        if resume {
+            let checkpoint: TrainingCheckpoint
+            do { checkpoint = try TrainingCheckpoint.read(path: checkpointPath) } catch { throw CommandFailure("\(error)") }
+            guard checkpoint.settings == fingerprint else {
+                throw CommandFailure("\(checkpointPath): written by a run with other data or settings (\(checkpoint.settings))")
+            }
+            trainer.restore(checkpoint)
+            Console.err("resuming at step \(trainer.optimizer.step) of \(trainer.totalSteps)\n")
+        }
         let architecture = (try? file.metadata.string("general.architecture")) ?? "gemma3"
         let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
         func evalLoss() -> Double? {
@@ -139,17 +159,28 @@ enum FinetuneCommand: Subcommand {
             Console.err(Console.errIsTerminal ? "\r\u{1B}[K" + line : line + "\n")
             if saveEvery > 0 && p.step % saveEvery == 0 && !trainer.finished {
                 try save(trainer.adapter, architecture: architecture, name: name, to: out)
+                try saveCheckpoint(trainer, fingerprint, to: checkpointPath)
             }
+        }
+        if cancel.isRaised {
+            try saveCheckpoint(trainer, fingerprint, to: checkpointPath)
+        } else {
+            unlink(checkpointPath)
         }
         if Console.errIsTerminal { Console.err("\n") }
         try save(trainer.adapter, architecture: architecture, name: name, to: out)
         if let after = evalLoss(), let before { Console.err("eval loss: \(Format.fixed(before, 4)) → \(Format.fixed(after, 4))\n") }
-        Console.err("wrote \(out)\(cancel.isRaised ? " (stopped at step \(trainer.optimizer.step) of \(trainer.totalSteps))" : "")\n")
+        Console.err("wrote \(out)" + (cancel.isRaised
+            ? " (stopped at step \(trainer.optimizer.step) of \(trainer.totalSteps); --resume continues from \(checkpointPath))\n" : "\n"))
         return cancel.isRaised ? 130 : 0
     }
 
     private static func save(_ adapter: TrainableAdapter, architecture: String, name: String, to path: String) throws {
         do { try LoRAFileWriter.write(adapter, architecture: architecture, name: name, to: path) } catch { throw CommandFailure("\(error)") }
+    }
+
+    private static func saveCheckpoint(_ trainer: Trainer, _ fingerprint: String, to path: String) throws {
+        do { try trainer.checkpoint(settings: fingerprint).write(to: path) } catch { throw CommandFailure("\(error)") }
     }
 
     private static func double(_ args: ParsedArguments, _ name: String, default value: Double, range: ClosedRange<Double>,

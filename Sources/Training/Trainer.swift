@@ -36,6 +36,19 @@ public struct Trainer {
                                         totalSteps: total, shape: settings.schedule)
     }
 
+    /// Continues the run `checkpoint` saved: the same adapter, optimiser state and data
+    /// position, so the steps that follow are those an unbroken run takes.
+    public mutating func restore(_ checkpoint: TrainingCheckpoint) {
+        adapter = checkpoint.adapter
+        optimizer = checkpoint.optimizer
+        position = checkpoint.position
+    }
+
+    /// The state to save for `restore`.
+    public func checkpoint(settings fingerprint: String) -> TrainingCheckpoint {
+        TrainingCheckpoint(adapter: adapter, optimizer: optimizer, position: position, settings: fingerprint)
+    }
+
     public var totalSteps: Int { schedule.totalSteps }
     public var finished: Bool { optimizer.step >= totalSteps }
 

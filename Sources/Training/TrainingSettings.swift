@@ -21,6 +21,14 @@ public struct TrainingSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// Every setting that shapes a run, as one line: a checkpoint records it, and a resume
+    /// under other settings is refused.
+    public var fingerprint: String {
+        "rank=\(rank) alpha=\(alpha) dropout=\(dropout) lr=\(learningRate) epochs=\(epochs) steps=\(steps.map(String.init) ?? "-") "
+            + "batch=\(batchSize) accumulate=\(accumulation) max-grad-norm=\(maxGradNorm) warmup=\(warmupRatio) "
+            + "schedule=\(schedule.rawValue) weight-decay=\(weightDecay) seed=\(seed)"
+    }
+
     /// Optimiser steps for `examples` examples: one per `batchSize × accumulation` (the last
     /// partial one counts, as transformers' trainer counts it).
     public func totalSteps(examples: Int) -> Int {

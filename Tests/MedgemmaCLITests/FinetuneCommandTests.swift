@@ -61,4 +61,59 @@ final class FinetuneCommandTests: XCTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("Google's MedGemma fine-tuning notebook"))
     }
+
+    /// Ctrl-C after the first step writes the adapter and a checkpoint; `--resume` finishes
+    /// the run, and the adapter is bit for bit the one an unbroken run writes.
+    func testCtrlCThenResumeEqualsAnUnbrokenRun() throws {
+        let model = try TestEnvironment.defaultModel()
+        let common = ["finetune", "--model", model, "--data", folder + "/train.jsonl", "--steps", "4", "--batch", "1",
+                      "--accumulate", "1", "--rank", "2", "--targets", "q,v", "--lr", "1e-3"]
+        let whole = try CommandRunner.medgemma(common + ["--out", folder + "/whole.gguf"])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+
+        let out = folder + "/pause.gguf"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable)
+        process.arguments = common + ["--out", out]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        final class Seen: @unchecked Sendable { var text = ""; let lock = NSLock() }
+        let seen = Seen()
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            seen.lock.withLock { seen.text += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && !seen.lock.withLock({ seen.text.contains("step 1/4") }) { usleep(20_000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        errors.fileHandleForReading.readabilityHandler = nil
+        let stderr = seen.lock.withLock { seen.text }
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("--resume continues from \(out).checkpoint"), stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + ".checkpoint"))
+
+        let other = try CommandRunner.medgemma(common.map { $0 == "1e-3" ? "2e-3" : $0 } + ["--out", out, "--resume"])
+        XCTAssertEqual(other.status, 1)
+        XCTAssertTrue(other.stderr.contains("written by a run with other data or settings"), other.stderr)
+
+        let resumed = try CommandRunner.medgemma(common + ["--out", out, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resuming at step "), resumed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".checkpoint"), "a finished run removes its checkpoint")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), try Data(contentsOf: URL(fileURLWithPath: folder + "/whole.gguf")).replacingName("whole", with: "pause"))
+    }
+}
+
+private extension Data {
+    /// The adapter file carries its name (general.name); compare everything else.
+    func replacingName(_ old: String, with new: String) -> Data {
+        let o = Data(old.utf8), n = Data(new.utf8)
+        guard o.count == n.count, let r = range(of: o) else { return self }
+        var copy = self
+        copy.replaceSubrange(r, with: n)
+        return copy
+    }
 }
