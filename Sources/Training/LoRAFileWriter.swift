@@ -24,13 +24,6 @@ public enum LoRAFileWriter {
             ("adapter.type", .string("lora")),
             ("adapter.lora.alpha", .float32(adapter.alpha)),
         ]
-        let writer = try GGUFWriter(path: path, metadata: metadata, tensors: tensors)
-        do {
-            for values in data { try values.withUnsafeBytes { try writer.append($0) } }
-            try writer.finish()
-        } catch {
-            writer.discard()
-            throw (error as? GGUFWriteError) ?? GGUFWriteError(file: path, "\(error)")
-        }
+        try GGUFWriter.write(path: path, metadata: metadata, tensors: tensors, values: data)
     }
 }

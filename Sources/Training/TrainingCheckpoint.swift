@@ -55,14 +55,7 @@ public struct TrainingCheckpoint {
             ("training.adam", .string([o.beta1, o.beta2, o.epsilon, o.weightDecay].map { "\($0)" }.joined(separator: " "))),
             ("training.scale", .string("\(adapter.orderedKeys.first.map { adapter.layers[$0.layer][$0.projection]!.scale } ?? 1)")),
         ]
-        let writer = try GGUFWriter(path: path, metadata: metadata, tensors: tensors)
-        do {
-            for values in data { try values.withUnsafeBytes { try writer.append($0) } }
-            try writer.finish()
-        } catch {
-            writer.discard()
-            throw (error as? GGUFWriteError) ?? GGUFWriteError(file: path, "\(error)")
-        }
+        try GGUFWriter.write(path: path, metadata: metadata, tensors: tensors, values: data)
     }
 
     public static func read(path: String) throws -> TrainingCheckpoint {
