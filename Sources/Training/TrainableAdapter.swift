@@ -45,13 +45,6 @@ public struct TrainableAdapter: Sendable {
         }
         return sum.squareRoot()
     }
-
-    /// As the engine applies it (inference, evaluation, export).
-    public func modelAdapter(name: String, sha256: String) -> ModelAdapter {
-        ModelAdapter(name: name, sha256: sha256, layers: layers.map { layer in
-            layer.mapValues { p in LoRAUpdate(a: p.a, b: p.b, rank: p.rank, inputs: p.inputs, outputs: p.outputs, scale: p.scale) }
-        })
-    }
 }
 
 extension TrainableAdapter {

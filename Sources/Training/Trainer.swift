@@ -52,20 +52,27 @@ public struct Trainer {
     public var totalSteps: Int { schedule.totalSteps }
     public var finished: Bool { optimizer.step >= totalSteps }
 
-    /// The example at data position `p`: epoch e = p / count visits a seeded permutation.
-    func example(at p: Int) -> TrainingExample {
-        let n = examples.count, epoch = p / n
-        var rng = TrainingRandom(seed: settings.seed &+ UInt64(epoch))
-        var order = Array(0..<n)
-        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-        return examples[order[p % n]]
+    /// The examples at data positions `range`: epoch e = p / count visits a seeded
+    /// permutation of the data, drawn once for each epoch the range touches.
+    func examples(at range: Range<Int>) -> [TrainingExample] {
+        let n = examples.count
+        var orders: [Int: [Int]] = [:]
+        return range.map { p in
+            let epoch = p / n
+            if orders[epoch] == nil {
+                var rng = TrainingRandom(seed: settings.seed &+ UInt64(epoch))
+                var order = Array(0..<n)
+                for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+                orders[epoch] = order
+            }
+            return examples[orders[epoch]![p % n]]
+        }
     }
 
     /// One optimiser step; returns what it did.
     public mutating func step() -> Progress {
-        let micro = (0..<settings.accumulation).map { k in
-            (0..<settings.batchSize).map { i in example(at: position + k * settings.batchSize + i) }
-        }
+        let picked = examples(at: position..<(position + settings.accumulation * settings.batchSize))
+        let micro = (0..<settings.accumulation).map { k in Array(picked[(k * settings.batchSize)..<((k + 1) * settings.batchSize)]) }
         position += settings.accumulation * settings.batchSize
         let targets = micro.joined().reduce(0) { $0 + $1.targets.count }
         var loss = 0.0

@@ -25,10 +25,10 @@ public struct ChatExampleEncoder {
         var labels: [Int32] = [TrainingExample.ignored]
         var images: [TrainingExample.Image] = []
         // The template itself: alternation, the system instruction folded into the first turn.
-        let messages = chat.messages.map { ChatMessage($0.role, $0.text) }
+        let messages = chat.turns.map { ChatMessage($0.role, $0.text) }
         do { _ = try ChatTemplate.render(messages, addGenerationPrompt: false) } catch { throw ChatExampleError("\(error)") }
         var system = ""
-        var turns = chat.messages[...]
+        var turns = chat.turns[...]
         if let first = turns.first, first.role == .system {
             system = ChatTemplate.trimmed(first.text) + "\n\n"
             turns = turns.dropFirst()

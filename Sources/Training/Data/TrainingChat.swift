@@ -15,7 +15,6 @@ public struct TrainingChat: Sendable, Equatable {
     }
 
     public let turns: [Turn]
-    var messages: [Turn] { turns }
 
     public init(turns: [Turn]) { self.turns = turns }
 

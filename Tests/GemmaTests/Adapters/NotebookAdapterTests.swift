@@ -142,8 +142,7 @@ final class NotebookAdapterTests: XCTestCase {
                                                       config: model.config) },
                        "/x/a.safetensors: it updates the projector's 'mm_input_projection'; Gemma 3's projector has no linear layer a LoRA could update")
         let notebook = try ModelAdapter(weights: PEFTAdapter.load(folder: TestEnvironment.fixture("peft/notebook").path), config: model.config)
-        var other = notebook
-        other = ModelAdapter(name: "other", sha256: "1", layers: other.layers, tokenEmbedding: notebook.tokenEmbedding)
+        let other = ModelAdapter(name: "other", sha256: "1", layers: notebook.layers, tokenEmbedding: notebook.tokenEmbedding)
         XCTAssertEqual(message { try ModelAdapter.checkTogether([notebook, other]) },
                        "notebook and other both replace the whole 'embed_tokens' (modules_to_save); use one of them at a time")
         XCTAssertEqual(message { try ModelAdapter.checkTogether([notebook, ModelAdapter(name: "b", sha256: "2", layers: notebook.layers)]) },
