@@ -17,7 +17,7 @@ enum FinetuneCommand: Subcommand {
                              [--dropout P] [--targets all-linear|q,k,v,o,gate,up,down] [--lr LR]
                              [--epochs N | --steps N] [--batch B] [--accumulate K] [--max-length L]
                              [--schedule linear|cosine|constant] [--seed S] [--save-every N]
-                             [--resume] [--force] [--model M]
+                             [--resume] [--force] [--model M] [--mmproj P]
 
     Trains a LoRA adapter on the model's decoder projections with exact gradients: the base
     weights stay frozen in their quantized blocks (QLoRA-style), each layer is recomputed in
@@ -27,7 +27,10 @@ enum FinetuneCommand: Subcommand {
 
     Data: JSON lines in the Hugging Face chat "messages" format (what Google's MedGemma
     notebook feeds TRL's SFTTrainer): roles system, user and assistant; content a string or a
-    list of {"type": "text", "text": ...} items.
+    list of {"type": "text", "text": ...} and {"type": "image", "image": PATH} items (a path
+    relative to the data file; PNG, JPEG or DICOM). Images go through the frozen vision tower
+    (the model's mmproj) once each, prepared as `ask --image` prepares them, and their
+    embeddings are kept in the disk cache that ask and the workstation share.
 
     The defaults are those of Google's MedGemma fine-tuning notebook (LoraConfig r=16,
     lora_alpha=16, lora_dropout=0.05, target_modules="all-linear"; SFTConfig 1 epoch, batch
@@ -55,13 +58,15 @@ enum FinetuneCommand: Subcommand {
                         the data and settings must be those of the run that wrote it
       --force           replace an existing --out
       --model M         the base GGUF model (default: $MEDGEMMA_MODEL or the default model)
+      --mmproj P        the vision part, for examples with images (default: $MEDGEMMA_MMPROJ,
+                        else the one mmproj*.gguf beside the model)
       -h, --help        show this help
 
     """
     static let spec = ArgumentSpec(flags: ["--force", "--resume"],
                                    options: ["--data", "--eval", "--out", "--rank", "--alpha", "--dropout", "--targets", "--lr",
                                              "--epochs", "--steps", "--batch", "--accumulate", "--max-length", "--schedule",
-                                             "--seed", "--save-every", "--model"],
+                                             "--seed", "--save-every", "--model", "--mmproj"],
                                    aliases: ["-m": "--model", "-o": "--out"])
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -106,7 +111,14 @@ enum FinetuneCommand: Subcommand {
         let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let model = try GemmaModel(file: file)
         let tokenizer = try GemmaTokenizer(file: file)
-        let encoder = ChatExampleEncoder(tokenizer: tokenizer)
+        let images = TrainingImages(model: model, cache: EmbeddingCache()) {
+            let paired = ModelLocator.pairedMMProj(args["--mmproj"], model: modelPath)
+            guard let path = paired.path else {
+                throw CommandFailure("an image needs the model's vision part\(paired.note.map { " (\($0))" } ?? ""): pass --mmproj FILE")
+            }
+            return path
+        }
+        let encoder = ChatExampleEncoder(tokenizer: tokenizer, imageRows: images.rows)
         func examples(_ path: String) throws -> [TrainingExample] {
             do {
                 return try TrainingChat.read(path: path).enumerated().map { i, chat in
@@ -118,12 +130,17 @@ enum FinetuneCommand: Subcommand {
         }
         let train = try examples(data)
         let held = try args["--eval"].map { try examples($0) } ?? []
+        if images.count > 0 {
+            Console.err((Console.errIsTerminal ? "\r\u{1B}[K" : "") + "\(images.count) image\(images.count == 1 ? "" : "s"): "
+                        + "\(images.encoded) encoded, \(images.count - images.encoded) read from the cache\n")
+        }
         guard train.contains(where: { !$0.targets.isEmpty }) else { throw CommandFailure("\(data): no example has an assistant turn to learn") }
 
         let adapter = TrainableAdapter.initial(for: model.config, rank: settings.rank, alpha: settings.alpha, targets: targets, seed: settings.seed)
         var trainer = Trainer(model: model, settings: settings, examples: train, adapter: adapter)
         // The run's identity: its settings and the data's bytes.
         let fingerprint = settings.fingerprint + " data=" + ((try? FileHashCache.shared.sha256(ofFileAt: data)) ?? "?")
+            + (images.mmprojPath.map { " mmproj=" + ((try? FileHashCache.shared.sha256(ofFileAt: $0)) ?? "?") } ?? "")
         if resume {
             let checkpoint: TrainingCheckpoint
             do { checkpoint = try TrainingCheckpoint.read(path: checkpointPath) } catch { throw CommandFailure("\(error)") }

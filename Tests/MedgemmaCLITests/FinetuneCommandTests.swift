@@ -62,6 +62,47 @@ final class FinetuneCommandTests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("Google's MedGemma fine-tuning notebook"))
     }
 
+    /// Examples with images: each picture through the tower once (then from the disk cache),
+    /// its rows in the loss (another picture, another loss); without a vision part, one line.
+    func testImagesGoThroughTheFrozenTower() throws {
+        let fixtures = TestEnvironment.fixture("tiny_gemma_vision").path
+        for name in ["image0.png", "image1.png"] {
+            try FileManager.default.copyItem(atPath: fixtures + "/" + name, toPath: folder + "/" + name)
+        }
+        func data(_ image: String) throws -> String {
+            let path = folder + "/\(image).jsonl"
+            let line = #"{"messages": [{"role": "user", "content": [{"type": "image", "image": "\#(image)"}, {"type": "text", "text": "what is in this image?"}]}, {"role": "assistant", "content": "a tiny picture"}]}"#
+            try (line + "\n" + line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let environment = ["XDG_CACHE_HOME": folder + "/cache"]
+        func run(_ image: String) throws -> (status: Int32, stderr: String, before: Double?) {
+            let d = try data(image)
+            let r = try CommandRunner.medgemma(["finetune", "--model", fixtures + "/text-chat.gguf", "--mmproj", fixtures + "/mmproj-f32.gguf",
+                                                "--data", d, "--eval", d, "--out", folder + "/a.gguf", "--force", "--steps", "1",
+                                                "--batch", "2", "--rank", "2", "--dropout", "0"], environment: environment)
+            let before = r.stderr.split(separator: "\n").first { $0.hasPrefix("eval loss before: ") }
+                .flatMap { Double($0.dropFirst("eval loss before: ".count)) }
+            return (r.status, r.stderr, before)
+        }
+        let first = try run("image0.png")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("1 image: 1 encoded, 0 read from the cache"), first.stderr)
+        let second = try run("image0.png")
+        XCTAssertTrue(second.stderr.contains("1 image: 0 encoded, 1 read from the cache"), second.stderr)
+        XCTAssertEqual(second.before, first.before)
+        let other = try run("image1.png")
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertNotEqual(try XCTUnwrap(other.before), try XCTUnwrap(first.before), "the picture's rows are in the loss")
+
+        let model = try TestEnvironment.defaultModel()
+        let r = try CommandRunner.medgemma(["finetune", "--model", model, "--data", try data("image0.png"), "--out", folder + "/b.gguf"],
+                                           environment: ["MEDGEMMA_MMPROJ": ""])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("image0.png.jsonl: example 1: an image needs the model's vision part: pass --mmproj FILE"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+
     /// Ctrl-C after the first step writes the adapter and a checkpoint; `--resume` finishes
     /// the run, and the adapter is bit for bit the one an unbroken run writes.
     func testCtrlCThenResumeEqualsAnUnbrokenRun() throws {
