@@ -107,6 +107,7 @@ enum FinetuneCommand: Subcommand {
             throw UsageError(command: command, "--targets \(args["--targets"] ?? ""): \(error.description)")
         }
 
+        KeptFreedMemory.enable()
         let modelPath = ModelLocator.resolve(args["--model"])
         let file = try GGUFFile(path: modelPath, residency: .memoryIfItFits)
         let model = try GemmaModel(file: file)

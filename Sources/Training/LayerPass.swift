@@ -21,6 +21,15 @@ struct LayerPass {
     private var qFinal: [Float] = [], kFinal: [Float] = []
     private var o: [Float] = [], p: [Float] = [], xMid: [Float] = []
     private var b: [Float] = [], g: [Float] = [], u: [Float] = [], m: [Float] = [], down: [Float] = []
+    /// Each projection's dropout mask, drawn in the forward pass and reused by the backward.
+    private var masks: [TextProjection: [Float]] = [:]
+
+    /// What the forward pass keeps, in bytes (attention probabilities included).
+    var activationBytes: Int {
+        let floats = [a, q, k, v, qFinal, kFinal, o, p, xMid, b, g, u, m, down].reduce(0) { $0 + $1.count }
+            + masks.values.reduce(0) { $0 + $1.count }
+        return (floats + attention.probabilityCount) * MemoryLayout<Float>.stride
+    }
 
     init(model: GemmaModel, layer: Int, pack: PackedBatch, imageBlocks: [Int], adapter: [TextProjection: LoRAPair],
          dropout: (probability: Float, seed: UInt64)? = nil) {
@@ -44,7 +53,7 @@ struct LayerPass {
 
     /// The dropout mask of `projection`'s LoRA input (nil without dropout): each of PEFT's
     /// LoRA layers has its own dropout, so each projection its own mask.
-    private func mask(_ projection: TextProjection, count: Int) -> [Float]? {
+    private func drawMask(_ projection: TextProjection, count: Int) -> [Float]? {
         guard let dropout, dropout.probability > 0, adapter[projection] != nil else { return nil }
         let index = TextProjection.allCases.firstIndex(of: projection)!
         var rng = TrainingRandom(seed: dropout.seed &+ UInt64(layer * 16 + index) &* 0x9E37_79B9)
@@ -52,11 +61,12 @@ struct LayerPass {
         return (0..<count).map { _ in (rng.next() >> 11) < threshold ? 0 : keep }
     }
 
-    private func project(_ projection: TextProjection, _ w: GGUFTensor, _ x: [Float]) -> [Float] {
+    private mutating func project(_ projection: TextProjection, _ w: GGUFTensor, _ x: [Float]) -> [Float] {
         let linear = FrozenLinear(weight: w)
         var y = [Float](repeating: 0, count: rows * linear.outputs)
         linear.forward(x, rows: rows, into: &y)
-        adapter[projection]?.forward(x, rows: rows, dropout: mask(projection, count: x.count), into: &y)
+        masks[projection] = drawMask(projection, count: x.count)
+        adapter[projection]?.forward(x, rows: rows, dropout: masks[projection], into: &y)
         return y
     }
 
@@ -64,7 +74,7 @@ struct LayerPass {
     private func projectBack(_ projection: TextProjection, _ w: GGUFTensor, _ x: [Float], _ dy: [Float],
                              into dx: inout [Float], gradients: inout [TextProjection: LoRAPair]) {
         FrozenLinear(weight: w).backward(dy, rows: rows, into: &dx)
-        gradients[projection]?.backward(x, dy, rows: rows, dropout: mask(projection, count: x.count), into: &dx)
+        gradients[projection]?.backward(x, dy, rows: rows, dropout: masks[projection], into: &dx)
     }
 
     /// Per head of `width` values: RMS norm with `norm`, rotate, times `scale`.

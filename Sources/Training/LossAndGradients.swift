@@ -6,10 +6,10 @@ import Kernels
 
 /// The training loss of a batch and the gradient of every LoRA parameter: the Gemma 3
 /// forward pass in f32 with the base weights frozen (read from their quantized blocks a tile
-/// at a time, `FrozenLinear`), then back through it layer by layer. Only each layer's input
-/// is kept from the forward pass; a layer's other activations are recomputed when the
-/// backward pass reaches it (activation recomputation), so memory grows with one layer, not
-/// with all of them.
+/// at a time, `FrozenLinear`), then back through it layer by layer. Each layer's forward
+/// activations are kept while `activationBudget` lasts; past it only a layer's input is
+/// kept and the rest is recomputed when the backward pass reaches it (activation
+/// recomputation), so memory grows with one layer, not with all of them.
 ///
 ///     x₀ = E[ids]·√d (image rows as given)
 ///     per layer:  a = norm(x);  q, k, v = a·Wᵀ (+ LoRA);  q, k = rope(norm_h(q)), rope(norm_h(k)); q ·= scale
@@ -22,6 +22,15 @@ public struct LossAndGradients {
     public var dropout: Float = 0
     /// Draws this pass's dropout masks; the trainer changes it every step.
     public var dropoutSeed: UInt64 = 0
+
+    /// Most bytes of logits held at once (target rows are taken in groups that fit).
+    public var logitBudget = 512 << 20
+    /// Most bytes of layer activations kept from the forward pass for the backward pass;
+    /// layers beyond it keep only their input and are recomputed when the backward pass
+    /// reaches them. The default is a quarter of the machine's memory: a small model keeps
+    /// everything (no recomputation, as PyTorch without checkpointing), a large one
+    /// recomputes what does not fit.
+    public var activationBudget = Int(min(ProcessInfo.processInfo.physicalMemory / 4, UInt64(Int.max)))
 
     public init(model: GemmaModel, dropout: Float = 0) {
         self.model = model
@@ -41,7 +50,9 @@ public struct LossAndGradients {
         let pack = PackedBatch(batch.filter { !$0.ids.isEmpty })
         let example = pack.example, c = model.config, n = pack.rows, d = c.embeddingLength
         var x = embed(example)
-        var inputs: [[Float]] = []
+        // Per layer: its input, and its whole forward pass while the budget lasts.
+        var inputs: [[Float]] = [], kept: [LayerPass?] = []
+        var keptBytes = 0
         func layerPass(_ l: Int) -> LayerPass {
             LayerPass(model: model, layer: l, pack: pack, imageBlocks: example.imageBlocks, adapter: adapter.layers[l], dropout: dropout)
         }
@@ -49,13 +60,21 @@ public struct LossAndGradients {
             inputs.append(x)
             var layer = layerPass(l)
             x = layer.forward(x)
+            keptBytes += layer.activationBytes
+            kept.append(keptBytes <= activationBudget ? layer : nil)
         }
         // Final norm, output product and cross-entropy over every target of the batch.
         var dx = [Float](repeating: 0, count: n * d)
         let lossSum = outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &dx)
         for l in stride(from: c.layerCount - 1, through: 0, by: -1) {
-            var layer = layerPass(l)
-            _ = layer.forward(inputs[l])
+            var layer: LayerPass
+            if let pass = kept[l] {
+                layer = pass
+                kept[l] = nil
+            } else {
+                layer = layerPass(l)
+                _ = layer.forward(inputs[l])
+            }
             dx = layer.backward(inputs[l], dx, gradients: &adapter.layers[l])
         }
         return lossSum / Double(count)
@@ -80,64 +99,72 @@ public struct LossAndGradients {
 
     /// The loss of `targets` from the last hidden rows `x`, and its gradient into `dx`.
     ///
-    /// The output matrix (262 144 rows for Gemma 3) is read twice a batch, a tile of rows at a
-    /// time, whatever the number of targets: first for each target row's log-sum-exp (an
-    /// online softmax over the tiles), then for ∂L/∂logits = weight·(softmax − onehot) tile
-    /// by tile, multiplied straight back into ∂L/∂z.
+    /// The output matrix (262 144 rows for Gemma 3) is read a tile of rows at a time. Target
+    /// rows go in groups whose logits fit `logitBudget` bytes: a group's logits are computed
+    /// over the whole vocabulary and kept, its log-sum-exp taken, turned in place into
+    /// ∂L/∂logits = weight·(softmax − onehot), and multiplied straight back into ∂L/∂z —
+    /// two products with the matrix, as PyTorch's forward and backward make, and with a
+    /// batch's targets in one group, two reads of the matrix.
     private func outputLossAndGradient(_ x: [Float], targets: [(row: Int, target: Int)], weight: Float,
                                        into dx: inout [Float]) -> Double {
         let c = model.config, d = c.embeddingLength, m = targets.count
         guard m > 0 else { return 0 }
         let output = FrozenLinear(weight: model.weights.outputProjection)
+        let vocabulary = output.outputs
         var h = [Float](repeating: 0, count: m * d), z = h
         for (i, t) in targets.enumerated() { h.replaceSubrange((i * d)..<(i * d + d), with: x[(t.row * d)..<(t.row * d + d)]) }
         rmsRows(h, model.weights.outputNorm, rows: m, eps: c.rmsEpsilon, into: &z)
         let cap = c.finalLogitSoftcap
-        // Pass 1: running max and sum of exp per row, and each target's logit.
-        var maximum = [Float](repeating: -.infinity, count: m), sum = [Double](repeating: 0, count: m)
-        var targetLogit = [Float](repeating: 0, count: m)
-        var logits: [Float] = []
-        func tileLogits(_ lo: Int, _ hi: Int, _ w: UnsafePointer<Float>) {
-            let width = hi - lo
-            if logits.count < m * width { logits = [Float](repeating: 0, count: m * width) }
-            sgemm(m: m, n: width, k: d, a: z, lda: d, b: w, ldb: d, transposeB: true, c: &logits, ldc: width)
-            if let cap { for i in 0..<(m * width) { logits[i] = cap * tanh(logits[i] / cap) } }
-        }
-        output.forEachTile { lo, hi, w in
-            tileLogits(lo, hi, w)
-            let width = hi - lo
-            for i in 0..<m {
-                var tileMax = -Float.infinity
-                for j in 0..<width { tileMax = max(tileMax, logits[i * width + j]) }
-                let newMax = max(maximum[i], tileMax)
-                var s = sum[i] * Double(exp(maximum[i] - newMax))
-                for j in 0..<width { s += Double(exp(logits[i * width + j] - newMax)) }
-                (maximum[i], sum[i]) = (newMax, s)
-                let t = targets[i].target
-                if t >= lo && t < hi { targetLogit[i] = logits[i * width + t - lo] }
-            }
-        }
-        var loss: Double = 0
-        var logSum = [Float](repeating: 0, count: m)
-        for i in 0..<m {
-            logSum[i] = maximum[i] + Float(log(sum[i]))
-            loss += Double(logSum[i] - targetLogit[i])
-        }
-        // Pass 2: the gradient of the logits, tile by tile, into ∂L/∂z.
+        let group = max(1, min(m, logitBudget / max(1, vocabulary * MemoryLayout<Float>.stride)))
+        var logits = [Float](repeating: 0, count: group * vocabulary)
         var dz = [Float](repeating: 0, count: m * d)
-        output.forEachTile { lo, hi, w in
-            tileLogits(lo, hi, w)
-            let width = hi - lo
-            for i in 0..<m {
-                for j in 0..<width {
-                    let l = logits[i * width + j]
-                    var g = weight * exp(l - logSum[i])
-                    if lo + j == targets[i].target { g -= weight }
-                    if let cap { g *= 1 - (l / cap) * (l / cap) }    // d(cap·tanh(u/cap))/du = 1 − tanh²
-                    logits[i * width + j] = g
+        var loss: Double = 0
+        for first in stride(from: 0, to: m, by: group) {
+            let rows = min(group, m - first)
+            z.withUnsafeBufferPointer { zb in
+                logits.withUnsafeMutableBufferPointer { lb in
+                    dz.withUnsafeMutableBufferPointer { db in
+                        let (zp, lp, dp) = (zb.baseAddress! + first * d, lb.baseAddress!, db.baseAddress! + first * d)
+                        // The group's logits, every vocabulary tile.
+                        output.forEachTile { lo, hi, w in
+                            FrozenLinear.splitRows(rows) { a, b in
+                                sgemm(m: b - a, n: hi - lo, k: d, a: zp + a * d, lda: d, b: w, ldb: d, transposeB: true,
+                                      c: lp + a * vocabulary + lo, ldc: vocabulary)
+                            }
+                        }
+                        // Per row: soft-cap, log-sum-exp, loss, and the logits' gradient in place.
+                        let rowLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: rows)
+                        defer { rowLoss.deallocate() }
+                        let lr = UnsafeMutableRawPointer(lp), rl = rowLoss.baseAddress!
+                        parallelFor(rows) { i in
+                            let row = lr.assumingMemoryBound(to: Float.self) + i * vocabulary
+                            let target = targets[first + i].target
+                            if let cap { for j in 0..<vocabulary { row[j] = cap * tanh(row[j] / cap) } }
+                            var maximum = -Float.infinity
+                            for j in 0..<vocabulary { maximum = max(maximum, row[j]) }
+                            var sum: Double = 0
+                            for j in 0..<vocabulary { sum += Double(exp(row[j] - maximum)) }
+                            let logSum = maximum + Float(log(sum))
+                            rl[i] = Double(logSum - row[target])
+                            for j in 0..<vocabulary {
+                                let l = row[j]
+                                var g = weight * exp(l - logSum)
+                                if j == target { g -= weight }
+                                if let cap { g *= 1 - (l / cap) * (l / cap) }    // d(cap·tanh(u/cap))/du = 1 − tanh²
+                                row[j] = g
+                            }
+                        }
+                        for i in 0..<rows { loss += rl[i] }
+                        // ∂L/∂z += ∂L/∂logits · E, tile by tile.
+                        output.forEachTile { lo, hi, w in
+                            FrozenLinear.splitRows(rows) { a, b in
+                                sgemm(m: b - a, n: d, k: hi - lo, a: lp + a * vocabulary + lo, lda: vocabulary, b: w, ldb: d,
+                                      transposeB: false, c: dp + a * d, ldc: d, accumulate: true)
+                            }
+                        }
+                    }
                 }
             }
-            sgemm(m: m, n: d, k: width, a: logits, lda: width, b: w, ldb: d, transposeB: false, c: &dz, ldc: d, accumulate: true)
         }
         var dh = [Float](repeating: 0, count: m * d)
         rmsRowsBackward(h, model.weights.outputNorm, dz, rows: m, eps: c.rmsEpsilon, into: &dh)

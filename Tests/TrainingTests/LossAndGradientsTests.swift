@@ -64,4 +64,34 @@ final class LossAndGradientsTests: XCTestCase {
             print("layer \(layer) \(projection) \(isA ? "A" : "B")[\(index)]: analytic \(analytic), numeric \(numeric)")
         }
     }
+
+    /// Keeping every layer's activations, recomputing every layer (no budget), and taking
+    /// the output's targets a few rows at a time give the same loss and gradients — the
+    /// memory settings change the work, never the numbers.
+    func testMemoryBudgetsDoNotChangeTheResult() throws {
+        let model = try GemmaModel(path: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path)
+        var rng = SplitMix64(seed: 11)
+        let batch = (0..<3).map { n -> TrainingExample in
+            let ids: [Int32] = [2] + (0..<(12 + 5 * n)).map { _ in Int32(4 + rng.next() % 500) }
+            return TrainingExample(ids: ids, labels: ids.enumerated().map { $0.offset < 4 ? TrainingExample.ignored : $0.element })
+        }
+        func run(_ configure: (inout LossAndGradients) -> Void) -> (Double, [Float]) {
+            var pass = LossAndGradients(model: model, dropout: 0.2)
+            pass.dropoutSeed = 3
+            configure(&pass)
+            var trained = adapter(model.config)
+            let loss = pass.run(batch, adapter: &trained)
+            return (loss, trained.orderedKeys.flatMap { trained.layers[$0.layer][$0.projection]!.gradientA + trained.layers[$0.layer][$0.projection]!.gradientB })
+        }
+        let kept = run { _ in }
+        let recomputed = run { $0.activationBudget = 0 }
+        let half = run { $0.activationBudget = 60_000 }
+        XCTAssertEqual(recomputed.0, kept.0)
+        XCTAssertEqual(recomputed.1, kept.1, "recomputation repeats the forward pass exactly")
+        XCTAssertEqual(half.1, kept.1)
+        let grouped = run { $0.logitBudget = 3 * model.config.vocabularySize * 4 }
+        XCTAssertEqual(grouped.0, kept.0, accuracy: 1e-6 * kept.0)
+        let scale = kept.1.map(abs).max()!
+        XCTAssertLessThan(zip(grouped.1, kept.1).map { abs($0 - $1) }.max()! / scale, 1e-5)
+    }
 }

@@ -48,6 +48,9 @@ struct AttentionGradient<T: TrainingScalar> {
     /// `probabilities[h]`: rows × rows, zero where masked (kept from the forward pass).
     private(set) var probabilities: [[T]] = []
 
+    /// Values kept in `probabilities`.
+    var probabilityCount: Int { probabilities.reduce(0) { $0 + $1.count } }
+
     init(rows: Int, heads: Int, kvHeads: Int, headDim: Int, mask: TrainingMask) {
         self.rows = rows
         self.heads = heads
