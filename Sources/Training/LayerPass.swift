@@ -143,8 +143,12 @@ struct LayerPass {
         rmsRows(xMid, w.ffnNorm, rows: n, eps: eps, into: &b)                                       // (T12)
         g = project(.gate, w.gate, b)                                                               // (T13)
         u = project(.up, w.up, b)
-        m = g
-        for i in m.indices { m[i] = GELUGradient.value(g[i]) * u[i] }                              // (T14)
+        m = g                                                                                       // (T14)
+        m.withUnsafeMutableBufferPointer { mb in
+            u.withUnsafeBufferPointer { ub in
+                for i in 0..<mb.count { mb[i] = GELUGradient.value(mb[i]) * ub[i] }
+            }
+        }
         down = project(.down, w.down, m)
         rmsRows(down, w.postFFNNorm, rows: n, eps: eps, into: &normed)                              // (T15)
         var out = xMid
@@ -163,9 +167,18 @@ struct LayerPass {
         projectBack(.down, w.down, m, dDown, into: &dm, gradients: &gradients)
         // (T14) m = gelu(g) ⊙ u
         var dg = dm, du = dm
-        for i in dm.indices {
-            dg[i] = dm[i] * u[i] * GELUGradient.derivative(g[i])
-            du[i] = dm[i] * GELUGradient.value(g[i])
+        dg.withUnsafeMutableBufferPointer { dgb in
+            du.withUnsafeMutableBufferPointer { dub in
+                g.withUnsafeBufferPointer { gb in
+                    u.withUnsafeBufferPointer { ub in
+                        for i in 0..<dgb.count {
+                            let (value, derivative) = GELUGradient.valueAndDerivative(gb[i])
+                            dgb[i] *= ub[i] * derivative
+                            dub[i] *= value
+                        }
+                    }
+                }
+            }
         }
         // (T13, T12) b = norm(xMid)
         var db = [Float](repeating: 0, count: n * d)

@@ -33,9 +33,10 @@ struct TrainingMask: Sendable {
     }
 }
 
-/// Multi-head attention over one sequence and its gradient, head by head (grouped-query:
-/// query head h reads key/value head h / (H / Hk)). Queries arrive already scaled (the
-/// engine multiplies them by the query scale after RoPE), so scores are plain dot products.
+/// Multi-head attention over packed sequences and its gradient, one (head, sequence) block
+/// at a time with matrix products (grouped-query: query head h reads key/value head
+/// h / (H / Hk)). Queries arrive already scaled (the engine multiplies them by the query
+/// scale after RoPE), so scores are plain dot products.
 ///
 ///     S = Q·Kᵀ (masked),  P = softmax(S) by rows,  O = P·V
 ///     dV = Pᵀ·dO,  dP = dO·Vᵀ,  dS = P ⊙ (dP − rowsum(P ⊙ dP)),  dQ = dS·K,  dK = dSᵀ·Q
@@ -45,11 +46,16 @@ struct AttentionGradient<T: TrainingScalar> {
     let kvHeads: Int
     let headDim: Int
     let mask: TrainingMask
-    /// `probabilities[h]`: rows × rows, zero where masked (kept from the forward pass).
-    private(set) var probabilities: [[T]] = []
+    /// The packed sequences (row ranges) and where each one's L×L block starts in a head's
+    /// probabilities.
+    private let sequences: [Range<Int>]
+    private let blockStart: [Int]
+    /// Per head (`blockValues` apart), each sequence's L×L block of P, zero where masked
+    /// (kept from the forward pass).
+    private(set) var probabilities: [T] = []
 
     /// Values kept in `probabilities`.
-    var probabilityCount: Int { probabilities.reduce(0) { $0 + $1.count } }
+    var probabilityCount: Int { probabilities.count }
 
     init(rows: Int, heads: Int, kvHeads: Int, headDim: Int, mask: TrainingMask) {
         self.rows = rows
@@ -57,48 +63,61 @@ struct AttentionGradient<T: TrainingScalar> {
         self.kvHeads = kvHeads
         self.headDim = headDim
         self.mask = mask
+        var sequences: [Range<Int>] = [], starts: [Int] = [], total = 0
+        var i = 0
+        while i < rows {
+            let s = mask.keys(i)
+            precondition(s.lowerBound == i && !s.isEmpty, "TrainingMask: sequences must be consecutive row ranges")
+            sequences.append(s)
+            starts.append(total)
+            total += s.count * s.count
+            i = s.upperBound
+        }
+        self.sequences = sequences
+        blockStart = starts
     }
+
+    private var blockValues: Int { sequences.last.map { blockStart.last! + $0.count * $0.count } ?? 0 }
 
     /// `o` (rows × heads·D) from q (rows × heads·D), k and v (rows × kvHeads·D); keeps P.
     mutating func forward(q: [T], k: [T], v: [T], into o: inout [T]) {
-        let n = rows, D = headDim, qw = heads * D, kw = kvHeads * D, group = heads / kvHeads, mask = mask
-        var probabilities = [[T]](repeating: [], count: heads)
-        let lock = NSLock()
-        q.withUnsafeBufferPointer { qb in
-            k.withUnsafeBufferPointer { kb in
-                v.withUnsafeBufferPointer { vb in
-                    o.withUnsafeMutableBufferPointer { ob in
-                        let (qp, kp, vp, op) = (qb.baseAddress!, kb.baseAddress!, vb.baseAddress!, ob.baseAddress!)
-                        let out = UnsafeMutableRawPointer(op)
-                        parallelFor(heads) { h in
-                            let o = out.assumingMemoryBound(to: T.self)
-                            let kvh = h / group
-                            var p = [T](repeating: 0, count: n * n)
-                            for i in 0..<n {
-                                let qi = qp + i * qw + h * D
-                                var maximum = -T.infinity
-                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
-                                    let kj = kp + j * kw + kvh * D
-                                    var s: T = 0
-                                    for e in 0..<D { s += qi[e] * kj[e] }
-                                    p[i * n + j] = s
-                                    maximum = Swift.max(maximum, s)
+        let D = headDim, qw = heads * D, kw = kvHeads * D, group = heads / kvHeads, mask = mask
+        let sequences = sequences, blockStart = blockStart
+        let perHead = blockValues
+        var probabilities = [T](repeating: 0, count: heads * perHead)
+        probabilities.withUnsafeMutableBufferPointer { pb in
+            let blocks = UnsafeMutableRawPointer(pb.baseAddress!)
+            q.withUnsafeBufferPointer { qb in
+                k.withUnsafeBufferPointer { kb in
+                    v.withUnsafeBufferPointer { vb in
+                        o.withUnsafeMutableBufferPointer { ob in
+                            let (qp, kp, vp) = (qb.baseAddress!, kb.baseAddress!, vb.baseAddress!)
+                            let out = UnsafeMutableRawPointer(ob.baseAddress!)
+                            parallelFor(heads * sequences.count) { task in
+                                let h = task / sequences.count, s = sequences[task % sequences.count], L = s.count, lo = s.lowerBound
+                                let kvh = h / group
+                                let p = blocks.assumingMemoryBound(to: T.self) + h * perHead + blockStart[task % sequences.count]
+                                let o = out.assumingMemoryBound(to: T.self)
+                                T.gemm(m: L, n: L, k: D, a: qp + lo * qw + h * D, lda: qw, transposeA: false,
+                                       b: kp + lo * kw + kvh * D, ldb: kw, transposeB: true, c: p, ldc: L, accumulate: false)
+                                for i in 0..<L {
+                                    let row = p + i * L
+                                    var maximum = -T.infinity
+                                    for j in 0..<L where mask.visible(query: lo + i, key: lo + j) { maximum = Swift.max(maximum, row[j]) }
+                                    var sum: T = 0
+                                    for j in 0..<L {
+                                        if mask.visible(query: lo + i, key: lo + j) {
+                                            row[j] = T.exp(row[j] - maximum)
+                                            sum += row[j]
+                                        } else {
+                                            row[j] = 0
+                                        }
+                                    }
+                                    for j in 0..<L { row[j] /= sum }
                                 }
-                                var sum: T = 0
-                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
-                                    let e = T.exp(p[i * n + j] - maximum)
-                                    p[i * n + j] = e
-                                    sum += e
-                                }
-                                let oi = o + i * qw + h * D
-                                for e in 0..<D { oi[e] = 0 }
-                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
-                                    p[i * n + j] /= sum
-                                    let w = p[i * n + j], vj = vp + j * kw + kvh * D
-                                    for e in 0..<D { oi[e] += w * vj[e] }
-                                }
+                                T.gemm(m: L, n: D, k: L, a: p, lda: L, transposeA: false, b: vp + lo * kw + kvh * D, ldb: kw, transposeB: false,
+                                       c: o + lo * qw + h * D, ldc: qw, accumulate: false)
                             }
-                            lock.withLock { probabilities[h] = p }
                         }
                     }
                 }
@@ -109,46 +128,52 @@ struct AttentionGradient<T: TrainingScalar> {
 
     /// dq (rows × heads·D), dk and dv (rows × kvHeads·D), written, from `dout`.
     func backward(q: [T], k: [T], v: [T], dout: [T], dq: inout [T], dk: inout [T], dv: inout [T]) {
-        let n = rows, D = headDim, qw = heads * D, kw = kvHeads * D, group = heads / kvHeads, mask = mask
-        let probabilities = probabilities
-        for i in dq.indices { dq[i] = 0 }
+        let D = headDim, qw = heads * D, kw = kvHeads * D, group = heads / kvHeads
+        let sequences = sequences, blockStart = blockStart, perHead = blockValues
         for i in dk.indices { dk[i] = 0 }
         for i in dv.indices { dv[i] = 0 }
-        // Key/value heads in parallel: the query heads of a group write the same dk/dv rows.
-        q.withUnsafeBufferPointer { qb in
-            k.withUnsafeBufferPointer { kb in
-                v.withUnsafeBufferPointer { vb in
-                    dout.withUnsafeBufferPointer { gb in
-                        dq.withUnsafeMutableBufferPointer { dqb in
-                            dk.withUnsafeMutableBufferPointer { dkb in
-                                dv.withUnsafeMutableBufferPointer { dvb in
-                                    let (qp, kp, vp, gp) = (qb.baseAddress!, kb.baseAddress!, vb.baseAddress!, gb.baseAddress!)
-                                    let (dqr, dkr, dvr) = (UnsafeMutableRawPointer(dqb.baseAddress!), UnsafeMutableRawPointer(dkb.baseAddress!),
-                                                           UnsafeMutableRawPointer(dvb.baseAddress!))
-                                    parallelFor(kvHeads) { kvh in
-                                        let (dq, dk, dv) = (dqr.assumingMemoryBound(to: T.self), dkr.assumingMemoryBound(to: T.self),
-                                                            dvr.assumingMemoryBound(to: T.self))
-                                        var ds = [T](repeating: 0, count: n)
-                                        for h in (kvh * group)..<((kvh + 1) * group) {
-                                            let p = probabilities[h]
-                                            for i in 0..<n {
-                                                let gi = gp + i * qw + h * D, qi = qp + i * qw + h * D, dqi = dq + i * qw + h * D
-                                                var dot: T = 0
-                                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
-                                                    let vj = vp + j * kw + kvh * D
-                                                    var dp: T = 0
-                                                    for e in 0..<D { dp += gi[e] * vj[e] }
-                                                    ds[j] = dp
-                                                    dot += p[i * n + j] * dp
-                                                }
-                                                for j in mask.keys(i) where mask.visible(query: i, key: j) {
-                                                    let pij = p[i * n + j], s = pij * (ds[j] - dot)
-                                                    let kj = kp + j * kw + kvh * D, dkj = dk + j * kw + kvh * D, dvj = dv + j * kw + kvh * D
-                                                    for e in 0..<D {
-                                                        dvj[e] += pij * gi[e]
-                                                        dqi[e] += s * kj[e]
-                                                        dkj[e] += s * qi[e]
+        // One task per (key/value head, sequence): the query heads of a group write the same
+        // dk/dv rows, so they run inside one task; dq rows are each head's own.
+        probabilities.withUnsafeBufferPointer { pb in
+            let pp = pb.baseAddress!
+            q.withUnsafeBufferPointer { qb in
+                k.withUnsafeBufferPointer { kb in
+                    v.withUnsafeBufferPointer { vb in
+                        dout.withUnsafeBufferPointer { gb in
+                            dq.withUnsafeMutableBufferPointer { dqb in
+                                dk.withUnsafeMutableBufferPointer { dkb in
+                                    dv.withUnsafeMutableBufferPointer { dvb in
+                                        let (qp, kp, vp, gp) = (qb.baseAddress!, kb.baseAddress!, vb.baseAddress!, gb.baseAddress!)
+                                        let (dqr, dkr, dvr) = (UnsafeMutableRawPointer(dqb.baseAddress!), UnsafeMutableRawPointer(dkb.baseAddress!),
+                                                               UnsafeMutableRawPointer(dvb.baseAddress!))
+                                        parallelFor(kvHeads * sequences.count) { task in
+                                            let kvh = task / sequences.count, n = task % sequences.count
+                                            let s = sequences[n], L = s.count, lo = s.lowerBound
+                                            let (dq, dk, dv) = (dqr.assumingMemoryBound(to: T.self), dkr.assumingMemoryBound(to: T.self),
+                                                                dvr.assumingMemoryBound(to: T.self))
+                                            let ds = UnsafeMutablePointer<T>.allocate(capacity: L * L)
+                                            defer { ds.deallocate() }
+                                            let (kb, vb, dkb, dvb) = (kp + lo * kw + kvh * D, vp + lo * kw + kvh * D, dk + lo * kw + kvh * D, dv + lo * kw + kvh * D)
+                                            for h in (kvh * group)..<((kvh + 1) * group) {
+                                                do {
+                                                    let p = pp + h * perHead + blockStart[n]
+                                                    let (qh, gh) = (qp + lo * qw + h * D, gp + lo * qw + h * D)
+                                                    // dV += Pᵀ·dO;  dP = dO·Vᵀ
+                                                    T.gemm(m: L, n: D, k: L, a: p, lda: L, transposeA: true, b: gh, ldb: qw, transposeB: false,
+                                                           c: dvb, ldc: kw, accumulate: true)
+                                                    T.gemm(m: L, n: L, k: D, a: gh, lda: qw, transposeA: false, b: vb, ldb: kw, transposeB: true,
+                                                           c: ds, ldc: L, accumulate: false)
+                                                    // dS = P ⊙ (dP − rowsum(P ⊙ dP)) (zero where masked: P is)
+                                                    for i in 0..<L {
+                                                        var dot: T = 0
+                                                        for j in 0..<L { dot += p[i * L + j] * ds[i * L + j] }
+                                                        for j in 0..<L { ds[i * L + j] = p[i * L + j] * (ds[i * L + j] - dot) }
                                                     }
+                                                    // dQ = dS·K;  dK += dSᵀ·Q
+                                                    T.gemm(m: L, n: D, k: L, a: ds, lda: L, transposeA: false, b: kb, ldb: kw, transposeB: false,
+                                                           c: dq + lo * qw + h * D, ldc: qw, accumulate: false)
+                                                    T.gemm(m: L, n: D, k: L, a: ds, lda: L, transposeA: true, b: qh, ldb: qw, transposeB: false,
+                                                           c: dkb, ldc: kw, accumulate: true)
                                                 }
                                             }
                                         }
