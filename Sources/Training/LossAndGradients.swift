@@ -49,7 +49,7 @@ public struct LossAndGradients {
         let dropout = self.dropout > 0 ? (probability: self.dropout, seed: seed) : nil
         let pack = PackedBatch(batch.filter { !$0.ids.isEmpty })
         let example = pack.example, c = model.config, n = pack.rows, d = c.embeddingLength
-        var x = embed(example)
+        var x = embed(example, copy: adapter.embedding)
         // Per layer: its input, and its whole forward pass while the budget lasts.
         var inputs: [[Float]] = [], kept: [LayerPass?] = []
         var keptBytes = 0
@@ -65,7 +65,7 @@ public struct LossAndGradients {
         }
         // Final norm, output product and cross-entropy over every target of the batch.
         var dx = [Float](repeating: 0, count: n * d)
-        let lossSum = outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &dx)
+        let lossSum = outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &dx, output: &adapter.output)
         for l in stride(from: c.layerCount - 1, through: 0, by: -1) {
             var layer: LayerPass
             if let pass = kept[l] {
@@ -77,17 +77,30 @@ public struct LossAndGradients {
             }
             dx = layer.backward(inputs[l], dx, gradients: &adapter.layers[l])
         }
+        // (T1) back into the embedding's copy: each text row's gradient, times √d, onto its token's row.
+        if adapter.embedding != nil {
+            let scale = Float(d).squareRoot(), blocks = example.imageBlocks
+            for (i, t) in example.ids.enumerated() where blocks[i] < 0 {
+                let at = Int(max(0, t)) * d
+                for j in 0..<d { adapter.embedding!.gradient[at + j] += scale * dx[i * d + j] }
+            }
+        }
         return lossSum / Double(count)
     }
 
-    /// (T1) token rows E[t]·√d; image rows as given.
-    private func embed(_ example: TrainingExample) -> [Float] {
+    /// (T1) token rows E[t]·√d (E the trained copy when there is one); image rows as given.
+    private func embed(_ example: TrainingExample, copy: TrainableMatrix?) -> [Float] {
         let d = model.config.embeddingLength, scale = Float(d).squareRoot(), table = model.weights.tokenEmbedding
         var x = [Float](repeating: 0, count: example.ids.count * d)
         x.withUnsafeMutableBufferPointer { xb in
             for (i, t) in example.ids.enumerated() {
                 let row = UnsafeMutableBufferPointer(rebasing: xb[(i * d)..<(i * d + d)])
-                dequantize(table.type, table.row(Int(max(0, t))), into: row)
+                if let copy {
+                    let at = Int(max(0, t)) * d
+                    for j in 0..<d { row[j] = copy.values[at + j] }
+                } else {
+                    dequantize(table.type, table.row(Int(max(0, t))), into: row)
+                }
                 for j in 0..<d { row[j] *= scale }
             }
             for image in example.images {
@@ -104,13 +117,24 @@ public struct LossAndGradients {
     /// over the whole vocabulary and kept, its log-sum-exp taken, turned in place into
     /// ∂L/∂logits = weight·(softmax − onehot), and multiplied straight back into ∂L/∂z —
     /// two products with the matrix, as PyTorch's forward and backward make, and with a
-    /// batch's targets in one group, two reads of the matrix.
+    /// batch's targets in one group, two reads of the matrix. With a trained copy of the
+    /// output matrix (`output`), that copy is the matrix and its gradient gathers
+    /// ∂L/∂logitsᵀ·z.
     private func outputLossAndGradient(_ x: [Float], targets: [(row: Int, target: Int)], weight: Float,
-                                       into dx: inout [Float]) -> Double {
+                                       into dx: inout [Float], output copy: inout TrainableMatrix?) -> Double {
         let c = model.config, d = c.embeddingLength, m = targets.count
         guard m > 0 else { return 0 }
-        let output = FrozenLinear(weight: model.weights.outputProjection)
-        let vocabulary = output.outputs
+        let frozen = FrozenLinear(weight: model.weights.outputProjection)
+        let vocabulary = frozen.outputs
+        // The matrix a tile of rows at a time: the base's dequantized, or the copy as it is.
+        let copyValues = copy?.values
+        func forEachTile(_ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+            guard let copyValues else { return frozen.forEachTile(body) }
+            copyValues.withUnsafeBufferPointer { body(0, vocabulary, $0.baseAddress!) }
+        }
+        var copyGradient = copy?.gradient ?? []
+        copy?.gradient = []
+        defer { copy?.gradient = copyGradient }
         var h = [Float](repeating: 0, count: m * d), z = h
         for (i, t) in targets.enumerated() { h.replaceSubrange((i * d)..<(i * d + d), with: x[(t.row * d)..<(t.row * d + d)]) }
         rmsRows(h, model.weights.outputNorm, rows: m, eps: c.rmsEpsilon, into: &z)
@@ -126,7 +150,7 @@ public struct LossAndGradients {
                     dz.withUnsafeMutableBufferPointer { db in
                         let (zp, lp, dp) = (zb.baseAddress! + first * d, lb.baseAddress!, db.baseAddress! + first * d)
                         // The group's logits, every vocabulary tile.
-                        output.forEachTile { lo, hi, w in
+                        forEachTile { lo, hi, w in
                             FrozenLinear.splitRows(rows) { a, b in
                                 sgemm(m: b - a, n: hi - lo, k: d, a: zp + a * d, lda: d, b: w, ldb: d, transposeB: true,
                                       c: lp + a * vocabulary + lo, ldc: vocabulary)
@@ -142,8 +166,18 @@ public struct LossAndGradients {
                                 ?? Self.logitGradient(row, count: vocabulary, target: targets[first + i].target, weight: weight)
                         }
                         for i in 0..<rows { loss += rl[i] }
+                        // ∂L/∂W += ∂L/∂logitsᵀ · z for a trained copy, split by vocabulary rows.
+                        if !copyGradient.isEmpty {
+                            copyGradient.withUnsafeMutableBufferPointer { gb in
+                                let gr = UnsafeMutableRawPointer(gb.baseAddress!)
+                                FrozenLinear.splitRows(vocabulary) { a, b in
+                                    sgemm(m: b - a, n: d, k: rows, a: lp + a, lda: vocabulary, transposeA: true, b: zp, ldb: d,
+                                          transposeB: false, c: gr.assumingMemoryBound(to: Float.self) + a * d, ldc: d, accumulate: true)
+                                }
+                            }
+                        }
                         // ∂L/∂z += ∂L/∂logits · E, tile by tile.
-                        output.forEachTile { lo, hi, w in
+                        forEachTile { lo, hi, w in
                             FrozenLinear.splitRows(rows) { a, b in
                                 sgemm(m: b - a, n: d, k: hi - lo, a: lp + a * vocabulary + lo, lda: vocabulary, b: w, ldb: d,
                                       transposeB: false, c: dp + a * d, ldc: d, accumulate: true)

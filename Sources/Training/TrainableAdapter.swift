@@ -1,16 +1,26 @@
 import Adapters
 import Gemma
 
-/// The LoRA being trained: per decoder layer, a `LoRAPair` for each targeted projection.
+/// The LoRA being trained: per decoder layer, a `LoRAPair` for each targeted projection;
+/// and, opt-in, full copies of the token embedding and the output matrix trained as they are
+/// (PEFT's `modules_to_save` — the notebook's `["lm_head", "embed_tokens"]`). The copies are
+/// separate, as PEFT keeps them: the output stops being tied to the embedding.
 public struct TrainableAdapter: Sendable {
     public let rank: Int
     public let alpha: Float
     public var layers: [[TextProjection: LoRAPair]]
+    /// The token embedding's trained copy (`embed_tokens`), or nil: the base's.
+    public var embedding: TrainableMatrix?
+    /// The output matrix's trained copy (`lm_head`), or nil: the base's (tied to the embedding).
+    public var output: TrainableMatrix?
 
-    public init(rank: Int, alpha: Float, layers: [[TextProjection: LoRAPair]]) {
+    public init(rank: Int, alpha: Float, layers: [[TextProjection: LoRAPair]], embedding: TrainableMatrix? = nil,
+                output: TrainableMatrix? = nil) {
         self.rank = rank
         self.alpha = alpha
         self.layers = layers
+        self.embedding = embedding
+        self.output = output
     }
 
     /// The text part of an adapter read from a file (training continues from it); vision
@@ -32,16 +42,54 @@ public struct TrainableAdapter: Sendable {
         layers.indices.flatMap { l in TextProjection.allCases.filter { layers[l][$0] != nil }.map { (l, $0) } }
     }
 
+    /// Every trained tensor with its gradient, in a fixed order — each pair's A then B
+    /// (`orderedKeys`), then the embedding's copy, then the output's — for the optimiser,
+    /// clipping and checkpoints. Each is moved out while `body` runs, so nothing is copied.
+    mutating func forEachParameter(_ body: (_ index: Int, _ values: inout [Float], _ gradient: inout [Float]) -> Void) {
+        var index = 0
+        for (l, p) in orderedKeys {
+            var pair = layers[l].removeValue(forKey: p)!
+            body(index, &pair.a, &pair.gradientA)
+            body(index + 1, &pair.b, &pair.gradientB)
+            layers[l][p] = pair
+            index += 2
+        }
+        if var e = embedding {
+            embedding = nil
+            body(index, &e.values, &e.gradient)
+            embedding = e
+            index += 1
+        }
+        if var o = output {
+            output = nil
+            body(index, &o.values, &o.gradient)
+            output = o
+        }
+    }
+
+    /// The gradients alone, in `forEachParameter`'s order.
+    var gradients: [[Float]] {
+        orderedKeys.flatMap { [layers[$0.layer][$0.projection]!.gradientA, layers[$0.layer][$0.projection]!.gradientB] }
+            + [embedding?.gradient, output?.gradient].compactMap { $0 }
+    }
+
     mutating func zeroGradients() {
-        for (l, p) in orderedKeys { layers[l][p]!.zeroGradients() }
+        forEachParameter { _, _, g in
+            g.withUnsafeMutableBufferPointer { b in b.update(repeating: 0) }
+        }
     }
 
     /// The L2 norm of every gradient together.
     public var gradientNorm: Double {
         var sum: Double = 0
-        for (l, p) in orderedKeys {
-            for g in layers[l][p]!.gradientA { sum += Double(g) * Double(g) }
-            for g in layers[l][p]!.gradientB { sum += Double(g) * Double(g) }
+        for g in gradients {
+            g.withUnsafeBufferPointer { b in
+                for block in stride(from: 0, to: b.count, by: 4096) {
+                    var s: Float = 0
+                    for i in block..<min(b.count, block + 4096) { s += b[i] * b[i] }
+                    sum += Double(s)
+                }
+            }
         }
         return sum.squareRoot()
     }

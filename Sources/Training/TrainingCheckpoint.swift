@@ -6,7 +6,8 @@ import Kernels
 /// step and moments, the data position, and the settings it ran under (a resume under other
 /// settings is refused). One GGUF file — `ADAPTER.gguf.checkpoint` — written atomically:
 /// per pair `blk.N.<proj>.weight.lora_a` / `.lora_b` and their moments `….adam_m_a`,
-/// `….adam_v_a`, `….adam_m_b`, `….adam_v_b`, all F32.
+/// `….adam_v_a`, `….adam_m_b`, `….adam_v_b`, all F32; trained copies of the embedding and
+/// the output matrix as `token_embd.weight` / `output.weight` with `.adam_m` / `.adam_v`.
 public struct TrainingCheckpoint {
     public let adapter: TrainableAdapter
     public let optimizer: AdamW
@@ -42,6 +43,20 @@ public struct TrainingCheckpoint {
                             GGUFWriter.Tensor(name: base + ".adam_v_b", shape: bShape, type: .f32)]
                 data += [optimizer.first[2 * k], optimizer.second[2 * k], optimizer.first[2 * k + 1], optimizer.second[2 * k + 1]]
             }
+        }
+        // The copies follow the pairs, as in `forEachParameter` (so do their moments).
+        var index = 2 * adapter.orderedKeys.count
+        for (name, copy) in [("token_embd.weight", adapter.embedding), ("output.weight", adapter.output)] {
+            guard let copy else { continue }
+            let shape = [copy.columns, copy.rows]
+            tensors.append(GGUFWriter.Tensor(name: name, shape: shape, type: .f32))
+            data.append(copy.values)
+            if moments {
+                tensors += [GGUFWriter.Tensor(name: name + ".adam_m", shape: shape, type: .f32),
+                            GGUFWriter.Tensor(name: name + ".adam_v", shape: shape, type: .f32)]
+                data += [optimizer.first[index], optimizer.second[index]]
+            }
+            index += 1
         }
         let o = optimizer
         let metadata: [(key: String, value: GGUFValue)] = [
@@ -97,8 +112,20 @@ public struct TrainingCheckpoint {
                 second += [try values(base + ".adam_v_a", rank * inputs), try values(base + ".adam_v_b", outputs * rank)]
             }
         }
+        var copies: [TrainableMatrix?] = []
+        for name in ["token_embd.weight", "output.weight"] {
+            guard let info = file.info(named: name) else { copies.append(nil); continue }
+            guard info.shape.count == 2 else { throw fail("malformed '\(name)'") }
+            let (columns, rows) = (info.shape[0], info.shape[1])
+            copies.append(TrainableMatrix(rows: rows, columns: columns, values: try values(name, rows * columns)))
+            if moments {
+                first.append(try values(name + ".adam_m", rows * columns))
+                second.append(try values(name + ".adam_v", rows * columns))
+            }
+        }
         let count = (layers.keys.max() ?? -1) + 1
-        let adapter = TrainableAdapter(rank: rank, alpha: Float(alpha), layers: (0..<count).map { layers[$0] ?? [:] })
+        let adapter = TrainableAdapter(rank: rank, alpha: Float(alpha), layers: (0..<count).map { layers[$0] ?? [:] },
+                                       embedding: copies[0], output: copies[1])
         let optimizer = AdamW(beta1: adam[0], beta2: adam[1], epsilon: adam[2], weightDecay: adam[3],
                               step: step, first: first, second: second)
         return TrainingCheckpoint(adapter: adapter, optimizer: optimizer, position: position, settings: settings)

@@ -94,4 +94,40 @@ final class LossAndGradientsTests: XCTestCase {
         let scale = kept.1.map(abs).max()!
         XCTAssertLessThan(zip(grouped.1, kept.1).map { abs($0 - $1) }.max()! / scale, 1e-5)
     }
+
+    /// Trained copies of the embedding and the output matrix (modules_to_save): their
+    /// gradients against central differences of the loss, and the copies start as the base
+    /// (same loss as without them).
+    func testEmbeddingAndOutputCopiesMatchFiniteDifferences() throws {
+        let model = try GemmaModel(path: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path)
+        var rng = SplitMix64(seed: 21)
+        let ids: [Int32] = [2] + (0..<15).map { _ in Int32(4 + rng.next() % 500) }
+        let batch = [TrainingExample(ids: ids, labels: ids.enumerated().map { $0.offset < 5 ? TrainingExample.ignored : $0.element })]
+        let pass = LossAndGradients(model: model)
+        var plain = adapter(model.config)
+        let base = pass.run(batch, adapter: &plain)
+        var trained = plain
+        trained.embedding = TrainableMatrix(copying: model.weights.tokenEmbedding)
+        trained.output = TrainableMatrix(copying: model.weights.outputProjection)
+        XCTAssertEqual(pass.run(batch, adapter: &trained), base, accuracy: 1e-6 * base, "the copies start as the base")
+        XCTAssertEqual(trained.gradients.count, plain.gradients.count + 2)
+        let d = model.config.embeddingLength
+        // The gradient reaches only the rows of tokens in the input (and not the last, never an input).
+        let used = Set(ids.dropLast().map(Int.init))
+        for row in [0, 1, 3] where !used.contains(row) {
+            XCTAssertTrue(trained.embedding!.gradient[(row * d)..<(row * d + d)].allSatisfy { $0 == 0 })
+        }
+        for (isEmbedding, index) in [(true, Int(ids[3]) * d + 5), (true, Int(ids[7]) * d + 17), (false, Int(ids[9]) * d + 2), (false, 123 * d + 7)] {
+            func lossWith(_ delta: Float) -> Double {
+                var copy = trained
+                if isEmbedding { copy.embedding!.values[index] += delta } else { copy.output!.values[index] += delta }
+                return pass.run(batch, adapter: &copy)
+            }
+            let h: Float = 1e-2
+            let numeric = (lossWith(h) - lossWith(-h)) / Double(2 * h)
+            let analytic = Double(isEmbedding ? trained.embedding!.gradient[index] : trained.output!.gradient[index])
+            XCTAssertEqual(analytic, numeric, accuracy: 0.02 * abs(numeric) + 1e-4, "\(isEmbedding ? "embedding" : "output")[\(index)]")
+            XCTAssertNotEqual(analytic, 0)
+        }
+    }
 }

@@ -9,6 +9,16 @@ import XCTest
 /// takes: the same adapter bits and AdamW moments (dropout and data order included).
 final class TrainerResumeTests: XCTestCase {
     func testResumeIsBitForBit() throws {
+        try check(copies: false)
+    }
+
+    /// With trained copies of the embedding and the output matrix, their values and moments
+    /// are saved and restored too.
+    func testResumeWithTrainedCopiesIsBitForBit() throws {
+        try check(copies: true)
+    }
+
+    private func check(copies: Bool) throws {
         let model = try GemmaModel(path: TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path)
         var rng = SplitMix64(seed: 3)
         let examples = (0..<3).map { k -> TrainingExample in
@@ -23,7 +33,11 @@ final class TrainerResumeTests: XCTestCase {
         settings.accumulation = 2
         settings.learningRate = 1e-2
         settings.dropout = 0.1
-        let initial = TrainableAdapter.initial(for: model.config, rank: 2, alpha: 4, targets: [.q, .v, .down], seed: settings.seed)
+        var initial = TrainableAdapter.initial(for: model.config, rank: 2, alpha: 4, targets: [.q, .v, .down], seed: settings.seed)
+        if copies {
+            initial.embedding = TrainableMatrix(copying: model.weights.tokenEmbedding)
+            initial.output = TrainableMatrix(copying: model.weights.outputProjection)
+        }
         var straight = Trainer(model: model, settings: settings, examples: examples, adapter: initial)
         while !straight.finished { _ = straight.step() }
 
@@ -47,5 +61,12 @@ final class TrainerResumeTests: XCTestCase {
         }
         XCTAssertEqual(straight.optimizer.second.flatMap { $0 }.map(\.bitPattern), resumed.optimizer.second.flatMap { $0 }.map(\.bitPattern))
         XCTAssertNotEqual(straight.adapter.layers[0][.q]!.b, initial.layers[0][.q]!.b, "the steps moved B off zero")
+        XCTAssertEqual(straight.optimizer.second.count, resumed.optimizer.second.count)
+        if copies {
+            XCTAssertEqual(straight.optimizer.second.count, 2 * 3 * model.config.layerCount + 2)
+            XCTAssertEqual(straight.adapter.embedding!.values.map(\.bitPattern), resumed.adapter.embedding!.values.map(\.bitPattern))
+            XCTAssertEqual(straight.adapter.output!.values.map(\.bitPattern), resumed.adapter.output!.values.map(\.bitPattern))
+            XCTAssertNotEqual(straight.adapter.output!.values, initial.output!.values, "the copies are trained")
+        }
     }
 }

@@ -8,8 +8,8 @@ import Foundation
 ///     m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
 ///     p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 ///
-/// The moments are kept per LoRA matrix in the adapter's pair order, so a checkpoint can save
-/// and restore them.
+/// The moments are kept per trained tensor in `TrainableAdapter.forEachParameter`'s order,
+/// so a checkpoint can save and restore them.
 public struct AdamW: Sendable {
     public var beta1: Double = 0.9
     public var beta2: Double = 0.999
@@ -17,7 +17,8 @@ public struct AdamW: Sendable {
     public var weightDecay: Double = 0.01
     /// Steps taken (t of the bias corrections).
     public private(set) var step = 0
-    /// First and second moments, two arrays (A, B) per pair in `TrainableAdapter.orderedKeys` order.
+    /// First and second moments, one array per trained tensor (`forEachParameter`'s order:
+    /// each pair's A and B, then the embedding's and the output's copies).
     public private(set) var first: [[Float]] = []
     public private(set) var second: [[Float]] = []
 
@@ -32,31 +33,29 @@ public struct AdamW: Sendable {
 
     /// One step over every parameter of `adapter` with its gradients, at learning rate `lr`.
     public mutating func update(_ adapter: inout TrainableAdapter, lr: Double) {
-        let keys = adapter.orderedKeys
         if first.isEmpty {
-            for (l, p) in keys {
-                let pair = adapter.layers[l][p]!
-                first += [Array(repeating: 0, count: pair.a.count), Array(repeating: 0, count: pair.b.count)]
-            }
+            first = adapter.gradients.map { Array(repeating: 0, count: $0.count) }
             second = first
         }
         step += 1
         let correction1 = 1 - Foundation.pow(beta1, Double(step)), correction2 = 1 - Foundation.pow(beta2, Double(step))
         let stepSize = Float(lr / correction1), root2 = Float(correction2.squareRoot())
         let (b1, b2, eps, decay) = (Float(beta1), Float(beta2), Float(epsilon), Float(1 - lr * weightDecay))
-        func move(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float]) {
-            for i in p.indices {
-                p[i] *= decay
-                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
+        adapter.forEachParameter { k, p, g in
+            p.withUnsafeMutableBufferPointer { p in
+                g.withUnsafeBufferPointer { g in
+                    first[k].withUnsafeMutableBufferPointer { m in
+                        second[k].withUnsafeMutableBufferPointer { v in
+                            for i in 0..<p.count {
+                                p[i] *= decay
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
+                            }
+                        }
+                    }
+                }
             }
-        }
-        for (k, (l, p)) in keys.enumerated() {
-            var pair = adapter.layers[l][p]!
-            move(&pair.a, pair.gradientA, &first[2 * k], &second[2 * k])
-            move(&pair.b, pair.gradientB, &first[2 * k + 1], &second[2 * k + 1])
-            adapter.layers[l][p] = pair
         }
     }
 }

@@ -6,11 +6,8 @@ extension TrainableAdapter {
         let norm = gradientNorm
         let factor = Float(min(1, maxNorm / (norm + 1e-6)))
         guard factor < 1 else { return norm }
-        for (l, p) in orderedKeys {
-            var pair = layers[l][p]!
-            for i in pair.gradientA.indices { pair.gradientA[i] *= factor }
-            for i in pair.gradientB.indices { pair.gradientB[i] *= factor }
-            layers[l][p] = pair
+        forEachParameter { _, _, g in
+            g.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] *= factor } }
         }
         return norm
     }
