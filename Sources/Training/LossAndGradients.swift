@@ -80,7 +80,8 @@ public struct LossAndGradients {
         // (T1) back into the embedding's copy: each text row's gradient, times √d, onto its token's row.
         if adapter.embedding != nil {
             let scale = Float(d).squareRoot(), blocks = example.imageBlocks
-            for (i, t) in example.ids.enumerated() where blocks[i] < 0 {
+            // Token 0 is Gemma's padding: transformers' embedding (padding_idx 0) gives it no gradient.
+            for (i, t) in example.ids.enumerated() where blocks[i] < 0 && t != 0 {
                 let at = Int(max(0, t)) * d
                 for j in 0..<d { adapter.embedding!.gradient[at + j] += scale * dx[i * d + j] }
             }

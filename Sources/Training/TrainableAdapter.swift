@@ -23,18 +23,21 @@ public struct TrainableAdapter: Sendable {
         self.output = output
     }
 
-    /// The text part of an adapter read from a file (training continues from it); vision
-    /// LoRA and replaced matrices are refused — training updates the decoder's projections.
+    /// The text part of an adapter read from a file (training continues from it), with its
+    /// replaced embedding / output matrices as trained copies; vision LoRA is refused —
+    /// training updates the decoder.
     public init(weights: LoRAAdapterWeights, config c: GemmaConfig) throws(ModelAdapter.MismatchError) {
         let checked = try ModelAdapter(weights: weights, config: c)
-        if checked.changesVision || checked.replacesMatrices {
-            throw ModelAdapter.MismatchError(description: "\(weights.source): training continues the decoder's LoRA only; this adapter also updates the vision tower or replaces whole matrices")
+        if checked.changesVision {
+            throw ModelAdapter.MismatchError(description: "\(weights.source): training continues the decoder's LoRA only; this adapter also updates the vision tower")
         }
         rank = weights.rank
         alpha = weights.alpha
         layers = checked.layers.map { layer in
             layer.mapValues { u in LoRAPair(rank: u.rank, inputs: u.inputs, outputs: u.outputs, scale: u.scale, a: u.a, b: u.b) }
         }
+        embedding = checked.tokenEmbedding.map { TrainableMatrix(copying: $0) }
+        output = checked.output.map { TrainableMatrix(copying: $0) }
     }
 
     /// Every pair in a fixed order: layer, then projection (`TextProjection.allCases`).

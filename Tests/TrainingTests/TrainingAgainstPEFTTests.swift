@@ -75,6 +75,12 @@ final class TrainingAgainstPEFTTests: XCTestCase {
         XCTAssertLessThan(gradientError, 1e-4, label)
         XCTAssertEqual(adapter.gradientNorm, (c.json["gradient_norm"] as! NSNumber).doubleValue, accuracy: 1e-4 * adapter.gradientNorm, label)
         print("\(label): loss \(loss) vs \(want); gradients max relative error \(gradientError)")
+        if let copies = c.json["gradients_modules_to_save"] as? [String: [String: Any]] {
+            let copyError = try worstCopy(adapter.output?.gradient, copies["lm_head"]!, columns: c.model.config.embeddingLength)
+                + worstCopy(adapter.embedding?.gradient, copies["embed_tokens"]!, columns: c.model.config.embeddingLength)
+            XCTAssertLessThan(copyError, 1e-4, label)
+            print("\(label): embedding and output copies' gradients, max relative error \(copyError)")
+        }
 
         // Five AdamW steps with clipping and the linear schedule.
         let training = c.json["training"] as! [String: Any]
@@ -95,6 +101,41 @@ final class TrainingAgainstPEFTTests: XCTestCase {
         let finalError = try worst(trained, training["final"] as! [String: Any], gradient: false)
         XCTAssertLessThan(finalError, 1e-4, label)
         print("\(label): after \(steps.count) AdamW steps, weights max relative error \(finalError)")
+        if let copies = training["final_modules_to_save"] as? [String: [String: Any]] {
+            let d = c.model.config.embeddingLength
+            let copyError = try worstCopy(trained.output?.values, copies["lm_head"]!, columns: d)
+                + worstCopy(trained.embedding?.values, copies["embed_tokens"]!, columns: d)
+            XCTAssertLessThan(copyError, 1e-4, label)
+            // Rows no token reaches move by weight decay alone.
+            let untouched = try worstCopy(trained.embedding?.values, copies["embed_tokens_untouched"]!, columns: d)
+            XCTAssertLessThan(untouched, 1e-6, label)
+            print("\(label): copies after \(steps.count) steps, max relative error \(copyError); rows without gradient \(untouched)")
+        }
+    }
+
+    /// max |ours − theirs| / max |theirs| of a copy's matrix (vocabulary × `columns`) or of
+    /// the rows the fixture lists.
+    private func worstCopy(_ ours: [Float]?, _ expected: [String: Any], columns: Int) throws -> Double {
+        let ours = try XCTUnwrap(ours, "no trained copy")
+        let rows = (expected["rows"] as? [NSNumber]).map { $0.map(\.intValue) }
+        let want = (expected["values"] as! [[NSNumber]]).map { $0.map(\.doubleValue) }
+        let scale = max(1e-12, want.flatMap { $0 }.map(abs).max()!)
+        var worst = 0.0
+        for (k, row) in want.enumerated() {
+            let r = rows?[k] ?? k
+            XCTAssertEqual(row.count, columns)
+            for j in 0..<columns { worst = max(worst, abs(Double(ours[r * columns + j]) - row[j]) / scale) }
+        }
+        return worst
+    }
+
+    /// PEFT's `modules_to_save=["lm_head", "embed_tokens"]` (the notebook's): the copies'
+    /// gradients and their values after five steps, weight decay on rows no token reaches.
+    func testTrainedEmbeddingAndOutputCopiesMatchPyTorch() throws {
+        let c = try load("text-modules", model: "tiny_gemma/tiny-gemma3.gguf", mmproj: nil)
+        XCTAssertNotNil(c.adapter.embedding, "the PEFT folder's embed_tokens copy")
+        XCTAssertNotNil(c.adapter.output, "the PEFT folder's lm_head copy")
+        try check(c, label: "modules_to_save")
     }
 
     func testTextExamplesMatchPyTorch() throws {
