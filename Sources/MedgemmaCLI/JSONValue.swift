@@ -1,3 +1,5 @@
+import Support
+
 /// A minimal JSON value and its compact rendering, for `--json` outputs (no Foundation
 /// round trip, stable key order as given).
 public indirect enum JSONValue: Equatable {
@@ -53,25 +55,8 @@ public indirect enum JSONValue: Equatable {
         }
     }
 
-    /// JSON string escaping: quotes, backslash and every control character.
+    /// JSON string escaping: quotes, backslash and every control character (`JSONString`).
     public static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += JSONString.quoted(s)
     }
 }
