@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "ModelCatalog", dependencies: ["Support"]),
         // Measuring a model on one's own data (`medgemma eval`): task files, likelihood and generative scoring, metrics, run files.
         // LoRA training: the backward pass through Gemma 3, the optimiser, checkpoints.
-        .target(name: "Training", dependencies: ["Support", "GGUF", "Kernels", "Adapters", "Gemma"]),
+        .target(name: "Training", dependencies: ["Support", "GGUF", "Kernels", "Adapters", "Gemma", "SafeTensors"]),
         .target(name: "Evaluation", dependencies: ["Support", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation"]),
         // Downloading GGUF models from a Hugging Face–compatible hub (`medgemma pull`).
         .target(name: "ModelStore", dependencies: ["Support", "ModelCatalog"]),
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Gemma", "Adapters", "GGUF", "Kernels", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Gemma", "Adapters", "GGUF", "Kernels", "SafeTensors", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Support", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "ModelCatalog", "TestSupport"]),
         .testTarget(name: "MedgemmaCLITests", dependencies: ["Support", "MedgemmaCLI", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "TestSupport", .target(name: "medgemma")]),

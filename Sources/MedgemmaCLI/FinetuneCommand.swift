@@ -17,13 +17,14 @@ enum FinetuneCommand: Subcommand {
                              [--dropout P] [--targets all-linear|q,k,v,o,gate,up,down] [--lr LR]
                              [--epochs N | --steps N] [--batch B] [--accumulate K] [--max-length L]
                              [--schedule linear|cosine|constant] [--seed S] [--save-every N]
-                             [--resume] [--force] [--model M] [--mmproj P]
+                             [--peft DIR] [--resume] [--force] [--model M] [--mmproj P]
 
     Trains a LoRA adapter on the model's decoder projections with exact gradients: the base
     weights stay frozen in their quantized blocks (QLoRA-style), each layer is recomputed in
     the backward pass so memory grows with one layer, and the loss is taken on the assistant
     turns only. The result is a llama.cpp GGUF LoRA (llama.cpp --lora and Ollama ADAPTER load
-    it; so do --lora and :lora here).
+    it; so do --lora and :lora here) and, with --peft, also a Hugging Face PEFT folder
+    (PeftModel.from_pretrained loads it).
 
     Data: JSON lines in the Hugging Face chat "messages" format (what Google's MedGemma
     notebook feeds TRL's SFTTrainer): roles system, user and assistant; content a string or a
@@ -52,11 +53,15 @@ enum FinetuneCommand: Subcommand {
       --max-length L    examples longer than L tokens are cut to L (1024)
       --schedule S      linear (default), cosine or constant, after the warm-up
       --seed S          data order, initial weights and dropout (42)
-      --save-every N    also write the adapter and its checkpoint every N steps (atomically)
+      --peft DIR        also write the adapter as a PEFT folder (adapter_model.safetensors and
+                        adapter_config.json, as save_pretrained writes them), for
+                        Gemma3ForConditionalGeneration when the model has an mmproj beside it,
+                        else Gemma3ForCausalLM; an existing DIR is refused without --force
+      --save-every N    also write the adapter(s) and the checkpoint every N steps (atomically)
       --resume          continue from OUT.checkpoint (written on Ctrl-C and by --save-every):
                         the same adapter, optimiser state and data position, bit for bit;
                         the data and settings must be those of the run that wrote it
-      --force           replace an existing --out
+      --force           replace an existing --out (and --peft DIR)
       --model M         the base GGUF model (default: $MEDGEMMA_MODEL or the default model)
       --mmproj P        the vision part, for examples with images (default: $MEDGEMMA_MMPROJ,
                         else the one mmproj*.gguf beside the model)
@@ -66,7 +71,7 @@ enum FinetuneCommand: Subcommand {
     static let spec = ArgumentSpec(flags: ["--force", "--resume"],
                                    options: ["--data", "--eval", "--out", "--rank", "--alpha", "--dropout", "--targets", "--lr",
                                              "--epochs", "--steps", "--batch", "--accumulate", "--max-length", "--schedule",
-                                             "--seed", "--save-every", "--model", "--mmproj"],
+                                             "--seed", "--save-every", "--peft", "--model", "--mmproj"],
                                    aliases: ["-m": "--model", "-o": "--out"])
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
@@ -80,6 +85,14 @@ enum FinetuneCommand: Subcommand {
         }
         if FileManager.default.fileExists(atPath: out) && !args.has("--force") && !resume {
             throw CommandFailure("\(out): already exists (--force replaces it)")
+        }
+        let peft = args["--peft"]
+        if let peft, peft.isEmpty { throw UsageError(command: command, "--peft needs a folder") }
+        if let peft, FileManager.default.fileExists(atPath: peft) && !args.has("--force") && !resume {
+            throw CommandFailure("\(peft): already exists (--force replaces it)")
+        }
+        if let peft {
+            do { try PEFTFolderWriter.checkTarget(peft, replacing: true) } catch { throw CommandFailure("\(error)") }
         }
         var settings = TrainingSettings()
         settings.rank = try ArgumentParser.int(args, "--rank", default: settings.rank, range: 1...1024, command: command)
@@ -153,6 +166,17 @@ enum FinetuneCommand: Subcommand {
         }
         let architecture = (try? file.metadata.string("general.architecture")) ?? "gemma3"
         let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
+        let peftDescription = PEFTFolderWriter.Description(
+            baseClass: ModelLocator.mmproj(nil, model: modelPath) != nil ? .conditionalGeneration : .causalLM,
+            dropout: settings.dropout, baseModel: (try? file.metadata.string("general.source.huggingface.repository")) ?? nil)
+        // A folder this run wrote (or, resuming, an earlier run of it) may be replaced.
+        var replacePEFT = args.has("--force") || resume
+        func save(_ adapter: TrainableAdapter) throws {
+            do { try LoRAFileWriter.write(adapter, architecture: architecture, name: name, to: out) } catch { throw CommandFailure("\(error)") }
+            guard let peft else { return }
+            do { try PEFTFolderWriter.write(adapter, peftDescription, to: peft, replacing: replacePEFT) } catch { throw CommandFailure("\(error)") }
+            replacePEFT = true
+        }
         func evalLoss() -> Double? {
             guard !held.isEmpty else { return nil }
             var copy = trainer.adapter
@@ -176,7 +200,7 @@ enum FinetuneCommand: Subcommand {
                 + "  grad-norm \(Format.fixed(p.gradientNorm, 3))  \(Format.fixed(Double(tokens) / seconds, 0)) tok/s  ETA \(Format.fixed(eta, 0)) s"
             Console.err(Console.errIsTerminal ? "\r\u{1B}[K" + line : line + "\n")
             if saveEvery > 0 && p.step % saveEvery == 0 && !trainer.finished {
-                try save(trainer.adapter, architecture: architecture, name: name, to: out)
+                try save(trainer.adapter)
                 try saveCheckpoint(trainer, fingerprint, to: checkpointPath)
             }
         }
@@ -186,15 +210,12 @@ enum FinetuneCommand: Subcommand {
             unlink(checkpointPath)
         }
         if Console.errIsTerminal { Console.err("\n") }
-        try save(trainer.adapter, architecture: architecture, name: name, to: out)
+        try save(trainer.adapter)
         if let after = evalLoss(), let before { Console.err("eval loss: \(Format.fixed(before, 4)) → \(Format.fixed(after, 4))\n") }
+        if let peft { Console.err("wrote \(peft) (PEFT, for \(peftDescription.baseClass.rawValue))\n") }
         Console.err("wrote \(out)" + (cancel.isRaised
             ? " (stopped at step \(trainer.optimizer.step) of \(trainer.totalSteps); --resume continues from \(checkpointPath))\n" : "\n"))
         return cancel.isRaised ? 130 : 0
-    }
-
-    private static func save(_ adapter: TrainableAdapter, architecture: String, name: String, to path: String) throws {
-        do { try LoRAFileWriter.write(adapter, architecture: architecture, name: name, to: path) } catch { throw CommandFailure("\(error)") }
     }
 
     private static func saveCheckpoint(_ trainer: Trainer, _ fingerprint: String, to path: String) throws {

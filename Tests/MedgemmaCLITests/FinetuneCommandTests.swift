@@ -42,6 +42,74 @@ final class FinetuneCommandTests: XCTestCase {
         XCTAssertTrue(lora.pairs.contains { $0.b.contains { $0 != 0 } })
     }
 
+    /// `--peft DIR` writes the same adapter as a PEFT folder beside the GGUF (on the tiny
+    /// Gemma 3): the loader PEFT folders go through reads it back with the GGUF's very floats;
+    /// an existing DIR is refused without --force in one line naming it, and replaced with it.
+    func testPEFTFolderBesideTheGGUF() throws {
+        let model = TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path
+        let out = folder + "/adapter.gguf", peft = folder + "/adapter-peft"
+        let args = ["finetune", "--model", model, "--data", folder + "/train.jsonl", "--out", out, "--peft", peft,
+                    "--steps", "1", "--batch", "2", "--accumulate", "1", "--rank", "2", "--alpha", "4", "--targets", "q,down",
+                    "--dropout", "0.1", "--lr", "2e-3"]
+        let r = try CommandRunner.medgemma(args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrote \(peft) (PEFT, for Gemma3ForCausalLM)"), r.stderr)
+        let weights = try PEFTAdapter.load(folder: peft)
+        XCTAssertEqual(weights.rank, 2)
+        XCTAssertEqual(weights.alpha, 4)
+        let gguf = try GGUFLoRAFile(path: out)
+        XCTAssertEqual(weights.matrices.count, gguf.pairs.count)
+        for pair in gguf.pairs {
+            let projection = try XCTUnwrap(TextProjection(ggufName: pair.projection))
+            let m = try XCTUnwrap(weights.matrices[.text(layer: pair.layer, projection: projection)], "\(pair.layer) \(pair.projection)")
+            XCTAssertEqual(m.a, pair.a)
+            XCTAssertEqual(m.b, pair.b)
+        }
+        let config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: peft + "/adapter_config.json"))) as? [String: Any])
+        XCTAssertEqual(config["target_modules"] as? [String], ["down_proj", "q_proj"])
+        XCTAssertEqual(config["lora_dropout"] as? Double, 0.1)
+
+        let again = try CommandRunner.medgemma(args.map { $0 == out ? folder + "/other.gguf" : $0 })
+        XCTAssertEqual(again.status, 1)
+        XCTAssertEqual(again.stderr.split(separator: "\n").count, 1, again.stderr)
+        XCTAssertTrue(again.stderr.contains("\(peft): already exists (--force replaces it)"), again.stderr)
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/plain", contents: Data()))
+        let notFolder = try CommandRunner.medgemma(args.map { $0 == peft ? folder + "/plain" : $0 } + ["--force"])
+        XCTAssertEqual(notFolder.status, 1)
+        XCTAssertEqual(notFolder.stderr, "medgemma finetune: \(folder)/plain: cannot write the PEFT adapter: exists and is not a folder\n", "refused before training")
+        unlink(folder + "/plain")
+        let forced = try CommandRunner.medgemma(args + ["--force", "--seed", "5"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertNotEqual(try PEFTAdapter.load(folder: peft).matrices.values.first?.a, weights.matrices.values.first?.a, "another seed, another A")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["adapter-peft", "adapter.gguf", "train.jsonl"])
+    }
+
+    /// A model with its vision part beside it is Gemma3ForConditionalGeneration on the Hugging
+    /// Face side: the tensors are named for it, and target_modules keeps to the language model.
+    func testPEFTFolderForAModelWithItsVisionPart() throws {
+        let vision = folder + "/vision"
+        try FileManager.default.createDirectory(atPath: vision, withIntermediateDirectories: true)
+        for name in ["text.gguf", "mmproj-f32.gguf"] {
+            try FileManager.default.copyItem(atPath: TestEnvironment.fixture("tiny_gemma_vision/" + name).path, toPath: vision + "/" + name)
+        }
+        let peft = folder + "/vision-peft"
+        let r = try CommandRunner.medgemma(["finetune", "--model", vision + "/text.gguf", "--data", folder + "/train.jsonl",
+                                            "--out", folder + "/vision.gguf", "--peft", peft, "--steps", "1", "--batch", "2",
+                                            "--accumulate", "1", "--rank", "2", "--targets", "v"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("(PEFT, for Gemma3ForConditionalGeneration)"), r.stderr)
+        let weights = try PEFTAdapter.load(folder: peft)
+        XCTAssertEqual(weights.matrices.count, 7, "7 layers × v")
+        // The safetensors header: an 8-byte little-endian length, then JSON keyed by tensor name.
+        let file = try Data(contentsOf: URL(fileURLWithPath: peft + "/adapter_model.safetensors"))
+        let length = file.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: file.subdata(in: 8..<(8 + length))) as? [String: Any])
+        let names = header.keys.filter { $0 != "__metadata__" }
+        XCTAssertTrue(names.allSatisfy { $0.hasPrefix("base_model.model.model.language_model.layers.") && $0.contains(".self_attn.v_proj.lora_") }, "\(names)")
+        let config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: peft + "/adapter_config.json"))) as? [String: Any])
+        XCTAssertEqual(config["target_modules"] as? String, #".*language_model.*\.(v_proj)"#)
+    }
+
     func testBadOptionsAreRefused() throws {
         let model = try TestEnvironment.defaultModel()
         let base = ["finetune", "--model", model, "--data", folder + "/train.jsonl"]
