@@ -18,7 +18,9 @@ import Support
 ///   transformers ≥ 4.52) — the GGUF does not say which, so the caller does.
 /// - `adapter_config.json`: `peft_type` LORA, `r`, `lora_alpha`, `lora_dropout`,
 ///   `target_modules`, `task_type` CAUSAL_LM, `bias` none and the defaults PEFT writes, keys
-///   sorted and indented as PEFT's `json.dumps(indent=2, sort_keys=True)`. `target_modules`
+///   sorted and indented as PEFT's `json.dumps(indent=2, sort_keys=True)`, and
+///   `modules_to_save` with trained copies of the embedding / output matrix (saved whole, as
+///   `…embed_tokens.weight` and `base_model.model.lm_head.weight`). `target_modules`
 ///   lists the projections trained (`q_proj`, …) for the text class; for the multimodal class
 ///   it is the regular expression `.*language_model.*\.(q_proj|…)`, since a plain list would
 ///   also wrap the SigLIP tower's `q_proj`/`k_proj`/`v_proj`, which were not trained.
@@ -37,6 +39,14 @@ public enum PEFTFolderWriter {
             switch self {
             case .causalLM: return "base_model.model.model.layers."
             case .conditionalGeneration: return "base_model.model.model.language_model.layers."
+            }
+        }
+
+        /// The saved name of the trained embedding copy (`modules_to_save` "embed_tokens").
+        var embeddingName: String {
+            switch self {
+            case .causalLM: return "base_model.model.model.embed_tokens.weight"
+            case .conditionalGeneration: return "base_model.model.model.language_model.embed_tokens.weight"
             }
         }
     }
@@ -77,6 +87,13 @@ public enum PEFTFolderWriter {
             tensors.append(.init(name: tensorName(layer: l, projection: p, part: .a, baseClass: baseClass), shape: [pair.rank, pair.inputs], values: pair.a))
             tensors.append(.init(name: tensorName(layer: l, projection: p, part: .b, baseClass: baseClass), shape: [pair.outputs, pair.rank], values: pair.b))
         }
+        // modules_to_save: the whole trained copies, under the names PEFT saves them by.
+        if let output = adapter.output {
+            tensors.append(.init(name: "base_model.model.lm_head.weight", shape: [output.rows, output.columns], values: output.values))
+        }
+        if let embedding = adapter.embedding {
+            tensors.append(.init(name: baseClass.embeddingName, shape: [embedding.rows, embedding.columns], values: embedding.values))
+        }
         return SafeTensorsWriter.bytes(f32: tensors, metadata: ["format": "pt"])
     }
 
@@ -102,7 +119,7 @@ public enum PEFTFolderWriter {
             ("layers_to_transform", "null"),
             ("lora_alpha", number(adapter.alpha)),
             ("lora_dropout", d.dropout.description),
-            ("modules_to_save", "null"),
+            ("modules_to_save", modulesToSave(adapter)),
             ("peft_type", "\"LORA\""),
             ("r", "\(adapter.rank)"),
             ("rank_pattern", "{}"),
@@ -113,6 +130,12 @@ public enum PEFTFolderWriter {
             ("use_rslora", "false"),
         ]
         return "{\n" + members.map { "  \(JSONString.quoted($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}"
+    }
+
+    /// `modules_to_save`: the trained copies in the notebook's order, or null.
+    static func modulesToSave(_ adapter: TrainableAdapter) -> String {
+        let names = [adapter.output.map { _ in "lm_head" }, adapter.embedding.map { _ in "embed_tokens" }].compactMap { $0 }
+        return names.isEmpty ? "null" : "[\n" + names.map { "    " + JSONString.quoted($0) }.joined(separator: ",\n") + "\n  ]"
     }
 
     /// A whole alpha as an integer (`16`, as PEFT writes the notebook's), else its shortest form.

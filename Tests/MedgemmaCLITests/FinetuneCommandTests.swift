@@ -1,5 +1,7 @@
 import Adapters
 import Foundation
+import Gemma
+import Kernels
 import TestSupport
 import XCTest
 
@@ -82,6 +84,39 @@ final class FinetuneCommandTests: XCTestCase {
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertNotEqual(try PEFTAdapter.load(folder: peft).matrices.values.first?.a, weights.matrices.values.first?.a, "another seed, another A")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["adapter-peft", "adapter.gguf", "train.jsonl"])
+    }
+
+    /// `--modules-to-save lm_head,embed_tokens`: the whole copies are trained and --out is a
+    /// PEFT folder holding them (the workstation's PEFT loader reads them as replacements);
+    /// the combinations that cannot work are refused in one line before training.
+    func testTrainedCopiesMakeTheOutputAPEFTFolder() throws {
+        let modelPath = TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path
+        let out = folder + "/copies"
+        let args = ["finetune", "--model", modelPath, "--data", folder + "/train.jsonl", "--out", out, "--steps", "2", "--batch", "2",
+                    "--accumulate", "1", "--rank", "2", "--targets", "q,v", "--lr", "1e-2", "--modules-to-save", "lm_head,embed_tokens"]
+        let r = try CommandRunner.medgemma(args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("training whole copies of lm_head and embed_tokens"), r.stderr)
+        let weights = try PEFTAdapter.load(folder: out)
+        let model = try GemmaModel(path: modelPath)
+        let adapter = try ModelAdapter(weights: weights, config: model.config)
+        XCTAssertTrue(adapter.replacesMatrices)
+        let embedding = try XCTUnwrap(adapter.tokenEmbedding), output = try XCTUnwrap(adapter.output)
+        let base = dequantize(tensor: model.weights.tokenEmbedding)
+        XCTAssertNotEqual(dequantize(tensor: embedding), base, "the embedding copy was trained")
+        XCTAssertNotEqual(dequantize(tensor: output), base, "the output copy was trained")
+        XCTAssertNotEqual(dequantize(tensor: output), dequantize(tensor: embedding), "the copies are separate")
+        let config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/adapter_config.json"))) as? [String: Any])
+        XCTAssertEqual(config["modules_to_save"] as? [String], ["lm_head", "embed_tokens"])
+
+        for (extra, text) in [(["--out", folder + "/a.gguf"], "--out names a folder (a PEFT adapter), not a .gguf"),
+                              (["--peft", folder + "/p"], "writes --out as a PEFT folder; --peft is not needed"),
+                              (["--modules-to-save", "lm_head,norm"], "'norm' is not one of lm_head, embed_tokens")] {
+            let bad = try CommandRunner.medgemma(args + extra)
+            XCTAssertEqual(bad.status, 2, bad.stderr)
+            XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
+            XCTAssertTrue(bad.stderr.contains(text), bad.stderr)
+        }
     }
 
     /// A model with its vision part beside it is Gemma3ForConditionalGeneration on the Hugging

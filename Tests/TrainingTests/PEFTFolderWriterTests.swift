@@ -66,6 +66,13 @@ final class PEFTFolderWriterTests: XCTestCase {
         try checkAgainstPEFT(fixture: "text-initial", model: "tiny_gemma/tiny-gemma3.gguf", baseClass: .causalLM)
     }
 
+    /// The notebook's `modules_to_save=["lm_head", "embed_tokens"]`: the whole copies too.
+    func testTrainedCopiesAreWrittenAsPEFTWritesThem() throws {
+        try checkAgainstPEFT(fixture: "text-modules-initial", model: "tiny_gemma/tiny-gemma3.gguf", baseClass: .causalLM)
+        let c = try json(scratch + "/text-modules-initial/adapter_config.json")
+        XCTAssertEqual(c["modules_to_save"] as? [String], ["lm_head", "embed_tokens"])
+    }
+
     func testVisionModelsAdapterIsWrittenAsPEFTWritesIt() throws {
         try checkAgainstPEFT(fixture: "vision-initial", model: "tiny_gemma_vision/text.gguf", baseClass: .conditionalGeneration)
     }
