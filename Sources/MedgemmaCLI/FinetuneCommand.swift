@@ -41,7 +41,8 @@ enum FinetuneCommand: Subcommand {
 
     Options:
       --data FILE       training examples (JSONL)
-      --eval FILE       held-out examples: their loss before training and after
+      --eval FILE       held-out examples: their loss before training and after, with its
+                        95 % interval (examples as the sampled unit)
       --out FILE        the adapter to write (an existing file is refused without --force)
       --rank R          LoRA rank (16)
       --alpha A         LoRA alpha (16); updates are scaled by alpha / rank
@@ -204,15 +205,16 @@ enum FinetuneCommand: Subcommand {
             do { try PEFTFolderWriter.write(adapter, peftDescription, to: peft, replacing: replacePEFT) } catch { throw CommandFailure("\(error)") }
             replacePEFT = true
         }
-        func evalLoss() -> Double? {
-            guard !held.isEmpty else { return nil }
-            var copy = trainer.adapter
-            return LossAndGradients(model: model).run(held, adapter: &copy)
+        func evalLoss() -> HeldOutLoss? {
+            held.isEmpty ? nil : HeldOutLoss.measure(held, model: model, adapter: trainer.adapter)
+        }
+        func describe(_ loss: HeldOutLoss) -> String {
+            "\(Format.fixed(loss.mean, 4)) (95 % CI \(Format.fixed(loss.mean - loss.halfWidth, 4))–\(Format.fixed(loss.mean + loss.halfWidth, 4)), \(loss.examples) examples)"
         }
         let before = evalLoss()
         Console.err("training \((modelPath as NSString).lastPathComponent): \(train.count) examples, \(trainer.totalSteps) steps, "
                     + "rank \(settings.rank), \(targets.map(\.ggufName).joined(separator: ",")) (f32 training; dequantize \(KernelPath.active.rawValue), sgemm \(blasCoreName))\n")
-        if let before { Console.err("eval loss before: \(Format.fixed(before, 4))\n") }
+        if let before { Console.err("eval loss before: \(describe(before))\n") }
         let cancel = CancelFlag()
         let interrupt = InterruptWatcher { cancel.raise() }
         defer { interrupt.stop() }
@@ -238,7 +240,7 @@ enum FinetuneCommand: Subcommand {
         }
         if Console.errIsTerminal { Console.err("\n") }
         try save(trainer.adapter)
-        if let after = evalLoss(), let before { Console.err("eval loss: \(Format.fixed(before, 4)) → \(Format.fixed(after, 4))\n") }
+        if let after = evalLoss(), let before { Console.err("eval loss: \(Format.fixed(before.mean, 4)) → \(describe(after))\n") }
         if let peft { Console.err("wrote \(peft) (PEFT, for \(peftDescription.baseClass.rawValue))\n") }
         Console.err("wrote \(out)" + (cancel.isRaised
             ? " (stopped at step \(trainer.optimizer.step) of \(trainer.totalSteps); --resume continues from \(checkpointPath))\n" : "\n"))

@@ -185,7 +185,7 @@ final class FinetuneCommandTests: XCTestCase {
                                                 "--data", d, "--eval", d, "--out", folder + "/a.gguf", "--force", "--steps", "1",
                                                 "--batch", "2", "--rank", "2", "--dropout", "0"], environment: environment)
             let before = r.stderr.split(separator: "\n").first { $0.hasPrefix("eval loss before: ") }
-                .flatMap { Double($0.dropFirst("eval loss before: ".count)) }
+                .flatMap { Double($0.dropFirst("eval loss before: ".count).prefix { !$0.isWhitespace }) }
             return (r.status, r.stderr, before)
         }
         let first = try run("image0.png")

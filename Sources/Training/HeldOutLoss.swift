@@ -1,0 +1,44 @@
+import Gemma
+
+/// The loss on held-out examples with its 95 % interval, so a fall after training can be
+/// told from noise. The loss is the token mean over every target of the set (as training
+/// reports it), a ratio estimator Σsᵢ / Σnᵢ over examples with loss sums sᵢ and target
+/// counts nᵢ; its standard error by the delta method (examples as the sampled unit):
+///
+///     L = Σs / Σn,   SE = √( Σ (sᵢ − L·nᵢ)² / (m (m − 1)) ) / n̄,   interval L ± 1.96·SE
+public struct HeldOutLoss: Sendable, Equatable {
+    public let mean: Double
+    /// Half the width of the 95 % interval (0 with fewer than two examples).
+    public let halfWidth: Double
+    public let examples: Int
+
+    /// From each example's loss sum and target count.
+    public init(sums: [Double], counts: [Int]) {
+        precondition(sums.count == counts.count, "HeldOutLoss: one count per sum")
+        let kept = zip(sums, counts).filter { $0.1 > 0 }
+        let m = kept.count, total = kept.reduce(0) { $0 + $1.1 }
+        examples = m
+        guard total > 0 else { mean = 0; halfWidth = 0; return }
+        let mean = kept.reduce(0) { $0 + $1.0 } / Double(total)
+        self.mean = mean
+        guard m > 1 else { halfWidth = 0; return }
+        let spread = kept.reduce(0) { $0 + ($1.0 - mean * Double($1.1)) * ($1.0 - mean * Double($1.1)) }
+        let perExample = Double(total) / Double(m)
+        halfWidth = 1.96 * (spread / Double(m * (m - 1))).squareRoot() / perExample
+    }
+
+    /// Each example of `examples` through the model with `adapter` (no dropout).
+    public static func measure(_ examples: [TrainingExample], model: GemmaModel, adapter: TrainableAdapter) -> HeldOutLoss {
+        var copy = adapter
+        let pass = LossAndGradients(model: model)
+        var sums: [Double] = [], counts: [Int] = []
+        for example in examples {
+            let n = example.targets.count
+            guard n > 0 else { continue }
+            // A total of 1 makes the returned "mean" the example's sum.
+            sums.append(pass.run([example], adapter: &copy, totalTargets: 1))
+            counts.append(n)
+        }
+        return HeldOutLoss(sums: sums, counts: counts)
+    }
+}
