@@ -13,7 +13,7 @@ enum FinetuneCommand: Subcommand {
     static let name = "finetune"
     static let summary = "train a LoRA adapter on your own chat examples, in-process"
     static let help = """
-    Usage: medgemma finetune --data FILE --out ADAPTER.gguf [--eval FILE] [--rank R] [--alpha A]
+    Usage: medgemma finetune --data FILE --out ADAPTER.gguf [--eval FILE [--eval-every N]] [--rank R] [--alpha A]
                              [--dropout P] [--targets all-linear|q,k,v,o,gate,up,down] [--lr LR]
                              [--epochs N | --steps N] [--batch B] [--accumulate K] [--max-length L]
                              [--schedule linear|cosine|constant] [--seed S] [--save-every N]
@@ -43,6 +43,8 @@ enum FinetuneCommand: Subcommand {
       --data FILE       training examples (JSONL)
       --eval FILE       held-out examples: their loss before training and after, with its
                         95 % interval (examples as the sampled unit)
+      --eval-every N    also their loss every N steps, shown in the progress line (50, the
+                        notebook's eval_steps; 0: only before and after)
       --out FILE        the adapter to write (an existing file is refused without --force)
       --rank R          LoRA rank (16)
       --alpha A         LoRA alpha (16); updates are scaled by alpha / rank
@@ -78,7 +80,7 @@ enum FinetuneCommand: Subcommand {
     static let spec = ArgumentSpec(flags: ["--force", "--resume"],
                                    options: ["--data", "--eval", "--out", "--rank", "--alpha", "--dropout", "--targets", "--lr",
                                              "--epochs", "--steps", "--batch", "--accumulate", "--max-length", "--schedule",
-                                             "--seed", "--save-every", "--peft", "--model", "--mmproj",
+                                             "--seed", "--save-every", "--eval-every", "--peft", "--model", "--mmproj",
                                              ModulesToSaveOption.option],
                                    aliases: ["-m": "--model", "-o": "--out"])
 
@@ -129,6 +131,8 @@ enum FinetuneCommand: Subcommand {
         settings.seed = UInt64(try ArgumentParser.int(args, "--seed", default: Int(settings.seed), range: 0...Int.max, command: command))
         let maxLength = try ArgumentParser.int(args, "--max-length", default: 1024, range: 2...1_048_576, command: command)
         let saveEvery = try ArgumentParser.int(args, "--save-every", default: 0, range: 0...10_000_000, command: command)
+        let evalEvery = try ArgumentParser.int(args, "--eval-every", default: 50, range: 0...10_000_000, command: command)
+        if args["--eval-every"] != nil && args["--eval"] == nil { throw UsageError(command: command, "--eval-every needs --eval FILE") }
         if let s = args["--schedule"] {
             guard let shape = LearningRateSchedule.Shape(rawValue: s) else {
                 throw UsageError(command: command, "--schedule \(s): expected linear, cosine or constant")
@@ -220,12 +224,16 @@ enum FinetuneCommand: Subcommand {
         defer { interrupt.stop() }
         let started = ContinuousClock.now
         var tokens = 0
+        var lastEval = before.map { Format.fixed($0.mean, 4) }
         while !trainer.finished && !cancel.isRaised {
             let p = trainer.step()
             tokens += p.tokens
+            if !held.isEmpty && evalEvery > 0 && p.step % evalEvery == 0 && p.step < p.totalSteps {
+                lastEval = Format.fixed(LossAndGradients(model: model).loss(held, adapter: trainer.adapter), 4)
+            }
             let seconds = Format.seconds(ContinuousClock.now - started)
             let eta = seconds / Double(p.step) * Double(p.totalSteps - p.step)
-            let line = "step \(p.step)/\(p.totalSteps)  loss \(Format.fixed(p.loss, 4))  lr \(String(format: "%.2e", p.learningRate))"
+            let line = "step \(p.step)/\(p.totalSteps)  loss \(Format.fixed(p.loss, 4))" + (lastEval.map { "  eval \($0)" } ?? "") + "  lr \(String(format: "%.2e", p.learningRate))"
                 + "  grad-norm \(Format.fixed(p.gradientNorm, 3))  \(Format.fixed(Double(tokens) / seconds, 0)) tok/s  ETA \(Format.fixed(eta, 0)) s"
             Console.err(Console.errIsTerminal ? "\r\u{1B}[K" + line : line + "\n")
             if saveEvery > 0 && p.step % saveEvery == 0 && !trainer.finished {

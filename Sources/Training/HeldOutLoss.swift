@@ -27,16 +27,14 @@ public struct HeldOutLoss: Sendable, Equatable {
         halfWidth = 1.96 * (spread / Double(m * (m - 1))).squareRoot() / perExample
     }
 
-    /// Each example of `examples` through the model with `adapter` (no dropout).
+    /// Each example of `examples` through the model with `adapter` (forward only, no dropout).
     public static func measure(_ examples: [TrainingExample], model: GemmaModel, adapter: TrainableAdapter) -> HeldOutLoss {
-        var copy = adapter
         let pass = LossAndGradients(model: model)
         var sums: [Double] = [], counts: [Int] = []
         for example in examples {
             let n = example.targets.count
             guard n > 0 else { continue }
-            // A total of 1 makes the returned "mean" the example's sum.
-            sums.append(pass.run([example], adapter: &copy, totalTargets: 1))
+            sums.append(pass.loss([example], adapter: adapter) * Double(n))
             counts.append(n)
         }
         return HeldOutLoss(sums: sums, counts: counts)

@@ -89,6 +89,23 @@ public struct LossAndGradients {
         return lossSum / Double(count)
     }
 
+    /// The batch's token-mean loss alone, for evaluation: the forward pass keeping nothing,
+    /// no dropout, no gradients (about a third of `run`'s work).
+    public func loss(_ batch: [TrainingExample], adapter: TrainableAdapter) -> Double {
+        let count = batch.reduce(0) { $0 + $1.targets.count }
+        guard count > 0 else { return 0 }
+        let pack = PackedBatch(batch.filter { !$0.ids.isEmpty })
+        let example = pack.example
+        var x = embed(example, copy: adapter.embedding)
+        for l in 0..<model.config.layerCount {
+            var layer = LayerPass(model: model, layer: l, pack: pack, imageBlocks: example.imageBlocks, adapter: adapter.layers[l])
+            x = layer.forward(x)
+        }
+        var output = adapter.output, unused: [Float] = []
+        return outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &unused, output: &output,
+                                     gradient: false) / Double(count)
+    }
+
     /// (T1) token rows E[t]·√d (E the trained copy when there is one); image rows as given.
     private func embed(_ example: TrainingExample, copy: TrainableMatrix?) -> [Float] {
         let d = model.config.embeddingLength, scale = Float(d).squareRoot(), table = model.weights.tokenEmbedding
@@ -122,7 +139,7 @@ public struct LossAndGradients {
     /// output matrix (`output`), that copy is the matrix and its gradient gathers
     /// ∂L/∂logitsᵀ·z.
     private func outputLossAndGradient(_ x: [Float], targets: [(row: Int, target: Int)], weight: Float,
-                                       into dx: inout [Float], output copy: inout TrainableMatrix?) -> Double {
+                                       into dx: inout [Float], output copy: inout TrainableMatrix?, gradient: Bool = true) -> Double {
         let c = model.config, d = c.embeddingLength, m = targets.count
         guard m > 0 else { return 0 }
         let frozen = FrozenLinear(weight: model.weights.outputProjection)
@@ -167,6 +184,7 @@ public struct LossAndGradients {
                                 ?? Self.logitGradient(row, count: vocabulary, target: targets[first + i].target, weight: weight)
                         }
                         for i in 0..<rows { loss += rl[i] }
+                        guard gradient else { return }
                         // ∂L/∂W += ∂L/∂logitsᵀ · z for a trained copy, split by vocabulary rows.
                         if !copyGradient.isEmpty {
                             copyGradient.withUnsafeMutableBufferPointer { gb in
@@ -188,6 +206,7 @@ public struct LossAndGradients {
                 }
             }
         }
+        guard gradient else { return loss }
         var dh = [Float](repeating: 0, count: m * d)
         rmsRowsBackward(h, model.weights.outputNorm, dz, rows: m, eps: c.rmsEpsilon, into: &dh)
         for (i, t) in targets.enumerated() {

@@ -86,6 +86,31 @@ final class FinetuneCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["adapter-peft", "adapter.gguf", "train.jsonl"])
     }
 
+    /// `--eval-every N`: the held-out loss in the progress line every N steps, the same
+    /// number as the final evaluation when N reaches the end's adapter.
+    func testEvalLossInTheProgressLine() throws {
+        let model = TestEnvironment.fixture("tiny_gemma/tiny-gemma3.gguf").path
+        let data = folder + "/train.jsonl"
+        let r = try CommandRunner.medgemma(["finetune", "--model", model, "--data", data, "--eval", data, "--eval-every", "2",
+                                            "--out", folder + "/e.gguf", "--steps", "3", "--batch", "2", "--rank", "2", "--lr", "1e-2",
+                                            "--dropout", "0"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        func number(after key: String, in line: String) -> Double? {
+            line.range(of: key).flatMap { Double(line[$0.upperBound...].prefix { !$0.isWhitespace }) }
+        }
+        let before = try XCTUnwrap(lines.first { $0.hasPrefix("eval loss before: ") }.flatMap { number(after: "before: ", in: $0) })
+        let steps = lines.filter { $0.hasPrefix("step ") }
+        XCTAssertEqual(steps.count, 3, r.stderr)
+        XCTAssertEqual(number(after: "  eval ", in: steps[0]), before, "before the first evaluation, the one before training")
+        let atTwo = try XCTUnwrap(number(after: "  eval ", in: steps[1]))
+        XCTAssertLessThan(atTwo, before, "two steps on the same examples lower their loss")
+        XCTAssertEqual(number(after: "  eval ", in: steps[2]), atTwo, "kept until the next evaluation")
+        let bad = try CommandRunner.medgemma(["finetune", "--model", model, "--data", data, "--out", folder + "/f.gguf", "--eval-every", "5"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--eval-every needs --eval FILE"), bad.stderr)
+    }
+
     /// `--modules-to-save lm_head,embed_tokens`: the whole copies are trained and --out is a
     /// PEFT folder holding them (the workstation's PEFT loader reads them as replacements);
     /// the combinations that cannot work are refused in one line before training.
