@@ -42,12 +42,14 @@ let package = Package(
                        providers: [.apt(["libopenjp2-7-dev"])]),
         .systemLibrary(name: "CCharLS", path: "Sources/CCharLS",
                        providers: [.apt(["libcharls-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
+                       providers: [.apt(["libssl-dev"])]),
         // Header-only: the AVX-512 BF16 intrinsics, whose `__m512bh` type Swift cannot import,
         // wrapped over plain vectors for KernelsAVX512 (its only user).
         .systemLibrary(name: "CAVX512BF16", path: "Sources/CAVX512BF16"),
 
         // What every module may use: one-line error text, number and duration formatting, whole-file reading.
-        .target(name: "Support"),
+        .target(name: "Support", dependencies: ["CCrypto"]),
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF", dependencies: ["Support"]),
         // The safetensors container over `mmap`: header JSON checked, tensor views, F32/F16/BF16 to floats.

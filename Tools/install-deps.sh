@@ -5,7 +5,7 @@
 # does nothing.
 set -euo pipefail
 
-packages=(libncursesw5-dev libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev libopenjp2-7-dev libcharls-dev)
+packages=(libncursesw5-dev libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev libopenjp2-7-dev libcharls-dev libssl-dev)
 if [ "${1:-}" = "--test" ]; then
     # tmux: the TUI is tested in a real pseudo-terminal. Xvfb, xterm, xwd and netpbm:
     # sixel output is checked in a real xterm running as a VT340.

@@ -36,4 +36,20 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(try SHA256.hex(ofFile: path), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertThrowsError(try SHA256.hex(ofFile: path + ".missing"))
     }
+
+    /// A hasher is a value: a copy taken halfway goes on by itself, and a finished hasher
+    /// starts afresh. Non-contiguous input (a lazy map) hashes as its bytes.
+    func testCopiesAreIndependent() {
+        var a = SHA256()
+        a.update(Array("ab".utf8))
+        var b = a
+        a.update(Array("c".utf8))
+        b.update(Array("d".utf8))
+        XCTAssertEqual(SHA256.hex(a.finalize()), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(b.finalize()), SHA256.hex(of: Array("abd".utf8)))
+        XCTAssertEqual(SHA256.hex(a.finalize()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        var c = SHA256()
+        c.update("abc".utf8.lazy.map { $0 })
+        XCTAssertEqual(SHA256.hex(c.finalize()), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
 }
