@@ -62,6 +62,10 @@ public enum MedgemmaCommand {
     /// `MEDGEMMA_PEAK_MEMORY=1` ends with the process's peak resident memory on standard
     /// error, to check memory planning against ("peak memory: 358137856 bytes").
     public static func main() -> Never {
+        // Past a file-size limit (`ulimit -f`) the kernel would kill the process with SIGXFSZ
+        // in the middle of a save, leaving a temporary file and no message; ignored, the write
+        // fails with EFBIG and the save says so in one line, the old file intact.
+        signal(SIGXFSZ, SIG_IGN)
         let status = run(Array(CommandLine.arguments.dropFirst()))
         if ProcessInfo.processInfo.environment["MEDGEMMA_PEAK_MEMORY"] == "1", let peak = SystemMemory.peakResident() {
             Console.err("peak memory: \(peak) bytes\n")

@@ -2,6 +2,7 @@ import Foundation
 import Gemma
 import MedImaging
 import Support
+import TUI
 import Workstation
 
 /// `medgemma report STUDY_DIR...`: drafts a structured report for each study without the
@@ -243,8 +244,16 @@ enum ReportCommand: Subcommand {
             guard let text = ReportRequest.draftText(in: snapshot), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CommandFailure("\(path): the model wrote nothing")
             }
-            let saved = try ReportStore().save(DraftReport(text: text, stamp: stamp), for: study, into: out)
-            return (saved, snapshot.lastStats)
+            let draft = DraftReport(text: text, stamp: stamp)
+            do {
+                return (try ReportStore().save(draft, for: study, into: out), snapshot.lastStats)
+            } catch {
+                // Nowhere to save it (a full disk, a file-size limit, a read-only folder): the
+                // draft goes to standard output, so the work is not lost with the process.
+                Console.out("--- unsaved draft report for \(path) (\(OneLine.clean("\(error)", controls: .joinedLines))) ---\n"
+                            + TerminalSanitizer.multiLine.sanitize(text) + "\n--- end of the unsaved draft ---\n")
+                throw error
+            }
         }
 
         /// What a case image sends: an image file itself; a series entry's first slice, or

@@ -57,6 +57,27 @@ final class ReportCommandTests: XCTestCase {
         return try XCTUnwrap(ReportRequest.draftText(in: session.snapshot()))
     }
 
+    /// A save stopped by a file-size limit (as by a full disk) ends in one message naming
+    /// the problem, the old folder without a partial file, and the draft on standard output
+    /// (the process used to be killed by SIGXFSZ, leaving a temporary file and no message).
+    func testAFileSizeLimitKeepsTheDraftAndLeavesNoPartialFile() throws {
+        let model = try TestEnvironment.defaultModel()
+        let out = NSTemporaryDirectory() + "report-limit-\(getpid())"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let study = TestEnvironment.samples.appendingPathComponent("cxr-01").path
+        let r = try CommandRunner.medgemma(["report", "--model", model, "--max-tokens", "12", "--temperature", "0", "--out", out, study],
+                                           fileSizeLimitKiB: 1)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cxr-01 · failed: cannot save the report for cxr-01: \(out): write failed (File too large)"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [], "no partial or temporary file")
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("--- unsaved draft report for \(study) (") }, r.stdout)
+        let end = try XCTUnwrap(lines.firstIndex { $0 == "--- end of the unsaved draft ---" }, r.stdout)
+        XCTAssertGreaterThan(end, start + 1, "the draft's text between the markers")
+        XCTAssertFalse(lines[(start + 1)..<end].joined().trimmingCharacters(in: .whitespaces).isEmpty)
+    }
+
     func testBatchReportOverEverySample() throws {
         let model = try TestEnvironment.defaultModel()
         let out = temporary + "/out"

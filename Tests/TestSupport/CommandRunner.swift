@@ -8,10 +8,18 @@ public struct CommandResult {
 }
 
 public enum CommandRunner {
-    public static func medgemma(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    /// `fileSizeLimitKiB`: run under `ulimit -f` (a file-size limit in KiB), as a full disk
+    /// or a quota would stop a write.
+    public static func medgemma(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                                fileSizeLimitKiB: Int? = nil) throws -> CommandResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable)
-        process.arguments = arguments
+        if let limit = fileSizeLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", TestEnvironment.executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestEnvironment.executable)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
