@@ -1,4 +1,5 @@
 import Glibc
+import Support
 
 /// A whole file in memory, read-only: mapped from the page cache, or read once into
 /// anonymous huge-page memory (`FileResidency`). Tensor views point straight into it, so
@@ -12,6 +13,8 @@ public final class MappedFile: @unchecked Sendable {
     public let residency: FileResidency
     /// The region to unmap: the mapping itself, or the aligned anonymous region around it.
     private let region: UnsafeMutableRawBufferPointer?
+    /// The mapping's slot in `MappedFileFaults` (a SIGBUS in it becomes one line).
+    private var faultSlot: Int?
 
     /// 2 MB: the huge-page size on x86-64 and the usual one on arm64 Linux.
     static let hugePage = 2 << 20
@@ -46,9 +49,11 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: p, count: size)
         region = UnsafeMutableRawBufferPointer(start: p, count: size)
         residency = .mapped
+        faultSlot = MappedFileFaults.register(p, length: size, path: path)
     }
 
     deinit {
+        MappedFileFaults.unregister(faultSlot)
         if let region, let base = region.baseAddress { munmap(base, region.count) }
     }
 

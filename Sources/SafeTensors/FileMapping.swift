@@ -1,4 +1,5 @@
 import Glibc
+import Support
 
 /// A whole file mapped read-only (`mmap`), unmapped when the last tensor view lets go.
 ///
@@ -9,6 +10,8 @@ final class FileMapping: @unchecked Sendable {
     let size: Int
     /// The file's bytes (empty for an empty file).
     let bytes: UnsafeRawBufferPointer
+    /// The mapping's slot in `MappedFileFaults` (a SIGBUS in it becomes one line).
+    private var faultSlot: Int?
 
     init(path: String) throws(SafeTensorsError) {
         // O_NONBLOCK: a FIFO must not wait for a writer (it is then refused as not a file).
@@ -28,9 +31,11 @@ final class FileMapping: @unchecked Sendable {
             throw SafeTensorsError(file: path, .cannotOpen(reason: "mmap: " + String(cString: strerror(errno))))
         }
         bytes = UnsafeRawBufferPointer(start: p, count: size)
+        faultSlot = MappedFileFaults.register(p, length: size, path: path)
     }
 
     deinit {
+        MappedFileFaults.unregister(faultSlot)
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), size) }
     }
 }
