@@ -48,7 +48,7 @@ let package = Package(
         // wrapped over plain vectors for KernelsAVX512 (its only user).
         .systemLibrary(name: "CAVX512BF16", path: "Sources/CAVX512BF16"),
 
-        // What every module may use: one-line error text, number and duration formatting, whole-file reading.
+        // What every module may use: one-line error text, number and duration formatting, whole-file reading, SHA-256 (libcrypto), the user's home and XDG folders.
         .target(name: "Support", dependencies: ["CCrypto"]),
         // GGUF container, metadata, tensor views and quant block layouts.
         .target(name: "GGUF", dependencies: ["Support"]),
@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Support"], path: "Tests/TestSupport"),
         // Each test target tests the module of its name, its folders mirroring the module's.
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "MedImagingTests", dependencies: ["Support", "MedImaging", "TestSupport"]),
         .testTarget(name: "VisionPreprocessingTests", dependencies: ["Support", "VisionPreprocessing", "MedImaging", "Workstation", "TestSupport"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Support", "Workstation", "Adapters", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
-        .testTarget(name: "RemoteInferenceTests", dependencies: ["RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
+        .testTarget(name: "RemoteInferenceTests", dependencies: ["Support", "RemoteInference", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Workstation", "Gemma", "MedImaging", "VisionPreprocessing", "RemoteInference", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Gemma", "Adapters", "GGUF", "Kernels", "SafeTensors", "TestSupport"]),

@@ -2,6 +2,7 @@ import Glibc
 import Foundation
 import ModelCatalog
 import ModelStore
+import Support
 
 /// Where models live and which one is used when the user names none.
 ///
@@ -20,8 +21,7 @@ public enum ModelLocator {
 
     public static var modelsDirectory: String {
         if let dir = env("MEDGEMMA_MODELS") { return dir }
-        if let cache = env("XDG_CACHE_HOME") { return cache + "/medgemma/models" }
-        return (env("HOME") ?? "/tmp") + "/.cache/medgemma/models"
+        return UserDirectories().cacheHome + "/medgemma/models"
     }
 
     /// `--model` may name a file, or a model `medgemma models` lists by name (`tiny:latest`

@@ -1,3 +1,5 @@
+import Support
+
 /// Where each tool keeps its models, from the environment as each tool reads it.
 public struct CatalogLocations: Sendable, Equatable {
     public var medgemma: String
@@ -17,8 +19,8 @@ public struct CatalogLocations: Sendable, Equatable {
     /// `$HF_HUB_CACHE` (else `$HF_HOME/hub`, else `huggingface/hub` in the cache).
     public init(environment: [String: String]) {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let home = value("HOME") ?? "/tmp"
-        let cache = value("XDG_CACHE_HOME") ?? home + "/.cache"
+        let user = UserDirectories(environment: environment)
+        let (home, cache) = (user.home, user.cacheHome)
         medgemma = value("MEDGEMMA_MODELS") ?? cache + "/medgemma/models"
         llamaCpp = value("LLAMA_CACHE") ?? cache + "/llama.cpp"
         ollama = value("OLLAMA_MODELS") ?? home + "/.ollama/models"

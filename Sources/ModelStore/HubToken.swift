@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The access token for gated repositories, found where the `huggingface_hub` tools keep it:
 /// `$HF_TOKEN`, else the file `$HF_TOKEN_PATH`, else `$HF_HOME/token`, else
@@ -7,10 +8,9 @@ public enum HubToken {
     public static func find(environment: [String: String]) -> String? {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         if let token = value("HF_TOKEN") { return token.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let home = value("HOME") ?? "/tmp"
         let path = value("HF_TOKEN_PATH")
             ?? value("HF_HOME").map { $0 + "/token" }
-            ?? (value("XDG_CACHE_HOME") ?? home + "/.cache") + "/huggingface/token"
+            ?? UserDirectories(environment: environment).cacheHome + "/huggingface/token"
         guard let data = FileManager.default.contents(atPath: path), data.count < 4096 else { return nil }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return token.isEmpty ? nil : token

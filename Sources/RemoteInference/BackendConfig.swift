@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Workstation
 
 /// The backend settings of `~/.config/medgemma/config` (`$XDG_CONFIG_HOME/medgemma/config`;
@@ -99,8 +100,6 @@ public struct BackendConfig: Sendable, Equatable {
     }
 
     static func expandTilde(_ path: String) -> String {
-        guard path == "~" || path.hasPrefix("~/") else { return path }
-        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + path.dropFirst()
+        UserDirectories().expandingTilde(path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Workstation
 
 /// The themes there are to choose from: the shipped `Themes/` directory and the user's
@@ -10,14 +11,18 @@ public struct ThemeLibrary: Sendable {
     public let shippedDirectory: String?
     /// The user's themes; nil for none.
     public let userDirectory: String?
+    /// The home directory a theme file's path is shown relative to (`~/…`).
+    public let homeDirectory: String
     /// The name of the built-in theme.
     public static let defaultName = "dark"
     /// Listed and cycled first, in this order; any others follow alphabetically.
     static let preferredOrder = ["dark", "light", "high-contrast"]
 
     public init(shippedDirectory: String?,
-                userDirectory: String? = AppDirectories().config + "/themes") {
+                userDirectory: String? = AppDirectories().config + "/themes",
+                homeDirectory: String = UserDirectories().home) {
         self.shippedDirectory = shippedDirectory
+        self.homeDirectory = homeDirectory
         self.userDirectory = userDirectory
     }
 
@@ -25,7 +30,8 @@ public struct ThemeLibrary: Sendable {
     /// `locateShippedDirectory`, user themes from the config directory.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> ThemeLibrary {
         ThemeLibrary(shippedDirectory: locateShippedDirectory(environment: environment),
-                     userDirectory: AppDirectories(environment: environment).config + "/themes")
+                     userDirectory: AppDirectories(environment: environment).config + "/themes",
+                     homeDirectory: UserDirectories(environment: environment).home)
     }
 
     /// Where the shipped themes are: `$MEDGEMMA_THEMES` if set, else the first
@@ -112,7 +118,7 @@ public struct ThemeLibrary: Sendable {
             if name == Self.defaultName { return .defaultDark }
             throw .notFound(name: name, available: names)
         }
-        return try ThemeParser.parseFile(atPath: path, name: name, displayPath: Self.abbreviated(path))
+        return try ThemeParser.parseFile(atPath: path, name: name, displayPath: Self.abbreviated(path, home: homeDirectory))
     }
 
     /// Loads a theme, or — when that fails — the built-in default with the one-line
@@ -128,10 +134,9 @@ public struct ThemeLibrary: Sendable {
 
     /// `~/…` for paths in the home directory, and paths below the current directory
     /// relative to it: shorter in the status bar.
-    static func abbreviated(_ path: String) -> String {
+    static func abbreviated(_ path: String, home: String) -> String {
         let current = FileManager.default.currentDirectoryPath
         if current != "/", path.hasPrefix(current + "/") { return String(path.dropFirst(current.count + 1)) }
-        let home = NSHomeDirectory()
         if home.count > 1, path.hasPrefix(home + "/") { return "~" + path.dropFirst(home.count) }
         return path
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MedImaging
+import Support
 import Workstation
 
 /// What each action does in the workstation (from a key, the palette or the `:` line).
@@ -141,7 +142,7 @@ extension WorkstationApp {
     /// Parses and runs what was typed after `:`; a mistake is one line in the status bar.
     func runCommandLine(_ line: String) {
         do {
-            let command = try CommandLineParser(homeDirectory: ProcessInfo.processInfo.environment["HOME"]).parse(line)
+            let command = try CommandLineParser(homeDirectory: UserDirectories(environment: environment).home).parse(line)
             perform(command.action, argument: command.argument)
         } catch {
             status.message = error.description

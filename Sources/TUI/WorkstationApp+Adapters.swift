@@ -29,7 +29,7 @@ extension WorkstationApp {
             scale = number
             path = String(path.dropLast(last.count)).trimmingCharacters(in: .whitespaces)
         }
-        if path.hasPrefix("~/"), let home = environment["HOME"] { path = home + path.dropFirst() }
+        if path.hasPrefix("~/") { path = UserDirectories(environment: environment).expandingTilde(path) }
         let label = (path as NSString).lastPathComponent + (scale == 1 ? "" : " ×\(Format.number(Double(scale)))")
         let job = AdapterJob(label: label)
         model.adapterJob = job

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import GGUF
 import TestSupport
 import XCTest
@@ -98,7 +99,7 @@ final class ExportCommandTests: XCTestCase {
     private func llamaTool(_ name: String) throws -> String {
         let env = ProcessInfo.processInfo.environment
         let root = env["MEDGEMMA_LLAMA_CPP"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/llama.cpp")
+            ?? (UserDirectories(environment: env).cacheHome + "/medgemma/llama.cpp")
         let binary = root + "/bin/" + name
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw XCTSkip("\(name) not built at \(binary) (Tools/build-llama-cpp.sh)")

@@ -1,6 +1,7 @@
 import Foundation
 import Gemma
 import MedImaging
+import Support
 import VisionPreprocessing
 import Workstation
 import XCTest
@@ -33,7 +34,7 @@ final class RemoteSettingsTests: XCTestCase {
         let config = try BackendConfig.parse(text, path: "cfg")
         XCTAssertEqual(config.backend, "http://gpu-box:8000/v1")
         XCTAssertEqual(config.remoteModel, "google/medgemma-27b-it")
-        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = UserDirectories().home
         XCTAssertEqual(config.apiKeyFile, home + "/.config/medgemma/api-key")
         XCTAssertEqual(config.timeout, 30)
         XCTAssertEqual(config.imageSize, 896)

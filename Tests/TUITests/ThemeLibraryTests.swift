@@ -126,4 +126,18 @@ final class ThemeLibraryTests: XCTestCase {
         XCTAssertEqual(library.userDirectory, "/cfg/medgemma/themes")
         XCTAssertEqual(library.shippedDirectory, "/opt/themes")
     }
+
+    /// With `HOME` set and no XDG variable, user themes are found under that home and a
+    /// theme's file is named `~/…` by it (not by the password database's home).
+    func testUserThemesAndTheirPathsFollowHome() throws {
+        let folder = root + "/home/.config/medgemma/themes"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try write("# mine\ntext = white on black\nstatus-bar = bleu on black\n", to: folder + "/mine.theme")
+        let library = ThemeLibrary.standard(environment: ["HOME": root + "/home", "MEDGEMMA_THEMES": shippedDirectory])
+        XCTAssertEqual(library.userDirectory, folder)
+        XCTAssertEqual(library.homeDirectory, root + "/home")
+        XCTAssertThrowsError(try library.load("mine")) { error in
+            XCTAssertEqual("\(error)", "~/.config/medgemma/themes/mine.theme:3: unknown colour 'bleu'")
+        }
+    }
 }

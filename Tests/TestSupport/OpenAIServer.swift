@@ -1,5 +1,6 @@
 import Glibc
 import Foundation
+import Support
 import FoundationNetworking
 import XCTest
 
@@ -24,7 +25,7 @@ public final class OpenAIServer {
     public static var python: String {
         let env = ProcessInfo.processInfo.environment
         let venv = env["MEDGEMMA_SERVER_VENV"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/server-venv")
+            ?? (UserDirectories(environment: env).cacheHome + "/medgemma/server-venv")
         return venv + "/bin/python"
     }
 

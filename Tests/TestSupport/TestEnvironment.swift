@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import XCTest
 
 /// Where tests find their committed fixtures and the real default model.
@@ -27,7 +28,7 @@ public enum TestEnvironment {
             path = p
         } else {
             let dir = env["MEDGEMMA_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? ((env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")) + "/medgemma/models")
+                ?? (UserDirectories(environment: env).cacheHome + "/medgemma/models")
             path = dir + "/gemma-3-270m-q4_k_m.gguf"
         }
         if FileManager.default.fileExists(atPath: path) { return path }

@@ -1,22 +1,20 @@
 import Foundation
+import Support
 
 /// Where the workstation keeps things, by the XDG base-directory convention:
 /// `~/.config/medgemma` (settings), `~/.cache/medgemma` (models, embeddings: can be
-/// recomputed), `~/.local/share/medgemma` (transcripts, reports: the user's work).
+/// recomputed), `~/.local/share/medgemma` (transcripts, reports: the user's work), each
+/// under the XDG base directory `UserDirectories` resolves (`$HOME`, `$XDG_*_HOME`).
 public struct AppDirectories: Sendable, Equatable {
     public let config: String
     public let cache: String
     public let data: String
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        func base(_ variable: String, _ fallback: String) -> String {
-            // The spec: a relative path in an XDG variable is invalid and ignored.
-            if let value = environment[variable], value.hasPrefix("/") { return value }
-            return (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) + "/" + fallback
-        }
-        config = base("XDG_CONFIG_HOME", ".config") + "/medgemma"
-        cache = base("XDG_CACHE_HOME", ".cache") + "/medgemma"
-        data = base("XDG_DATA_HOME", ".local/share") + "/medgemma"
+        let user = UserDirectories(environment: environment)
+        config = user.configHome + "/medgemma"
+        cache = user.cacheHome + "/medgemma"
+        data = user.dataHome + "/medgemma"
     }
 
     /// Exported chat transcripts.
