@@ -105,6 +105,9 @@ final class RemoteReply: @unchecked Sendable {
                 process(sse)
                 if ended { return }
             }
+            if parser.overflowed {
+                failNow(.malformedStream("an event is longer than \(ServerSentEventParser.maximumEventBytes >> 20) MB (a line that never ends?)"))
+            }
         case .completed(let error):
             transfer = nil
             completed(error)

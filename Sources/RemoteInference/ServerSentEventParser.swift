@@ -6,7 +6,19 @@
 /// starting with `:` is a comment (servers send them as keep-alives); `field: value`
 /// drops one space after the colon; `data` lines accumulate; a blank line ends the event;
 /// an event with no data is not dispatched; a trailing incomplete event is dropped.
+///
+/// A hostile or broken server may send a line that never ends, or data lines without the
+/// blank line that ends an event: past `maximumEventBytes` the parser keeps nothing more,
+/// sets `overflowed`, and the caller ends the reply with one line instead of growing
+/// without bound.
 public struct ServerSentEventParser: Sendable {
+    /// The most bytes one event may hold (its lines so far and the current one): far more
+    /// than any chat-completion chunk.
+    public static let maximumEventBytes = 4 << 20
+    /// An event (or a line) went past `maximumEventBytes`; nothing after it is parsed.
+    public private(set) var overflowed = false
+    /// Bytes held for the event in progress (its data lines).
+    private var eventBytes = 0
     private var line: [UInt8] = []
     /// The last byte was a CR: an LF that follows belongs to the same line ending.
     private var afterCR = false
@@ -23,6 +35,7 @@ public struct ServerSentEventParser: Sendable {
     /// Feeds the next bytes of the stream; returns the events they complete, in order.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [ServerSentEvent] where Bytes.Element == UInt8 {
         var events: [ServerSentEvent] = []
+        guard !overflowed else { return events }
         for byte in bytes {
             if afterCR {
                 afterCR = false
@@ -35,6 +48,12 @@ public struct ServerSentEventParser: Sendable {
             case 0x0A:
                 endLine(into: &events)
             default:
+                guard line.count + eventBytes < Self.maximumEventBytes else {
+                    overflowed = true
+                    line = []
+                    data = []
+                    return events
+                }
                 line.append(byte)
                 hasPartialEvent = true
             }
@@ -54,6 +73,7 @@ public struct ServerSentEventParser: Sendable {
                 events.append(ServerSentEvent(type: type, data: data.joined(separator: "\n"), id: id))
             }
             data.removeAll()
+            eventBytes = 0
             type = nil
             hasPartialEvent = false
             return
@@ -72,7 +92,9 @@ public struct ServerSentEventParser: Sendable {
             value = ""
         }
         switch field {
-        case "data": data.append(String(value))
+        case "data":
+            data.append(String(value))
+            eventBytes += value.utf8.count + 1
         case "event": type = String(value)
         case "id": id = String(value)
         default: break  // "retry" and unknown fields are ignored

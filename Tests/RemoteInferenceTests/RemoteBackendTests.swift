@@ -136,6 +136,20 @@ final class RemoteBackendTests: XCTestCase {
         XCTAssertTrue(entries[1].isComplete)
     }
 
+    /// A server that sends a line without end: the reply stops at the parser's limit with one
+    /// line, what arrived before it kept, memory bounded.
+    func testEndlessLineEndsTheReplyInOneLine() throws {
+        let megabyte = String(repeating: "a", count: 1 << 20)
+        let stub = try StubHTTPServer { _, _ in
+            StubHTTPServer.Response(pieces: [(0, "data: \(StubHTTPServer.Response.chunk("The heart"))\n\n"), (0, "data: ")]
+                                    + Array(repeating: (delay: 0, bytes: megabyte), count: 8), hang: true)
+        }
+        let entries = try chat(try backend(stub.baseURL)).snapshot().entries
+        XCTAssertEqual(entries.map(\.role), [.user, .model, .note])
+        XCTAssertEqual(entries[1].text, "The heart")
+        XCTAssertEqual(entries[2].text, "the server sent a malformed event stream: an event is longer than 4 MB (a line that never ends?)")
+    }
+
     /// Every event of one reply straight from the backend, waiting (bounded) for its end.
     private func replyEvents(_ backend: RemoteBackend, timeout: Double = 20) -> [GenerationEvent] {
         final class Log: @unchecked Sendable {

@@ -59,4 +59,23 @@ final class RemoteServerSentEventTests: XCTestCase {
         _ = complete.feed(Array("data: x\n\n".utf8))
         XCTAssertFalse(complete.hasPartialEvent)
     }
+
+    /// A line that never ends, or data lines with no blank line after them, stop at the
+    /// limit: the parser holds no more and says so; events before it came through.
+    func testEndlessLinesStopAtTheLimit() {
+        var parser = ServerSentEventParser()
+        XCTAssertEqual(parser.feed(Array("data: first\n\n".utf8)).map(\.data), ["first"])
+        let megabyte = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        _ = parser.feed(Array("data: ".utf8))
+        for _ in 0..<3 { XCTAssertEqual(parser.feed(megabyte).count, 0) }
+        XCTAssertFalse(parser.overflowed, "3 MB is within the limit")
+        for _ in 0..<3 { _ = parser.feed(megabyte) }
+        XCTAssertTrue(parser.overflowed)
+        XCTAssertEqual(parser.feed(Array("\n\ndata: later\n\n".utf8)).count, 0, "nothing after the overflow")
+
+        var lines = ServerSentEventParser()
+        let kilobyteLine = Array(("data: " + String(repeating: "b", count: 1024) + "\n").utf8)
+        for _ in 0..<5000 { _ = lines.feed(kilobyteLine) }
+        XCTAssertTrue(lines.overflowed, "data lines without the blank line that ends an event")
+    }
 }
