@@ -95,6 +95,22 @@ final class RemoteAskTests: XCTestCase {
         XCTAssertEqual(sent.pixels, .eight(expected.pixels))
     }
 
+    /// A server whose reply carries terminal escape sequences (clear the screen, set the
+    /// clipboard through OSC 52, an 8-bit CSI) and a NUL: printed, none of them reaches the
+    /// terminal; the words around them do.
+    func testEscapeSequencesFromAServerNeverReachTheTerminal() throws {
+        let hostile = "Lungs \u{1B}[2Jclear\u{1B}]52;c;ZXZpbA==\u{07} \u{9B}31mred\u{0} end."
+        let stub = try StubHTTPServer(always: .events([StubHTTPServer.Response.chunk(hostile, finish: "stop")]))
+        let r = try CommandRunner.medgemma(["ask", "--backend", stub.baseURL, "--remote-model", "m", "hi"], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for forbidden: Unicode.Scalar in ["\u{1B}", "\u{07}", "\u{9B}", "\u{0}"] {
+            XCTAssertFalse(r.stdout.unicodeScalars.contains(forbidden), "U+\(String(forbidden.value, radix: 16)) in \(r.stdout.debugDescription)")
+        }
+        XCTAssertTrue(r.stdout.hasPrefix("Lungs "), r.stdout.debugDescription)
+        XCTAssertTrue(r.stdout.contains("clear"), r.stdout.debugDescription)
+        XCTAssertTrue(r.stdout.hasSuffix(" end.\n"), r.stdout.debugDescription)
+    }
+
     /// The key goes in the header and nowhere on screen, even when the server echoes it.
     func testKeyIsSentButNeverPrinted() throws {
         let key = "sk-test-secret-0042"
