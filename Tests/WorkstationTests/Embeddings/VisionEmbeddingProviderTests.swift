@@ -72,6 +72,21 @@ final class VisionEmbeddingProviderTests: XCTestCase {
         XCTAssertFalse(second.isReady(try attachment(seed: 2)))
     }
 
+    /// A cache that cannot be written (its folder would have to be under a file, which even
+    /// root cannot make) costs nothing but the saving: the image is encoded, answered, and
+    /// kept in memory; nothing is thrown.
+    func testUnwritableCacheStillAnswers() throws {
+        let pipeline = try pipeline()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/file", contents: Data("x".utf8)))
+        let provider = VisionEmbeddingProvider(pipeline: pipeline, cache: EmbeddingCache(directory: folder + "/file/embeddings"), hashes: hashes)
+        let image = try attachment(seed: 5)
+        let reference = try pipeline.encode(image.picture, key: image.key)
+        XCTAssertEqual(bits(try provider.embedding(for: image) { _ in }), bits(reference))
+        XCTAssertEqual(bits(try provider.embedding(for: image) { _ in }), bits(reference))
+        XCTAssertEqual(provider.encodeCount, 1, "the second answer comes from memory")
+    }
+
     /// `:lora` with an adapter that reaches the tower (Google's notebook's, on this tiny
     /// model): images are encoded again through the adapted tower, under keys of their own;
     /// turned off, the plain tower's entries are still on disk. An adapter of the text model
