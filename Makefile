@@ -10,12 +10,13 @@ TEST_LOG := .build-test/test.log
 # bash, for `set -o pipefail` in the test recipe.
 SHELL := /bin/bash
 
-.PHONY: run test deps test-deps model build build-tests clean help
+.PHONY: run test deps test-deps model build build-tests fuzz fuzz-build clean help
 
 help:
 	@echo "make run     install what is missing, fetch the default model, build, open the workstation"
 	@echo "make test    the same set-up, then build and run every test (release build)"
 	@echo "make model   fetch the default model only"
+	@echo "make fuzz    fuzz every parser of outside data for FUZZ_SECONDS each (libFuzzer + AddressSanitizer)"
 	@echo "make clean   remove build output"
 
 ## Install missing system packages (apt when root; otherwise prints the command).
@@ -51,7 +52,36 @@ test: model build-tests
 	status=$$?; \
 	echo "Skipped tests:"; \
 	grep -E ': Test skipped' $(TEST_LOG) | sed -E 's/^.*: ([^ ]+) : Test skipped[^-]* - /  \1: /' || echo "  none"; \
-	exit $$status
+	test $$status -eq 0 || exit $$status; \
+	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=100000
+
+## libFuzzer with AddressSanitizer, in its own folder: each target of Sources/FuzzTargets runs
+## FUZZ_SECONDS, starting from its fixtures (Tests/Fixtures/...) and the corpus it grew before
+## (.build-fuzz/corpus/TARGET). A crash stops the run and leaves crash-* here: copy it to
+## Tests/Fixtures/fuzz/found/TARGET/ (the tests replay that folder) and fix the parser.
+## `make test` ends with a short, repeatable pass: FUZZ_RUNS inputs per target from a fixed
+## seed, so the same build explores the same inputs every time.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= gguf safetensors image sse
+FUZZ_BUDGET = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
+FUZZ_FLAGS := -c release --scratch-path .build-fuzz --product medgemma-fuzz \
+	-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p .build-fuzz/corpus/$$t; \
+		case $$t in gguf) seeds="Tests/Fixtures/gguf";; safetensors) seeds="Tests/Fixtures/safetensors";; \
+			image) seeds="Tests/Fixtures/png Tests/Fixtures/jpeg Tests/Fixtures/dicom Tests/Fixtures/dicom/codecs";; \
+			sse) seeds="Tests/Fixtures/fuzz/sse";; esac; \
+		echo "fuzzing $$t ($(FUZZ_BUDGET))"; \
+		MEDGEMMA_FUZZ_TARGET=$$t .build-fuzz/release/medgemma-fuzz $(FUZZ_BUDGET) -max_len=65536 \
+			-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 .build-fuzz/corpus/$$t $$seeds 2>&1 | \
+			grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs" || true; \
+		test -z "$$(ls crash-* leak-* timeout-* oom-* 2>/dev/null)" || { echo "fuzz: $$t found a failure (files above)"; exit 1; }; \
+	done
 
 clean:
-	rm -rf .build .build-test
+	rm -rf .build .build-test .build-fuzz

@@ -25,6 +25,7 @@ let package = Package(
     name: "medgemma",
     products: [
         .executable(name: "medgemma", targets: ["medgemma"]),
+        .executable(name: "medgemma-fuzz", targets: ["MedgemmaFuzz"]),
     ],
     targets: [
         // Thin C-library targets: the only places where C headers are imported.
@@ -90,11 +91,16 @@ let package = Package(
         .target(name: "MedgemmaCLI", dependencies: ["Support", "GGUF", "Kernels", "Adapters", "Gemma", "MedImaging", "VisionPreprocessing", "Workstation", "RemoteInference", "TerminalGraphics", "TUI", "ModelCatalog", "ModelStore", "Evaluation", "Training"]),
         // The executable: `main` calls MedgemmaCLI.
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
+        // Every parser of outside data as a function of bytes: libFuzzer's targets (`make fuzz`)
+        // and the replayer of what it finds (a normal build of medgemma-fuzz).
+        .target(name: "FuzzTargets", dependencies: ["GGUF", "SafeTensors", "MedImaging", "RemoteInference"]),
+        .executableTarget(name: "MedgemmaFuzz", dependencies: ["FuzzTargets"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.
         .target(name: "TestSupport", dependencies: ["Support"], path: "Tests/TestSupport"),
         // Each test target tests the module of its name, its folders mirroring the module's.
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "TestSupport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "SafeTensors", "Support", "TestSupport"]),
