@@ -229,7 +229,7 @@ enum FinetuneCommand: Subcommand {
             let p = trainer.step()
             tokens += p.tokens
             if !held.isEmpty && evalEvery > 0 && p.step % evalEvery == 0 && p.step < p.totalSteps {
-                lastEval = Format.fixed(LossAndGradients(model: model).loss(held, adapter: trainer.adapter), 4)
+                lastEval = evalLoss().map { Format.fixed($0.mean, 4) }
             }
             let seconds = Format.seconds(ContinuousClock.now - started)
             let eta = seconds / Double(p.step) * Double(p.totalSteps - p.step)

@@ -27,16 +27,14 @@ public struct HeldOutLoss: Sendable, Equatable {
         halfWidth = 1.96 * (spread / Double(m * (m - 1))).squareRoot() / perExample
     }
 
-    /// Each example of `examples` through the model with `adapter` (forward only, no dropout).
-    public static func measure(_ examples: [TrainingExample], model: GemmaModel, adapter: TrainableAdapter) -> HeldOutLoss {
+    /// `examples` through the model with `adapter` (forward only, no dropout), packed
+    /// `packing` at a time.
+    public static func measure(_ examples: [TrainingExample], model: GemmaModel, adapter: TrainableAdapter,
+                               packing: Int = 16) -> HeldOutLoss {
         let pass = LossAndGradients(model: model)
-        var sums: [Double] = [], counts: [Int] = []
-        for example in examples {
-            let n = example.targets.count
-            guard n > 0 else { continue }
-            sums.append(pass.loss([example], adapter: adapter) * Double(n))
-            counts.append(n)
+        let sums = stride(from: 0, to: examples.count, by: packing).flatMap {
+            pass.exampleLosses(Array(examples[$0..<min(examples.count, $0 + packing)]), adapter: adapter)
         }
-        return HeldOutLoss(sums: sums, counts: counts)
+        return HeldOutLoss(sums: sums, counts: examples.map(\.targets.count))
     }
 }

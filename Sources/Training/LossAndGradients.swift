@@ -66,6 +66,7 @@ public struct LossAndGradients {
         // Final norm, output product and cross-entropy over every target of the batch.
         var dx = [Float](repeating: 0, count: n * d)
         let lossSum = outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &dx, output: &adapter.output)
+            .reduce(0, +)
         for l in stride(from: c.layerCount - 1, through: 0, by: -1) {
             var layer: LayerPass
             if let pass = kept[l] {
@@ -89,21 +90,26 @@ public struct LossAndGradients {
         return lossSum / Double(count)
     }
 
-    /// The batch's token-mean loss alone, for evaluation: the forward pass keeping nothing,
-    /// no dropout, no gradients (about a third of `run`'s work).
-    public func loss(_ batch: [TrainingExample], adapter: TrainableAdapter) -> Double {
-        let count = batch.reduce(0) { $0 + $1.targets.count }
-        guard count > 0 else { return 0 }
-        let pack = PackedBatch(batch.filter { !$0.ids.isEmpty })
-        let example = pack.example
+    /// Each example's loss sum (over its targets), for evaluation: one packed forward pass
+    /// keeping nothing, no dropout, no gradients (about a third of `run`'s work), so a
+    /// held-out set reads every weight once, not once per example.
+    public func exampleLosses(_ batch: [TrainingExample], adapter: TrainableAdapter) -> [Double] {
+        let kept = batch.indices.filter { !batch[$0].ids.isEmpty }
+        let pack = PackedBatch(kept.map { batch[$0] })
+        let example = pack.example, targets = example.targets
+        var sums = [Double](repeating: 0, count: batch.count)
+        guard !targets.isEmpty else { return sums }
         var x = embed(example, copy: adapter.embedding)
         for l in 0..<model.config.layerCount {
             var layer = LayerPass(model: model, layer: l, pack: pack, imageBlocks: example.imageBlocks, adapter: adapter.layers[l])
             x = layer.forward(x)
         }
         var output = adapter.output, unused: [Float] = []
-        return outputLossAndGradient(x, targets: example.targets, weight: 1 / Float(count), into: &unused, output: &output,
-                                     gradient: false) / Double(count)
+        let losses = outputLossAndGradient(x, targets: targets, weight: 1, into: &unused, output: &output, gradient: false)
+        // A target's row lies in its example's sequence; sequences start in example order.
+        let owner = Dictionary(uniqueKeysWithValues: zip(Set(pack.sequences.map(\.lowerBound)).sorted(), kept))
+        for (t, loss) in zip(targets, losses) { sums[owner[pack.sequences[t.row].lowerBound]!] += loss }
+        return sums
     }
 
     /// (T1) token rows E[t]·√d (E the trained copy when there is one); image rows as given.
@@ -138,10 +144,11 @@ public struct LossAndGradients {
     /// batch's targets in one group, two reads of the matrix. With a trained copy of the
     /// output matrix (`output`), that copy is the matrix and its gradient gathers
     /// ∂L/∂logitsᵀ·z.
+    /// Returns each target's loss, in `targets`' order.
     private func outputLossAndGradient(_ x: [Float], targets: [(row: Int, target: Int)], weight: Float,
-                                       into dx: inout [Float], output copy: inout TrainableMatrix?, gradient: Bool = true) -> Double {
+                                       into dx: inout [Float], output copy: inout TrainableMatrix?, gradient: Bool = true) -> [Double] {
         let c = model.config, d = c.embeddingLength, m = targets.count
-        guard m > 0 else { return 0 }
+        guard m > 0 else { return [] }
         let frozen = FrozenLinear(weight: model.weights.outputProjection)
         let vocabulary = frozen.outputs
         // The matrix a tile of rows at a time: the base's dequantized, or the copy as it is.
@@ -160,7 +167,7 @@ public struct LossAndGradients {
         let group = max(1, min(m, logitBudget / max(1, vocabulary * MemoryLayout<Float>.stride)))
         var logits = [Float](repeating: 0, count: group * vocabulary)
         var dz = [Float](repeating: 0, count: m * d)
-        var loss: Double = 0
+        var losses = [Double](repeating: 0, count: m)
         for first in stride(from: 0, to: m, by: group) {
             let rows = min(group, m - first)
             z.withUnsafeBufferPointer { zb in
@@ -183,7 +190,7 @@ public struct LossAndGradients {
                             rl[i] = cap.map { Self.cappedLogitGradient(row, count: vocabulary, target: targets[first + i].target, cap: $0, weight: weight) }
                                 ?? Self.logitGradient(row, count: vocabulary, target: targets[first + i].target, weight: weight)
                         }
-                        for i in 0..<rows { loss += rl[i] }
+                        for i in 0..<rows { losses[first + i] = rl[i] }
                         guard gradient else { return }
                         // ∂L/∂W += ∂L/∂logitsᵀ · z for a trained copy, split by vocabulary rows.
                         if !copyGradient.isEmpty {
@@ -206,13 +213,13 @@ public struct LossAndGradients {
                 }
             }
         }
-        guard gradient else { return loss }
+        guard gradient else { return losses }
         var dh = [Float](repeating: 0, count: m * d)
         rmsRowsBackward(h, model.weights.outputNorm, dz, rows: m, eps: c.rmsEpsilon, into: &dh)
         for (i, t) in targets.enumerated() {
             for j in 0..<d { dx[t.row * d + j] += dh[i * d + j] }
         }
-        return loss
+        return losses
     }
 
     /// One row of logits becomes `weight·(softmax − onehot(target))`; returns the row's loss

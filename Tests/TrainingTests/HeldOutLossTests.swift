@@ -35,7 +35,19 @@ final class HeldOutLossTests: XCTestCase {
         }
         var adapter = TrainableAdapter.initial(for: model.config, rank: 2, alpha: 4, targets: [.q, .down], seed: 1)
         let batch = LossAndGradients(model: model).run(examples, adapter: &adapter)
-        let measured = HeldOutLoss.measure(examples, model: model, adapter: adapter)
+        // One packed pass gives each example's sum: the same as each example run alone.
+        let pass = LossAndGradients(model: model)
+        let alone = examples.map { e -> Double in
+            var copy = adapter
+            return pass.run([e], adapter: &copy, totalTargets: 1)
+        }
+        let packed = pass.exampleLosses([TrainingExample(ids: [], labels: [])] + examples, adapter: adapter)
+        XCTAssertEqual(packed.count, 5)
+        XCTAssertEqual(packed[0], 0, "an empty example has no loss")
+        for (p, a) in zip(packed.dropFirst(), alone) { XCTAssertEqual(p, a, accuracy: 1e-5 * a) }
+        let measured = HeldOutLoss.measure(examples, model: model, adapter: adapter, packing: 3)
+        let expected = HeldOutLoss(sums: alone, counts: examples.map(\.targets.count))
+        XCTAssertEqual(measured.halfWidth, expected.halfWidth, accuracy: 1e-4 * expected.halfWidth, "packed three at a time, each example's own sum")
         XCTAssertEqual(measured.mean, batch, accuracy: 1e-5 * batch)
         XCTAssertGreaterThan(measured.halfWidth, 0)
         XCTAssertEqual(measured.examples, 4)
