@@ -15,7 +15,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case safetensors
     /// Any image the loader sniffs: PNG, JPEG, DICOM (every transfer syntax it decodes).
     case image
-    /// A server-sent event stream from a remote server, cut into two chunks at byte 0.
+    /// A server-sent event stream from a remote server, fed in two chunks (cut where the first
+    /// byte says), as the network splits it.
     case sse
 
     /// The fixture folders (below Tests/Fixtures) whose files seed this target's corpus.

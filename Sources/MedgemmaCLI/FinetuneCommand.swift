@@ -102,16 +102,12 @@ enum FinetuneCommand: Subcommand {
         if outIsFolder && out.hasSuffix(".gguf") {
             throw UsageError(command: command, "\(ModulesToSaveOption.option): --out names a folder (a PEFT adapter), not a .gguf: the GGUF LoRA format has no place for whole matrices")
         }
-        if FileManager.default.fileExists(atPath: out) && !args.has("--force") && !resume {
-            throw CommandFailure("\(out): already exists (--force replaces it)")
-        }
-        if outIsFolder {
-            do { try PEFTFolderWriter.checkTarget(out, replacing: true) } catch { throw CommandFailure("\(error)") }
-        }
-        let peft = args["--peft"]
-        if let peft, peft.isEmpty { throw UsageError(command: command, "--peft needs a folder") }
-        if let peft, FileManager.default.fileExists(atPath: peft) && !args.has("--force") && !resume {
-            throw CommandFailure("\(peft): already exists (--force replaces it)")
+        if let peft = args["--peft"], peft.isEmpty { throw UsageError(command: command, "--peft needs a folder") }
+        // The PEFT folder: --peft's, or --out itself when whole copies are trained.
+        let peft = outIsFolder ? out : args["--peft"]
+        for path in [out] + (peft == out ? [] : [peft].compactMap { $0 })
+            where FileManager.default.fileExists(atPath: path) && !args.has("--force") && !resume {
+            throw CommandFailure("\(path): already exists (--force replaces it)")
         }
         if let peft {
             do { try PEFTFolderWriter.checkTarget(peft, replacing: true) } catch { throw CommandFailure("\(error)") }
@@ -197,14 +193,10 @@ enum FinetuneCommand: Subcommand {
             dropout: settings.dropout, baseModel: (try? file.metadata.string("general.source.huggingface.repository")) ?? nil)
         // A folder this run wrote (or, resuming, an earlier run of it) may be replaced.
         var replacePEFT = args.has("--force") || resume
-        var replaceOut = args.has("--force") || resume
         func save(_ adapter: TrainableAdapter) throws {
-            if outIsFolder {
-                do { try PEFTFolderWriter.write(adapter, peftDescription, to: out, replacing: replaceOut) } catch { throw CommandFailure("\(error)") }
-                replaceOut = true
-                return
+            if !outIsFolder {
+                do { try LoRAFileWriter.write(adapter, architecture: architecture, name: name, to: out) } catch { throw CommandFailure("\(error)") }
             }
-            do { try LoRAFileWriter.write(adapter, architecture: architecture, name: name, to: out) } catch { throw CommandFailure("\(error)") }
             guard let peft else { return }
             do { try PEFTFolderWriter.write(adapter, peftDescription, to: peft, replacing: replacePEFT) } catch { throw CommandFailure("\(error)") }
             replacePEFT = true
@@ -249,8 +241,8 @@ enum FinetuneCommand: Subcommand {
         if Console.errIsTerminal { Console.err("\n") }
         try save(trainer.adapter)
         if let after = evalLoss(), let before { Console.err("eval loss: \(Format.fixed(before.mean, 4)) → \(describe(after))\n") }
-        if let peft { Console.err("wrote \(peft) (PEFT, for \(peftDescription.baseClass.rawValue))\n") }
-        Console.err("wrote \(out)" + (cancel.isRaised
+        if let peft, peft != out { Console.err("wrote \(peft) (PEFT, for \(peftDescription.baseClass.rawValue))\n") }
+        Console.err("wrote \(out)" + (outIsFolder ? " (PEFT, for \(peftDescription.baseClass.rawValue))" : "") + (cancel.isRaised
             ? " (stopped at step \(trainer.optimizer.step) of \(trainer.totalSteps); --resume continues from \(checkpointPath))\n" : "\n"))
         return cancel.isRaised ? 130 : 0
     }
