@@ -250,8 +250,7 @@ enum ReportCommand: Subcommand {
             } catch {
                 // Nowhere to save it (a full disk, a file-size limit, a read-only folder): the
                 // draft goes to standard output, so the work is not lost with the process.
-                Console.out("--- unsaved draft report for \(path) (\(OneLine.clean("\(error)", controls: .joinedLines))) ---\n"
-                            + TerminalSanitizer.multiLine.sanitize(text) + "\n--- end of the unsaved draft ---\n")
+                Console.out(UnsavedDraftPrintout.text(subject: path, problem: "\(error)", draft: text))
                 throw error
             }
         }

@@ -17,6 +17,8 @@ struct ChatPaneState {
     var shownRevision = -1
     /// The session's revision last saved with the study; -1: none yet.
     var savedRevision = -1
+    /// Why the last save of the conversation failed (nil after a good one): said again on quit.
+    var saveProblem: String?
 
     init(session: ChatSession) {
         self.session = session

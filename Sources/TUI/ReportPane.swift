@@ -15,6 +15,8 @@ struct ReportPane {
     var image: (item: StudyImage, attachment: ImageAttachment?, metadata: ImageMetadata?)?
     var lastRevision = -1
     var autosave = AutosaveSchedule()
+    /// Why the last autosave failed, for the printout on quit (nil after a good one).
+    var autosaveProblem: String?
     /// The buffer's scroll position, in visual rows.
     var top = 0
 

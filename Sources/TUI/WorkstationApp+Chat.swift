@@ -39,7 +39,9 @@ extension WorkstationApp {
         }
         do {
             try TranscriptStore().save(snapshot.entries, system: chatPane.session.settings.system, forStudyAt: study.path)
+            chatPane.saveProblem = nil
         } catch {
+            chatPane.saveProblem = "\(error)"
             status.message = "\(error)"
         }
     }

@@ -75,9 +75,21 @@ extension WorkstationApp {
         do {
             try DraftRecovery().save(text: report.buffer.text, stamp: nil, forStudyAt: study.path)
             report.autosave.noteSaved(at: now)
+            report.autosaveProblem = nil
         } catch {
-            status.message = "autosave failed: \(error)"
+            report.autosave.noteFailure(at: now)
+            report.autosaveProblem = "\(error)"
+            status.message = "autosave failed: \(error) — the draft is kept here; Ctrl-S tries the study folder"
         }
+    }
+
+    /// The draft when it could be kept nowhere — unsaved, and its last autosave failed — as
+    /// the block printed after the screen is restored on quit (nil when it is safe on disk).
+    func draftThatCouldNotBeKept() -> String? {
+        guard report.autosave.isFailing, report.autosave.hasUnsavedChanges, let study = casePane.study,
+              !report.buffer.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return UnsavedDraftPrintout.text(subject: study.path, problem: "autosave failed: " + (report.autosaveProblem ?? "unknown"),
+                                         draft: report.buffer.text)
     }
 
     /// On opening a study: an unsaved draft from last time is offered back.

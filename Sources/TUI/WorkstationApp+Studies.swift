@@ -4,8 +4,14 @@ import Workstation
 /// Opening a study: every pane follows it (a new conversation, its images, its report).
 extension WorkstationApp {
     /// Shows a study and starts a new conversation about it.
+    /// A draft report that cannot be autosaved (a full disk, a data folder made read-only)
+    /// keeps its study open: opening another would drop the only copy.
     func open(_ chosen: Study, announce: Bool) {
         autosaveReport(force: true)
+        if report.autosave.isFailing && report.autosave.hasUnsavedChanges {
+            status.message = "not opened: the report draft could not be autosaved (\(report.autosaveProblem ?? "")); save it with Ctrl-S first"
+            return
+        }
         saveTranscriptIfChanged(force: true)
         casePane.study = chosen
         imagePane.viewer.open(chosen.images)

@@ -91,6 +91,9 @@ public final class WorkstationApp {
         // Asked before ncurses owns the input: does the terminal draw sixels?
         let automatic = GraphicsMode.automatic(environment: environment, sixelSupported: false)
         let probe = graphicsChoice == .sixel || (graphicsChoice == nil && automatic != .ascii) ? TerminalProbe.run() : nil
+        // Once the screen is restored: what could not be saved is printed, not lost.
+        var unkept: [String] = []
+        defer { for text in unkept { fputs(text, stdout) }; fflush(stdout) }
         try Terminal.withSession { terminal in
             self.terminal = terminal
             if graphicsChoice == .sixel || (graphicsChoice == nil && probe?.sixel == true) {
@@ -104,9 +107,12 @@ public final class WorkstationApp {
             draw()
             defer {
                 trace?.write()
-                // Nothing is lost on the way out: the draft goes to its recovery file.
+                // Nothing is lost on the way out: the draft goes to its recovery file, or
+                // when that cannot be written, to the terminal after the screen is restored.
                 autosaveReport(force: true)
                 saveTranscriptIfChanged(force: true)
+                if let draft = draftThatCouldNotBeKept() { unkept.append(draft) }
+                if let problem = chatPane.saveProblem { unkept.append("medgemma: the conversation was not saved: \(problem)\n") }
             }
             var quickFailures = 0
             while running {

@@ -111,6 +111,26 @@ final class RemoteAskTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix(" end.\n"), r.stdout.debugDescription)
     }
 
+    /// A server sending bytes that are not UTF-8 (a lone 0xFF, a cut sequence, an overlong
+    /// NUL) inside its JSON: each becomes U+FFFD, the rest of the reply is kept, and a valid
+    /// character cut in two between network pieces ("é" = C3 A9) arrives whole.
+    func testInvalidUTF8FromAServerBecomesReplacementCharacters() throws {
+        func chunk(_ content: [UInt8], finish: Bool = false) -> [UInt8] {
+            Array(#"data: {"choices": [{"index": 0, "delta": {"content": ""#.utf8) + content
+                + Array(#""}, "finish_reason": \#(finish ? "\"stop\"" : "null")}]}"#.utf8) + [0x0A, 0x0A]
+        }
+        let first = chunk(Array("Lungs ".utf8) + [0xFF] + Array(" clear, café".utf8))
+        let second = chunk([0xE2, 0x82] + Array(" and ".utf8) + [0xC0, 0x80] + Array(" end.".utf8), finish: true)
+        let stream = first + second + Array("data: [DONE]\n\n".utf8)
+        // The network cuts the stream inside "é" (C3 | A9), and again inside the second event.
+        let split = first.firstIndex(of: 0xC3)! + 1, cut = first.count + 20
+        let stub = try StubHTTPServer(always: .init(bytePieces: [(0, Array(stream[..<split])), (0.05, Array(stream[split..<cut])),
+                                                                  (0.05, Array(stream[cut...]))]))
+        let r = try CommandRunner.medgemma(["ask", "--backend", stub.baseURL, "--remote-model", "m", "hi"], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "Lungs \u{FFFD} clear, caf\u{E9}\u{FFFD} and \u{FFFD}\u{FFFD} end.\n", r.stdout.debugDescription)
+    }
+
     /// The key goes in the header and nowhere on screen, even when the server echoes it.
     func testKeyIsSentButNeverPrinted() throws {
         let key = "sk-test-secret-0042"

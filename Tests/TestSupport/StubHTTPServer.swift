@@ -7,17 +7,24 @@ import Foundation
 public final class StubHTTPServer: @unchecked Sendable {
     /// What to send back: a status line and headers, then body pieces with pauses before
     /// them; `hang` keeps the connection open without a byte until the server stops.
+    /// Pieces are bytes: a server may send what no String holds (invalid UTF-8, a
+    /// character cut in two between pieces).
     public struct Response: Sendable {
         public var status: String
         public var headers: [String]
-        public var pieces: [(delay: Double, bytes: String)]
+        public var pieces: [(delay: Double, bytes: [UInt8])]
         public var hang: Bool
 
         public init(status: String = "200 OK", headers: [String] = ["Content-Type: text/event-stream"],
                     pieces: [(delay: Double, bytes: String)] = [], hang: Bool = false) {
+            self.init(status: status, headers: headers, bytePieces: pieces.map { ($0.delay, Array($0.bytes.utf8)) }, hang: hang)
+        }
+
+        public init(status: String = "200 OK", headers: [String] = ["Content-Type: text/event-stream"],
+                    bytePieces: [(delay: Double, bytes: [UInt8])], hang: Bool = false) {
             self.status = status
             self.headers = headers
-            self.pieces = pieces
+            self.pieces = bytePieces
             self.hang = hang
         }
 
@@ -125,7 +132,7 @@ public final class StubHTTPServer: @unchecked Sendable {
         var head = "HTTP/1.1 \(response.status)\r\nConnection: close\r\n"
         for header in response.headers { head += header + "\r\n" }
         head += "\r\n"
-        guard write(client, head) else { return }
+        guard write(client, Array(head.utf8)) else { return }
         for (sent, piece) in response.pieces.enumerated() {
             if piece.delay > 0 && clientCloses(client, within: piece.delay) {
                 lock.withLock { closedAfter[index] = sent }
@@ -174,8 +181,7 @@ public final class StubHTTPServer: @unchecked Sendable {
         }
     }
 
-    private func write(_ client: Int32, _ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+    private func write(_ client: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

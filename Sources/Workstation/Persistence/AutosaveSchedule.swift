@@ -9,7 +9,11 @@ public struct AutosaveSchedule: Sendable, Equatable {
     public var interval: Duration
     /// When the oldest unsaved change was made; nil when everything is saved.
     public private(set) var unsavedSince: ContinuousClock.Instant?
-    public private(set) var lastSave: ContinuousClock.Instant?
+    /// The last try, saved or failed: the next one waits `interval` after it.
+    public private(set) var lastAttempt: ContinuousClock.Instant?
+    /// The last try failed (a full disk, a folder made read-only) and nothing saved since:
+    /// the draft exists only in memory, so leaving it must not be silent.
+    public private(set) var isFailing = false
 
     public init(interval: Duration = .seconds(5)) {
         self.interval = interval
@@ -26,21 +30,29 @@ public struct AutosaveSchedule: Sendable, Equatable {
     /// `interval` ago (or there was none).
     public func isDue(at now: ContinuousClock.Instant) -> Bool {
         guard unsavedSince != nil else { return false }
-        guard let lastSave else { return true }
-        return now - lastSave >= interval
+        guard let lastAttempt else { return true }
+        return now - lastAttempt >= interval
     }
 
     /// When the next save will be due, for a UI that sleeps until then; nil when nothing
     /// is unsaved.
     public var nextDue: ContinuousClock.Instant? {
         guard let unsavedSince else { return nil }
-        guard let lastSave else { return unsavedSince }
-        return max(unsavedSince, lastSave + interval)
+        guard let lastAttempt else { return unsavedSince }
+        return max(unsavedSince, lastAttempt + interval)
     }
 
     /// The draft was saved at `now` (changes made after the save call `noteChange` again).
     public mutating func noteSaved(at now: ContinuousClock.Instant) {
         unsavedSince = nil
-        lastSave = now
+        lastAttempt = now
+        isFailing = false
+    }
+
+    /// A save at `now` failed: the change stays unsaved, and the next try waits `interval`
+    /// (one write every few seconds, not one per loop turn, while the disk stays full).
+    public mutating func noteFailure(at now: ContinuousClock.Instant) {
+        lastAttempt = now
+        isFailing = true
     }
 }

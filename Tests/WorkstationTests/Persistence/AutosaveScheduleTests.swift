@@ -33,4 +33,18 @@ final class AutosaveScheduleTests: XCTestCase {
         XCTAssertTrue(schedule.isDue(at: at(30)))
         XCTAssertTrue(schedule.hasUnsavedChanges, "and on quit it must be saved")
     }
+
+    func testAFailedSaveKeepsTheChangeAndRetriesAfterTheInterval() {
+        var schedule = AutosaveSchedule(interval: .seconds(5))
+        schedule.noteChange(at: at(1))
+        schedule.noteFailure(at: at(1))
+        XCTAssertTrue(schedule.hasUnsavedChanges)
+        XCTAssertTrue(schedule.isFailing)
+        XCTAssertFalse(schedule.isDue(at: at(5.9)), "no retry on every loop turn")
+        XCTAssertEqual(schedule.nextDue, at(6))
+        XCTAssertTrue(schedule.isDue(at: at(6)))
+        schedule.noteSaved(at: at(6))
+        XCTAssertFalse(schedule.isFailing)
+        XCTAssertFalse(schedule.hasUnsavedChanges)
+    }
 }
