@@ -22,7 +22,8 @@ extension WorkstationApp {
             chatPane.savedRevision = chatPane.session.snapshot().revision
             status.message = "conversation restored (Ctrl-N: new chat)"
         } catch {
-            status.message = "\(error)"
+            // The file's name is a 64-digit key: not for the status bar.
+            status.add((error as? TranscriptStoreError)?.problem ?? "\(error)")
         }
     }
 
@@ -42,7 +43,8 @@ extension WorkstationApp {
             chatPane.saveProblem = nil
         } catch {
             chatPane.saveProblem = "\(error)"
-            status.message = "\(error)"
+            status.message = error.problem
+            invalidate(.frame)
         }
     }
 

@@ -79,7 +79,8 @@ extension WorkstationApp {
         } catch {
             report.autosave.noteFailure(at: now)
             report.autosaveProblem = "\(error)"
-            status.message = "autosave failed: \(error) — the draft is kept here; Ctrl-S tries the study folder"
+            status.message = "autosave failed: \(error.shortDescription) — the draft is kept here; Ctrl-S saves it with the study"
+            invalidate(.frame)  // said now, not at the next key
         }
     }
 
@@ -100,7 +101,7 @@ extension WorkstationApp {
                 overlay = .restoreDraft(draft)
             }
         } catch {
-            status.message = "\(error)"
+            status.add(error.shortDescription)
         }
     }
 

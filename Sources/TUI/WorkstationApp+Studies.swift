@@ -9,7 +9,7 @@ extension WorkstationApp {
     func open(_ chosen: Study, announce: Bool) {
         autosaveReport(force: true)
         if report.autosave.isFailing && report.autosave.hasUnsavedChanges {
-            status.message = "not opened: the report draft could not be autosaved (\(report.autosaveProblem ?? "")); save it with Ctrl-S first"
+            status.message = "not opened: the report draft could not be autosaved; save it with Ctrl-S first"
             return
         }
         saveTranscriptIfChanged(force: true)

@@ -296,11 +296,9 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(recovered()?.contains("Reviewed by the test."), true, "no autosave in \(recovery)")
 
         // kill -9: no chance to save anything on the way out.
-        let pid = try XCTUnwrap(Int32(String(contentsOfFile: work.appendingPathComponent("pid").path, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try app.pid()
         XCTAssertEqual(kill(pid, SIGKILL), 0)
         XCTAssertTrue(try waitForResult().hasPrefix("rc=137"))
-        try FileManager.default.removeItem(at: work.appendingPathComponent("result"))
 
         tmux = try startApp(samples: samples.path)
         _ = try waitFor(tmux, "recovery offer") { $0.contains("Recovered draft") && $0.contains("Restore it?") }
@@ -368,7 +366,6 @@ final class WorkstationAppTmuxTests: XCTestCase {
         _ = try waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
         try tmux.sendKeys("C-c", "C-c")
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
-        try FileManager.default.removeItem(at: work.appendingPathComponent("result"))
 
         tmux = try startApp()
         let screen = try waitFor(tmux, "restored") { $0.contains("Remember this question.") && $0.contains("restored") }
@@ -571,7 +568,6 @@ final class WorkstationAppTmuxTests: XCTestCase {
             let result = try waitForResult()
             XCTAssertEqual(result, "rc=0 same=yes")
             if result.isEmpty { break }
-            try FileManager.default.removeItem(at: work.appendingPathComponent("result"))
         }
     }
 
@@ -829,63 +825,29 @@ final class WorkstationAppTmuxTests: XCTestCase {
 
     // MARK: - Helpers
 
-    /// Starts the workstation at 120×40 through a script that records its exit status
-    /// and whether every terminal setting (`stty -g`) is back as it was.
-    /// `environment`: assignments for the shell line; by default `NO_COLOR` (which
-    /// `swift test` sets) is removed so the image is drawn in colour half-blocks. The XDG
-    /// folders are the test's own, so saved conversations and drafts never leak between tests.
-    /// `localModel`: false for a server backend (a model file would be refused beside it).
+    /// The shared driver (`WorkstationAppDriver`) over this test's folder.
+    private var app: WorkstationAppDriver { WorkstationAppDriver(work: work) }
+
     private func startApp(environment: String = "env -u NO_COLOR",
                           samples: String = TestEnvironment.samples.path, arguments: String = "",
                           localModel: Bool = true, modelPath: String? = nil) throws -> TmuxHarness {
-        let model = localModel ? "--model '\(try modelPath ?? TestEnvironment.defaultModel())'" : ""
-        let tmux = try TmuxHarness.required()
-        let executable = try TestEnvironment.builtExecutable()
-        let script = """
-        before=$(stty -g)
-        PIDFILE='\(work.path)/pid'; export PIDFILE
-        sh -c 'echo $$ > "$PIDFILE"; exec "$@"' sh env XDG_DATA_HOME='\(work.path)/data' XDG_CONFIG_HOME='\(work.path)/config' XDG_CACHE_HOME='\(work.path)/cache' \(environment) '\(executable)' \(model) --samples '\(samples)' \(arguments)
-        rc=$?
-        after=$(stty -g)
-        if [ "$before" = "$after" ]; then same=yes; else same=no; fi
-        echo "rc=$rc same=$same" > '\(work.path)/result.tmp'
-        mv '\(work.path)/result.tmp' '\(work.path)/result'
-        rm -f '\(work.path)/pid'
-        sleep 60
-        """
-        let scriptPath = work.appendingPathComponent("run.sh").path
-        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        try tmux.start("LANG=C.UTF-8 LC_ALL=C.UTF-8 sh '\(scriptPath)'", columns: 120, rows: 40)
-        return tmux
+        try app.start(environment: environment, samples: samples, arguments: arguments, localModel: localModel, modelPath: modelPath)
     }
 
-    /// Types a `:` command (focus must be outside the input) and waits for its answer in
-    /// the status bar.
     private func command(_ tmux: TmuxHarness, _ line: String, expect answer: String,
                          file: StaticString = #filePath, line number: UInt = #line) throws {
-        try tmux.sendKeys(":")
-        try tmux.sendKeys("-l", line)
-        try tmux.sendKeys("Enter")
-        try waitFor(tmux, "':\(line)' answered", { $0.contains(answer) }, file: file, line: number)
+        try app.command(tmux, line, expect: answer, file: file, line: number)
     }
 
-    /// Waits until the joined screen satisfies `predicate`; fails with the screen if not.
     @discardableResult
     private func waitFor(_ tmux: TmuxHarness, _ what: String, timeout: TimeInterval = 30,
                          _ predicate: @escaping (String) -> Bool,
                          file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let screen = try tmux.waitForScreen(timeout: timeout) { predicate($0.joined(separator: "\n")) }
-            .joined(separator: "\n")
-        if !predicate(screen) { XCTFail("timed out waiting for \(what):\n\(screen)", file: file, line: line) }
-        return screen
+        try app.waitFor(tmux, what, timeout: timeout, predicate, file: file, line: line)
     }
 
-    private func waitForResult(timeout: TimeInterval = 30) throws -> String {
-        guard let text = TmuxHarness.waitForFile(work.appendingPathComponent("result").path, timeout: timeout) else {
-            XCTFail("the workstation did not exit within \(timeout) s")
-            return ""
-        }
-        return text
+    private func waitForResult(timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try app.waitForResult(timeout: timeout, file: file, line: line)
     }
 
     /// The title in a sample's case.json, read as JSON.

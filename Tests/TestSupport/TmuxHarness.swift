@@ -66,6 +66,12 @@ public final class TmuxHarness {
         try run(["capture-pane", "-p", "-t", session]).components(separatedBy: "\n")
     }
 
+    /// The pane's text with up to `lines` rows of scrollback above the visible ones: what a
+    /// program printed after leaving the full screen may have scrolled up.
+    public func screenWithHistory(lines: Int = 2000) throws -> [String] {
+        try run(["capture-pane", "-p", "-J", "-S", "-\(lines)", "-t", session]).components(separatedBy: "\n")
+    }
+
     /// Types keys (tmux key names: "q", "C-c", "Enter").
     public func sendKeys(_ keys: String...) throws {
         try run(["send-keys", "-t", session] + keys, check: true)

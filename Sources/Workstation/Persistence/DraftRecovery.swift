@@ -36,11 +36,11 @@ public struct DraftRecovery: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data: Data
-        do { data = try encoder.encode(draft) } catch { throw .cannotWrite("cannot encode the draft") }
+        do { data = try encoder.encode(draft) } catch { throw .cannotWrite(path: nil, reason: "cannot encode the draft") }
         do {
             try AtomicFile.write(Array(data), to: path(forStudyAt: studyPath), mode: 0o600)
         } catch {
-            throw .cannotWrite(error.description)
+            throw .cannotWrite(path: error.path, reason: error.reason)
         }
     }
 
