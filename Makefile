@@ -10,13 +10,14 @@ TEST_LOG := .build-test/test.log
 # bash, for `set -o pipefail` in the test recipe.
 SHELL := /bin/bash
 
-.PHONY: run test deps test-deps model build build-tests fuzz fuzz-build clean help
+.PHONY: run test deps test-deps model build build-tests fuzz fuzz-build soak clean help
 
 help:
 	@echo "make run     install what is missing, fetch the default model, build, open the workstation"
 	@echo "make test    the same set-up, then build and run every test (release build)"
 	@echo "make model   fetch the default model only"
 	@echo "make fuzz    fuzz every parser of outside data for FUZZ_SECONDS each (libFuzzer + AddressSanitizer)"
+	@echo "make soak    a long session (SOAK_TURNS turns) on the real model in tmux: memory, descriptors, key latency"
 	@echo "make clean   remove build output"
 
 ## Install missing system packages (apt when root; otherwise prints the command).
@@ -82,6 +83,16 @@ fuzz: fuzz-build
 			grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs" || true; \
 		test -z "$$(ls crash-* leak-* timeout-* oom-* 2>/dev/null)" || { echo "fuzz: $$t found a failure (files above)"; exit 1; }; \
 	done
+
+## A long working day in tmux on the real model (Tests/TUITests/WorkstationSoakTests):
+## SOAK_TURNS questions that fill the context again and again, with reports, studies,
+## images and resize storms between them; prints resident memory, descriptors and
+## key → frame latency after warm-up and at the end, and fails past the bounds.
+## (`make test` runs the same test with 26 turns.)
+SOAK_TURNS ?= 300
+soak: model build-tests
+	@set -o pipefail; MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_SOAK_TURNS=$(SOAK_TURNS) MEDGEMMA_REQUIRE_MODEL=1 MEDGEMMA_REQUIRE_TOOLS=1 \
+		$(SWIFT) test $(TEST_FLAGS) --skip-build --filter WorkstationSoakTests 2>&1 | grep -E "^soak:|error:|Executed [0-9]+ test"
 
 clean:
 	rm -rf .build .build-test .build-fuzz

@@ -152,6 +152,23 @@ final class EnginePrefillAheadTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(followUp.stats).processedPromptTokens, 20)
     }
 
+    /// A new chat with the same context over a longer conversation: nothing runs (the
+    /// context is cached), and the chat's context is the prefix, not the old conversation
+    /// still behind it in the cache (the status bar showed the old count over an empty chat).
+    func testANewChatOverALongerConversationCountsOnlyItsOwnContext() throws {
+        let engine = try TestModel.engine()
+        let conversation = Conversation(model: engine.model, contextSize: 1024, system: Self.system)
+        conversation.addUser(Self.questions[0])
+        _ = reply(engine, conversation, maxTokens: 6)
+        let long = conversation.contextUsed
+        conversation.setMessages([ChatMessage(.system, Self.system)])
+        let prefix = try engine.promptPrefix(after: conversation.messages, in: conversation)
+        let fresh = try XCTUnwrap(prefillAhead(engine, conversation).stats)
+        XCTAssertEqual(fresh.processedPromptTokens, 0)
+        XCTAssertEqual(fresh.contextUsed, prefix.count)
+        XCTAssertLessThan(fresh.contextUsed, long)
+    }
+
     /// Another context: the cache is cut back to what the two share (down to a multiple
     /// of 128), then the rest runs, and the reply is the cold one.
     func testAnotherContextReplacesTheCachedOne() throws {

@@ -90,7 +90,10 @@ extension Engine {
         guard tokens.count < conversation.contextSize else { return stats }
         conversation.forgetIfStale(generation: model.adapterGeneration)
         var done = conversation.keepCached(prefix: tokens, alignment: Self.prefillAlignment)
-        stats.contextUsed = conversation.contextUsed
+        // A new chat over a longer cached one keeps the old tokens past the prefix until
+        // the next question cuts them, but they are no longer the chat's context: the status
+        // bar said "3860/4096" over an empty chat.
+        stats.contextUsed = min(conversation.contextUsed, prefix.count)
         guard done < tokens.count else { return stats }
         // Chunks end on the same alignment, so each one's query blocks are a cold prompt's.
         let size = max(1, (chunkSize + Self.prefillAlignment - 1) / Self.prefillAlignment) * Self.prefillAlignment

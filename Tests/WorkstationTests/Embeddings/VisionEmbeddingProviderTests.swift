@@ -87,6 +87,29 @@ final class VisionEmbeddingProviderTests: XCTestCase {
         XCTAssertEqual(provider.encodeCount, 1, "the second answer comes from memory")
     }
 
+    /// An entry damaged on disk (a byte flipped in its rows, then the file cut short) is a
+    /// miss, never wrong rows: the next session encodes again, answers the reference bit for
+    /// bit, and writes a good entry the one after reads.
+    func testDamagedCacheEntryIsEncodedAgainAndReplaced() throws {
+        let pipeline = try pipeline()
+        let image = try attachment(seed: 9)
+        let reference = try pipeline.encode(image.picture, key: image.key)
+        _ = try provider(pipeline).embedding(for: image) { _ in }
+        let file = folder + "/embeddings/" + (try XCTUnwrap(entryFiles().first))
+        for damage in [{ (bytes: inout [UInt8]) in bytes[bytes.count - 5] ^= 0x40 }, { $0.removeLast($0.count / 3) }] {
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+            damage(&bytes)
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let damaged = provider(pipeline)
+            XCTAssertEqual(bits(try damaged.embedding(for: image) { _ in }), bits(reference))
+            XCTAssertEqual(damaged.encodeCount, 1, "encoded again")
+            XCTAssertEqual(damaged.diskHits, 0)
+            let next = provider(pipeline)
+            XCTAssertEqual(bits(try next.embedding(for: image) { _ in }), bits(reference))
+            XCTAssertEqual(next.diskHits, 1, "the damaged entry was replaced")
+        }
+    }
+
     /// `:lora` with an adapter that reaches the tower (Google's notebook's, on this tiny
     /// model): images are encoded again through the adapted tower, under keys of their own;
     /// turned off, the plain tower's entries are still on disk. An adapter of the text model
