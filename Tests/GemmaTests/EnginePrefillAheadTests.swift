@@ -238,3 +238,4 @@ final class EnginePrefillAheadTests: XCTestCase {
                        "the reply continued from the cache")
     }
 }
+

@@ -89,6 +89,22 @@ final class KVCacheTests: XCTestCase {
         XCTAssertEqual(cache.truncate(to: 0), 0)
     }
 
+    /// Back to 0 after the rings wrapped (another case's context shares less than one
+    /// aligned block): the cache starts again like a new one — the second batch used to trap
+    /// (the oldest position held was still the old conversation's) — and its logits are a
+    /// fresh cache's.
+    func testBackToTheStartAfterTheRingsWrappedIsANewCache() throws {
+        let model = try tinyModel()
+        let cache = KVCache(config: model.config, capacity: 64, storage: .f16, batchSize: 4)
+        _ = try run(model, tokens(40, seed: 5), batches: [4], cache: cache)
+        XCTAssertEqual(cache.truncate(to: 0), 0)
+        let other = tokens(24, seed: 6)
+        let again = try run(model, other, batches: [4], cache: cache)
+        XCTAssertTrue(cache.canResume(at: 20))
+        let fresh = KVCache(config: model.config, capacity: 64, storage: .f16, batchSize: 4)
+        XCTAssertEqual(again, try run(model, other, batches: [4], cache: fresh))
+    }
+
     /// A conversation whose cache can no longer serve the shared prefix runs the prompt
     /// again from the start instead of attending to overwritten rows.
     func testConversationReusePrefillsAgainWhenTheRingMovedOn() throws {

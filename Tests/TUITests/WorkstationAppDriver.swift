@@ -19,10 +19,12 @@ struct WorkstationAppDriver {
     /// `swift test` sets) is removed so the image is drawn in colour half-blocks.
     /// `limits`: shell commands run just before the program (`ulimit -f 8`), for faults.
     /// `dataHome`: XDG_DATA_HOME when not `work/data` (a folder that cannot be made).
+    /// `errorLog`: a file for the program's standard error (a crash's backtrace whole).
     /// `localModel`: false for a server backend (a model file would be refused beside it).
     func start(environment: String = "env -u NO_COLOR", samples: String = TestEnvironment.samples.path,
                arguments: String = "", localModel: Bool = true, modelPath: String? = nil,
-               limits: String = "", dataHome: String? = nil, columns: Int = 120, rows: Int = 40) throws -> TmuxHarness {
+               limits: String = "", dataHome: String? = nil, columns: Int = 120, rows: Int = 40,
+               errorLog: String? = nil) throws -> TmuxHarness {
         let model = localModel ? "--model '\(try modelPath ?? TestEnvironment.defaultModel())'" : ""
         let tmux = try TmuxHarness.required()
         let executable = try TestEnvironment.builtExecutable()
@@ -30,14 +32,14 @@ struct WorkstationAppDriver {
         let script = """
         before=$(stty -g)
         PIDFILE='\(pidFile)'; export PIDFILE
-        sh -c '\(limits) echo $$ > "$PIDFILE"; exec "$@"' sh env XDG_DATA_HOME='\(data)' XDG_CONFIG_HOME='\(work.path)/config' XDG_CACHE_HOME='\(work.path)/cache' \(environment) '\(executable)' \(model) --samples '\(samples)' \(arguments)
+        sh -c '\(limits) echo $$ > "$PIDFILE"; exec "$@"' sh env XDG_DATA_HOME='\(data)' XDG_CONFIG_HOME='\(work.path)/config' XDG_CACHE_HOME='\(work.path)/cache' \(environment) '\(executable)' \(model) --samples '\(samples)' \(arguments)\(errorLog.map { " 2>'\($0)'" } ?? "")
         rc=$?
         after=$(stty -g)
         if [ "$before" = "$after" ]; then same=yes; else same=no; fi
         echo "rc=$rc same=$same" > '\(work.path)/result.tmp'
         mv '\(work.path)/result.tmp' '\(resultFile)'
         rm -f '\(pidFile)'
-        sleep 60
+        sleep 600
         """
         let scriptPath = work.appendingPathComponent("run.sh").path
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)

@@ -86,12 +86,7 @@ final class WorkstationFaultTmuxTests: XCTestCase {
         try Data("a file where the data folder's parent should be".utf8).write(to: blocker)
         let tmux = try app.start(samples: samples.path, dataHome: blocker.path + "/data")
         try app.waitFor(tmux, "start") { $0.contains("in-process · idle") }
-        try tmux.sendKeys("Tab")
-        try app.command(tmux, "set max-tokens 2", expect: "replies stop after 2 tokens")
-        try tmux.sendKeys("BTab")
-        try tmux.sendKeys("-l", "Is this kept?")
-        try tmux.sendKeys("Enter")
-        try app.waitFor(tmux, "conversation not saved", timeout: 120) {
+        try askBriefly(tmux, "Is this kept?", answered: "conversation not saved") {
             $0.contains("cannot save the conversation") && $0.contains("in-process · idle")
         }
         try tmux.sendKeys("Tab", "r")
@@ -139,12 +134,7 @@ final class WorkstationFaultTmuxTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: draft))
 
         try app.waitFor(tmux, "idle") { $0.contains("in-process · idle") }
-        try tmux.sendKeys("Tab")
-        try app.command(tmux, "set max-tokens 2", expect: "replies stop after 2 tokens")
-        try tmux.sendKeys("BTab")
-        try tmux.sendKeys("-l", "A new question.")
-        try tmux.sendKeys("Enter")
-        try app.waitFor(tmux, "reply", timeout: 120) { $0.contains("tok/s") && $0.contains("in-process · idle") }
+        try askBriefly(tmux, "A new question.", answered: "reply") { $0.contains("tok/s") && $0.contains("in-process · idle") }
         try tmux.sendKeys("C-c", "C-c")
         XCTAssertEqual(try app.waitForResult(), "rc=0 same=yes")
         let restored = try XCTUnwrap(try TranscriptStore(directory: data.path + "/conversations").restore(forStudyAt: study.path))
@@ -152,6 +142,17 @@ final class WorkstationFaultTmuxTests: XCTestCase {
     }
 
     // MARK: - Helpers
+
+    /// Replies cut to two tokens, then `question` sent from the input; waits for `answered`.
+    private func askBriefly(_ tmux: TmuxHarness, _ question: String, answered what: String,
+                            _ predicate: @escaping (String) -> Bool) throws {
+        try tmux.sendKeys("Tab")
+        try app.command(tmux, "set max-tokens 2", expect: "replies stop after 2 tokens")
+        try tmux.sendKeys("BTab")
+        try tmux.sendKeys("-l", question)
+        try tmux.sendKeys("Enter")
+        try app.waitFor(tmux, what, timeout: 120, predicate)
+    }
 
     /// The first `count` usable sample studies copied into the test's folder (writable,
     /// and their reports kept apart from the repository's).

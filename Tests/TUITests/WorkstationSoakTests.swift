@@ -40,7 +40,8 @@ final class WorkstationSoakTests: XCTestCase {
             try FileManager.default.copyItem(at: study.folder, to: samples.appendingPathComponent(study.folderName))
         }
         let trace = work.appendingPathComponent("trace.txt").path
-        let tmux = try app.start(environment: "env -u NO_COLOR MEDGEMMA_UI_TRACE='\(trace)'", samples: samples.path)
+        let errors = work.appendingPathComponent("stderr").path
+        let tmux = try app.start(environment: "env -u NO_COLOR MEDGEMMA_UI_TRACE='\(trace)'", samples: samples.path, errorLog: errors)
         try app.waitFor(tmux, "start", timeout: 60) { $0.contains("in-process · idle") }
         let pid = try app.pid()
         try tmux.sendKeys("Tab")
@@ -53,6 +54,10 @@ final class WorkstationSoakTests: XCTestCase {
         var warm: (turn: Int, memory: Resources)?
         var last = Resources(pid: pid)
         for turn in 1...turns {
+            if FileManager.default.fileExists(atPath: app.resultFile) {
+                XCTFail("the workstation exited before turn \(turn): \((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
+                break
+            }
             // A context too full for the next question: a new chat, as a person would start.
             var used = Self.contextUsed(try tmux.screen().joined(separator: "\n")) ?? 0
             if used > 3400 {
@@ -104,12 +109,14 @@ final class WorkstationSoakTests: XCTestCase {
                 counts.studies += 1
             }
             last = Resources(pid: pid)
+            print("soak turn \(turn): context \(Self.contextUsed(try tmux.screen().joined(separator: "\n")) ?? -1), resident \(last.residentBytes / 1_000_000) MB, \(last.descriptors) descriptors")
             if warm == nil, counts.restarts > 0, counts.reports > 0, counts.studies > 0, counts.storms > 0 {
                 warm = (turn, last)
             }
         }
         try tmux.sendKeys("C-c", "C-c")
-        XCTAssertEqual(try app.waitForResult(timeout: 60), "rc=0 same=yes")
+        let result = try app.waitForResult(timeout: 60)
+        XCTAssertEqual(result, "rc=0 same=yes", (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
 
         let start = try XCTUnwrap(warm, "warm-up never finished: \(counts)")
         let latency = try KeyLatency(trace: String(contentsOfFile: trace, encoding: .utf8))

@@ -120,6 +120,11 @@ public final class KVCache: @unchecked Sendable {
         let p = min(count, max(0, position))
         if canResume(at: p) {
             count = p
+            // Going back to 0 is always possible and holds nothing: without this, the rows
+            // written next would count as older than the oldest held, and the second batch
+            // after a new case's context (a cut to 0 after a long conversation) trapped in
+            // `reserve` — found by the soak test.
+            oldestHeld = min(oldestHeld, count)
         } else {
             count = 0
             oldestHeld = 0
