@@ -57,14 +57,16 @@ test: model build-tests
 	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=100000
 
 ## libFuzzer with AddressSanitizer, in its own folder: each target of Sources/FuzzTargets runs
-## FUZZ_SECONDS, starting from its fixtures (Tests/Fixtures/...) and the corpus it grew before
-## (.build-fuzz/corpus/TARGET). A crash stops the run and leaves crash-* here: copy it to
-## Tests/Fixtures/fuzz/found/TARGET/ (the tests replay that folder) and fix the parser.
-## `make test` ends with a short, repeatable pass: FUZZ_RUNS inputs per target from a fixed
-## seed, so the same build explores the same inputs every time.
+## FUZZ_SECONDS, starting from its seed folders (`medgemma-fuzz --seeds TARGET`, the one list,
+## in FuzzTarget.seedFolders) and the corpus it grew before (.build-fuzz/corpus/TARGET).
+## FUZZ_TARGETS empty: every target (`medgemma-fuzz --targets`). A crash stops the run and
+## leaves crash-* here: copy it to Tests/Fixtures/fuzz/found/TARGET/ (the tests replay that
+## folder) and fix the parser. `make test` ends with a short, repeatable pass: FUZZ_RUNS
+## inputs per target from a fixed seed, so the same build explores the same inputs every time.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= gguf safetensors image sse
+FUZZ_TARGETS ?=
 FUZZ_BUDGET = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
+FUZZER := .build-fuzz/release/medgemma-fuzz
 FUZZ_FLAGS := -c release --scratch-path .build-fuzz --product medgemma-fuzz \
 	-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
@@ -72,13 +74,12 @@ fuzz-build: deps
 	$(SWIFT) build $(FUZZ_FLAGS)
 
 fuzz: fuzz-build
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@set -e; targets="$(FUZZ_TARGETS)"; test -n "$$targets" || targets=$$($(FUZZER) --targets); \
+	for t in $$targets; do \
+		seeds=$$($(FUZZER) --seeds $$t); \
 		mkdir -p .build-fuzz/corpus/$$t; \
-		case $$t in gguf) seeds="Tests/Fixtures/gguf";; safetensors) seeds="Tests/Fixtures/safetensors";; \
-			image) seeds="Tests/Fixtures/png Tests/Fixtures/jpeg Tests/Fixtures/dicom Tests/Fixtures/dicom/codecs";; \
-			sse) seeds="Tests/Fixtures/fuzz/sse";; esac; \
 		echo "fuzzing $$t ($(FUZZ_BUDGET))"; \
-		MEDGEMMA_FUZZ_TARGET=$$t .build-fuzz/release/medgemma-fuzz $(FUZZ_BUDGET) -max_len=65536 \
+		MEDGEMMA_FUZZ_TARGET=$$t $(FUZZER) $(FUZZ_BUDGET) -max_len=65536 \
 			-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 .build-fuzz/corpus/$$t $$seeds 2>&1 | \
 			grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs" || true; \
 		test -z "$$(ls crash-* leak-* timeout-* oom-* 2>/dev/null)" || { echo "fuzz: $$t found a failure (files above)"; exit 1; }; \

@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(name: "medgemma", dependencies: ["MedgemmaCLI"]),
         // Every parser of outside data as a function of bytes: libFuzzer's targets (`make fuzz`)
         // and the replayer of what it finds (a normal build of medgemma-fuzz).
-        .target(name: "FuzzTargets", dependencies: ["GGUF", "SafeTensors", "MedImaging", "RemoteInference"]),
+        .target(name: "FuzzTargets", dependencies: ["GGUF", "SafeTensors", "MedImaging", "Gemma", "Workstation", "RemoteInference", "TUI"]),
         .executableTarget(name: "MedgemmaFuzz", dependencies: ["FuzzTargets"]),
 
         // Test helpers: fixture paths, the real default model, the built executable.

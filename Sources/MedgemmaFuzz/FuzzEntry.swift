@@ -5,7 +5,25 @@ import FuzzTargets
 // the entry point starts libFuzzer's driver, which calls the target named by
 // $MEDGEMMA_FUZZ_TARGET with each input. Otherwise (every normal build) it is a replayer:
 // `medgemma-fuzz TARGET FILE...` runs the target on each file, to reproduce a crash that
-// fuzzing found.
+// fuzzing found. Both answer `--targets` (every target's name) and `--seeds TARGET` (its
+// seed folders), so the Makefile keeps no list of its own.
+
+/// Answers `--targets` and `--seeds TARGET` (true), or leaves the arguments to the caller.
+private func answeredQuestion(_ arguments: [String]) -> Bool {
+    switch arguments.first {
+    case "--targets":
+        print(FuzzTarget.allCases.map(\.rawValue).joined(separator: " "))
+    case "--seeds":
+        guard arguments.count == 2, let target = FuzzTarget(rawValue: arguments[1]) else {
+            fputs("medgemma-fuzz: --seeds needs one target: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n", stderr)
+            exit(2)
+        }
+        print(target.seedFolders.joined(separator: " "))
+    default:
+        return false
+    }
+    return true
+}
 
 #if FUZZING
 nonisolated(unsafe) private var chosen: FuzzTarget = .gguf
@@ -20,6 +38,7 @@ private func runDriver(_ argc: UnsafeMutablePointer<Int32>,
 /// so libFuzzer's own `main` is not needed: the driver is started from here.
 @_cdecl("MedgemmaFuzz_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    if answeredQuestion(Array(CommandLine.arguments.dropFirst())) { return 0 }
     let name = ProcessInfo.processInfo.environment["MEDGEMMA_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         fputs("medgemma-fuzz: set MEDGEMMA_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n", stderr)
@@ -38,9 +57,11 @@ public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePo
 enum FuzzReplay {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if answeredQuestion(arguments) { return }
         guard let first = arguments.first, let target = FuzzTarget(rawValue: first) else {
             print("Usage: medgemma-fuzz TARGET FILE...   (TARGET: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
             print("Runs a fuzz target on each file (a crash found by `make fuzz`); `make fuzz` builds the fuzzer itself.")
+            print("       medgemma-fuzz --targets | --seeds TARGET   (the target names; a target's seed folders)")
             exit(arguments.first == "-h" || arguments.first == "--help" ? 0 : 2)
         }
         for path in arguments.dropFirst() {
