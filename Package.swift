@@ -21,6 +21,14 @@ let avxVNNIFlags: [SwiftSetting] = []
 let avx512Flags: [SwiftSetting] = []
 #endif
 
+// `make test-tsan` (CI's ThreadSanitizer pass) sets MEDGEMMA_TSAN_KERNELS=plain: the numeric
+// kernels' loads and stores are then left uninstrumented (their locks, atomics and threads are
+// still seen), because instrumented they make the model-driven tests 50–100× slower.
+// `make test-sanitized` instruments everything.
+let kernelTSan: [SwiftSetting] = Context.environment["MEDGEMMA_TSAN_KERNELS"] == "plain"
+    ? [.unsafeFlags(["-Xllvm", "-tsan-instrument-memory-accesses=false", "-Xllvm", "-tsan-instrument-func-entry-exit=false"])]
+    : []
+
 let package = Package(
     name: "medgemma",
     products: [
@@ -56,13 +64,13 @@ let package = Package(
         // The safetensors container over `mmap`: header JSON checked, tensor views, F32/F16/BF16 to floats.
         .target(name: "SafeTensors", dependencies: ["Support"]),
         // AVX2 integer dot products (x86-64 only; never called on a CPU without AVX2/FMA/F16C).
-        .target(name: "KernelsAVX2", swiftSettings: avx2Flags),
+        .target(name: "KernelsAVX2", swiftSettings: avx2Flags + kernelTSan),
         // AVX-512 VNNI and BF16 matrix kernels (x86-64 only; never called on a CPU without them).
-        .target(name: "KernelsAVX512", dependencies: ["CAVX512BF16"], swiftSettings: avx512Flags),
+        .target(name: "KernelsAVX512", dependencies: ["CAVX512BF16"], swiftSettings: avx512Flags + kernelTSan),
         // The AVX2 matrix kernel with AVX-VNNI's `vpdpbusd` (x86-64 only; never called without it).
-        .target(name: "KernelsAVXVNNI", dependencies: ["KernelsAVX2"], swiftSettings: avxVNNIFlags),
+        .target(name: "KernelsAVXVNNI", dependencies: ["KernelsAVX2"], swiftSettings: avxVNNIFlags + kernelTSan),
         // Dequantization, activation quantization, quantized dot products, matmul, worker threads, BLAS, CPU check.
-        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"]),
+        .target(name: "Kernels", dependencies: ["GGUF", "COpenBLAS", "KernelsAVX2", "KernelsAVX512", "KernelsAVXVNNI"], swiftSettings: kernelTSan),
         // Tokenizer, chat template, the Gemma 3 forward pass and vision tower, sampler, engine.
         // LoRA adapter files: llama.cpp's GGUF LoRA and PEFT folders, read into plain matrices.
         .target(name: "Adapters", dependencies: ["Support", "GGUF", "Kernels", "SafeTensors"]),

@@ -108,16 +108,24 @@ public final class BackgroundEncoder: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Blocks until nothing is queued or running, or `timeout` passes; false on timeout.
+    /// Blocks until nothing is queued or running and every `onChange` of that work has
+    /// been delivered (the last one `.idle` or `.failed`), or `timeout` passes; false on
+    /// timeout. Not from inside `onChange`.
     @discardableResult
     public func waitUntilIdle(timeout: TimeInterval) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        condition.lock()
-        defer { condition.unlock() }
-        while running {
-            if !condition.wait(until: deadline) { return !running }
+        let idle = condition.withLock {
+            while running {
+                if !condition.wait(until: deadline) { return !running }
+            }
+            return true
         }
-        return true
+        guard idle else { return false }
+        // The notifications are queued in order, under the lock, before `running` clears:
+        // one more behind them arrives after the last of them.
+        let delivered = DispatchSemaphore(value: 0)
+        notifications.async { delivered.signal() }
+        return delivered.wait(timeout: .now() + max(0, deadline.timeIntervalSinceNow)) == .success
     }
 
     /// The worker: on `queue`, until the list is empty.

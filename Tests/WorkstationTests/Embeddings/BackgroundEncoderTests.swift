@@ -37,6 +37,21 @@ final class BackgroundEncoderTests: XCTestCase {
                        "encoding images 2/2: cxr-02 lateral (75%)")
     }
 
+    /// `waitUntilIdle` returns once the last state has been delivered, even to a slow
+    /// handler (ThreadSanitizer found a test reading the states while they still arrived).
+    func testWaitUntilIdleWaitsForTheLastNotification() throws {
+        let states = EmbeddingTestRecorder<BackgroundEncodingState>()
+        let encoder = BackgroundEncoder { _, _ in }
+        encoder.onChange = { state in
+            Thread.sleep(forTimeInterval: 0.05)
+            states.append(state)
+        }
+        encoder.prefetch([try attachment("a", 1), try attachment("b", 2)])
+        XCTAssertTrue(encoder.waitUntilIdle(timeout: 10))
+        XCTAssertEqual(states.values.last, .idle)
+        XCTAssertEqual(states.values.count, 3)
+    }
+
     /// Images not yet started are dropped; the one in progress finishes.
     func testCancelPendingDropsWaitingImages() throws {
         let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
