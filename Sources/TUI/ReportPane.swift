@@ -17,6 +17,8 @@ struct ReportPane {
     var autosave = AutosaveSchedule()
     /// Why the last autosave failed, for the printout on quit (nil after a good one).
     var autosaveProblem: String?
+    /// Unsaved changes whose last autosave failed: the draft exists only in memory.
+    var isOnlyInMemory: Bool { autosave.isFailing && autosave.hasUnsavedChanges }
     /// The buffer's scroll position, in visual rows.
     var top = 0
 

@@ -87,7 +87,7 @@ extension WorkstationApp {
     /// The draft when it could be kept nowhere — unsaved, and its last autosave failed — as
     /// the block printed after the screen is restored on quit (nil when it is safe on disk).
     func draftThatCouldNotBeKept() -> String? {
-        guard report.autosave.isFailing, report.autosave.hasUnsavedChanges, let study = casePane.study,
+        guard report.isOnlyInMemory, let study = casePane.study,
               !report.buffer.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         return UnsavedDraftPrintout.text(subject: study.path, problem: "autosave failed: " + (report.autosaveProblem ?? "unknown"),
                                          draft: report.buffer.text)

@@ -8,7 +8,7 @@ extension WorkstationApp {
     /// keeps its study open: opening another would drop the only copy.
     func open(_ chosen: Study, announce: Bool) {
         autosaveReport(force: true)
-        if report.autosave.isFailing && report.autosave.hasUnsavedChanges {
+        if report.isOnlyInMemory {
             status.message = "not opened: the report draft could not be autosaved; save it with Ctrl-S first"
             return
         }
