@@ -1,6 +1,7 @@
 import Dispatch
 import GGUF
 import TestSupport
+import Synchronization
 import XCTest
 @testable import Kernels
 
@@ -47,6 +48,24 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual((0..<32).map { counts[$0] }, [Int](repeating: 1, count: 32))
     }
 
+    /// Every job's closure, and what it captures, is released by the time `parallelFor`
+    /// returns, also when pool workers ran some of its chunks: a worker's copy of the closure
+    /// once leaked (see `WorkerPool.runEnteredJob`), ~5 MB a conversation turn.
+    func testJobsReleaseTheirClosures() throws {
+        guard WorkerPool.enabled, WorkerPool.shared != nil else { throw XCTSkip("no worker pool on this machine") }
+        let caller = pthread_self()
+        let chunksOffCaller = Atomic<Int>(0)
+        for _ in 0..<2000 {
+            let captured = LifeCounted()
+            parallelFor(4) { _ in
+                captured.touch()
+                if pthread_equal(pthread_self(), caller) == 0 { chunksOffCaller.wrappingAdd(1, ordering: .relaxed) }
+            }
+        }
+        XCTAssertGreaterThan(chunksOffCaller.load(ordering: .relaxed), 0, "pool workers never ran a chunk")
+        XCTAssertEqual(LifeCounted.alive.load(ordering: .relaxed), 0, "closures kept alive after their jobs")
+    }
+
     /// The fused q/k/v and GeGLU mat-vecs give exactly what the separate steps give.
     func testFusedMatVecsMatchSeparateOnes() throws {
         let path = try TestEnvironment.defaultModel()
@@ -91,4 +110,13 @@ final class ParallelTests: XCTestCase {
 private struct Pointer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Int>
     init(_ pointer: UnsafeMutablePointer<Int>) { self.pointer = pointer }
+}
+
+/// Counts its live instances, so a test can see whether a closure capturing one was released.
+private final class LifeCounted: Sendable {
+    static let alive = Atomic<Int>(0)
+    init() { Self.alive.wrappingAdd(1, ordering: .relaxed) }
+    deinit { Self.alive.wrappingSubtract(1, ordering: .relaxed) }
+    /// Something for a closure to call, so that it captures the instance.
+    @inline(never) func touch() {}
 }
