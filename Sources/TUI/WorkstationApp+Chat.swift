@@ -4,13 +4,17 @@ import Workstation
 /// The chat's actions: a new conversation, the study's saved one, the Markdown export,
 /// and the transcript pane brought up to date with the session before a frame.
 extension WorkstationApp {
-    /// A fresh `ChatSession` whose system instruction is the open case's context. A
-    /// running reply is cancelled first: the backend serves one request at a time (a
-    /// preparation running ahead is cancelled without waiting; it stops on its own queue).
+    /// A fresh `ChatSession` whose system instruction is the open case's context; the
+    /// temperature and token limit the user set stay (a new chat or another study is not a
+    /// reason to forget them). A running reply is cancelled first: the backend serves one
+    /// request at a time (a preparation running ahead is cancelled without waiting; it stops
+    /// on its own queue).
     func startNewChat() {
         chatPane.session.cancel()
         chatPane.session.waitUntilIdle()
-        chatPane.start(ChatSession(backend: model.backend, settings: GenerationSettings(system: casePane.study?.context?.systemInstruction)))
+        var settings = chatPane.session.settings
+        settings.system = casePane.study?.context?.systemInstruction
+        chatPane.start(ChatSession(backend: model.backend, settings: settings))
     }
 
     /// The study's last conversation, saved when it changed; its images are not kept

@@ -374,6 +374,41 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
+    /// A new chat (Ctrl-N) and another study keep the token limit set on the `:` line (they
+    /// used to go back to 512 tokens: the soak test's replies grew after its first new chat).
+    func testNewChatAndAnotherStudyKeepTheSettings() throws {
+        let tmux = try startApp()
+        _ = try waitFor(tmux, "start") { $0.contains("idle") }
+        try tmux.sendKeys("Tab")
+        try command(tmux, "set max-tokens 3", expect: "replies stop after 3 tokens")
+        try tmux.sendKeys("C-n")
+        _ = try waitFor(tmux, "new chat") { $0.contains("in-process · idle") && !$0.contains("replies stop after") }
+        try tmux.sendKeys("BTab")
+        try tmux.sendKeys("-l", "Describe the finding.")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "3-token reply", timeout: 120) { Self.unwrapped($0).contains(" 3 tokens at") && $0.contains("in-process · idle") }
+        try tmux.sendKeys("Tab", "o")
+        _ = try waitFor(tmux, "study browser") { $0.contains("Enter opens") }
+        try tmux.sendKeys("Down", "Enter")
+        _ = try waitFor(tmux, "study opened", timeout: 120) { !$0.contains("Enter opens") && $0.contains("in-process · idle") }
+        try tmux.sendKeys("BTab")
+        try tmux.sendKeys("-l", "And in this study?")
+        try tmux.sendKeys("Enter")
+        _ = try waitFor(tmux, "3-token reply in the other study", timeout: 120) {
+            $0.contains("And in this study?") && Self.unwrapped($0).contains(" 3 tokens at") && $0.contains("in-process · idle")
+        }
+        try tmux.sendKeys("C-c", "C-c")
+        XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
+    }
+
+    /// The transcript pane's text as one line of words (the part of each screen line right of
+    /// the left panes' border), so a phrase the transcript wrapped can be looked for whole.
+    private static func unwrapped(_ screen: String) -> String {
+        screen.split(separator: "\n").compactMap { line in
+            line.range(of: "││", options: .backwards).map { line[$0.upperBound...].replacingOccurrences(of: "│", with: " ") }
+        }.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     /// Opening a study prefills its case context before any question: the status bar goes
     /// idle with the context already used, and the first question's timing line counts
     /// those tokens as cached.
