@@ -4,7 +4,7 @@ import XCTest
 import TestSupport
 
 /// A long working day, compressed, on the real default model in a real terminal: turn
-/// after turn of questions long enough to fill the context every dozen turns (then a new
+/// after turn of questions long enough to fill the context about every ten turns (then a new
 /// chat), images switched, resize storms, reports drafted and saved, studies opened one
 /// after another. What must hold at the end as after warm-up: resident memory within 5 %,
 /// no descriptor leaked, keys answered as fast.
@@ -49,7 +49,8 @@ final class WorkstationSoakTests: XCTestCase {
         try tmux.sendKeys("Tab")
         try app.command(tmux, "set max-tokens 16", expect: "replies stop after 16 tokens")
 
-        // About 300 tokens a question: the 4096-token context fills every dozen turns.
+        // About 360 tokens a turn: the 4096-token context fills about every ten turns, so also
+        // between two study switches (every 13 turns; a study starts a new context).
         let history = "The patient reports progressive exertional breathlessness, orthopnoea and ankle swelling over three months, "
             + "with a background of hypertension, type 2 diabetes and a myocardial infarction eight years ago. "
         var counts = (restarts: 0, reports: 0, studies: 0, storms: 0, images: 0)
@@ -72,7 +73,7 @@ final class WorkstationSoakTests: XCTestCase {
             }
             // The question; answered when the model is idle again with it in the context.
             try tmux.sendKeys("BTab")  // out of a pane (typing outside the input starts a message anyway)
-            try tmux.paste("Turn \(turn). " + String(repeating: history, count: 5) + "What is the most likely cause?")
+            try tmux.paste("Turn \(turn). " + String(repeating: history, count: 8) + "What is the most likely cause?")
             try tmux.sendKeys("Enter")
             try app.waitFor(tmux, "turn \(turn) answered", timeout: 180) {
                 $0.contains("in-process · idle") && Self.contextUsed($0).map { $0 > used + 200 } == true
@@ -93,6 +94,11 @@ final class WorkstationSoakTests: XCTestCase {
             if turn % Every.report == 0 {
                 try focus(tmux, "transcript")
                 try tmux.sendKeys("r")
+                // A study's second report in a row opens on the saved one: draft it again.
+                let opened = try app.waitFor(tmux, "report open") {
+                    $0.contains("Report · drafting") || $0.contains("Report · unsaved") || $0.contains("Ctrl-G drafts again")
+                }
+                if opened.contains("Ctrl-G drafts again") { try tmux.sendKeys("C-g") }
                 try app.waitFor(tmux, "draft", timeout: 180) { $0.contains("Report · unsaved") && $0.contains("in-process · idle") }
                 try tmux.sendKeys("C-s")
                 try app.waitFor(tmux, "report saved", timeout: 120) { $0.contains("report saved:") }
