@@ -15,7 +15,7 @@ SHELL := /bin/bash
 
 help:
 	@echo "make run     install what is missing, fetch the default model, build, open the workstation"
-	@echo "make test    the same set-up, then build and run every test (release build)"
+	@echo "make test    the same set-up, then build and run every test (release build), a short fuzz pass, the concurrency tests under ThreadSanitizer"
 	@echo "make model   fetch the default model only"
 	@echo "make test-sanitized  every test under AddressSanitizer, the concurrency tests under ThreadSanitizer"
 	@echo "make fuzz    fuzz every parser of outside data for FUZZ_SECONDS each (libFuzzer + AddressSanitizer)"
@@ -56,7 +56,8 @@ test: model build-tests
 	echo "Skipped tests:"; \
 	grep -E ': Test skipped' $(TEST_LOG) | sed -E 's/^.*: ([^ ]+) : Test skipped[^-]* - /  \1: /' || echo "  none"; \
 	test $$status -eq 0 || exit $$status; \
-	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=100000
+	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=100000 && \
+	$(MAKE) --no-print-directory test-tsan
 
 ## libFuzzer with AddressSanitizer, in its own folder: each target of Sources/FuzzTargets runs
 ## FUZZ_SECONDS, starting from its seed folders (`medgemma-fuzz --seeds TARGET`, the one list,
@@ -143,14 +144,16 @@ test-tsan-all: model test-deps
 	$(SWIFT) build $(TSAN_FLAGS) --build-tests
 	$(SANITIZER_ENV) $(TSAN_OPTIONS_RUN) $(SWIFT) test $(TSAN_FLAGS) --skip-build $(CONCURRENCY_TESTS)
 
-## The quicker pass meant for CI (not yet at the end of `make test`: its clean-clone time is
-## still to be measured): the same tests, with the numeric kernels' loads and
-## stores left uninstrumented (MEDGEMMA_TSAN_KERNELS=plain, Package.swift) so it takes
-## minutes instead of half an hour; in its own folder, as the flags differ.
+## The quicker pass at the end of `make test` (CI): the same tests, with the numeric kernels'
+## loads and stores left uninstrumented (MEDGEMMA_TSAN_KERNELS=plain, Package.swift), in its
+## own folder as the flags differ; 3 min 12 s to build from clean and 1 min 40 s to run on
+## 2 cores. It leaves out one test that checks numbers, not threads (a warmed conversation's
+## reply equals a cold one's, 48 s under TSan; `test-tsan-all` and the plain pass run it).
+TSAN_CI_SKIP := --skip 'EnginePrefillAheadTests/testAWarmedConversationRepliesAsAColdOne'
 test-tsan: model test-deps
 	MEDGEMMA_TSAN_KERNELS=plain $(SWIFT) build $(TSAN_FLAGS:.build-tsan=.build-tsan-ci) --build-tests
 	MEDGEMMA_TSAN_KERNELS=plain $(SANITIZER_ENV) $(TSAN_OPTIONS_RUN) \
-		$(SWIFT) test $(TSAN_FLAGS:.build-tsan=.build-tsan-ci) --skip-build $(CONCURRENCY_TESTS)
+		$(SWIFT) test $(TSAN_FLAGS:.build-tsan=.build-tsan-ci) --skip-build $(CONCURRENCY_TESTS) $(TSAN_CI_SKIP)
 
 clean:
 	rm -rf .build .build-test .build-fuzz .build-asan .build-tsan .build-tsan-ci
