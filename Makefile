@@ -102,7 +102,7 @@ fuzz: fuzz-build
 SOAK_TURNS ?= 300
 soak: model build-tests
 	@set -o pipefail; MEDGEMMA_MODELS="$(MODELS)" MEDGEMMA_SOAK_TURNS=$(SOAK_TURNS) MEDGEMMA_REQUIRE_MODEL=1 MEDGEMMA_REQUIRE_TOOLS=1 \
-		$(SWIFT) test $(TEST_FLAGS) --skip-build --filter WorkstationSoakTests 2>&1 | grep -E "^soak:|error:|Executed [0-9]+ test"
+		$(SWIFT) test $(TEST_FLAGS) --skip-build --filter WorkstationSoakTests 2>&1 | grep -E "^soak|error:|Executed [0-9]+ test"
 
 ## Sanitizers, each build in its own folder, optimised with -enable-testing like the tests
 ## (numeric tests would not finish in debug). The Swift toolchain brings its own clang_rt
