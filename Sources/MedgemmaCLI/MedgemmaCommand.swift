@@ -66,7 +66,10 @@ public enum MedgemmaCommand {
         // in the middle of a save, leaving a temporary file and no message; ignored, the write
         // fails with EFBIG and the save says so in one line, the old file intact.
         signal(SIGXFSZ, SIG_IGN)
-        let status = run(Array(CommandLine.arguments.dropFirst()))
+        var status = run(Array(CommandLine.arguments.dropFirst()))
+        if LeakCheck.runIfAsked(environment: ProcessInfo.processInfo.environment), status == 0 {
+            status = LeakCheck.leaksFound
+        }
         if ProcessInfo.processInfo.environment["MEDGEMMA_PEAK_MEMORY"] == "1", let peak = SystemMemory.peakResident() {
             Console.err("peak memory: \(peak) bytes\n")
         }
