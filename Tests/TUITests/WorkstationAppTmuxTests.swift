@@ -401,11 +401,18 @@ final class WorkstationAppTmuxTests: XCTestCase {
         XCTAssertEqual(try waitForResult(), "rc=0 same=yes")
     }
 
-    /// The transcript pane's text as one line of words (the part of each screen line right of
-    /// the left panes' border), so a phrase the transcript wrapped can be looked for whole.
+    /// The transcript pane's text as one line of words (each screen line right of the
+    /// transcript's left border, found by its title's column), so a phrase the transcript
+    /// wrapped can be looked for whole. Not by the panes' meeting "││": where a left pane
+    /// ends, its corner meets the border ("┘│") and that line would be lost.
     private static func unwrapped(_ screen: String) -> String {
-        screen.split(separator: "\n").compactMap { line in
-            line.range(of: "││", options: .backwards).map { line[$0.upperBound...].replacingOccurrences(of: "│", with: " ") }
+        let lines = screen.split(separator: "\n").map(Array.init)
+        guard let title = lines.first(where: { String($0).contains("┌─ Transcript") }),
+              let border = String(title).range(of: "┌─ Transcript").map({ String(title)[..<$0.lowerBound].count })
+        else { return "" }
+        return lines.compactMap { line -> String? in
+            guard line.count > border, line[border] == "│" else { return nil }
+            return String(line[(border + 1)...]).replacingOccurrences(of: "│", with: " ")
         }.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
