@@ -59,13 +59,18 @@ final class ExportCommandTests: XCTestCase {
         let onTheFlyExact = try perplexity(["--model", model, "--lora", adapter, "--precision", "exact"])
         let plain = try perplexity(["--model", model])
         XCTAssertGreaterThan(onTheFly, plain * 1.2, "the fixture adapter must change the model noticeably")
+        // The fast kernels with the adapter on the fly, against exact f32: 0.3 % off on the
+        // AVX2 path, 1.7 % on the VNNI paths (27.918 against 27.440 on an Intel Xeon with
+        // AVX-512; the plain model is 0.5 % off there) — a gap still to be explained, so the
+        // merged files are compared with the exact score, and this bound keeps it from growing.
+        XCTAssertEqual(onTheFly, onTheFlyExact, accuracy: onTheFlyExact * 0.025, "--lora on the fly, fast kernels")
         let base = try GGUFFile(path: model)
         for type in ["q8_0", "f16", "same"] {
             let out = try export(model, type: type)
             let merged = try GGUFFile(path: out)
             let ppl = try perplexity(["--model", out])
             print("export --type \(type): ppl \(ppl), --lora on the base \(onTheFly), base \(plain), \(merged.fileSize) bytes")
-            XCTAssertEqual(ppl, onTheFly, accuracy: onTheFly * (type == "same" ? 0.1 : 0.015), "--type \(type)")
+            XCTAssertEqual(ppl, onTheFlyExact, accuracy: onTheFlyExact * (type == "same" ? 0.1 : 0.015), "--type \(type)")
             if type != "same" {
                 // The f32 path isolates the merge from the kernels each weight type takes.
                 let exact = try perplexity(["--model", out, "--precision", "exact"])
