@@ -67,10 +67,11 @@ public enum MedgemmaCommand {
         // fails with EFBIG and the save says so in one line, the old file intact.
         signal(SIGXFSZ, SIG_IGN)
         var status = run(Array(CommandLine.arguments.dropFirst()))
-        if LeakCheck.runIfAsked(environment: ProcessInfo.processInfo.environment), status == 0 {
+        let environment = ProcessInfo.processInfo.environment
+        if LeakCheck.runIfAsked(environment: environment), status == 0 {
             status = LeakCheck.leaksFound
         }
-        if ProcessInfo.processInfo.environment["MEDGEMMA_PEAK_MEMORY"] == "1", let peak = SystemMemory.peakResident() {
+        if environment["MEDGEMMA_PEAK_MEMORY"] == "1", let peak = SystemMemory.peakResident() {
             Console.err("peak memory: \(peak) bytes\n")
         }
         fflush(nil)

@@ -7,6 +7,8 @@
 #   usage: Tools/sanitizers/leak-check.sh MEDGEMMA_BINARY MODEL.gguf
 set -uo pipefail
 B=$1 M=$2
+# Without LeakSanitizer's runtime in the binary every command would pass unchecked.
+nm -D "$B" | grep -q ' __lsan_do_recoverable_leak_check$' || { echo "$B has no LeakSanitizer runtime (build with --sanitize=address)" >&2; exit 1; }
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d "${TMPDIR:-/tmp}/medgemma-leaks.XXXXXX")
 trap 'rm -rf "$out"' EXIT
